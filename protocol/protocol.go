@@ -1,0 +1,171 @@
+// Package protocol defines wire protocol v1: the JSON frames exchanged over
+// GET /ws and mirrored by POST /api/v1/chat. Customers' pages, QA suites and
+// third-party clients depend on these shapes; change them only by adding a
+// new version.
+package protocol
+
+// Version is the wire protocol version served at /ws and /api/v1/chat.
+const Version = 1
+
+// Frame types sent by the server.
+const (
+	TypeSession        = "session"
+	TypeMessage        = "message"
+	TypeConsentRequest = "consent_request"
+	TypeHandover       = "handover"
+	TypeError          = "error"
+)
+
+// Frame types sent by the client.
+const (
+	TypeSay     = "say"
+	TypeConsent = "consent"
+	TypeAction  = "action"
+)
+
+// Message senders.
+const (
+	FromBot    = "bot"
+	FromAgent  = "agent"
+	FromSystem = "system"
+)
+
+// Action names a client may send or a message may offer.
+const (
+	ActionHuman          = "human"
+	ActionExport         = "export"
+	ActionErase          = "erase"
+	ActionWithdraw       = "withdraw"
+	ActionConsentAccept  = "consent.accept"
+	ActionConsentDecline = "consent.decline"
+	ActionLeaveMessage   = "leave_message"
+)
+
+// Handover states.
+const (
+	HandoverQueued  = "queued"
+	HandoverJoined  = "joined"
+	HandoverLeft    = "left"
+	HandoverOffline = "offline"
+)
+
+// Error codes.
+const (
+	ErrBadRequest  = "bad_request"
+	ErrTooLarge    = "too_large"
+	ErrRateLimited = "rate_limited"
+	ErrNoSession   = "no_session"
+	ErrInternal    = "internal"
+)
+
+// Source names the knowledge-base article an answer was taken from (ACC-1, ACC-2).
+type Source struct {
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	Version string `json:"version"`
+	URL     string `json:"url,omitempty"`
+}
+
+// Action is a button the client may render; pressing it sends {"type":"action","name":Name}.
+type Action struct {
+	Name  string `json:"name"`
+	Label string `json:"label"`
+}
+
+// Session is always the first frame of a connection.
+type Session struct {
+	Type    string `json:"type"` // "session"
+	Session string `json:"session"`
+	Profile string `json:"profile"`
+}
+
+// Message is a chat line from the bot, an agent or the system.
+type Message struct {
+	Type       string   `json:"type"` // "message"
+	ID         string   `json:"id"`
+	From       string   `json:"from"`
+	Name       string   `json:"name,omitempty"`
+	Text       string   `json:"text"`
+	Disclosure bool     `json:"disclosure"`
+	Sources    []Source `json:"sources"`
+	Actions    []Action `json:"actions"`
+}
+
+// ConsentRequest asks for opt-in consent for one purpose (CONS-1, CONS-2, CONS-4).
+type ConsentRequest struct {
+	Type      string `json:"type"` // "consent_request"
+	Purpose   string `json:"purpose"`
+	Text      string `json:"text"`
+	PolicyURL string `json:"policy_url"`
+	Version   string `json:"version"`
+}
+
+// Handover reports the human-handover state of the conversation (HUM-2, DISC-6).
+type Handover struct {
+	Type     string `json:"type"` // "handover"
+	State    string `json:"state"`
+	Agent    string `json:"agent,omitempty"`
+	Position int    `json:"position,omitempty"`
+}
+
+// Error reports a rejected client frame; the session stays alive.
+type Error struct {
+	Type    string `json:"type"` // "error"
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// Inbound is any client frame. Fields unused by a type are ignored.
+type Inbound struct {
+	Type    string `json:"type"`
+	Text    string `json:"text,omitempty"`
+	Purpose string `json:"purpose,omitempty"`
+	Granted *bool  `json:"granted,omitempty"`
+	Name    string `json:"name,omitempty"`
+}
+
+// Frame is the union of every server frame, for clients that decode frames
+// without knowing their type in advance (tests, the step library, tools).
+type Frame struct {
+	Type       string   `json:"type"`
+	Session    string   `json:"session,omitempty"`
+	Profile    string   `json:"profile,omitempty"`
+	ID         string   `json:"id,omitempty"`
+	From       string   `json:"from,omitempty"`
+	Name       string   `json:"name,omitempty"`
+	Text       string   `json:"text,omitempty"`
+	Disclosure bool     `json:"disclosure,omitempty"`
+	Sources    []Source `json:"sources,omitempty"`
+	Actions    []Action `json:"actions,omitempty"`
+	Purpose    string   `json:"purpose,omitempty"`
+	PolicyURL  string   `json:"policy_url,omitempty"`
+	Version    string   `json:"version,omitempty"`
+	State      string   `json:"state,omitempty"`
+	Agent      string   `json:"agent,omitempty"`
+	Position   int      `json:"position,omitempty"`
+	Code       string   `json:"code,omitempty"`
+	Message    string   `json:"message,omitempty"`
+}
+
+// ChatRequest is the body of POST /api/v1/chat.
+type ChatRequest struct {
+	Session string `json:"session,omitempty"`
+	Text    string `json:"text,omitempty"`
+}
+
+// ChatResponse is the reply of POST /api/v1/chat: the frames the call produced.
+type ChatResponse struct {
+	Session  string `json:"session"`
+	Profile  string `json:"profile"`
+	Messages []any  `json:"messages"`
+}
+
+// HasAction reports whether a message frame offers the named action.
+func (f Frame) HasAction(name string) bool {
+	for _, a := range f.Actions {
+		if a.Name == name {
+			return true
+		}
+	}
+	return false
+}
