@@ -1,0 +1,318 @@
+// Package config loads, validates and redacts deskbot's configuration.
+//
+// Sources in rising priority: built-in defaults (documented in config.yaml
+// at the repository root), a YAML file (config.yaml in the working
+// directory or --config), DESKBOT_<KEY> environment variables (dots become
+// underscores), DESKBOT_<KEY>_FILE for secrets, and command-line flags.
+package config
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/go-viper/mapstructure/v2"
+	"github.com/spf13/viper"
+)
+
+// ErrInvalid wraps every validation failure; the message names the key.
+var ErrInvalid = errors.New("invalid configuration")
+
+// Config is the whole configuration. Field tags are the YAML / env key names.
+type Config struct {
+	Listen                string        `mapstructure:"listen"`
+	DataDir               string        `mapstructure:"data_dir"`
+	KBDir                 string        `mapstructure:"kb_dir"`
+	KBWatchInterval       time.Duration `mapstructure:"kb_watch_interval"`
+	PublicURL             string        `mapstructure:"public_url"`
+	LogLevel              string        `mapstructure:"log_level"`
+	Profile               string        `mapstructure:"profile"`
+	BusinessName          string        `mapstructure:"business_name"`
+	BotName               string        `mapstructure:"bot_name"`
+	Disclosure            Disclosure    `mapstructure:"disclosure"`
+	PrivacyPolicyURL      string        `mapstructure:"privacy_policy_url"`
+	NoticeAtCollectionURL string        `mapstructure:"notice_at_collection_url"`
+	AllowedOrigins        []string      `mapstructure:"allowed_origins"`
+	FrameAncestors        []string      `mapstructure:"frame_ancestors"`
+	Limits                Limits        `mapstructure:"limits"`
+	Answer                Answer        `mapstructure:"answer"`
+	Consent               Consent       `mapstructure:"consent"`
+	Retention             Retention     `mapstructure:"retention"`
+	AdminToken            Secret        `mapstructure:"admin_token"`
+}
+
+// Disclosure is the AI disclosure shown first in every session (DISC-1..3).
+type Disclosure struct {
+	Enabled bool   `mapstructure:"enabled"`
+	Text    string `mapstructure:"text"`
+}
+
+// Limits bound what one session may send.
+type Limits struct {
+	MaxMessageBytes   int `mapstructure:"max_message_bytes"`
+	MessagesPerMinute int `mapstructure:"messages_per_minute"`
+	Burst             int `mapstructure:"burst"`
+}
+
+// Answer tunes when the bot answers and when it hands over (ACC-1, HUM-2).
+type Answer struct {
+	Threshold            float64 `mapstructure:"threshold"`
+	MissesBeforeHandover int     `mapstructure:"misses_before_handover"`
+}
+
+// Consent holds the versioned consent texts per purpose (CONS-2, CONS-4).
+type Consent struct {
+	Contact ConsentText `mapstructure:"contact"`
+}
+
+// ConsentText is one purpose's plain-language request and its version.
+type ConsentText struct {
+	Version string `mapstructure:"version"`
+	Text    string `mapstructure:"text"`
+}
+
+// Retention is the number of days each category is kept (RET-1).
+type Retention struct {
+	TranscriptsDays int `mapstructure:"transcripts_days"`
+	ContactDays     int `mapstructure:"contact_days"`
+	ConsentDays     int `mapstructure:"consent_days"`
+	AuditDays       int `mapstructure:"audit_days"`
+}
+
+// Secret is a string that never prints; config dumps show "[redacted]".
+type Secret string
+
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return "[redacted]"
+}
+
+// Reveal returns the secret value; call it only where the secret is used.
+func (s Secret) Reveal() string { return string(s) }
+
+// MarshalText keeps secrets out of JSON/YAML dumps.
+func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// defaults mirrors config.yaml at the repository root; a test keeps the two equal.
+func defaults() map[string]any {
+	return map[string]any{
+		"listen":                        ":8080",
+		"data_dir":                      "./deskbot-data",
+		"kb_dir":                        "",
+		"kb_watch_interval":             "2s",
+		"public_url":                    "",
+		"log_level":                     "info",
+		"profile":                       "eu",
+		"business_name":                 "Northwind Outfitters",
+		"bot_name":                      "Northwind assistant",
+		"disclosure.enabled":            true,
+		"disclosure.text":               "Hi, I'm {bot}, an automated assistant for {business}, not a human. I answer from our help articles and can bring in a person from our team whenever you ask.",
+		"privacy_policy_url":            "/articles/privacy-policy",
+		"notice_at_collection_url":      "/articles/privacy-policy",
+		"allowed_origins":               []string{},
+		"frame_ancestors":               []string{},
+		"limits.max_message_bytes":      2000,
+		"limits.messages_per_minute":    30,
+		"limits.burst":                  10,
+		"answer.threshold":              0.0,
+		"answer.misses_before_handover": 3,
+		"consent.contact.version":       "1",
+		"consent.contact.text":          "May we keep the contact details you typed, so our team can reply to you by e-mail or phone? We keep them encrypted, use them only to answer this request, and delete them after the retention period. You can withdraw at any time by saying \"withdraw consent\".",
+		"retention.transcripts_days":    30,
+		"retention.contact_days":        90,
+		"retention.consent_days":        730,
+		"retention.audit_days":          730,
+		"admin_token":                   "",
+	}
+}
+
+// secretKeys may also be read from DESKBOT_<KEY>_FILE.
+var secretKeys = []string{"admin_token"}
+
+// Options says where to read configuration from.
+type Options struct {
+	File   string // explicit --config; empty looks for ./config.yaml
+	Getenv func(string) string
+	Flags  map[string]string // flag overrides by key, e.g. "listen"
+}
+
+// Load reads, merges and validates configuration. Errors name the key and reason.
+func Load(opts Options) (Config, error) {
+	getenv := opts.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	v := viper.New()
+	for k, val := range defaults() {
+		v.SetDefault(k, val)
+	}
+	v.SetConfigType("yaml")
+	switch {
+	case opts.File != "":
+		v.SetConfigFile(opts.File)
+		if err := v.ReadInConfig(); err != nil {
+			return Config{}, fmt.Errorf("%w: reading %s: %v", ErrInvalid, opts.File, err)
+		}
+	default:
+		if _, err := os.Stat("config.yaml"); err == nil {
+			v.SetConfigFile("config.yaml")
+			if err := v.ReadInConfig(); err != nil {
+				return Config{}, fmt.Errorf("%w: reading config.yaml: %v", ErrInvalid, err)
+			}
+		}
+	}
+	// Environment: DESKBOT_<KEY> with dots as underscores, for every known key.
+	for _, key := range v.AllKeys() {
+		env := "DESKBOT_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+		if val, ok := lookup(getenv, env); ok {
+			v.Set(key, val)
+		}
+	}
+	for _, key := range secretKeys {
+		env := "DESKBOT_" + strings.ToUpper(key) + "_FILE"
+		if path := getenv(env); path != "" {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return Config{}, fmt.Errorf("%w: %s: %v", ErrInvalid, env, err)
+			}
+			v.Set(key, strings.TrimSpace(string(b)))
+		}
+	}
+	for key, val := range opts.Flags {
+		v.Set(key, val)
+	}
+	var c Config
+	err := v.Unmarshal(&c, func(dc *mapstructure.DecoderConfig) {
+		dc.ErrorUnused = true // a misspelt key must not silently fall back to a default
+		dc.WeaklyTypedInput = true
+		dc.DecodeHook = mapstructure.ComposeDecodeHookFunc(
+			mapstructure.StringToTimeDurationHookFunc(),
+			mapstructure.StringToSliceHookFunc(","),
+		)
+	})
+	if err != nil {
+		return Config{}, fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if err := c.Validate(); err != nil {
+		return Config{}, err
+	}
+	return c, nil
+}
+
+func lookup(getenv func(string) string, key string) (string, bool) {
+	val := getenv(key)
+	return val, val != ""
+}
+
+// Validate checks every key and returns the first problem, naming the key.
+func (c Config) Validate() error {
+	bad := func(key, why string) error { return fmt.Errorf("%w: %s: %s", ErrInvalid, key, why) }
+	if _, _, err := net.SplitHostPort(c.Listen); err != nil {
+		return bad("listen", fmt.Sprintf("%q is not host:port (e.g. \":8080\" or \"127.0.0.1:8080\")", c.Listen))
+	}
+	if strings.TrimSpace(c.DataDir) == "" {
+		return bad("data_dir", "must not be empty")
+	}
+	if c.KBWatchInterval < 100*time.Millisecond {
+		return bad("kb_watch_interval", "must be at least 100ms")
+	}
+	if c.PublicURL != "" {
+		if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return bad("public_url", "must be an absolute http(s) URL")
+		}
+	}
+	if !slices.Contains([]string{"debug", "info", "warn", "error"}, c.LogLevel) {
+		return bad("log_level", "must be one of debug, info, warn, error")
+	}
+	if strings.TrimSpace(c.BotName) == "" {
+		return bad("bot_name", "must not be empty")
+	}
+	// DISC-3: no "obvious" switch for consumer deployments; every known
+	// profile, and the strict fallback, requires the disclosure.
+	if !c.Disclosure.Enabled {
+		return bad("disclosure.enabled", fmt.Sprintf("the disclosure cannot be switched off under profile %q (DISC-3: AI Act Art. 50(1), Cal. B&P 17941)", c.Profile))
+	}
+	if t := strings.ToLower(c.Disclosure.Text); !strings.Contains(t, "automated") && !strings.Contains(t, "bot") && !strings.Contains(t, " ai") && !strings.Contains(t, "artificial") {
+		return bad("disclosure.text", "must say in words that the customer talks to an automated assistant (e.g. contain \"automated\" or \"bot\") (DISC-1)")
+	}
+	for _, u := range []struct{ key, val string }{{"privacy_policy_url", c.PrivacyPolicyURL}, {"notice_at_collection_url", c.NoticeAtCollectionURL}} {
+		if u.val == "" {
+			return bad(u.key, "must be set (NOTC-1: the notice must be linked before personal data is collected)")
+		}
+		if _, err := url.Parse(u.val); err != nil {
+			return bad(u.key, err.Error())
+		}
+	}
+	for i, o := range c.AllowedOrigins {
+		if err := checkOrigin(o); err != nil {
+			return bad(fmt.Sprintf("allowed_origins[%d]", i), err.Error())
+		}
+	}
+	for i, o := range c.FrameAncestors {
+		if err := checkOrigin(o); err != nil {
+			return bad(fmt.Sprintf("frame_ancestors[%d]", i), err.Error())
+		}
+	}
+	if c.Limits.MaxMessageBytes < 16 || c.Limits.MaxMessageBytes > 64<<10 {
+		return bad("limits.max_message_bytes", "must be between 16 and 65536")
+	}
+	if c.Limits.MessagesPerMinute < 1 {
+		return bad("limits.messages_per_minute", "must be at least 1")
+	}
+	if c.Limits.Burst < 1 {
+		return bad("limits.burst", "must be at least 1")
+	}
+	if c.Answer.Threshold < 0 || c.Answer.Threshold > 1 {
+		return bad("answer.threshold", "must be between 0 and 1 (0 uses the calibrated default)")
+	}
+	if c.Answer.MissesBeforeHandover < 1 {
+		return bad("answer.misses_before_handover", "must be at least 1")
+	}
+	if strings.TrimSpace(c.Consent.Contact.Text) == "" || strings.TrimSpace(c.Consent.Contact.Version) == "" {
+		return bad("consent.contact", "text and version must both be set (CONS-4)")
+	}
+	for _, r := range []struct {
+		key  string
+		days int
+	}{{"retention.transcripts_days", c.Retention.TranscriptsDays}, {"retention.contact_days", c.Retention.ContactDays}, {"retention.consent_days", c.Retention.ConsentDays}, {"retention.audit_days", c.Retention.AuditDays}} {
+		if r.days < 1 || r.days > 3650 {
+			return bad(r.key, "must be between 1 and 3650 days")
+		}
+	}
+	if t := c.AdminToken.Reveal(); t != "" && len(t) < 16 {
+		return bad("admin_token", "must be at least 16 characters")
+	}
+	return nil
+}
+
+func checkOrigin(o string) error {
+	u, err := url.Parse(o)
+	if err != nil {
+		return err
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+		return fmt.Errorf("%q must be an origin like https://shop.example", o)
+	}
+	return nil
+}
+
+// DisclosureText is the disclosure with {bot} and {business} filled in.
+func (c Config) DisclosureText() string {
+	return strings.NewReplacer("{bot}", c.BotName, "{business}", c.BusinessName).Replace(c.Disclosure.Text)
+}
+
+// Dump writes the effective configuration as indented JSON with secrets redacted.
+func (c Config) Dump(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(c)
+}

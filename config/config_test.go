@@ -1,0 +1,128 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func writeFile(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// The documented config.yaml must say exactly what the built-in defaults are.
+func TestRepositoryConfigMatchesDefaults(t *testing.T) {
+	fromFile, err := Load(Options{File: "../config.yaml", Getenv: env(nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	wd, _ := os.Getwd()
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	builtIn, err := Load(Options{Getenv: env(nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(fromFile, builtIn) {
+		t.Fatalf("config.yaml and built-in defaults differ:\nfile:     %+v\nbuilt-in: %+v", fromFile, builtIn)
+	}
+}
+
+func TestOverridesInOrder(t *testing.T) {
+	file := writeFile(t, "listen: \"127.0.0.1:9000\"\nbot_name: Ada bot\nlimits:\n  burst: 5\n")
+	c, err := Load(Options{
+		File:   file,
+		Getenv: env(map[string]string{"DESKBOT_BOT_NAME": "Envbot", "DESKBOT_LIMITS_BURST": "7"}),
+		Flags:  map[string]string{"listen": "127.0.0.1:9100"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Listen != "127.0.0.1:9100" {
+		t.Errorf("flag should win: listen = %q", c.Listen)
+	}
+	if c.BotName != "Envbot" || c.Limits.Burst != 7 {
+		t.Errorf("env should override file: bot_name=%q burst=%d", c.BotName, c.Limits.Burst)
+	}
+}
+
+func TestSecretFromFileAndRedactedDump(t *testing.T) {
+	secret := filepath.Join(t.TempDir(), "token")
+	os.WriteFile(secret, []byte("s3cret-admin-token-value\n"), 0o600)
+	c, err := Load(Options{File: writeFile(t, ""), Getenv: env(map[string]string{"DESKBOT_ADMIN_TOKEN_FILE": secret})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.AdminToken.Reveal() != "s3cret-admin-token-value" {
+		t.Fatalf("token not read from file: %q", c.AdminToken.Reveal())
+	}
+	var buf bytes.Buffer
+	if err := c.Dump(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(buf.String(), "s3cret") {
+		t.Fatalf("config dump leaks the secret:\n%s", buf.String())
+	}
+	if !strings.Contains(buf.String(), "[redacted]") {
+		t.Fatalf("config dump should show the secret as redacted:\n%s", buf.String())
+	}
+}
+
+func TestInvalidConfigNamesKey(t *testing.T) {
+	cases := []struct {
+		name, yaml, key string
+	}{
+		{"DISC-3 disclosure off under eu", "disclosure:\n  enabled: false\n", "disclosure.enabled"},
+		{"DISC-3 disclosure off under us-ca", "profile: us-ca\ndisclosure:\n  enabled: false\n", "disclosure.enabled"},
+		{"DISC-1 disclosure text without disclosure", "disclosure:\n  text: Hello there, how can I help?\n", "disclosure.text"},
+		{"bad listen", "listen: nonsense\n", "listen"},
+		{"unknown key", "disclousre:\n  enabled: true\n", "disclousre"},
+		{"threshold out of range", "answer:\n  threshold: 1.5\n", "answer.threshold"},
+		{"bad origin", "allowed_origins: [\"shop.example\"]\n", "allowed_origins[0]"},
+		{"retention zero", "retention:\n  transcripts_days: 0\n", "retention.transcripts_days"},
+		{"short admin token", "admin_token: abc\n", "admin_token"},
+		{"wrong type", "limits:\n  burst: lots\n", "burst"},
+		{"no policy url", "privacy_policy_url: \"\"\n", "privacy_policy_url"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Load(Options{File: writeFile(t, tc.yaml), Getenv: env(nil)})
+			if err == nil {
+				t.Fatal("expected an error")
+			}
+			if !errors.Is(err, ErrInvalid) {
+				t.Errorf("error should wrap ErrInvalid: %v", err)
+			}
+			if !strings.Contains(err.Error(), tc.key) {
+				t.Errorf("error should name %q: %v", tc.key, err)
+			}
+		})
+	}
+}
+
+func TestDisclosureTextPlaceholders(t *testing.T) {
+	c, err := Load(Options{File: writeFile(t, "bot_name: Ada\nbusiness_name: Shop\n"), Getenv: env(nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := c.DisclosureText()
+	if !strings.Contains(got, "Ada") || !strings.Contains(got, "Shop") || strings.Contains(got, "{bot}") {
+		t.Fatalf("placeholders not filled: %q", got)
+	}
+}
