@@ -1,0 +1,432 @@
+// deskbot customer chat page. Speaks wire protocol v1 over GET /ws.
+// All server text is rendered with textContent, never as HTML.
+(function () {
+  'use strict';
+
+  var TOKEN_KEY = 'deskbot.session';
+  var params = new URLSearchParams(location.search);
+  var embedded = params.get('embed') === '1';
+  if (embedded) {
+    // Set before first paint so the compact layout never flashes the header.
+    document.documentElement.classList.add('embed');
+  }
+
+  var CONSENT_ACTIONS = { 'consent.accept': true, 'consent.decline': true };
+  var HUMAN_LABEL = 'Human agent';
+  var BOT_LABEL = 'Automated assistant';
+
+  // Session storage can be unavailable (privacy modes, blocked third-party
+  // storage in frames); the chat still works, it just cannot resume.
+  var store = {
+    get: function () { try { return sessionStorage.getItem(TOKEN_KEY); } catch (e) { return null; } },
+    set: function (v) { try { sessionStorage.setItem(TOKEN_KEY, v); } catch (e) { /* ignore */ } },
+    clear: function () { try { sessionStorage.removeItem(TOKEN_KEY); } catch (e) { /* ignore */ } }
+  };
+
+  var state = {
+    ws: null,
+    token: store.get(),
+    attempts: 0,
+    timer: 0,
+    outbox: [],          // frames typed while disconnected, sent on reconnect
+    seen: new Set(),     // message ids already rendered (resume may replay)
+    disclosed: false,    // DISC-2: input focus waits for the disclosure
+    consent: null,       // the pending consent card {purpose, card}
+    agent: ''
+  };
+
+  var el = {};
+
+  function $(id) { return document.getElementById(id); }
+
+  function node(tag, cls, text) {
+    var n = document.createElement(tag);
+    if (cls) n.className = cls;
+    if (text != null) n.textContent = String(text);
+    return n;
+  }
+
+  // Only http(s) and same-origin relative links are followed; anything else
+  // (javascript:, data:) falls back to the given default.
+  function safeURL(u, fallback) {
+    if (!u) return fallback;
+    try {
+      var p = new URL(u, location.href);
+      if (p.protocol === 'http:' || p.protocol === 'https:') return p.href;
+    } catch (e) { /* fall through */ }
+    return fallback;
+  }
+
+  // ---- connection ---------------------------------------------------------
+
+  function wsURL() {
+    return (location.protocol === 'https:' ? 'wss:' : 'ws:') + '//' + location.host + '/ws' +
+      (state.token ? '?session=' + encodeURIComponent(state.token) : '');
+  }
+
+  function connect() {
+    clearTimeout(state.timer);
+    var ws;
+    try {
+      ws = new WebSocket(wsURL());
+    } catch (e) {
+      scheduleReconnect();
+      return;
+    }
+    state.ws = ws;
+    setConn('Connecting…');
+    ws.addEventListener('open', function () {
+      state.attempts = 0;
+      document.body.setAttribute('data-connected', 'true');
+      setConn('');
+    });
+    ws.addEventListener('message', function (ev) {
+      var f;
+      try { f = JSON.parse(ev.data); } catch (e) { return; }
+      if (f && typeof f === 'object') handleFrame(f);
+    });
+    ws.addEventListener('close', function () {
+      if (state.ws !== ws) return;
+      state.ws = null;
+      document.body.setAttribute('data-connected', 'false');
+      scheduleReconnect();
+    });
+    ws.addEventListener('error', function () { /* close follows */ });
+  }
+
+  function scheduleReconnect() {
+    // Exponential backoff with jitter, capped at 30s.
+    var base = Math.min(30000, 1000 * Math.pow(2, state.attempts));
+    var delay = Math.round(base / 2 + Math.random() * base / 2);
+    state.attempts++;
+    setConn('Connection lost. Reconnecting in ' + Math.ceil(delay / 1000) + ' s…');
+    state.timer = setTimeout(connect, delay);
+  }
+
+  function isOpen() {
+    return state.ws && state.ws.readyState === WebSocket.OPEN;
+  }
+
+  function send(frame) {
+    if (isOpen()) {
+      state.ws.send(JSON.stringify(frame));
+      return true;
+    }
+    state.outbox.push(frame);
+    setConn('Not connected yet. Your message will be sent when the connection is back.');
+    return false;
+  }
+
+  function flushOutbox() {
+    var q = state.outbox;
+    state.outbox = [];
+    q.forEach(function (f) { state.ws.send(JSON.stringify(f)); });
+  }
+
+  function setConn(text) {
+    el.conn.textContent = text;
+    el.conn.hidden = !text;
+  }
+
+  // ---- frames -------------------------------------------------------------
+
+  function handleFrame(f) {
+    switch (f.type) {
+      case 'session': return onSession(f);
+      case 'message': return onMessage(f);
+      case 'consent_request': return onConsentRequest(f);
+      case 'handover': return onHandover(f);
+      case 'error': return onError(f);
+      default: return undefined; // unknown frames are ignored (forward compatibility)
+    }
+  }
+
+  function onSession(f) {
+    if (f.session) {
+      state.token = String(f.session);
+      store.set(state.token);
+    }
+    var profile = String(f.profile || '');
+    document.body.setAttribute('data-profile', profile);
+    // NOTC-2: the Notice at Collection link is visible under the us-ca profile.
+    el.notice.hidden = profile !== 'us-ca';
+    flushOutbox();
+  }
+
+  function onMessage(f) {
+    if (f.id) {
+      if (state.seen.has(f.id)) return;
+      state.seen.add(f.id);
+    }
+    var from = f.from === 'agent' || f.from === 'system' ? f.from : 'bot';
+    var m = node('div', 'msg msg-' + from);
+    if (f.id) m.setAttribute('data-id', String(f.id));
+    m.setAttribute('data-disclosure', f.disclosure ? 'true' : 'false');
+    m.appendChild(label(from, f.name));
+    m.appendChild(node('p', 'text', f.text || ''));
+    if (Array.isArray(f.sources) && f.sources.length) m.appendChild(sources(f.sources));
+    if (Array.isArray(f.actions) && f.actions.length) m.appendChild(actions(f.actions));
+    append(m);
+    if (f.disclosure && !state.disclosed) {
+      state.disclosed = true;
+      // DISC-2: let the live region announce the disclosure before focus moves.
+      setTimeout(focusInput, 400);
+    }
+  }
+
+  function label(from, name) {
+    var l = node('div', 'label');
+    if (from === 'bot') {
+      l.appendChild(node('span', 'badge', BOT_LABEL));
+      if (name) {
+        l.appendChild(document.createTextNode(' · '));
+        l.appendChild(node('span', 'name', name));
+      }
+    } else if (from === 'agent') {
+      l.appendChild(node('span', 'name', name || 'Team member'));
+      l.appendChild(document.createTextNode(' · '));
+      l.appendChild(node('span', 'badge badge-human', HUMAN_LABEL));
+    } else {
+      l.appendChild(node('span', 'badge badge-notice', 'Notice'));
+    }
+    return l;
+  }
+
+  function sources(list) {
+    var ul = node('ul', 'sources');
+    ul.setAttribute('aria-label', 'Sources');
+    list.forEach(function (s) {
+      if (!s) return;
+      var id = String(s.id || '');
+      var href = safeURL(s.url, '/articles/' + encodeURIComponent(id));
+      var a = node('a', null, 'Source: ' + (s.title || id) + (s.version ? ' (v' + s.version + ')' : ''));
+      a.href = href;
+      a.target = '_blank';
+      a.rel = 'noopener';
+      var li = node('li');
+      li.appendChild(a);
+      ul.appendChild(li);
+    });
+    return ul;
+  }
+
+  function actions(list) {
+    var box = node('div', 'actions');
+    list.forEach(function (a) {
+      if (!a || !a.name) return;
+      var b = node('button', 'btn btn-secondary', a.label || a.name);
+      b.type = 'button';
+      b.setAttribute('data-action', String(a.name));
+      box.appendChild(b);
+    });
+    return box;
+  }
+
+  function onConsentRequest(f) {
+    // Only the newest pending card carries id="consent".
+    if (state.consent && state.consent.card.id === 'consent') state.consent.card.removeAttribute('id');
+    var card = node('section', 'consent');
+    card.id = 'consent';
+    card.setAttribute('data-purpose', String(f.purpose || ''));
+    card.setAttribute('aria-label', 'Consent request');
+    card.appendChild(node('h2', 'consent-title', 'Your choice'));
+    card.appendChild(node('p', 'text', f.text || ''));
+    var meta = node('p', 'consent-meta');
+    var pol = node('a', null, 'Read the privacy policy');
+    pol.href = safeURL(f.policy_url, el.privacy.href);
+    pol.target = '_blank';
+    pol.rel = 'noopener';
+    meta.appendChild(pol);
+    if (f.version) meta.appendChild(node('small', 'consent-version', ' · version ' + f.version));
+    card.appendChild(meta);
+    if (f.policy_url) el.privacy.href = pol.href;
+
+    // CONS-1, CONS-2: two equal, unselected choices; silence records nothing.
+    var choices = node('div', 'consent-choices');
+    var yes = node('button', 'btn btn-choice', 'Yes, keep my details');
+    yes.type = 'button';
+    yes.setAttribute('data-consent', 'accept');
+    var no = node('button', 'btn btn-choice', 'No thanks');
+    no.type = 'button';
+    no.setAttribute('data-consent', 'decline');
+    choices.appendChild(yes);
+    choices.appendChild(no);
+    card.appendChild(choices);
+    card.appendChild(node('p', 'consent-decision'));
+    state.consent = { purpose: String(f.purpose || ''), card: card, decided: false };
+    append(card);
+  }
+
+  function decideConsent(granted, card) {
+    var c = state.consent;
+    if (card && (!c || c.card !== card)) {
+      // An older card: answer for its own purpose.
+      c = { purpose: card.getAttribute('data-purpose') || '', card: card, decided: false };
+    }
+    if (!c) return false;
+    send({ type: 'consent', purpose: c.purpose, granted: granted });
+    c.decided = true;
+    c.card.setAttribute('data-decision', granted ? 'accepted' : 'declined');
+    c.card.querySelectorAll('button[data-consent]').forEach(function (b) {
+      b.disabled = true;
+      b.setAttribute('aria-pressed', String(b.getAttribute('data-consent') === (granted ? 'accept' : 'decline')));
+    });
+    var d = c.card.querySelector('.consent-decision');
+    d.textContent = granted
+      ? 'You said yes. You can withdraw this at any time.'
+      : 'You said no. Nothing is kept for this purpose.';
+    if (granted && !c.card.querySelector('button[data-action="withdraw"]')) {
+      var w = node('button', 'btn btn-secondary', 'Withdraw consent');
+      w.type = 'button';
+      w.setAttribute('data-action', 'withdraw');
+      var box = node('div', 'actions');
+      box.appendChild(w);
+      c.card.appendChild(box);
+    }
+    if (granted) el.withdraw.hidden = false;
+    if (c === state.consent) state.consent = null;
+    return true;
+  }
+
+  function onHandover(f) {
+    var st = String(f.state || '');
+    var agent = f.agent ? String(f.agent) : '';
+    var text;
+    switch (st) {
+      case 'queued':
+        text = 'Waiting for a person from our team' +
+          (f.position > 0 ? ' — you are number ' + f.position + ' in the queue.' : '.');
+        break;
+      case 'joined':
+        state.agent = agent;
+        text = 'You are now chatting with ' + (agent || 'a team member') + ', a human agent.';
+        break;
+      case 'left':
+        text = (agent || state.agent || 'The agent') + ' has left the chat. You are back with the automated assistant.';
+        state.agent = '';
+        break;
+      case 'offline':
+        text = 'No one is available right now. The automated assistant can still help, or you can leave a message.';
+        break;
+      default:
+        return;
+    }
+    el.status.textContent = text;
+    el.status.setAttribute('data-state', st);
+    el.status.hidden = false;
+    document.body.setAttribute('data-handover', st);
+  }
+
+  function onError(f) {
+    if (f.code === 'no_session') {
+      // The stored session is gone (expired or erased): start a fresh one.
+      state.token = null;
+      store.clear();
+      state.seen.clear();
+    }
+    var polite = {
+      too_large: 'That message is too long. Please shorten it and try again.',
+      rate_limited: 'You are sending messages quickly. Please wait a moment and try again.',
+      no_session: 'Your previous chat has ended. A new chat is starting.',
+      bad_request: 'Sorry, that could not be sent. Please try again.',
+      internal: 'Sorry, something went wrong on our side. Please try again.'
+    };
+    var m = node('div', 'msg msg-system msg-error');
+    m.setAttribute('data-code', String(f.code || ''));
+    m.appendChild(label('system'));
+    m.appendChild(node('p', 'text', polite[f.code] || f.message || 'Sorry, something went wrong.'));
+    append(m);
+  }
+
+  // ---- DOM helpers --------------------------------------------------------
+
+  function append(n) {
+    el.log.appendChild(n);
+    el.log.scrollTop = el.log.scrollHeight;
+  }
+
+  function focusInput() {
+    var a = document.activeElement;
+    if (!a || a === document.body || a === el.log) el.input.focus();
+  }
+
+  function userLine(text) {
+    var m = node('div', 'msg msg-user');
+    var l = node('div', 'label');
+    l.appendChild(node('span', 'name', 'You'));
+    m.appendChild(l);
+    m.appendChild(node('p', 'text', text));
+    append(m);
+  }
+
+  function doAction(name, btn) {
+    if (CONSENT_ACTIONS[name]) {
+      var card = btn && btn.closest('.consent');
+      if (decideConsent(name === 'consent.accept', card)) return;
+    }
+    send({ type: 'action', name: name });
+  }
+
+  // ---- wiring -------------------------------------------------------------
+
+  function init() {
+    el.log = $('log');
+    el.input = $('input');
+    el.form = $('composer');
+    el.status = $('status');
+    el.conn = $('conn');
+    el.privacy = $('privacy-link');
+    el.notice = $('notice-link');
+    el.withdraw = $('withdraw-tool');
+
+    el.form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var text = el.input.value.trim();
+      if (!text) return;
+      userLine(text);
+      send({ type: 'say', text: text });
+      el.input.value = '';
+      el.input.focus();
+    });
+
+    // Buttons inside the log: offered actions and consent choices.
+    el.log.addEventListener('click', function (ev) {
+      var b = ev.target.closest('button');
+      if (!b || b.disabled) return;
+      var c = b.getAttribute('data-consent');
+      if (c) {
+        decideConsent(c === 'accept', b.closest('.consent'));
+        return;
+      }
+      var name = b.getAttribute('data-action');
+      if (name) doAction(name, b);
+    });
+
+    // Always-visible tools: "Talk to a person" and the privacy row.
+    document.querySelectorAll('button[data-tool]').forEach(function (b) {
+      b.addEventListener('click', function () { send({ type: 'action', name: b.getAttribute('data-tool') }); });
+    });
+
+    if (embedded) {
+      // Escape inside the frame never reaches the host page; ask the widget to close.
+      document.addEventListener('keydown', function (ev) {
+        if (ev.key === 'Escape' && window.parent !== window) {
+          window.parent.postMessage({ deskbot: 'close' }, '*');
+        }
+      });
+      window.addEventListener('message', function (ev) {
+        if (ev.source === window.parent && ev.data && ev.data.deskbot === 'opened' && state.disclosed) {
+          el.input.focus();
+        }
+      });
+    }
+
+    connect();
+  }
+
+  if (document.readyState === 'loading') {
+    document.addEventListener('DOMContentLoaded', init);
+  } else {
+    init();
+  }
+})();
