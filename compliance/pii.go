@@ -1,0 +1,1013 @@
+// Package compliance holds deskbot's legal machinery as pure functions and
+// types: PII detection and redaction, envelope encryption, the audit hash
+// chain, consent texts, jurisdiction profiles and the detection of privacy
+// and identity questions in customer text. It does no I/O beyond loading the
+// master key; storage and the bot engine persist and act on what it computes.
+package compliance
+
+import (
+	"log/slog"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Kind names a category of personal data found in text.
+type Kind string
+
+// Kinds of personal data the detector recognises.
+const (
+	KindEmail  Kind = "email"
+	KindPhone  Kind = "phone"
+	KindCard   Kind = "card"
+	KindIBAN   Kind = "iban"
+	KindSSN    Kind = "ssn"
+	KindHealth Kind = "health"
+	KindCVV    Kind = "cvv"
+)
+
+// Finding is one piece of personal data in a text. Start and End are byte
+// offsets into the scanned text (text[Start:End] == Text).
+//
+// Text is personal data: never log it. Finding implements slog.LogValuer so
+// that logging a Finding shows only its kind and offsets.
+type Finding struct {
+	Kind       Kind
+	Start, End int
+	Text       string
+}
+
+// LogValue keeps the matched text out of logs.
+func (f Finding) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("kind", string(f.Kind)),
+		slog.Int("start", f.Start),
+		slog.Int("end", f.End),
+	)
+}
+
+// neverKept lists kinds that are redacted whatever the caller's keep says.
+// PCI-1/PCI-2: a PAN or CVV is never stored or echoed in clear.
+// MIN-2: health data is a special category we must not hold.
+func neverKept(k Kind) bool {
+	return k == KindCard || k == KindCVV || k == KindHealth
+}
+
+// DefaultHealthTerms is the built-in list of health and medical terms
+// (English plus common German, French and Spanish ones) used when
+// NewDetector gets no list. Words that are common in a shop context with a
+// non-medical meaning (e.g. French "enceinte" = loudspeaker, "operation",
+// "stroke", "aids") are left out on purpose.
+func DefaultHealthTerms() []string {
+	return []string{
+		// English
+		"diagnosis", "diagnosed", "diagnoses", "diabetes", "diabetic", "cancer", "tumour", "tumor",
+		"chemotherapy", "chemo", "hiv", "hiv positive", "pregnant", "pregnancy", "depression",
+		"depressed", "anxiety disorder", "panic attack", "medication", "medicine", "prescription",
+		"antidepressant", "insulin", "surgery", "allergy", "allergies", "allergic", "asthma",
+		"epilepsy", "epileptic", "seizure", "dementia", "alzheimer", "adhd", "autism", "autistic",
+		"bipolar", "schizophrenia", "hepatitis", "heart attack", "heart condition", "blood pressure",
+		"hypertension", "miscarriage", "abortion", "disability", "chronic illness", "chronic pain",
+		"illness", "disease", "multiple sclerosis", "crohn", "coeliac", "celiac", "mental health",
+		"eating disorder", "anorexia", "bulimia", "addiction", "rehab", "overdose", "psychiatrist",
+		"therapist", "std", "medical condition", "health condition", "covid", "covid 19",
+		"ivf", "arthritis", "parkinson", "stroke patient",
+		// German
+		"diagnose", "krebs", "schwanger", "schwangerschaft", "depressionen", "medikament",
+		"medikamente", "allergie", "krankheit", "erkrankung", "behinderung", "zuckerkrankheit",
+		// French
+		"diagnostic", "diabète", "grossesse", "dépression", "médicament", "médicaments",
+		"chirurgie", "allergie", "maladie", "handicap",
+		// Spanish
+		"diagnóstico", "cáncer", "embarazada", "embarazo", "depresión", "medicamento",
+		"medicamentos", "cirugía", "alergia", "enfermedad", "discapacidad",
+	}
+}
+
+// Detector finds personal data in text. It is safe for concurrent use.
+type Detector struct {
+	// health maps the first word of each health term to the word
+	// sequences that start with it.
+	health map[string][][]string
+}
+
+// NewDetector returns a detector using healthTerms for KindHealth (matched
+// on word boundaries, case-insensitively, multiword allowed). A nil or empty
+// list means DefaultHealthTerms.
+func NewDetector(healthTerms []string) *Detector {
+	if len(healthTerms) == 0 {
+		healthTerms = DefaultHealthTerms()
+	}
+	d := &Detector{health: make(map[string][][]string)}
+	for _, term := range healthTerms {
+		var words []string
+		for _, w := range splitWords(term) {
+			words = append(words, foldWord(term[w.start:w.end]))
+		}
+		if len(words) == 0 {
+			continue
+		}
+		d.health[words[0]] = append(d.health[words[0]], words)
+	}
+	// Longest terms first so "hiv positive" wins over "hiv".
+	for k, seqs := range d.health {
+		slices.SortStableFunc(seqs, func(a, b []string) int { return len(b) - len(a) })
+		d.health[k] = seqs
+	}
+	return d
+}
+
+// Find returns the personal data in text, sorted by Start and
+// non-overlapping. Where two detections overlap, the more sensitive or more
+// specific kind wins (e-mail, card, IBAN, SSN, CVV, phone, health).
+func (d *Detector) Find(text string) []Finding {
+	var cands []Finding
+	cands = findEmails(text, cands)
+	cands = findCards(text, cands)
+	cands = findIBANs(text, cands)
+	cands = findSSNs(text, cands)
+	cands = findCVVs(text, cands)
+	cands = findPhones(text, cands)
+	cands = d.findHealth(text, cands)
+	return resolve(cands)
+}
+
+// priority orders kinds for overlap resolution: lower wins.
+func priority(k Kind) int {
+	switch k {
+	case KindEmail:
+		return 0
+	case KindCard:
+		return 1
+	case KindIBAN:
+		return 2
+	case KindSSN:
+		return 3
+	case KindCVV:
+		return 4
+	case KindPhone:
+		return 5
+	default:
+		return 6
+	}
+}
+
+// resolve drops candidates overlapping a higher-priority one and sorts the
+// rest by position.
+func resolve(cands []Finding) []Finding {
+	if len(cands) == 0 {
+		return nil
+	}
+	slices.SortStableFunc(cands, func(a, b Finding) int {
+		if pa, pb := priority(a.Kind), priority(b.Kind); pa != pb {
+			return pa - pb
+		}
+		return a.Start - b.Start
+	})
+	out := make([]Finding, 0, len(cands))
+	for _, c := range cands {
+		overlaps := false
+		for _, o := range out {
+			if c.Start < o.End && o.Start < c.End {
+				overlaps = true
+				break
+			}
+		}
+		if !overlaps {
+			out = append(out, c)
+		}
+	}
+	slices.SortFunc(out, func(a, b Finding) int { return a.Start - b.Start })
+	return out
+}
+
+// Redact replaces every finding that keep does not keep with a placeholder
+// such as "[email]" or "[card ****1111]". A nil keep keeps nothing. Cards,
+// CVVs and health data are replaced whatever keep says (PCI-1, PCI-2, MIN-2).
+// Findings must come from Find on the same text.
+func Redact(text string, fs []Finding, keep func(Kind) bool) string {
+	var b strings.Builder
+	b.Grow(len(text))
+	last := 0
+	for _, f := range fs {
+		if f.Start < last || f.End > len(text) || f.Start > f.End {
+			continue // not from Find on this text; skip rather than panic
+		}
+		if !neverKept(f.Kind) && keep != nil && keep(f.Kind) {
+			continue
+		}
+		b.WriteString(text[last:f.Start])
+		b.WriteString(Placeholder(f))
+		last = f.End
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}
+
+// Placeholder is the text that replaces f in redacted output. For cards it
+// shows the last four digits only (PCI-2 allows at most BIN + last four).
+func Placeholder(f Finding) string {
+	if f.Kind == KindCard {
+		return "[card ****" + lastDigits(f.Text, 4) + "]"
+	}
+	return "[" + string(f.Kind) + "]"
+}
+
+// MaskCards replaces only card numbers in text, for echoing customer text
+// back and for agent views (PCI-1, PCI-2).
+func MaskCards(text string) string {
+	fs := findCards(text, nil)
+	if len(fs) == 0 {
+		return text
+	}
+	return Redact(text, resolve(fs), nil)
+}
+
+func lastDigits(s string, n int) string {
+	var buf [4]byte
+	got := 0
+	for i := len(s) - 1; i >= 0 && got < n; i-- {
+		if isDigit(s[i]) {
+			got++
+			buf[n-got] = s[i]
+		}
+	}
+	return string(buf[n-got : n])
+}
+
+// ---- character helpers ----
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+func isASCIILetter(c byte) bool { return (c|0x20) >= 'a' && (c|0x20) <= 'z' }
+
+// runeBefore returns the rune ending at byte offset i (utf8.RuneError, 0 at
+// the start of text).
+func runeBefore(text string, i int) rune {
+	if i <= 0 {
+		return utf8.RuneError
+	}
+	r, _ := utf8.DecodeLastRuneInString(text[:i])
+	return r
+}
+
+// runeAt returns the rune starting at byte offset i.
+func runeAt(text string, i int) rune {
+	if i >= len(text) {
+		return utf8.RuneError
+	}
+	r, _ := utf8.DecodeRuneInString(text[i:])
+	return r
+}
+
+func isWordRune(r rune) bool {
+	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r))
+}
+
+// boundaryBefore reports whether a token may start at i: the previous rune
+// is not a letter or digit.
+func boundaryBefore(text string, i int) bool { return !isWordRune(runeBefore(text, i)) }
+
+// boundaryAfter reports whether a token may end at i.
+func boundaryAfter(text string, i int) bool { return !isWordRune(runeAt(text, i)) }
+
+// ---- e-mail ----
+
+func isLocalByte(c byte) bool {
+	return isDigit(c) || isASCIILetter(c) || strings.IndexByte(".!#$%&'*+/=?^_`{|}~-", c) >= 0
+}
+
+func isDomainByte(c byte) bool { return isDigit(c) || isASCIILetter(c) || c == '-' || c == '.' }
+
+func findEmails(text string, out []Finding) []Finding {
+	from := 0
+	for from < len(text) {
+		at := strings.IndexByte(text[from:], '@')
+		if at < 0 {
+			break
+		}
+		at += from
+		from = at + 1
+		// Local part: walk back over allowed bytes, then drop leading
+		// punctuation that is more likely sentence text ("'a@b.c").
+		s := at
+		for s > 0 && isLocalByte(text[s-1]) {
+			s--
+		}
+		for s < at && !isDigit(text[s]) && !isASCIILetter(text[s]) {
+			s++
+		}
+		if s == at || text[at-1] == '.' || strings.Contains(text[s:at], "..") {
+			continue
+		}
+		// Domain: labels of letters, digits and hyphens separated by dots;
+		// a trailing dot or hyphen is sentence punctuation.
+		e := at + 1
+		for e < len(text) && isDomainByte(text[e]) {
+			e++
+		}
+		for e > at+1 && (text[e-1] == '.' || text[e-1] == '-') {
+			e--
+		}
+		if !validDomain(text[at+1 : e]) {
+			continue
+		}
+		if !boundaryAfter(text, e) || !boundaryBefore(text, s) && runeBefore(text, s) >= utf8.RuneSelf {
+			continue
+		}
+		out = append(out, Finding{Kind: KindEmail, Start: s, End: e, Text: text[s:e]})
+		from = e
+	}
+	return out
+}
+
+func validDomain(d string) bool {
+	labels := strings.Split(d, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || l[0] == '-' || l[len(l)-1] == '-' || len(l) > 63 {
+			return false
+		}
+	}
+	tld := labels[len(labels)-1]
+	if strings.HasPrefix(strings.ToLower(tld), "xn--") {
+		return true
+	}
+	if len(tld) < 2 {
+		return false
+	}
+	for i := 0; i < len(tld); i++ {
+		if !isASCIILetter(tld[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// ---- digit groups (cards) ----
+
+type span struct{ start, end int }
+
+// digitGroups reads digit groups starting at i joined by a single byte from
+// seps, returning the groups and the byte that joined each pair.
+func digitGroups(text string, i int, seps string) ([]span, []byte) {
+	var groups []span
+	var joins []byte
+	for {
+		s := i
+		for i < len(text) && isDigit(text[i]) {
+			i++
+		}
+		groups = append(groups, span{s, i})
+		if i+1 < len(text) && strings.IndexByte(seps, text[i]) >= 0 && isDigit(text[i+1]) {
+			joins = append(joins, text[i])
+			i++
+			continue
+		}
+		return groups, joins
+	}
+}
+
+// PCI-1: a card number is 13-19 digits, written contiguously or in groups
+// joined by single spaces or dashes, and passes the Luhn check.
+func findCards(text string, out []Finding) []Finding {
+	for i := 0; i < len(text); i++ {
+		if !isDigit(text[i]) || !boundaryBefore(text, i) {
+			continue
+		}
+		groups, joins := digitGroups(text, i, " -")
+		end := groups[len(groups)-1].end
+		if boundaryAfter(text, end) {
+			out = appendCards(text, groups, joins, out)
+		}
+		i = end
+	}
+	return out
+}
+
+func appendCards(text string, groups []span, joins []byte, out []Finding) []Finding {
+	for a := 0; a < len(groups); a++ {
+		for b := len(groups) - 1; b >= a; b-- {
+			if !cardShape(groups[a:b+1], joins[a:b]) {
+				continue
+			}
+			s, e := groups[a].start, groups[b].end
+			if luhnValid(text[s:e]) {
+				out = append(out, Finding{Kind: KindCard, Start: s, End: e, Text: text[s:e]})
+				a = b
+				break
+			}
+		}
+	}
+	return out
+}
+
+// cardShape accepts one contiguous 13-19 digit group, or groups as printed
+// on cards with one separator style: 4-4-4-4, 4-4-4-4-3 (19 digits), 4-6-5
+// (Amex), 4-6-4 (Diners), 4-4-5 (13-digit Visa). Stricter shapes keep
+// account numbers and IBAN tails from matching by chance.
+func cardShape(groups []span, joins []byte) bool {
+	n := 0
+	for _, g := range groups {
+		n += g.end - g.start
+	}
+	if n < 13 || n > 19 {
+		return false
+	}
+	if len(groups) == 1 {
+		return true
+	}
+	for _, j := range joins {
+		if j != joins[0] {
+			return false
+		}
+	}
+	var shape [5]int
+	if len(groups) > len(shape) {
+		return false
+	}
+	for k, g := range groups {
+		shape[k] = g.end - g.start
+	}
+	switch shape {
+	case [5]int{4, 4, 4, 4}, [5]int{4, 4, 4, 4, 3}, [5]int{4, 6, 5}, [5]int{4, 6, 4}, [5]int{4, 4, 5}:
+		return true
+	}
+	return false
+}
+
+// luhnValid checks the Luhn digit over the digits of s, rejecting all-zero
+// strings (which pass Luhn but are never card numbers).
+func luhnValid(s string) bool {
+	sum, n, nonZero := 0, 0, false
+	for i := len(s) - 1; i >= 0; i-- {
+		c := s[i]
+		if !isDigit(c) {
+			continue
+		}
+		d := int(c - '0')
+		if d != 0 {
+			nonZero = true
+		}
+		if n%2 == 1 {
+			d *= 2
+			if d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+		n++
+	}
+	return nonZero && sum%10 == 0
+}
+
+// ---- IBAN ----
+
+// ibanLengths is the IBAN length per country (SWIFT IBAN registry).
+func ibanLength(cc string) int {
+	switch cc {
+	case "NO":
+		return 15
+	case "BE":
+		return 16
+	case "DK", "FI", "FO", "GL", "NL":
+		return 18
+	case "MK", "SI":
+		return 19
+	case "AT", "BA", "EE", "KZ", "LT", "LU", "XK":
+		return 20
+	case "CH", "CR", "HR", "LI", "LV":
+		return 21
+	case "BG", "BH", "DE", "GB", "GE", "IE", "ME", "RS", "VA":
+		return 22
+	case "AE", "GI", "IL", "IQ", "TL":
+		return 23
+	case "AD", "CZ", "ES", "MD", "PK", "RO", "SA", "SE", "SK", "TN", "VG":
+		return 24
+	case "PT", "ST":
+		return 25
+	case "IS", "TR":
+		return 26
+	case "FR", "GR", "IT", "MC", "MR", "SM":
+		return 27
+	case "AL", "AZ", "BY", "CY", "DO", "GT", "HU", "LB", "PL", "SV":
+		return 28
+	case "BR", "EG", "PS", "QA", "UA":
+		return 29
+	case "JO", "KW", "MU":
+		return 30
+	case "MT", "SC":
+		return 31
+	case "LC":
+		return 32
+	}
+	return 0
+}
+
+func upper(c byte) byte {
+	if c >= 'a' && c <= 'z' {
+		return c - 'a' + 'A'
+	}
+	return c
+}
+
+// findIBANs finds country code + 2 check digits + BBAN, written with or
+// without single spaces, of the country's length and valid under ISO 7064
+// mod 97-10.
+func findIBANs(text string, out []Finding) []Finding {
+	for i := 0; i+4 <= len(text); i++ {
+		if !isASCIILetter(text[i]) || !isASCIILetter(text[i+1]) || !isDigit(text[i+2]) || !isDigit(text[i+3]) {
+			continue
+		}
+		if !boundaryBefore(text, i) {
+			continue
+		}
+		want := ibanLength(string([]byte{upper(text[i]), upper(text[i+1])}))
+		if want == 0 {
+			continue
+		}
+		var compact [34]byte
+		n, j := 0, i
+		for j < len(text) && n < want {
+			c := text[j]
+			switch {
+			case isDigit(c) || isASCIILetter(c):
+				compact[n] = upper(c)
+				n++
+				j++
+			case c == ' ' && n >= 4 && j+1 < len(text) && (isDigit(text[j+1]) || isASCIILetter(text[j+1])):
+				j++
+			default:
+				goto done
+			}
+		}
+	done:
+		if n != want || !boundaryAfter(text, j) || !ibanValid(compact[:n]) {
+			continue
+		}
+		out = append(out, Finding{Kind: KindIBAN, Start: i, End: j, Text: text[i:j]})
+		i = j
+	}
+	return out
+}
+
+func ibanValid(iban []byte) bool {
+	// Move the first four characters to the end, letters become 10..35,
+	// and the whole number mod 97 must be 1.
+	rem := 0
+	add := func(c byte) bool {
+		switch {
+		case isDigit(c):
+			rem = (rem*10 + int(c-'0')) % 97
+		case c >= 'A' && c <= 'Z':
+			v := int(c-'A') + 10
+			rem = (rem*100 + v) % 97
+		default:
+			return false
+		}
+		return true
+	}
+	for _, c := range iban[4:] {
+		if !add(c) {
+			return false
+		}
+	}
+	for _, c := range iban[:4] {
+		if !add(c) {
+			return false
+		}
+	}
+	return rem == 1
+}
+
+// ---- US SSN ----
+
+// findSSNs finds ddd-dd-dddd outside the never-issued ranges (area 000, 666
+// or 9xx, group 00, serial 0000).
+func findSSNs(text string, out []Finding) []Finding {
+	for i := 0; i+11 <= len(text); i++ {
+		if !isDigit(text[i]) || !boundaryBefore(text, i) {
+			continue
+		}
+		s := text[i : i+11]
+		if !allDigits(s[0:3]) || s[3] != '-' || !allDigits(s[4:6]) || s[6] != '-' || !allDigits(s[7:11]) {
+			continue
+		}
+		if !boundaryAfter(text, i+11) || (i+12 < len(text) && text[i+11] == '-' && isDigit(text[i+12])) {
+			continue
+		}
+		if i > 1 && text[i-1] == '-' && isDigit(text[i-2]) {
+			continue
+		}
+		area, group, serial := s[0:3], s[4:6], s[7:11]
+		if area == "000" || area == "666" || area[0] == '9' || group == "00" || serial == "0000" {
+			continue
+		}
+		out = append(out, Finding{Kind: KindSSN, Start: i, End: i + 11, Text: s})
+		i += 10
+	}
+	return out
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// ---- CVV ----
+
+// PCI-2: a card security code is never stored. It is recognised as 3-4
+// digits right after a keyword, with at most a few filler words between.
+var cvvKeywords = [...][]string{
+	{"cvv"}, {"cvv2"}, {"cvc"}, {"cvc2"}, {"csc"}, {"cid"},
+	{"security", "code"}, {"card", "verification"}, {"verification", "code"},
+	{"sicherheitscode"}, {"prüfnummer"}, {"kartenprüfnummer"}, {"prüfziffer"},
+	{"cryptogramme"}, {"code", "de", "sécurité"}, {"código", "de", "seguridad"},
+}
+
+var cvvFiller = map[string]bool{
+	"is": true, "was": true, "number": true, "no": true, "nr": true, "code": true,
+	"ist": true, "lautet": true, "est": true, "es": true, "de": true, "the": true,
+	"value": true, "digits": true, "on": true, "back": true, "card": true,
+}
+
+func findCVVs(text string, out []Finding) []Finding {
+	words := splitWords(text)
+	for i := 0; i < len(words); i++ {
+		n := matchKeyword(text, words, i)
+		if n == 0 {
+			continue
+		}
+		// Skip up to three filler words, then expect the code.
+		j := i + n
+		for skipped := 0; j < len(words) && skipped < 3 && cvvFiller[foldWord(text[words[j].start:words[j].end])]; skipped++ {
+			j++
+		}
+		if j >= len(words) {
+			break
+		}
+		w := words[j]
+		code := text[w.start:w.end]
+		if (len(code) == 3 || len(code) == 4) && allDigits(code) && onlyGap(text[words[j-1].end:w.start]) {
+			out = append(out, Finding{Kind: KindCVV, Start: w.start, End: w.end, Text: code})
+			i = j
+		}
+	}
+	return out
+}
+
+func matchKeyword(text string, words []span, i int) int {
+	for _, kw := range cvvKeywords {
+		if i+len(kw) > len(words) {
+			continue
+		}
+		ok := true
+		for k, want := range kw {
+			w := words[i+k]
+			if foldWord(text[w.start:w.end]) != want {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return len(kw)
+		}
+	}
+	return 0
+}
+
+// onlyGap reports whether s is a short run of spaces and punctuation that
+// may sit between a keyword and a code ("CVV: 123", "cvc=123").
+func onlyGap(s string) bool {
+	if len(s) > 4 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if strings.IndexByte(" :=#-'’", s[i]) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// ---- phone numbers ----
+
+// phoneRun is a candidate phone number: digit groups with separators.
+type phoneRun struct {
+	start, end int
+	groups     []span
+	seps       []string
+	plus       bool
+	paren      bool   // started with '('
+	src        string // the scanned text
+}
+
+func isPhoneSepByte(c byte) bool {
+	return c == ' ' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')'
+}
+
+var phoneSeps = map[string]bool{
+	" ": true, "-": true, ".": true, "/": true, "(": true, ")": true,
+	") ": true, " (": true, ")-": true, "-(": true,
+}
+
+func findPhones(text string, out []Finding) []Finding {
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if !(isDigit(c) || c == '+' || c == '(') {
+			continue
+		}
+		if !phoneStart(text, i) {
+			if isDigit(c) { // skip the rest of this token
+				for i+1 < len(text) && isDigit(text[i+1]) {
+					i++
+				}
+			}
+			continue
+		}
+		r, ok := readPhoneRun(text, i)
+		if !ok {
+			continue
+		}
+		if phoneLike(r) && !orderContext(text, r.start) {
+			out = append(out, Finding{Kind: KindPhone, Start: r.start, End: r.end, Text: text[r.start:r.end]})
+		}
+		i = r.end - 1
+	}
+	return out
+}
+
+// phoneStart reports whether a phone number may start at i: not inside a
+// word or a token like "A-10023" or "#12345".
+func phoneStart(text string, i int) bool {
+	if !boundaryBefore(text, i) {
+		return false
+	}
+	if i == 0 {
+		return true
+	}
+	p := text[i-1]
+	if p == '#' || p == '+' && text[i] != '+' || p == '$' || p == '.' || p == ',' {
+		return false
+	}
+	if (p == '-' || p == '/' || p == '(' || p == ')') && i >= 2 && isWordRune(runeBefore(text, i-1)) {
+		return false
+	}
+	// A currency sign right before means a price.
+	if r := runeBefore(text, i); r == '€' || r == '£' || r == '¥' {
+		return false
+	}
+	return true
+}
+
+func readPhoneRun(text string, i int) (phoneRun, bool) {
+	r := phoneRun{start: i, src: text}
+	switch text[i] {
+	case '+':
+		r.plus = true
+		i++
+	case '(':
+		r.paren = true
+		i++
+	}
+	if i >= len(text) || !isDigit(text[i]) {
+		return r, false
+	}
+	for {
+		s := i
+		for i < len(text) && isDigit(text[i]) {
+			i++
+		}
+		r.groups = append(r.groups, span{s, i})
+		// A separator of up to two bytes followed by a digit continues the run.
+		j := i
+		for j < len(text) && j-i < 2 && isPhoneSepByte(text[j]) {
+			j++
+		}
+		if j > i && j < len(text) && isDigit(text[j]) && phoneSeps[text[i:j]] {
+			r.seps = append(r.seps, text[i:j])
+			i = j
+			continue
+		}
+		break
+	}
+	r.end = i
+	// A closing parenthesis right after the digits belongs to the run only
+	// when it balances an opening one; we do not include it.
+	if !boundaryAfter(text, r.end) {
+		return r, false
+	}
+	// "415-555-0123-7" or "10.30.2026." style continuations: not a phone.
+	if r.end+1 < len(text) && (text[r.end] == '-' || text[r.end] == '.' || text[r.end] == '/' || text[r.end] == ',') && isDigit(text[r.end+1]) {
+		return r, false
+	}
+	return r, true
+}
+
+// phoneLike decides whether a run has the structure of a phone number:
+// 7-15 digits, and an international prefix (+, 00), a trunk 0, an area code
+// in parentheses, or the North American 3-3-4 shape. Dates, IP addresses,
+// version strings, prices and plain long numbers are rejected.
+func phoneLike(r phoneRun) bool {
+	digits := 0
+	lens := make([]int, len(r.groups))
+	for k, g := range r.groups {
+		lens[k] = g.end - g.start
+		digits += lens[k]
+	}
+	if digits < 7 || digits > 15 {
+		return false
+	}
+	opens, closes, dots, slashes := 0, 0, 0, 0
+	if r.paren {
+		opens++
+	}
+	for k, s := range r.seps {
+		opens += strings.Count(s, "(")
+		closes += strings.Count(s, ")")
+		if strings.Contains(s, ".") {
+			dots++
+		}
+		if strings.Contains(s, "/") {
+			slashes++
+			if k != 0 {
+				return false
+			}
+		}
+		if strings.Contains(s, ")") && opens == 0 {
+			return false
+		}
+	}
+	if opens != closes || opens > 1 {
+		return false
+	}
+	if dots > 0 && dots != len(r.seps) {
+		return false // mixed dots and other separators: versions, amounts
+	}
+	if slashes > 1 || slashes == 1 && len(r.groups) != 2 {
+		return false
+	}
+	n := len(r.groups)
+	// Dates: d.m.y, d/m/y, y-m-d and friends.
+	if n == 3 && r.seps[0] == r.seps[1] && len(r.seps[0]) == 1 && !r.plus && !r.paren {
+		a, b, c := lens[0], lens[1], lens[2]
+		if (a <= 2 && b <= 2 && (c == 2 || c == 4)) || (a == 4 && b <= 2 && c <= 2) {
+			return false
+		}
+	}
+	// IP addresses.
+	if dots > 0 && n == 4 && lens[0] <= 3 && lens[1] <= 3 && lens[2] <= 3 && lens[3] <= 3 {
+		return false
+	}
+	// Single-digit groups only where numbers really have them: a country
+	// code, a North American leading 1, "(0)", or the French mobile "6".
+	international := r.plus || strings.HasPrefix(groupText(r, 0), "00")
+	for k, l := range lens {
+		if l > 1 {
+			continue
+		}
+		if k == 0 || k == 1 && (international || inParens(r, 1)) {
+			continue
+		}
+		return false
+	}
+	first := groupText(r, 0)
+	switch {
+	case r.plus:
+		return digits >= 8
+	case strings.HasPrefix(first, "00"):
+		return digits >= 10
+	case r.paren:
+		return n >= 2
+	case first[0] == '0':
+		return digits >= 8 && digits <= 12 && (n > 1 || digits >= 10)
+	}
+	// North American numbers: 3-3-4, optionally after a leading 1.
+	if n == 3 && lens[0] == 3 && lens[1] == 3 && lens[2] == 4 {
+		return first[0] >= '2'
+	}
+	if n == 4 && first == "1" && lens[1] == 3 && lens[2] == 3 && lens[3] == 4 {
+		return true
+	}
+	return false
+}
+
+func groupText(r phoneRun, k int) string { return r.src[r.groups[k].start:r.groups[k].end] }
+
+func inParens(r phoneRun, k int) bool {
+	before := k == 0 && r.paren || k > 0 && strings.HasSuffix(r.seps[k-1], "(")
+	after := k < len(r.seps) && strings.HasPrefix(r.seps[k], ")")
+	return before && after
+}
+
+// orderContext reports whether the word before start marks the number as
+// an order, invoice or similar reference rather than a phone number.
+func orderContext(text string, start int) bool {
+	words := splitWords(text[:start])
+	for k := len(words) - 1; k >= 0 && k >= len(words)-3; k-- {
+		w := foldWord(text[words[k].start:words[k].end])
+		switch w {
+		case "no", "nr", "number", "num", "is", "was", "id", "ist", "numéro", "número", "nummer":
+			continue
+		case "order", "orders", "invoice", "ref", "reference", "tracking", "ticket", "case",
+			"sku", "item", "article", "parcel", "package", "shipment", "receipt", "transaction",
+			"customer", "account", "bestellung", "bestellnummer", "rechnung", "commande",
+			"facture", "pedido", "factura", "serial", "model", "iban", "postcode", "zip":
+			return true
+		}
+		return false
+	}
+	return false
+}
+
+// ---- health terms ----
+
+// MIN-2: health data is a special category; it is found by term list.
+func (d *Detector) findHealth(text string, out []Finding) []Finding {
+	if len(d.health) == 0 {
+		return out
+	}
+	words := splitWords(text)
+	folded := make([]string, len(words))
+	for k, w := range words {
+		folded[k] = foldWord(text[w.start:w.end])
+	}
+	for i := 0; i < len(words); i++ {
+		for _, seq := range d.health[stemPlural(folded[i], d.health)] {
+			if i+len(seq) > len(words) {
+				continue
+			}
+			ok := true
+			for k := 1; k < len(seq); k++ {
+				if folded[i+k] != seq[k] && strings.TrimSuffix(folded[i+k], "s") != seq[k] {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				s, e := words[i].start, words[i+len(seq)-1].end
+				out = append(out, Finding{Kind: KindHealth, Start: s, End: e, Text: text[s:e]})
+				i += len(seq) - 1
+				break
+			}
+		}
+	}
+	return out
+}
+
+// stemPlural returns w, or w without a plural "s"/"es" when only that form
+// is a known first word.
+func stemPlural(w string, known map[string][][]string) string {
+	if _, ok := known[w]; ok {
+		return w
+	}
+	if t, ok := strings.CutSuffix(w, "es"); ok {
+		if _, ok := known[t]; ok {
+			return t
+		}
+	}
+	if t, ok := strings.CutSuffix(w, "s"); ok {
+		return t
+	}
+	return w
+}
+
+// splitWords returns the spans of runs of letters and digits in s.
+func splitWords(s string) []span {
+	var out []span
+	start := -1
+	for i, r := range s {
+		if isWordRune(r) {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		if start >= 0 {
+			out = append(out, span{start, i})
+			start = -1
+		}
+	}
+	if start >= 0 {
+		out = append(out, span{start, len(s)})
+	}
+	return out
+}
+
+// foldWord lower-cases a word for comparison.
+func foldWord(w string) string {
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		if c >= utf8.RuneSelf || c >= 'A' && c <= 'Z' {
+			return strings.ToLower(w)
+		}
+	}
+	return w
+}
