@@ -1,0 +1,249 @@
+// Package store persists sessions, transcripts and compliance records in an
+// on-disk SQLite database. Every row that could hold personal data goes
+// through one write path that seals it with the subject's data key first
+// (SEC-1), so nothing is written in clear, not even to the WAL.
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	_ "modernc.org/sqlite" // pure-Go SQLite driver
+)
+
+// Sentinel errors.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrClosed   = errors.New("store closed")
+	// ErrErased means the subject's data key is gone (crypto-shredded, DSR-4).
+	ErrErased = errors.New("subject erased")
+)
+
+// KeyWrapper wraps per-subject data keys under the master key.
+type KeyWrapper interface {
+	Wrap(dataKey []byte, subject string) ([]byte, error)
+	Unwrap(wrapped []byte, subject string) ([]byte, error)
+}
+
+// Cipher seals and opens blobs with one data key (AES-256-GCM in production).
+type Cipher interface {
+	Seal(plaintext, aad []byte) []byte
+	Open(blob, aad []byte) ([]byte, error)
+}
+
+// Crypto bundles what the store needs to encrypt at rest.
+type Crypto struct {
+	Wrapper    KeyWrapper
+	NewCipher  func(dataKey []byte) (Cipher, error)
+	NewDataKey func() ([]byte, error)
+}
+
+// Options configure Open.
+type Options struct {
+	Crypto Crypto
+	Logger *slog.Logger
+	// MaxBatch bounds how many queued writes share one commit.
+	MaxBatch int
+}
+
+// Store is safe for concurrent use.
+type Store struct {
+	w, r    *sql.DB
+	crypto  Crypto
+	log     *slog.Logger
+	queue   chan *writeOp
+	stop    chan struct{}
+	done    chan struct{}
+	closeMu sync.RWMutex
+	closed  bool
+	maxB    int
+
+	keyMu sync.Mutex
+	keys  map[string]Cipher // unwrapped data keys by subject; bounded
+}
+
+type writeOp struct {
+	fn   func(ctx context.Context, tx *sql.Tx) error
+	done chan error
+}
+
+const maxCachedKeys = 100_000
+
+// Open opens (creating if needed) the database at path.
+func Open(ctx context.Context, path string, opts Options) (*Store, error) {
+	if opts.Crypto.Wrapper == nil || opts.Crypto.NewCipher == nil || opts.Crypto.NewDataKey == nil {
+		return nil, errors.New("store: crypto is required: nothing is stored unencrypted")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.MaxBatch <= 0 {
+		opts.MaxBatch = 512
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	// WAL with synchronous=NORMAL survives a process kill (kill -9) without
+	// losing committed transactions; secure_delete overwrites erased rows;
+	// temp_store=MEMORY keeps sorter spills out of temp files.
+	dsn := "file:" + filepath.ToSlash(path) + "?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=secure_delete(1)&_pragma=temp_store(MEMORY)"
+	w, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	r, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	r.SetMaxOpenConns(4)
+	if err := migrate(ctx, w); err != nil {
+		w.Close()
+		r.Close()
+		return nil, err
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		opts.Logger.Warn("store: cannot restrict database file mode", "err", err)
+	}
+	s := &Store{
+		w: w, r: r, crypto: opts.Crypto, log: opts.Logger,
+		queue: make(chan *writeOp, 4096),
+		stop:  make(chan struct{}),
+		done:  make(chan struct{}),
+		maxB:  opts.MaxBatch,
+		keys:  make(map[string]Cipher),
+	}
+	go s.writer()
+	return s, nil
+}
+
+// Close flushes queued writes, checkpoints the WAL and closes the database.
+func (s *Store) Close() error {
+	s.closeMu.Lock()
+	if s.closed {
+		s.closeMu.Unlock()
+		return nil
+	}
+	s.closed = true
+	close(s.stop)
+	s.closeMu.Unlock()
+	<-s.done
+	_, cerr := s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	err := errors.Join(cerr, s.r.Close(), s.w.Close())
+	if err != nil {
+		return fmt.Errorf("store: close: %w", err)
+	}
+	return nil
+}
+
+// write queues fn to run in the shared batch transaction and waits for the commit.
+func (s *Store) write(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	op := &writeOp{fn: fn, done: make(chan error, 1)}
+	s.closeMu.RLock()
+	if s.closed {
+		s.closeMu.RUnlock()
+		return ErrClosed
+	}
+	select {
+	case s.queue <- op:
+	case <-ctx.Done():
+		s.closeMu.RUnlock()
+		return ctx.Err()
+	}
+	s.closeMu.RUnlock()
+	// Once queued the write will be committed or fail; wait for that even if
+	// ctx ends, so callers never report a write that might still land.
+	return <-op.done
+}
+
+// writer commits queued operations in batches: one fsync for many messages.
+func (s *Store) writer() {
+	defer close(s.done)
+	batch := make([]*writeOp, 0, s.maxB)
+	for {
+		batch = batch[:0]
+		select {
+		case op := <-s.queue:
+			batch = append(batch, op)
+		case <-s.stop:
+			// Drain what was queued before Close.
+			for {
+				select {
+				case op := <-s.queue:
+					s.commit([]*writeOp{op})
+				default:
+					return
+				}
+			}
+		}
+	fill:
+		for len(batch) < s.maxB {
+			select {
+			case op := <-s.queue:
+				batch = append(batch, op)
+			default:
+				break fill
+			}
+		}
+		s.commit(batch)
+	}
+}
+
+func (s *Store) commit(batch []*writeOp) {
+	ctx := context.Background()
+	errs := make([]error, len(batch))
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		for _, op := range batch {
+			op.done <- fmt.Errorf("store: begin: %w", err)
+		}
+		return
+	}
+	for i, op := range batch {
+		// A savepoint per operation: one bad write does not sink the batch.
+		if _, err := tx.ExecContext(ctx, "SAVEPOINT op"); err != nil {
+			errs[i] = err
+			continue
+		}
+		if err := op.fn(ctx, tx); err != nil {
+			errs[i] = err
+			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO op"); rerr != nil {
+				errs[i] = errors.Join(err, rerr)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, "RELEASE op"); err != nil && errs[i] == nil {
+			errs[i] = err
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		for _, op := range batch {
+			op.done <- fmt.Errorf("store: commit: %w", err)
+		}
+		return
+	}
+	for i, op := range batch {
+		op.done <- errs[i]
+	}
+}
+
+// NewID returns a random identifier of n bytes, hex encoded.
+func NewID(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return fmt.Sprintf("%x", b)
+}
+
+func unixMilli(t time.Time) int64 { return t.UTC().UnixMilli() }
+
+func fromMilli(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
