@@ -4,6 +4,7 @@
   'use strict';
 
   var TOKEN_KEY = 'deskbot.session';
+  var CONSENTED_KEY = 'deskbot.consented';
   var params = new URLSearchParams(location.search);
   var embedded = params.get('embed') === '1';
   if (embedded) {
@@ -18,9 +19,11 @@
   // Session storage can be unavailable (privacy modes, blocked third-party
   // storage in frames); the chat still works, it just cannot resume.
   var store = {
-    get: function () { try { return sessionStorage.getItem(TOKEN_KEY); } catch (e) { return null; } },
-    set: function (v) { try { sessionStorage.setItem(TOKEN_KEY, v); } catch (e) { /* ignore */ } },
-    clear: function () { try { sessionStorage.removeItem(TOKEN_KEY); } catch (e) { /* ignore */ } }
+    get: function (k) { try { return sessionStorage.getItem(k || TOKEN_KEY); } catch (e) { return null; } },
+    set: function (v, k) { try { sessionStorage.setItem(k || TOKEN_KEY, v); } catch (e) { /* ignore */ } },
+    clear: function () {
+      try { sessionStorage.removeItem(TOKEN_KEY); sessionStorage.removeItem(CONSENTED_KEY); } catch (e) { /* ignore */ }
+    }
   };
 
   var state = {
@@ -283,7 +286,11 @@
       box.appendChild(w);
       c.card.appendChild(box);
     }
-    if (granted) el.withdraw.hidden = false;
+    if (granted) {
+      // Withdrawal stays one click away for the rest of the session, even after a reload.
+      el.withdraw.hidden = false;
+      store.set('1', CONSENTED_KEY);
+    }
     if (c === state.consent) state.consent = null;
     return true;
   }
@@ -378,6 +385,7 @@
     el.privacy = $('privacy-link');
     el.notice = $('notice-link');
     el.withdraw = $('withdraw-tool');
+    el.withdraw.hidden = store.get(CONSENTED_KEY) !== '1';
 
     el.form.addEventListener('submit', function (ev) {
       ev.preventDefault();
