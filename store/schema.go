@@ -33,6 +33,56 @@ var schema = []string{
 	);
 	CREATE INDEX messages_session ON messages(session_id, id);
 	CREATE INDEX messages_subject_at ON messages(subject_id, at);`,
+	// Compliance records. The consent ledger holds no personal data (purpose,
+	// decision, text version and hash) and stays readable for CONS-4; contact
+	// details are sealed; the audit log is hash-chained (AUD-1); requests
+	// outlive erasure and hold only a pseudonymous reference.
+	`CREATE TABLE consents (
+		id INTEGER PRIMARY KEY,
+		subject_id TEXT NOT NULL,
+		purpose TEXT NOT NULL,
+		decision TEXT NOT NULL,
+		text_version TEXT NOT NULL,
+		text_hash TEXT NOT NULL,
+		at INTEGER NOT NULL
+	);
+	CREATE INDEX consents_subject ON consents(subject_id, id);
+	CREATE TABLE contacts (
+		id INTEGER PRIMARY KEY,
+		subject_id TEXT NOT NULL,
+		at INTEGER NOT NULL,
+		body BLOB NOT NULL
+	);
+	CREATE INDEX contacts_subject ON contacts(subject_id);
+	CREATE TABLE lookup (
+		subject_id TEXT NOT NULL,
+		blind TEXT NOT NULL,
+		PRIMARY KEY (blind, subject_id)
+	);
+	CREATE TABLE audit (
+		seq INTEGER PRIMARY KEY,
+		at TEXT NOT NULL,
+		event TEXT NOT NULL,
+		subject TEXT NOT NULL,
+		actor TEXT NOT NULL,
+		detail TEXT NOT NULL,
+		prev_hash TEXT NOT NULL,
+		hash TEXT NOT NULL
+	);
+	CREATE TABLE requests (
+		id INTEGER PRIMARY KEY,
+		kind TEXT NOT NULL,
+		subject_ref TEXT NOT NULL,
+		at INTEGER NOT NULL,
+		detail TEXT NOT NULL
+	);
+	CREATE TABLE unanswered (
+		id INTEGER PRIMARY KEY,
+		subject_id TEXT NOT NULL,
+		at INTEGER NOT NULL,
+		body BLOB NOT NULL
+	);
+	CREATE INDEX unanswered_subject ON unanswered(subject_id);`,
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {

@@ -91,43 +91,6 @@ func (s *Store) SessionByToken(ctx context.Context, tokenHash []byte) (Session, 
 	return sess, nil
 }
 
-// AppendTurn durably stores transcript entries and the session's new state in
-// one commit. It returns only after the commit, so a reply sent afterwards
-// never acknowledges a message that could still be lost.
-func (s *Store) AppendTurn(ctx context.Context, subject, session string, at time.Time, entries []Entry, state []byte) error {
-	c, err := s.cipher(ctx, subject)
-	if err != nil {
-		return err
-	}
-	// Seal outside the writer so encryption runs on the callers' cores.
-	bodies := make([][]byte, len(entries))
-	for i, e := range entries {
-		bodies[i] = c.Seal(e.Body, aad("msg", subject, session))
-	}
-	var sealedState []byte
-	if state != nil {
-		sealedState = c.Seal(state, aad("state", subject, session))
-	}
-	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		for i, e := range entries {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO messages(session_id, subject_id, at, sender, body) VALUES(?,?,?,?,?)`,
-				session, subject, unixMilli(e.At), e.Sender, bodies[i]); err != nil {
-				return fmt.Errorf("store: insert message: %w", err)
-			}
-		}
-		var err error
-		if sealedState != nil {
-			_, err = tx.ExecContext(ctx, `UPDATE sessions SET last_seen = ?, state = ? WHERE id = ?`, unixMilli(at), sealedState, session)
-		} else {
-			_, err = tx.ExecContext(ctx, `UPDATE sessions SET last_seen = ? WHERE id = ?`, unixMilli(at), session)
-		}
-		if err != nil {
-			return fmt.Errorf("store: update session: %w", err)
-		}
-		return nil
-	})
-}
-
 // Transcript returns a session's entries in order, decrypted.
 func (s *Store) Transcript(ctx context.Context, subject, session string) ([]Entry, error) {
 	c, err := s.cipher(ctx, subject)

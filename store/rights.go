@@ -1,0 +1,251 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"deskbot/compliance"
+)
+
+// SubjectData is everything held about one subject, decrypted (DSR-1, DSR-2).
+type SubjectData struct {
+	Subject     string
+	Sessions    []Session
+	Transcripts map[string][]Entry // by session id
+	Consents    []compliance.ConsentRecord
+	Contacts    [][]byte
+	Unanswered  []string
+}
+
+// Export gathers a subject's data. It reads everything the erase below deletes.
+func (s *Store) Export(ctx context.Context, subject string) (SubjectData, error) {
+	d := SubjectData{Subject: subject, Transcripts: map[string][]Entry{}}
+	c, err := s.cipher(ctx, subject)
+	if err != nil {
+		return d, err
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT id, profile, created_at, last_seen FROM sessions WHERE subject_id = ? ORDER BY created_at`, subject)
+	if err != nil {
+		return d, fmt.Errorf("store: export sessions: %w", err)
+	}
+	for rows.Next() {
+		var ss Session
+		var created, seen int64
+		if err := rows.Scan(&ss.ID, &ss.Profile, &created, &seen); err != nil {
+			rows.Close()
+			return d, fmt.Errorf("store: export sessions: %w", err)
+		}
+		ss.SubjectID, ss.CreatedAt, ss.LastSeen = subject, fromMilli(created), fromMilli(seen)
+		d.Sessions = append(d.Sessions, ss)
+	}
+	rows.Close()
+	for _, ss := range d.Sessions {
+		if d.Transcripts[ss.ID], err = s.Transcript(ctx, subject, ss.ID); err != nil {
+			return d, err
+		}
+	}
+	if d.Consents, err = s.Consents(ctx, subject); err != nil {
+		return d, err
+	}
+	open := func(q, kind string) ([][]byte, error) {
+		rows, err := s.r.QueryContext(ctx, q, subject)
+		if err != nil {
+			return nil, fmt.Errorf("store: export %s: %w", kind, err)
+		}
+		defer rows.Close()
+		var out [][]byte
+		for rows.Next() {
+			var b []byte
+			if err := rows.Scan(&b); err != nil {
+				return nil, err
+			}
+			p, err := c.Open(b, aad(kind, subject, ""))
+			if err != nil {
+				return nil, fmt.Errorf("store: export %s: %w", kind, err)
+			}
+			out = append(out, p)
+		}
+		return out, rows.Err()
+	}
+	if d.Contacts, err = open(`SELECT body FROM contacts WHERE subject_id = ? ORDER BY id`, "contact"); err != nil {
+		return d, err
+	}
+	qs, err := open(`SELECT body FROM unanswered WHERE subject_id = ? ORDER BY id`, "unanswered")
+	if err != nil {
+		return d, err
+	}
+	for _, q := range qs {
+		d.Unanswered = append(d.Unanswered, string(q))
+	}
+	return d, nil
+}
+
+// ErasureCounts says what an erasure removed.
+type ErasureCounts struct {
+	Sessions, Messages, Consents, Contacts, Unanswered int64
+}
+
+// Erase deletes the subject's data key (crypto-shredding) and every row
+// about the subject, keeping only the request record and an audit entry
+// (DSR-4, AUD-1). Erasing an unknown or already erased subject is not an
+// error: the request is still recorded.
+func (s *Store) Erase(ctx context.Context, subject, actor string, at time.Time) (ErasureCounts, error) {
+	var n ErasureCounts
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		del := func(q string) (int64, error) {
+			res, err := tx.ExecContext(ctx, q, subject)
+			if err != nil {
+				return 0, fmt.Errorf("store: erase: %w", err)
+			}
+			return res.RowsAffected()
+		}
+		var err error
+		if n.Messages, err = del(`DELETE FROM messages WHERE subject_id = ?`); err != nil {
+			return err
+		}
+		if n.Sessions, err = del(`DELETE FROM sessions WHERE subject_id = ?`); err != nil {
+			return err
+		}
+		if n.Consents, err = del(`DELETE FROM consents WHERE subject_id = ?`); err != nil {
+			return err
+		}
+		if n.Contacts, err = del(`DELETE FROM contacts WHERE subject_id = ?`); err != nil {
+			return err
+		}
+		if n.Unanswered, err = del(`DELETE FROM unanswered WHERE subject_id = ?`); err != nil {
+			return err
+		}
+		if _, err = del(`DELETE FROM lookup WHERE subject_id = ?`); err != nil {
+			return err
+		}
+		if _, err = del(`DELETE FROM subjects WHERE id = ?`); err != nil {
+			return err
+		}
+		detail := fmt.Sprintf("sessions=%d messages=%d consents=%d contacts=%d", n.Sessions, n.Messages, n.Consents, n.Contacts)
+		if _, err := tx.ExecContext(ctx, `INSERT INTO requests(kind, subject_ref, at, detail) VALUES('erasure', ?, ?, ?)`, subject, unixMilli(at), detail); err != nil {
+			return fmt.Errorf("store: erase: request record: %w", err)
+		}
+		return appendAudit(ctx, tx, compliance.AuditRecord{At: at, Event: compliance.EventErasure, Subject: subject, Actor: actor, Detail: detail})
+	})
+	if err != nil {
+		return n, err
+	}
+	s.forgetKey(subject)
+	return n, nil
+}
+
+// RecordRequest logs a data-subject request (export, erasure) that must
+// outlive the data it concerns (AUD-1), with an audit entry.
+func (s *Store) RecordRequest(ctx context.Context, kind, subject, actor string, at time.Time, detail string) error {
+	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO requests(kind, subject_ref, at, detail) VALUES(?, ?, ?, ?)`, kind, subject, unixMilli(at), detail); err != nil {
+			return fmt.Errorf("store: request record: %w", err)
+		}
+		return appendAudit(ctx, tx, compliance.AuditRecord{At: at, Event: kind, Subject: subject, Actor: actor, Detail: detail})
+	})
+}
+
+// SubjectsByBlind finds subjects by a keyed lookup hash (e.g. of an e-mail address).
+func (s *Store) SubjectsByBlind(ctx context.Context, blind string) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT subject_id FROM lookup WHERE blind = ? ORDER BY subject_id`, blind)
+	if err != nil {
+		return nil, fmt.Errorf("store: lookup: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// SubjectExists reports whether a subject still has a data key.
+func (s *Store) SubjectExists(ctx context.Context, subject string) (bool, error) {
+	var one int
+	err := s.r.QueryRowContext(ctx, `SELECT 1 FROM subjects WHERE id = ?`, subject).Scan(&one)
+	if err == sql.ErrNoRows {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// Retention is how long each category is kept (RET-1).
+type Retention struct {
+	Transcripts, Contacts, Consents time.Duration
+}
+
+// PurgeCounts says what a purge removed.
+type PurgeCounts struct {
+	Sessions, Messages, Contacts, Consents, Unanswered, Subjects int64
+}
+
+// Total is the number of rows removed.
+func (p PurgeCounts) Total() int64 {
+	return p.Sessions + p.Messages + p.Contacts + p.Consents + p.Unanswered + p.Subjects
+}
+
+// Purge deletes what is older than its retention period, then the data keys
+// of subjects with nothing left, and audits the purge (RET-1).
+func (s *Store) Purge(ctx context.Context, now time.Time, r Retention) (PurgeCounts, error) {
+	var n PurgeCounts
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		del := func(q string, cutoff time.Time) (int64, error) {
+			res, err := tx.ExecContext(ctx, q, unixMilli(cutoff))
+			if err != nil {
+				return 0, fmt.Errorf("store: purge: %w", err)
+			}
+			return res.RowsAffected()
+		}
+		var err error
+		tc := now.Add(-r.Transcripts)
+		if n.Messages, err = del(`DELETE FROM messages WHERE at < ?`, tc); err != nil {
+			return err
+		}
+		if n.Sessions, err = del(`DELETE FROM sessions WHERE last_seen < ?`, tc); err != nil {
+			return err
+		}
+		if n.Unanswered, err = del(`DELETE FROM unanswered WHERE at < ?`, tc); err != nil {
+			return err
+		}
+		if n.Contacts, err = del(`DELETE FROM contacts WHERE at < ?`, now.Add(-r.Contacts)); err != nil {
+			return err
+		}
+		if n.Consents, err = del(`DELETE FROM consents WHERE at < ?`, now.Add(-r.Consents)); err != nil {
+			return err
+		}
+		// Subjects with nothing left lose their data key (crypto-shredding).
+		res, err := tx.ExecContext(ctx, `DELETE FROM subjects WHERE created_at < ?
+			AND NOT EXISTS (SELECT 1 FROM sessions WHERE subject_id = subjects.id)
+			AND NOT EXISTS (SELECT 1 FROM contacts WHERE subject_id = subjects.id)
+			AND NOT EXISTS (SELECT 1 FROM consents WHERE subject_id = subjects.id)`, unixMilli(tc))
+		if err != nil {
+			return fmt.Errorf("store: purge subjects: %w", err)
+		}
+		n.Subjects, _ = res.RowsAffected()
+		if _, err := tx.ExecContext(ctx, `DELETE FROM lookup WHERE subject_id NOT IN (SELECT id FROM subjects)`); err != nil {
+			return fmt.Errorf("store: purge lookup: %w", err)
+		}
+		if n.Total() == 0 {
+			return nil
+		}
+		detail := fmt.Sprintf("sessions=%d messages=%d contacts=%d consents=%d unanswered=%d subjects=%d",
+			n.Sessions, n.Messages, n.Contacts, n.Consents, n.Unanswered, n.Subjects)
+		return appendAudit(ctx, tx, compliance.AuditRecord{At: now, Event: compliance.EventPurge, Actor: "system", Detail: detail})
+	})
+	if err == nil && n.Subjects > 0 {
+		s.dropAllKeys()
+	}
+	return n, err
+}
+
+func (s *Store) dropAllKeys() {
+	s.keyMu.Lock()
+	clear(s.keys)
+	s.keyMu.Unlock()
+}
