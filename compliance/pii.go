@@ -57,28 +57,30 @@ func neverKept(k Kind) bool {
 // DefaultHealthTerms is the built-in list of health and medical terms
 // (English plus common German, French and Spanish ones) used when
 // NewDetector gets no list. Words that are common in a shop context with a
-// non-medical meaning (e.g. French "enceinte" = loudspeaker, "operation",
-// "stroke", "aids") are left out on purpose.
+// non-medical meaning (French "enceinte" = loudspeaker; "operation",
+// "stroke", "aids", "medicine ball", "std shipping", "diagnose the
+// problem", golf "handicap") are left out on purpose: a false positive
+// destroys the customer's question, and operators can pass their own list.
 func DefaultHealthTerms() []string {
 	return []string{
 		// English
 		"diagnosis", "diagnosed", "diagnoses", "diabetes", "diabetic", "cancer", "tumour", "tumor",
 		"chemotherapy", "chemo", "hiv", "hiv positive", "pregnant", "pregnancy", "depression",
-		"depressed", "anxiety disorder", "panic attack", "medication", "medicine", "prescription",
+		"depressed", "anxiety disorder", "panic attack", "medication", "medications", "prescription",
 		"antidepressant", "insulin", "surgery", "allergy", "allergies", "allergic", "asthma",
 		"epilepsy", "epileptic", "seizure", "dementia", "alzheimer", "adhd", "autism", "autistic",
 		"bipolar", "schizophrenia", "hepatitis", "heart attack", "heart condition", "blood pressure",
 		"hypertension", "miscarriage", "abortion", "disability", "chronic illness", "chronic pain",
 		"illness", "disease", "multiple sclerosis", "crohn", "coeliac", "celiac", "mental health",
 		"eating disorder", "anorexia", "bulimia", "addiction", "rehab", "overdose", "psychiatrist",
-		"therapist", "std", "medical condition", "health condition", "covid", "covid 19",
+		"therapist", "medical condition", "health condition", "covid", "covid 19",
 		"ivf", "arthritis", "parkinson", "stroke patient",
 		// German
-		"diagnose", "krebs", "schwanger", "schwangerschaft", "depressionen", "medikament",
+		"krebs", "diagnosen", "schwanger", "schwangerschaft", "depressionen", "medikament",
 		"medikamente", "allergie", "krankheit", "erkrankung", "behinderung", "zuckerkrankheit",
 		// French
-		"diagnostic", "diabète", "grossesse", "dépression", "médicament", "médicaments",
-		"chirurgie", "allergie", "maladie", "handicap",
+		"diabète", "grossesse", "dépression", "médicament", "médicaments",
+		"chirurgie", "maladie", "handicapé",
 		// Spanish
 		"diagnóstico", "cáncer", "embarazada", "embarazo", "depresión", "medicamento",
 		"medicamentos", "cirugía", "alergia", "enfermedad", "discapacidad",
@@ -122,14 +124,15 @@ func NewDetector(healthTerms []string) *Detector {
 // non-overlapping. Where two detections overlap, the more sensitive or more
 // specific kind wins (e-mail, card, IBAN, SSN, CVV, phone, health).
 func (d *Detector) Find(text string) []Finding {
+	w := newWords(text)
 	var cands []Finding
 	cands = findEmails(text, cands)
 	cands = findCards(text, cands)
 	cands = findIBANs(text, cands)
 	cands = findSSNs(text, cands)
-	cands = findCVVs(text, cands)
-	cands = findPhones(text, cands)
-	cands = d.findHealth(text, cands)
+	cands = findCVVs(w, cands)
+	cands = findPhones(w, cands)
+	cands = d.findHealth(w, cands)
 	return resolve(cands)
 }
 
@@ -274,12 +277,15 @@ func boundaryAfter(text string, i int) bool { return !isWordRune(runeAt(text, i)
 
 // ---- e-mail ----
 
-func isLocalByte(c byte) bool {
-	return isDigit(c) || isASCIILetter(c) || strings.IndexByte(".!#$%&'*+/=?^_`{|}~-", c) >= 0
+func isLocalRune(r rune) bool {
+	return r < utf8.RuneSelf && strings.IndexRune(".!#$%&'*+/=?^_`{|}~-", r) >= 0 || isWordRune(r)
 }
 
-func isDomainByte(c byte) bool { return isDigit(c) || isASCIILetter(c) || c == '-' || c == '.' }
+func isDomainRune(r rune) bool { return r == '-' || r == '.' || isWordRune(r) }
 
+// findEmails finds local@domain around each '@'. Letters outside ASCII are
+// allowed on both sides (internationalised addresses), so no part of such an
+// address is left behind in clear.
 func findEmails(text string, out []Finding) []Finding {
 	from := 0
 	for from < len(text) {
@@ -289,14 +295,19 @@ func findEmails(text string, out []Finding) []Finding {
 		}
 		at += from
 		from = at + 1
-		// Local part: walk back over allowed bytes, then drop leading
+		// Local part: walk back over allowed runes, then drop leading
 		// punctuation that is more likely sentence text ("'a@b.c").
 		s := at
-		for s > 0 && isLocalByte(text[s-1]) {
-			s--
+		for s > 0 {
+			r, size := utf8.DecodeLastRuneInString(text[:s])
+			if !isLocalRune(r) {
+				break
+			}
+			s -= size
 		}
-		for s < at && !isDigit(text[s]) && !isASCIILetter(text[s]) {
-			s++
+		for s < at && !isWordRune(runeAt(text, s)) {
+			_, size := utf8.DecodeRuneInString(text[s:])
+			s += size
 		}
 		if s == at || text[at-1] == '.' || strings.Contains(text[s:at], "..") {
 			continue
@@ -304,16 +315,17 @@ func findEmails(text string, out []Finding) []Finding {
 		// Domain: labels of letters, digits and hyphens separated by dots;
 		// a trailing dot or hyphen is sentence punctuation.
 		e := at + 1
-		for e < len(text) && isDomainByte(text[e]) {
-			e++
+		for e < len(text) {
+			r, size := utf8.DecodeRuneInString(text[e:])
+			if !isDomainRune(r) {
+				break
+			}
+			e += size
 		}
 		for e > at+1 && (text[e-1] == '.' || text[e-1] == '-') {
 			e--
 		}
 		if !validDomain(text[at+1 : e]) {
-			continue
-		}
-		if !boundaryAfter(text, e) || !boundaryBefore(text, s) && runeBefore(text, s) >= utf8.RuneSelf {
 			continue
 		}
 		out = append(out, Finding{Kind: KindEmail, Start: s, End: e, Text: text[s:e]})
@@ -336,11 +348,11 @@ func validDomain(d string) bool {
 	if strings.HasPrefix(strings.ToLower(tld), "xn--") {
 		return true
 	}
-	if len(tld) < 2 {
+	if utf8.RuneCountInString(tld) < 2 {
 		return false
 	}
-	for i := 0; i < len(tld); i++ {
-		if !isASCIILetter(tld[i]) {
+	for _, r := range tld {
+		if !unicode.IsLetter(r) {
 			return false
 		}
 	}
@@ -372,13 +384,13 @@ func digitGroups(text string, i int, seps string) ([]span, []byte) {
 }
 
 // PCI-1: a card number is 13-19 digits, written contiguously or in groups
-// joined by single spaces or dashes, and passes the Luhn check.
+// joined by single spaces, dashes or dots, and passes the Luhn check.
 func findCards(text string, out []Finding) []Finding {
 	for i := 0; i < len(text); i++ {
 		if !isDigit(text[i]) || !boundaryBefore(text, i) {
 			continue
 		}
-		groups, joins := digitGroups(text, i, " -")
+		groups, joins := digitGroups(text, i, " -.")
 		end := groups[len(groups)-1].end
 		if boundaryAfter(text, end) {
 			out = appendCards(text, groups, joins, out)
@@ -625,62 +637,67 @@ func allDigits(s string) bool {
 
 // PCI-2: a card security code is never stored. It is recognised as 3-4
 // digits right after a keyword, with at most a few filler words between.
-var cvvKeywords = [...][]string{
-	{"cvv"}, {"cvv2"}, {"cvc"}, {"cvc2"}, {"csc"}, {"cid"},
-	{"security", "code"}, {"card", "verification"}, {"verification", "code"},
-	{"sicherheitscode"}, {"prüfnummer"}, {"kartenprüfnummer"}, {"prüfziffer"},
-	{"cryptogramme"}, {"code", "de", "sécurité"}, {"código", "de", "seguridad"},
-}
-
-var cvvFiller = map[string]bool{
-	"is": true, "was": true, "number": true, "no": true, "nr": true, "code": true,
-	"ist": true, "lautet": true, "est": true, "es": true, "de": true, "the": true,
-	"value": true, "digits": true, "on": true, "back": true, "card": true,
-}
-
-func findCVVs(text string, out []Finding) []Finding {
-	words := splitWords(text)
-	for i := 0; i < len(words); i++ {
-		n := matchKeyword(text, words, i)
+func findCVVs(w words, out []Finding) []Finding {
+	for i := 0; i < len(w.spans); i++ {
+		n := cvvKeyword(w.folded, i)
 		if n == 0 {
 			continue
 		}
 		// Skip up to three filler words, then expect the code.
 		j := i + n
-		for skipped := 0; j < len(words) && skipped < 3 && cvvFiller[foldWord(text[words[j].start:words[j].end])]; skipped++ {
+		for skipped := 0; j < len(w.spans) && skipped < 3 && cvvFiller(w.folded[j]); skipped++ {
 			j++
 		}
-		if j >= len(words) {
+		if j >= len(w.spans) {
 			break
 		}
-		w := words[j]
-		code := text[w.start:w.end]
-		if (len(code) == 3 || len(code) == 4) && allDigits(code) && onlyGap(text[words[j-1].end:w.start]) {
-			out = append(out, Finding{Kind: KindCVV, Start: w.start, End: w.end, Text: code})
+		sp := w.spans[j]
+		code := w.text[sp.start:sp.end]
+		if (len(code) == 3 || len(code) == 4) && allDigits(code) && onlyGap(w.text[w.spans[j-1].end:sp.start]) {
+			out = append(out, Finding{Kind: KindCVV, Start: sp.start, End: sp.end, Text: code})
 			i = j
 		}
 	}
 	return out
 }
 
-func matchKeyword(text string, words []span, i int) int {
-	for _, kw := range cvvKeywords {
-		if i+len(kw) > len(words) {
-			continue
+// cvvKeyword returns how many words starting at folded[i] name a card
+// security code, or 0.
+func cvvKeyword(folded []string, i int) int {
+	next := func(k int, want string) bool { return i+k < len(folded) && folded[i+k] == want }
+	switch folded[i] {
+	case "cvv", "cvv2", "cvc", "cvc2", "csc", "cid", "sicherheitscode", "prüfnummer",
+		"kartenprüfnummer", "prüfziffer", "cryptogramme":
+		return 1
+	case "security":
+		if next(1, "code") {
+			return 2
 		}
-		ok := true
-		for k, want := range kw {
-			w := words[i+k]
-			if foldWord(text[w.start:w.end]) != want {
-				ok = false
-				break
-			}
+	case "card", "verification":
+		if next(1, "verification") || next(1, "code") && folded[i] == "verification" {
+			return 2
 		}
-		if ok {
-			return len(kw)
+	case "code":
+		if next(1, "de") && next(2, "sécurité") {
+			return 3
+		}
+	case "código":
+		if next(1, "de") && next(2, "seguridad") {
+			return 3
 		}
 	}
 	return 0
+}
+
+// cvvFiller lists words allowed between the keyword and the code
+// ("CVV number is 123", "Prüfnummer lautet 123").
+func cvvFiller(w string) bool {
+	switch w {
+	case "is", "was", "number", "no", "nr", "code", "ist", "lautet", "est", "es", "de", "the",
+		"value", "digits", "on", "back", "card":
+		return true
+	}
+	return false
 }
 
 // onlyGap reports whether s is a short run of spaces and punctuation that
@@ -713,12 +730,17 @@ func isPhoneSepByte(c byte) bool {
 	return c == ' ' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')'
 }
 
-var phoneSeps = map[string]bool{
-	" ": true, "-": true, ".": true, "/": true, "(": true, ")": true,
-	") ": true, " (": true, ")-": true, "-(": true,
+// phoneSep lists the separators allowed between digit groups.
+func phoneSep(s string) bool {
+	switch s {
+	case " ", "-", ".", "/", "(", ")", ") ", " (", ")-", "-(":
+		return true
+	}
+	return false
 }
 
-func findPhones(text string, out []Finding) []Finding {
+func findPhones(w words, out []Finding) []Finding {
+	text := w.text
 	for i := 0; i < len(text); i++ {
 		c := text[i]
 		if !(isDigit(c) || c == '+' || c == '(') {
@@ -736,7 +758,7 @@ func findPhones(text string, out []Finding) []Finding {
 		if !ok {
 			continue
 		}
-		if phoneLike(r) && !orderContext(text, r.start) {
+		if phoneLike(r) && !orderContext(w, r.start) {
 			out = append(out, Finding{Kind: KindPhone, Start: r.start, End: r.end, Text: text[r.start:r.end]})
 		}
 		i = r.end - 1
@@ -791,7 +813,7 @@ func readPhoneRun(text string, i int) (phoneRun, bool) {
 		for j < len(text) && j-i < 2 && isPhoneSepByte(text[j]) {
 			j++
 		}
-		if j > i && j < len(text) && isDigit(text[j]) && phoneSeps[text[i:j]] {
+		if j > i && j < len(text) && isDigit(text[j]) && phoneSep(text[i:j]) {
 			r.seps = append(r.seps, text[i:j])
 			i = j
 			continue
@@ -909,11 +931,11 @@ func inParens(r phoneRun, k int) bool {
 
 // orderContext reports whether the word before start marks the number as
 // an order, invoice or similar reference rather than a phone number.
-func orderContext(text string, start int) bool {
-	words := splitWords(text[:start])
-	for k := len(words) - 1; k >= 0 && k >= len(words)-3; k-- {
-		w := foldWord(text[words[k].start:words[k].end])
-		switch w {
+func orderContext(w words, start int) bool {
+	// Index of the first word at or after start.
+	k, _ := slices.BinarySearchFunc(w.spans, start, func(sp span, pos int) int { return sp.start - pos })
+	for k--; k >= 0; k-- {
+		switch w.folded[k] {
 		case "no", "nr", "number", "num", "is", "was", "id", "ist", "numéro", "número", "nummer":
 			continue
 		case "order", "orders", "invoice", "ref", "reference", "tracking", "ticket", "case",
@@ -930,18 +952,14 @@ func orderContext(text string, start int) bool {
 // ---- health terms ----
 
 // MIN-2: health data is a special category; it is found by term list.
-func (d *Detector) findHealth(text string, out []Finding) []Finding {
+func (d *Detector) findHealth(w words, out []Finding) []Finding {
 	if len(d.health) == 0 {
 		return out
 	}
-	words := splitWords(text)
-	folded := make([]string, len(words))
-	for k, w := range words {
-		folded[k] = foldWord(text[w.start:w.end])
-	}
-	for i := 0; i < len(words); i++ {
+	folded := w.folded
+	for i := 0; i < len(folded); i++ {
 		for _, seq := range d.health[stemPlural(folded[i], d.health)] {
-			if i+len(seq) > len(words) {
+			if i+len(seq) > len(folded) {
 				continue
 			}
 			ok := true
@@ -952,8 +970,8 @@ func (d *Detector) findHealth(text string, out []Finding) []Finding {
 				}
 			}
 			if ok {
-				s, e := words[i].start, words[i+len(seq)-1].end
-				out = append(out, Finding{Kind: KindHealth, Start: s, End: e, Text: text[s:e]})
+				s, e := w.spans[i].start, w.spans[i+len(seq)-1].end
+				out = append(out, Finding{Kind: KindHealth, Start: s, End: e, Text: w.text[s:e]})
 				i += len(seq) - 1
 				break
 			}
@@ -979,9 +997,26 @@ func stemPlural(w string, known map[string][][]string) string {
 	return w
 }
 
+// words is a text split into runs of letters and digits, with each word
+// lower-cased, computed once per Find and shared by the word-based rules.
+type words struct {
+	text   string
+	spans  []span
+	folded []string
+}
+
+func newWords(text string) words {
+	w := words{text: text, spans: splitWords(text)}
+	w.folded = make([]string, len(w.spans))
+	for k, sp := range w.spans {
+		w.folded[k] = foldWord(text[sp.start:sp.end])
+	}
+	return w
+}
+
 // splitWords returns the spans of runs of letters and digits in s.
 func splitWords(s string) []span {
-	var out []span
+	out := make([]span, 0, len(s)/5+1)
 	start := -1
 	for i, r := range s {
 		if isWordRune(r) {
