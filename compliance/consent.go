@@ -116,3 +116,14 @@ func (s ConsentState) GrantedFor(t ConsentText) bool {
 	r, ok := s[Purpose(t.Purpose)]
 	return ok && r.Decision == DecisionGranted && r.TextHash == t.Hash
 }
+
+// KeepForConsent returns the keep function for Redact given a customer's
+// consent state. MIN-1, CONS-1: e-mail addresses and phone numbers are kept
+// only once the contact purpose is granted; everything else is redacted
+// before storage (Redact never keeps cards, CVVs or health data anyway).
+func KeepForConsent(s ConsentState) func(Kind) bool {
+	contact := s.Granted(PurposeContact)
+	return func(k Kind) bool {
+		return contact && (k == KindEmail || k == KindPhone)
+	}
+}

@@ -81,3 +81,26 @@ func TestParseDecision(t *testing.T) {
 		}
 	}
 }
+
+// MIN-1, CONS-1: contact details typed before consent are stored redacted;
+// after a grant they are kept; after withdrawal redacted again (CONS-5).
+func TestKeepForConsent(t *testing.T) {
+	d := NewDetector(nil)
+	text := "mail jane@example.com, call +44 20 7946 0958, IBAN DE89370400440532013000, card 4111111111111111"
+	fs := d.Find(text)
+	t0 := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+
+	before := Redact(text, fs, KeepForConsent(nil))
+	if before != "mail [email], call [phone], IBAN [iban], card [card ****1111]" {
+		t.Errorf("no consent: %q", before)
+	}
+	granted := StateFrom([]ConsentRecord{{Purpose: PurposeContact, Decision: DecisionGranted, At: t0}})
+	after := Redact(text, fs, KeepForConsent(granted))
+	if after != "mail jane@example.com, call +44 20 7946 0958, IBAN [iban], card [card ****1111]" {
+		t.Errorf("contact granted: %q", after)
+	}
+	granted.Apply(ConsentRecord{Purpose: PurposeContact, Decision: DecisionWithdrawn, At: t0.Add(time.Minute)})
+	if got := Redact(text, fs, KeepForConsent(granted)); got != before {
+		t.Errorf("after withdrawal: %q", got)
+	}
+}
