@@ -1,0 +1,323 @@
+package kb
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// ErrClosed is returned by operations on a closed Base.
+var ErrClosed = errors.New("kb: closed")
+
+// Hit is one ranked search result.
+type Hit struct {
+	Article    *Article
+	Score      float64 // raw ranking score
+	Confidence float64 // calibrated 0..1: estimated probability this is the right article
+	Why        string  // short human explanation (matched terms / closest example)
+}
+
+// Options configure Open.
+type Options struct {
+	Source   fs.FS  // articles folder (os.DirFS(kb_dir)) or DemoFS()
+	IndexDir string // where the on-disk Bleve index and the trained model live
+	Logger   *slog.Logger
+}
+
+// generation is one immutable loaded state of the knowledge base; searches
+// use whichever generation was current when they started.
+type generation struct {
+	arts     []*Article
+	byID     map[string]*Article
+	problems []error
+	model    *intentModel
+	stamp    string // content hash of the source files
+	print    string // file names, sizes and mtimes when loaded
+}
+
+// Base is a searchable knowledge base. It is safe for concurrent use.
+type Base struct {
+	src    fs.FS
+	dir    string
+	log    *slog.Logger
+	text   *textIndex
+	gen    atomic.Pointer[generation]
+	mu     sync.Mutex // serialises Reload and Close
+	closed bool
+}
+
+// Open loads the articles, brings the on-disk index up to date (only
+// changed articles are reindexed) and loads or trains the intent model.
+func Open(ctx context.Context, opts Options) (*Base, error) {
+	if opts.Source == nil {
+		return nil, errors.New("kb: Options.Source is required")
+	}
+	if opts.IndexDir == "" {
+		return nil, errors.New("kb: Options.IndexDir is required")
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	ti, err := openTextIndex(opts.IndexDir)
+	if err != nil {
+		return nil, err
+	}
+	b := &Base{src: opts.Source, dir: opts.IndexDir, log: log, text: ti}
+	if err := b.Reload(ctx); err != nil {
+		_ = ti.close()
+		return nil, err
+	}
+	return b, nil
+}
+
+// Reload re-reads the source and updates index and model. Searches keep
+// being served from the previous generation until the new one is ready.
+func (b *Base) Reload(ctx context.Context) error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return ErrClosed
+	}
+	start := time.Now()
+	// Fingerprints are taken before reading so that an edit racing with
+	// the load is seen again by Watch.
+	print, _ := sourcePrint(b.src)
+	stamp, _ := sourceStamp(b.src)
+	vals, problems := LoadFS(b.src)
+	g := &generation{
+		arts:     make([]*Article, len(vals)),
+		byID:     make(map[string]*Article, len(vals)),
+		problems: problems,
+		stamp:    stamp,
+		print:    print,
+	}
+	for i := range vals {
+		a := &vals[i]
+		g.arts[i] = a
+		g.byID[a.ID] = a
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	changed, err := b.text.sync(g.arts)
+	if err != nil {
+		return err
+	}
+	m, trained, err := loadOrTrainModel(ctx, b.dir, g.arts)
+	if err != nil {
+		return err
+	}
+	g.model = m
+	b.gen.Store(g)
+	for _, p := range problems {
+		b.log.Warn("kb: article skipped", "problem", p.Error())
+	}
+	b.log.Info("kb: loaded", "articles", len(g.arts), "problems", len(problems),
+		"reindexed", changed, "model_trained", trained, "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// Article returns the article with the given id.
+func (b *Base) Article(id string) (*Article, bool) {
+	g := b.gen.Load()
+	if g == nil {
+		return nil, false
+	}
+	a, ok := g.byID[id]
+	return a, ok
+}
+
+// Articles returns all articles sorted by id.
+func (b *Base) Articles() []*Article {
+	g := b.gen.Load()
+	if g == nil {
+		return nil
+	}
+	return append([]*Article(nil), g.arts...)
+}
+
+// Problems returns the load problems of the current generation.
+func (b *Base) Problems() []error {
+	g := b.gen.Load()
+	if g == nil {
+		return nil
+	}
+	return append([]error(nil), g.problems...)
+}
+
+// Close releases the index. Searches after Close fail with ErrClosed.
+func (b *Base) Close() error {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.closed {
+		return nil
+	}
+	b.closed = true
+	return b.text.close()
+}
+
+// Watch polls the source every interval and reloads when an article file
+// was added, removed or changed. It returns when ctx is done.
+func (b *Base) Watch(ctx context.Context, every time.Duration) {
+	if every <= 0 {
+		every = 2 * time.Second
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	lastPrint := ""
+	if g := b.gen.Load(); g != nil {
+		lastPrint = g.print
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		// Cheap check first (names, sizes, mtimes); the content hash settles
+		// it so that a touch without change does not retrain.
+		p, err := sourcePrint(b.src)
+		if err != nil || p == lastPrint {
+			continue
+		}
+		lastPrint = p
+		stamp, err := sourceStamp(b.src)
+		if err != nil {
+			continue
+		}
+		if g := b.gen.Load(); g != nil && g.stamp == stamp {
+			continue
+		}
+		if err := b.Reload(ctx); err != nil {
+			if errors.Is(err, ErrClosed) || ctx.Err() != nil {
+				return
+			}
+			b.log.Error("kb: reload failed", "err", err)
+		}
+	}
+}
+
+// sourcePrint summarises the file list with sizes and modification times.
+func sourcePrint(fsys fs.FS) (string, error) {
+	files, err := listMarkdown(fsys)
+	if err != nil {
+		return "", err
+	}
+	var sb strings.Builder
+	for _, f := range files {
+		fmt.Fprintf(&sb, "%s\x00%d\x00%d\n", f.path, f.size, f.modTime.UnixNano())
+	}
+	return sb.String(), nil
+}
+
+// sourceStamp hashes the names and contents of all article files.
+func sourceStamp(fsys fs.FS) (string, error) {
+	files, err := listMarkdown(fsys)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	for _, f := range files {
+		data, err := fs.ReadFile(fsys, f.path)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", f.path, len(data))
+		h.Write(data)
+	}
+	return fmt.Sprintf("%x", h.Sum(nil)), nil
+}
+
+// Search returns up to k articles ranked for query, best first, with ties
+// broken by id. Confidence estimates the probability that a hit is the right
+// article; callers compare the first hit's confidence with a threshold.
+func (b *Base) Search(ctx context.Context, query string, k int) ([]Hit, error) {
+	g := b.gen.Load()
+	if g == nil {
+		return nil, ErrClosed
+	}
+	if k <= 0 {
+		return nil, nil
+	}
+	toks := analyze(query)
+	if len(toks) == 0 || len(g.arts) == 0 {
+		return nil, nil
+	}
+	cands, err := b.text.search(ctx, toks, max(k, bm25Candidates))
+	if err != nil {
+		if b.isClosed() {
+			return nil, ErrClosed
+		}
+		return nil, err
+	}
+	ranked := g.model.rank(query, toks, cands, g.byID)
+	if len(ranked) > k {
+		ranked = ranked[:k]
+	}
+	hits := make([]Hit, 0, len(ranked))
+	for _, r := range ranked {
+		a := g.byID[r.id]
+		hits = append(hits, Hit{Article: a, Score: r.score, Confidence: r.conf, Why: why(toks, a, r)})
+	}
+	return hits, nil
+}
+
+func (b *Base) isClosed() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.closed
+}
+
+// why explains a hit: the query words found in the article and the closest
+// example question.
+func why(toks []string, a *Article, r ranked) string {
+	doc := map[string]bool{}
+	for _, t := range analyze(a.Title + " " + strings.Join(a.Questions, " ")) {
+		doc[t] = true
+	}
+	var matched []string
+	seen := map[string]bool{}
+	for _, t := range toks {
+		if doc[t] && !seen[t] {
+			matched = append(matched, t)
+			seen[t] = true
+		}
+	}
+	var sb bytes.Buffer
+	if len(matched) > 0 {
+		fmt.Fprintf(&sb, "matched %s", strings.Join(matched, ", "))
+	} else {
+		sb.WriteString("no shared words")
+	}
+	if r.example != "" {
+		fmt.Fprintf(&sb, "; closest example %q", r.example)
+	}
+	return sb.String()
+}
+
+// ranked is one article after combining the text index and the model.
+type ranked struct {
+	id      string
+	score   float64
+	conf    float64
+	example string
+}
+
+func sortRanked(rs []ranked) {
+	sort.Slice(rs, func(i, j int) bool {
+		if rs[i].score != rs[j].score {
+			return rs[i].score > rs[j].score
+		}
+		return rs[i].id < rs[j].id
+	})
+}

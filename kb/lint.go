@@ -1,0 +1,83 @@
+package kb
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// LintFinding is one problem an article owner should fix.
+type LintFinding struct {
+	ID      string // article id (first one for pairs)
+	Path    string
+	Rule    string // stale, duplicate-id, duplicate-title, similar-question, no-questions, placeholder
+	Message string
+}
+
+func (f LintFinding) String() string {
+	return fmt.Sprintf("%s: %s: %s", f.Path, f.Rule, f.Message)
+}
+
+// Lint checks articles for: past review_by, duplicate ids and titles,
+// near-identical example questions in two articles, no example questions and
+// unreplaced import placeholders. Findings are sorted by id, then rule.
+func Lint(arts []Article, now time.Time) []LintFinding {
+	var out []LintFinding
+	add := func(a *Article, rule, msg string) {
+		out = append(out, LintFinding{ID: a.ID, Path: a.Path, Rule: rule, Message: msg})
+	}
+	ids := map[string]*Article{}
+	titles := map[string]*Article{}
+	// normalised question -> first article using it
+	questions := map[string]*Article{}
+	reported := map[[2]string]bool{}
+	for i := range arts {
+		a := &arts[i]
+		if a.Stale(now) {
+			add(a, "stale", fmt.Sprintf("review_by %s has passed", a.ReviewBy.Format("2006-01-02")))
+		}
+		if prev, ok := ids[a.ID]; ok {
+			add(a, "duplicate-id", fmt.Sprintf("id %q also used by %s", a.ID, prev.Path))
+		} else {
+			ids[a.ID] = a
+		}
+		t := strings.Join(words(a.Title), " ")
+		if prev, ok := titles[t]; ok && prev.ID != a.ID {
+			add(a, "duplicate-title", fmt.Sprintf("title %q also used by %s", a.Title, prev.ID))
+		} else if !ok {
+			titles[t] = a
+		}
+		if len(a.Questions) == 0 {
+			add(a, "no-questions", "no example questions; customers' wording will match only the title and body")
+		}
+		if strings.Contains(a.Body, placeholderBody) || strings.TrimSpace(a.Body) == "" {
+			add(a, "placeholder", "answer text is missing or still the import placeholder")
+		}
+		seenHere := map[string]bool{}
+		for _, q := range a.Questions {
+			n := strings.Join(analyze(q), " ")
+			if n == "" || seenHere[n] {
+				continue
+			}
+			seenHere[n] = true
+			prev, ok := questions[n]
+			if !ok {
+				questions[n] = a
+				continue
+			}
+			if prev.ID == a.ID || reported[[2]string{prev.ID, a.ID}] {
+				continue
+			}
+			reported[[2]string{prev.ID, a.ID}] = true
+			add(a, "similar-question", fmt.Sprintf("example %q is near-identical to one in %s; the bot cannot tell them apart", q, prev.ID))
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].ID != out[j].ID {
+			return out[i].ID < out[j].ID
+		}
+		return out[i].Rule < out[j].Rule
+	})
+	return out
+}
