@@ -40,7 +40,8 @@ type generation struct {
 	byID     map[string]*Article
 	problems []error
 	model    *intentModel
-	stamp    string // content hash of the source files
+	exact    map[string]string // normalised title or example question -> article id
+	stamp    string            // content hash of the source files
 	print    string // file names, sizes and mtimes when loaded
 }
 
@@ -101,10 +102,19 @@ func (b *Base) Reload(ctx context.Context) error {
 		stamp:    stamp,
 		print:    print,
 	}
+	g.exact = make(map[string]string, len(vals)*4)
 	for i := range vals {
 		a := &vals[i]
 		g.arts[i] = a
 		g.byID[a.ID] = a
+		for _, q := range append([]string{a.Title}, a.Questions...) {
+			n := normalise(q)
+			if _, taken := g.exact[n]; !taken && n != "" {
+				// Articles are in id order: the first one keeps a shared
+				// example (Lint reports the clash).
+				g.exact[n] = a.ID
+			}
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return err
@@ -163,6 +173,7 @@ func (b *Base) Close() error {
 		return nil
 	}
 	b.closed = true
+	b.gen.Store(nil)
 	return b.text.close()
 }
 
@@ -253,23 +264,106 @@ func (b *Base) Search(ctx context.Context, query string, k int) ([]Hit, error) {
 	if len(toks) == 0 || len(g.arts) == 0 {
 		return nil, nil
 	}
-	cands, err := b.text.search(ctx, toks, max(k, bm25Candidates))
-	if err != nil {
-		if b.isClosed() {
-			return nil, ErrClosed
+	n := max(k, rankCandidates)
+	preds, conf := g.model.predict(query, n)
+	var lex []bm25Hit
+	if len(preds) == 0 || bm25Blend > 0 {
+		var err error
+		if lex, err = b.text.search(ctx, toks, n); err != nil {
+			if b.isClosed() {
+				return nil, ErrClosed
+			}
+			return nil, err
 		}
-		return nil, err
 	}
-	ranked := g.model.rank(query, toks, cands, g.byID)
-	if len(ranked) > k {
-		ranked = ranked[:k]
+	rs := combine(g, preds, conf, lex)
+	if id, ok := g.exact[normalise(query)]; ok {
+		rs = promote(rs, id)
 	}
-	hits := make([]Hit, 0, len(ranked))
-	for _, r := range ranked {
+	if len(rs) > k {
+		rs = rs[:k]
+	}
+	hits := make([]Hit, 0, len(rs))
+	for _, r := range rs {
 		a := g.byID[r.id]
-		hits = append(hits, Hit{Article: a, Score: r.score, Confidence: r.conf, Why: why(toks, a, r)})
+		hits = append(hits, Hit{Article: a, Score: r.score, Confidence: r.conf, Why: why(toks, a)})
 	}
 	return hits, nil
+}
+
+// exactConfidence is the confidence of an article whose title or example
+// question is exactly the query (ignoring case and punctuation): the owner
+// wrote that question down, so the answer is confirmed.
+const exactConfidence = 0.99
+
+func normalise(s string) string { return strings.Join(words(s), " ") }
+
+// promote moves article id to the front of rs as an exact match.
+func promote(rs []ranked, id string) []ranked {
+	r := ranked{id: id}
+	for i := range rs {
+		if rs[i].id == id {
+			r = rs[i]
+			rs = append(rs[:i:i], rs[i+1:]...)
+			break
+		}
+	}
+	if len(rs) > 0 {
+		r.score = max(r.score, rs[0].score)
+		r.conf = max(r.conf, rs[0].conf)
+	}
+	r.conf = max(r.conf, exactConfidence)
+	return append([]ranked{r}, rs...)
+}
+
+// rankCandidates is how many articles each scorer proposes per query.
+const rankCandidates = 20
+
+// bm25Blend weighs the (max-normalised) BM25 score of the text index
+// against the classifier score.
+var bm25Blend = 0.0
+
+// combine merges classifier and BM25 candidates into one ranking. When the
+// classifier knows none of the query's features, BM25 alone ranks and the
+// confidence is 0: such an answer is never confirmed.
+func combine(g *generation, preds []classScore, conf float64, lex []bm25Hit) []ranked {
+	scores := map[string]float64{}
+	for _, p := range preds {
+		scores[g.model.ids[p.class]] = p.score
+	}
+	if len(lex) > 0 && (len(preds) == 0 || bm25Blend > 0) {
+		w := bm25Blend
+		if len(preds) == 0 {
+			w = 1
+		}
+		top := lex[0].score
+		for _, h := range lex {
+			if top > 0 {
+				scores[h.id] += w * h.score / top
+			}
+		}
+	}
+	out := make([]ranked, 0, len(scores))
+	for id, s := range scores {
+		if _, ok := g.byID[id]; ok {
+			out = append(out, ranked{id: id, score: s})
+		}
+	}
+	sortRanked(out)
+	if len(preds) == 0 {
+		return out
+	}
+	for i := range out {
+		if i == 0 {
+			out[i].conf = conf
+			continue
+		}
+		// Later hits: how likely a class this far behind the leader is
+		// right, never more than the hit before it.
+		c := g.model.cal.prob(out[i].score, out[i].score-out[0].score)
+		out[i].conf = min(c, out[i-1].conf)
+	}
+	return out
 }
 
 func (b *Base) isClosed() bool {
@@ -278,9 +372,9 @@ func (b *Base) isClosed() bool {
 	return b.closed
 }
 
-// why explains a hit: the query words found in the article and the closest
-// example question.
-func why(toks []string, a *Article, r ranked) string {
+// why explains a hit: the query words found in the article and the example
+// question sharing most of them.
+func why(toks []string, a *Article) string {
 	doc := map[string]bool{}
 	for _, t := range analyze(a.Title + " " + strings.Join(a.Questions, " ")) {
 		doc[t] = true
@@ -299,18 +393,39 @@ func why(toks []string, a *Article, r ranked) string {
 	} else {
 		sb.WriteString("no shared words")
 	}
-	if r.example != "" {
-		fmt.Fprintf(&sb, "; closest example %q", r.example)
+	if ex := closestExample(toks, a); ex != "" {
+		fmt.Fprintf(&sb, "; closest example %q", ex)
 	}
 	return sb.String()
 }
 
-// ranked is one article after combining the text index and the model.
+func closestExample(toks []string, a *Article) string {
+	q := map[string]bool{}
+	for _, t := range toks {
+		q[t] = true
+	}
+	best, bestN := "", 0
+	for _, ex := range a.Questions {
+		n := 0
+		seen := map[string]bool{}
+		for _, t := range analyze(ex) {
+			if q[t] && !seen[t] {
+				n++
+				seen[t] = true
+			}
+		}
+		if n > bestN {
+			best, bestN = ex, n
+		}
+	}
+	return best
+}
+
+// ranked is one article after combining the classifier and the text index.
 type ranked struct {
-	id      string
-	score   float64
-	conf    float64
-	example string
+	id    string
+	score float64
+	conf  float64
 }
 
 func sortRanked(rs []ranked) {

@@ -212,10 +212,21 @@ type articleYAML struct {
 	URL       string   `yaml:"url,omitempty"`
 }
 
+// oneLine collapses runs of white space (including line breaks, which
+// yaml.v3 would write as block scalars it cannot always read back).
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
 // Marshal renders the article in the on-disk format (front matter + body).
+// Titles and questions are written on one line each.
 func (a *Article) Marshal() ([]byte, error) {
+	qs := make([]string, 0, len(a.Questions))
+	for _, q := range a.Questions {
+		if q = oneLine(q); q != "" {
+			qs = append(qs, q)
+		}
+	}
 	fm, err := yaml.Marshal(articleYAML{
-		ID: a.ID, Title: a.Title, Questions: a.Questions, Tags: a.Tags,
+		ID: a.ID, Title: oneLine(a.Title), Questions: qs, Tags: a.Tags,
 		Owner: a.Owner, Version: a.Version, URL: a.URL,
 	})
 	if err != nil {

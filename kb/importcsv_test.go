@@ -125,3 +125,25 @@ func TestLint(t *testing.T) {
 		t.Errorf("unexpected findings %v", got)
 	}
 }
+
+func TestMarshalRoundTrip(t *testing.T) {
+	a := Article{ID: "x", Title: "Odd: title #1", Version: "2", Body: "Body\n\nwith paragraphs.",
+		Questions: []string{"\nAt which ATMs can I use this card?", "- dash first", "quote \" and 'single'", "tab\there", "yes", "no: colon"}}
+	data, err := a.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := ParseArticle("x.md", data)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, data)
+	}
+	want := []string{"At which ATMs can I use this card?", "- dash first", "quote \" and 'single'", "tab here", "yes", "no: colon"}
+	if b.Title != a.Title || b.Body != a.Body || b.Version != "2" || len(b.Questions) != len(want) {
+		t.Fatalf("got %+v", b)
+	}
+	for i := range want {
+		if b.Questions[i] != want[i] {
+			t.Errorf("question %d = %q, want %q", i, b.Questions[i], want[i])
+		}
+	}
+}
