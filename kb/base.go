@@ -42,7 +42,7 @@ type generation struct {
 	model    *intentModel
 	exact    map[string]string // normalised title or example question -> article id
 	stamp    string            // content hash of the source files
-	print    string // file names, sizes and mtimes when loaded
+	print    string            // file names, sizes and mtimes when loaded
 }
 
 // Base is a searchable knowledge base. It is safe for concurrent use.
