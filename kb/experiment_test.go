@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 )
@@ -617,7 +618,7 @@ func TestExperimentDebug(t *testing.T) {
 	m, _ := trainModel(context.Background(), "k", ptrs, defaultFeatures, defaultTrain)
 	ok := 0
 	for _, q := range s.dev {
-		p, _ := m.predict(q.Text, 1)
+		p := m.predict(q.Text, 1)
 		if len(p) > 0 && m.ids[p[0].class] == q.Want {
 			ok++
 		}
@@ -640,7 +641,7 @@ func TestExperimentDebug2(t *testing.T) {
 	g := b.gen.Load()
 	ok, ok2, n := 0, 0, 0
 	for _, q := range s.dev {
-		p, _ := g.model.predict(q.Text, 1)
+		p := g.model.predict(q.Text, 1)
 		hits, _ := b.Search(context.Background(), q.Text, 1)
 		if len(p) > 0 && g.model.ids[p[0].class] == q.Want {
 			ok++
@@ -658,5 +659,142 @@ func TestExperimentDebug2(t *testing.T) {
 	t.Logf("%s %d questions; orig %d", a.ID, len(a.Questions), len(s.train[a.ID]))
 	for _, p := range b.Problems() {
 		t.Log(p)
+	}
+}
+
+func TestExperimentSignals(t *testing.T) {
+	if os.Getenv("KB_EXPERIMENT") == "" {
+		t.Skip("set KB_EXPERIMENT=1")
+	}
+	s := loadBanking77(t)
+	for _, shots := range []int{0, 10} {
+		dir := writeKB(t, s.articles(shots))
+		b, err := Open(context.Background(), Options{Source: os.DirFS(dir), IndexDir: t.TempDir()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := b.gen.Load()
+		type row struct {
+			ok        bool
+			top, mar  float64
+			conf      float64
+			agreeBM25 bool
+			blend     map[float64]string
+		}
+		rows := make([]row, 0, len(s.dev))
+		for _, q := range s.dev {
+			preds := g.model.predict(q.Text, 20)
+			conf := 0.0
+			lex, _ := b.text.search(context.Background(), analyze(q.Text), 20)
+			r := row{conf: conf, blend: map[float64]string{}}
+			if len(preds) > 0 {
+				r.ok = g.model.ids[preds[0].class] == q.Want
+				r.top = preds[0].score
+				if len(preds) > 1 {
+					r.mar = preds[0].score - preds[1].score
+				} else {
+					r.mar = preds[0].score
+				}
+				r.agreeBM25 = len(lex) > 0 && lex[0].id == g.model.ids[preds[0].class]
+			}
+			for _, beta := range []float64{0.05, 0.1, 0.2, 0.3, 0.5} {
+				sc := map[string]float64{}
+				for _, p := range preds {
+					sc[g.model.ids[p.class]] = p.score
+				}
+				if len(lex) > 0 {
+					for _, h := range lex {
+						sc[h.id] += beta * h.score / lex[0].score
+					}
+				}
+				best, bs := "", math.Inf(-1)
+				for id, v := range sc {
+					if v > bs || (v == bs && id < best) {
+						best, bs = id, v
+					}
+				}
+				if best == q.Want {
+					r.blend[beta] = "ok"
+				}
+			}
+			rows = append(rows, r)
+		}
+		for _, beta := range []float64{0.05, 0.1, 0.2, 0.3, 0.5} {
+			n := 0
+			for _, r := range rows {
+				if r.blend[beta] == "ok" {
+					n++
+				}
+			}
+			t.Logf("shots=%d blend beta=%.2f acc=%.4f", shots, beta, float64(n)/float64(len(rows)))
+		}
+		// precision at answered levels for signals
+		sig := map[string]func(r row) float64{
+			"conf":       func(r row) float64 { return r.conf },
+			"margin":     func(r row) float64 { return r.mar },
+			"top":        func(r row) float64 { return r.top },
+			"conf+agree": func(r row) float64 { return r.conf + map[bool]float64{true: 1}[r.agreeBM25] },
+			"mar+agree":  func(r row) float64 { return r.mar + 0.3*map[bool]float64{true: 1}[r.agreeBM25] },
+		}
+		names := []string{"conf", "margin", "top", "conf+agree", "mar+agree"}
+		for _, name := range names {
+			f := sig[name]
+			idx := make([]int, len(rows))
+			for i := range idx {
+				idx[i] = i
+			}
+			sort.SliceStable(idx, func(i, j int) bool { return f(rows[idx[i]]) > f(rows[idx[j]]) })
+			line := ""
+			for _, ans := range []float64{0.3, 0.5, 0.7, 0.8} {
+				k := int(ans * float64(len(rows)))
+				ok := 0
+				for _, i := range idx[:k] {
+					if rows[i].ok {
+						ok++
+					}
+				}
+				line += fmt.Sprintf(" P@%.1f=%.4f", ans, float64(ok)/float64(k))
+			}
+			t.Logf("shots=%d %-11s%s", shots, name, line)
+		}
+		agreeN, agreeOK := 0, 0
+		for _, r := range rows {
+			if r.agreeBM25 {
+				agreeN++
+				if r.ok {
+					agreeOK++
+				}
+			}
+		}
+		t.Logf("shots=%d agree share=%.3f acc-when-agree=%.4f", shots, float64(agreeN)/float64(len(rows)), float64(agreeOK)/float64(agreeN))
+		b.Close()
+	}
+}
+
+func TestExperimentAugment(t *testing.T) {
+	if os.Getenv("KB_EXPERIMENT") == "" {
+		t.Skip("set KB_EXPERIMENT=1")
+	}
+	s := loadBanking77(t)
+	for _, copies := range []int{0, 1, 3} {
+		for _, shots := range []int{10, 0} {
+			arts := s.articles(shots)
+			for i := range arts {
+				var extra []string
+				for qi, q := range arts[i].Questions {
+					ws := strings.Fields(q)
+					if len(ws) < 4 {
+						continue
+					}
+					for c := 0; c < copies; c++ {
+						drop := (qi*31 + c*17) % len(ws)
+						extra = append(extra, strings.Join(append(append([]string{}, ws[:drop]...), ws[drop+1:]...), " "))
+					}
+				}
+				arts[i].Questions = append(arts[i].Questions, extra...)
+			}
+			e := expTrain(arts, defaultFeatures, defaultTrain)
+			t.Logf("copies=%d shots=%d acc=%.4f", copies, shots, e.acc(s.dev))
+		}
 	}
 }

@@ -277,19 +277,17 @@ type classScore struct {
 	score float64
 }
 
-// predict scores text and returns the k best classes (ties by article id)
-// with the calibrated confidence of the first.
-func (m *intentModel) predict(text string, k int) ([]classScore, float64) {
+// predict scores text and returns the k best classes, ties by article id.
+func (m *intentModel) predict(text string, k int) []classScore {
 	if m == nil || len(m.ids) == 0 {
-		return nil, 0
+		return nil
 	}
 	x := m.voc.vector(m.fc, m.fc.extract(text))
 	sc := m.scorer()
 	defer m.pool.Put(sc)
 	m.lin.score(x, sc)
-	best, top, margin := topTwo(sc, len(m.ids))
-	if best < 0 {
-		return nil, 0
+	if best, _, _ := topTwo(sc, len(m.ids)); best < 0 {
+		return nil
 	}
 	out := make([]classScore, 0, len(sc.touched))
 	for _, c := range sc.touched {
@@ -304,5 +302,5 @@ func (m *intentModel) predict(text string, k int) ([]classScore, float64) {
 	if len(out) > k {
 		out = out[:k]
 	}
-	return out, m.cal.prob(top, margin)
+	return out
 }
