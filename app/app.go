@@ -1,0 +1,150 @@
+// Package app wires configuration, keys, store, knowledge base, engine and
+// HTTP server in one fixed order, and runs the command line.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"deskbot/assets"
+	"deskbot/bot"
+	"deskbot/compliance"
+	"deskbot/config"
+	"deskbot/kb"
+	"deskbot/store"
+)
+
+// App is a wired deskbot: everything `deskbot serve` runs, without the listener.
+type App struct {
+	Config config.Config
+	Store  *store.Store
+	KB     *kb.Base
+	Engine *bot.Engine
+	Server *bot.Server
+	Log    *slog.Logger
+
+	cancelWatch context.CancelFunc
+}
+
+// Options adjust New for tests and embedding.
+type Options struct {
+	Logger *slog.Logger
+	Getenv func(string) string
+	Now    func() time.Time // injectable clock
+	KB     fs.FS            // overrides kb_dir (tests, scenarios with their own articles)
+}
+
+// New wires an App from cfg. Close releases it.
+func New(ctx context.Context, cfg config.Config, o Options) (*App, error) {
+	log := o.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	getenv := o.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data_dir %s: %w", cfg.DataDir, err)
+	}
+	// 1. Keys: the master key never comes from config.yaml (SEC-1).
+	mk, src, err := compliance.LoadMasterKey(getenv, cfg.DataDir, log)
+	if err != nil {
+		return nil, err
+	}
+	log.Info("master key loaded", "source", src)
+
+	// 2. Store.
+	st, err := store.Open(ctx, filepath.Join(cfg.DataDir, "deskbot.db"), store.Options{
+		Logger: log,
+		Crypto: store.Crypto{
+			Wrapper:    mk,
+			NewCipher:  func(dk []byte) (store.Cipher, error) { return compliance.NewSealer(dk) },
+			NewDataKey: compliance.NewDataKey,
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	// 3. Knowledge base.
+	source := o.KB
+	if source == nil {
+		if cfg.KBDir != "" {
+			if fi, err := os.Stat(cfg.KBDir); err != nil || !fi.IsDir() {
+				st.Close()
+				return nil, fmt.Errorf("%w: kb_dir: %q is not a readable folder", config.ErrInvalid, cfg.KBDir)
+			}
+			source = os.DirFS(cfg.KBDir)
+		} else {
+			source = kb.DemoFS()
+		}
+	}
+	base, err := kb.Open(ctx, kb.Options{Source: source, IndexDir: filepath.Join(cfg.DataDir, "index"), Logger: log})
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("knowledge base: %w", err)
+	}
+	for _, p := range base.Problems() {
+		log.Warn("article skipped", "problem", p)
+	}
+	watchCtx, cancelWatch := context.WithCancel(context.WithoutCancel(ctx))
+	if cfg.KBDir != "" && o.KB == nil {
+		go base.Watch(watchCtx, cfg.KBWatchInterval)
+	}
+
+	// 4. Engine and server.
+	eng := bot.NewEngine(bot.EngineOptions{Config: cfg, KB: base, Store: st, Now: o.Now, Logger: log})
+	srv := bot.NewServer(bot.ServerOptions{Config: cfg, Engine: eng, Articles: base, Assets: assets.FS(), Logger: log})
+	srv.SetReady(true)
+	return &App{Config: cfg, Store: st, KB: base, Engine: eng, Server: srv, Log: log, cancelWatch: cancelWatch}, nil
+}
+
+// Close stops the watcher and closes the index and the store (flushing writes).
+func (a *App) Close() error {
+	a.cancelWatch()
+	return errors.Join(a.KB.Close(), a.Store.Close())
+}
+
+// Serve listens on cfg.Listen until ctx ends, then shuts down gracefully:
+// every socket is closed with "going away", in-flight turns finish, and
+// the store flushes before Serve returns.
+func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	baseCtx, cancelBase := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelBase()
+	hs := &http.Server{
+		Handler:           a.Server.Handler(),
+		BaseContext:       func(net.Listener) context.Context { return baseCtx },
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    32 << 10,
+		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	a.Log.Info("serving", "addr", ln.Addr().String())
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	cancelBase() // every connection's context: sockets close with "going away"
+	a.Server.Shutdown(sctx)
+	err := hs.Shutdown(sctx)
+	a.Server.Wait(sctx)
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}

@@ -1,0 +1,162 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"deskbot/config"
+)
+
+// Version is set at build time with -ldflags "-X deskbot/app.Version=...".
+var Version = "dev"
+
+const usage = `deskbot — a self-hosted customer-service assistant
+
+Usage:
+  deskbot [serve] [--config FILE] [--listen ADDR] [--data-dir DIR]
+  deskbot kb index|search QUERY|lint|import --out DIR FILE.csv|eval --kb DIR --queries FILE.csv
+  deskbot config         print the effective configuration (secrets redacted)
+  deskbot version
+
+Run "deskbot COMMAND --help" for a command's flags.
+`
+
+// Run executes the command line and returns the process exit code.
+func Run(args []string, stdout, stderr io.Writer) int {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var err error
+	switch cmd {
+	case "serve":
+		err = cmdServe(ctx, args, stdout, stderr)
+	case "config":
+		err = cmdConfig(args, stdout, stderr)
+	case "kb":
+		err = cmdKB(ctx, args, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "deskbot", Version)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "deskbot: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintf(stderr, "deskbot %s: %v\n", cmd, err)
+			return 2
+		}
+		fmt.Fprintf(stderr, "deskbot %s: %v\n", cmd, err)
+		return 1
+	}
+	return 0
+}
+
+// usageError marks a wrong invocation (exit code 2).
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// commonFlags are the flags every command that reads configuration accepts.
+type commonFlags struct {
+	config, listen, dataDir string
+}
+
+func (c *commonFlags) register(fs *flag.FlagSet, withListen bool) {
+	fs.StringVar(&c.config, "config", "", "configuration file (default ./config.yaml if present)")
+	fs.StringVar(&c.dataDir, "data-dir", "", "data directory (key data_dir)")
+	if withListen {
+		fs.StringVar(&c.listen, "listen", "", "address to serve on (key listen)")
+	}
+}
+
+func (c *commonFlags) load() (config.Config, error) {
+	flags := map[string]string{}
+	if c.listen != "" {
+		flags["listen"] = c.listen
+	}
+	if c.dataDir != "" {
+		flags["data_dir"] = c.dataDir
+	}
+	return config.Load(config.Options{File: c.config, Flags: flags})
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l}))
+}
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cf commonFlags
+	cf.register(fs, true)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	cfg, err := cf.load()
+	if err != nil {
+		return err
+	}
+	log := newLogger(stderr, cfg.LogLevel)
+	// Listen before the slow parts so a taken port fails fast and clearly.
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	defer ln.Close()
+	a, err := New(ctx, cfg, Options{Logger: log})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "deskbot %s serving on http://%s (data in %s)\n", Version, displayAddr(ln.Addr()), cfg.DataDir)
+	serveErr := a.Serve(ctx, ln)
+	return errors.Join(serveErr, a.Close())
+}
+
+func displayAddr(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+func cmdConfig(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("config", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cf commonFlags
+	cf.register(fs, true)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := cf.load()
+	if err != nil {
+		return err
+	}
+	return cfg.Dump(stdout)
+}

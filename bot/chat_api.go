@@ -1,0 +1,72 @@
+package bot
+
+import (
+	"encoding/json"
+	"errors"
+	"mime"
+	"net/http"
+
+	"deskbot/protocol"
+)
+
+const maxAPIBody = 64 << 10
+
+// handleChatAPI is the HTTP mirror of the socket protocol for integrations
+// and third-party test tools: POST /api/v1/chat.
+func (s *Server) handleChatAPI(w http.ResponseWriter, r *http.Request) {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/json" {
+		// Requiring JSON also forces a CORS preflight on cross-site posts.
+		writeJSON(w, http.StatusUnsupportedMediaType, errorFrame(protocol.ErrBadRequest, "Content-Type must be application/json."))
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxAPIBody)
+	var req protocol.ChatRequest
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeJSON(w, http.StatusRequestEntityTooLarge, errorFrame(protocol.ErrTooLarge, "Request body too large."))
+			return
+		}
+		writeJSON(w, http.StatusBadRequest, errorFrame(protocol.ErrBadRequest, "Malformed JSON body."))
+		return
+	}
+	ctx := r.Context()
+	var sess *Session
+	var msgs []any
+	if req.Session == "" {
+		var frames []any
+		var err error
+		sess, frames, err = s.engine.Start(ctx, ConnMeta{})
+		if err != nil {
+			s.log.Error("opening session failed", "err", err)
+			writeJSON(w, http.StatusInternalServerError, errorFrame(protocol.ErrInternal, "Could not open a session."))
+			return
+		}
+		msgs = frames[1:] // the session frame's content is the response's session field
+	} else {
+		var err error
+		sess, err = s.engine.Lookup(ctx, req.Session)
+		if err != nil {
+			if !errors.Is(err, ErrUnknownSession) {
+				s.log.Error("session lookup failed", "err", err)
+			}
+			writeJSON(w, http.StatusNotFound, errorFrame(protocol.ErrNoSession, "Unknown or expired session; start a new one by omitting \"session\"."))
+			return
+		}
+		msgs = s.hub.Drain(sess.ID)
+	}
+	if req.Text != "" {
+		msgs = append(msgs, s.engine.Handle(ctx, sess, protocol.Inbound{Type: protocol.TypeSay, Text: req.Text})...)
+	}
+	if msgs == nil {
+		msgs = []any{}
+	}
+	writeJSON(w, http.StatusOK, protocol.ChatResponse{Session: sess.Token, Profile: sess.Profile, Messages: msgs})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}

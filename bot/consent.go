@@ -1,0 +1,98 @@
+package bot
+
+import (
+	"context"
+	"strings"
+
+	"deskbot/compliance"
+	"deskbot/protocol"
+)
+
+const purposeContact = string(compliance.PurposeContact)
+
+// contactText is the versioned consent wording; its hash goes in the ledger (CONS-4).
+func (e *Engine) contactText(s *Session) compliance.ConsentText {
+	policy := e.cfg.PrivacyPolicyURL
+	if compliance.LookupProfile(s.Profile).NoticeAtCollection {
+		policy = e.cfg.NoticeAtCollectionURL // NOTC-2
+	}
+	return compliance.NewConsentText(purposeContact, e.cfg.Consent.Contact.Text, e.cfg.Consent.Contact.Version, policy)
+}
+
+// consentRequest asks for opt-in consent to keep contact details; nothing is
+// pre-granted and silence is not consent (CONS-1, CONS-2, NOTC-1).
+func (e *Engine) consentRequest(s *Session) protocol.ConsentRequest {
+	ct := e.contactText(s)
+	return protocol.ConsentRequest{Type: protocol.TypeConsentRequest, Purpose: ct.Purpose, Text: ct.Text, PolicyURL: ct.PolicyURL, Version: ct.Version}
+}
+
+// consent records an explicit decision; answering keeps working whatever it
+// is (CONS-3).
+func (e *Engine) consent(ctx context.Context, s *Session, in protocol.Inbound) []any {
+	if in.Purpose != purposeContact || in.Granted == nil {
+		return []any{errorFrame(protocol.ErrBadRequest, "Consent needs purpose \"contact\" and granted true or false.")}
+	}
+	t := e.newTurn(s)
+	decision := compliance.DecisionDeclined
+	if *in.Granted {
+		decision = compliance.DecisionGranted
+	}
+	t.customer(map[string]string{"consent": purposeContact, "decision": string(decision)})
+	e.decide(t, decision)
+	switch decision {
+	case compliance.DecisionGranted:
+		// Contact details typed before the decision are kept only now.
+		for _, v := range s.pendingContact {
+			e.keepContact(t, v)
+		}
+		m := e.botMessage("Thank you. Your contact details will be kept encrypted for this request only. You can withdraw at any time by saying \"withdraw consent\".", false)
+		m.Actions = []protocol.Action{{Name: protocol.ActionWithdraw, Label: "Withdraw consent"}}
+		t.send(m)
+	default:
+		t.send(e.botMessage("Understood: I won't keep your contact details. I can still answer your questions.", false))
+	}
+	s.pendingContact = nil
+	return t.commit(ctx)
+}
+
+// decide writes a ledger row with the text version and hash, and an audit entry.
+func (e *Engine) decide(t *turn, d compliance.Decision) {
+	ct := e.contactText(t.s)
+	r := compliance.ConsentRecord{Purpose: compliance.PurposeContact, Decision: d, TextVersion: ct.Version, TextHash: ct.Hash, At: t.now}
+	if t.s.st.Consent == nil {
+		t.s.st.Consent = compliance.ConsentState{}
+	}
+	t.s.st.Consent.Apply(r)
+	t.rec.Consents = append(t.rec.Consents, r)
+	t.audit(compliance.EventConsent, "customer", "purpose=contact decision="+string(d)+" version="+ct.Version)
+}
+
+// withdraw takes effect at once and removes kept contact details (CONS-5).
+func (e *Engine) withdraw(t *turn) {
+	if !t.s.st.Consent.Granted(compliance.PurposeContact) {
+		t.send(e.botMessage("There is no consent to withdraw: I am not keeping your contact details.", false))
+		return
+	}
+	e.decide(t, compliance.DecisionWithdrawn)
+	t.rec.DropContacts = true
+	t.s.pendingContact = nil
+	t.send(e.botMessage("Done: your consent is withdrawn and the contact details we kept are deleted. I can still answer your questions.", false))
+}
+
+func (e *Engine) keepContacts(t *turn, fs []compliance.Finding, text string) {
+	for _, v := range contactValues(fs, text) {
+		e.keepContact(t, v)
+	}
+}
+
+// keepContact stores one consented contact detail (sealed) and, for
+// e-mail, a keyed lookup hash so `deskbot privacy export --email` finds it.
+func (e *Engine) keepContact(t *turn, v string) {
+	t.rec.Contacts = append(t.rec.Contacts, []byte(v))
+	if e.blind != nil && strings.Contains(v, "@") {
+		t.rec.Blinds = append(t.rec.Blinds, e.blind("email", NormaliseEmail(v)))
+	}
+}
+
+// NormaliseEmail makes equal addresses hash alike.
+func NormaliseEmail(v string) string { return strings.ToLower(strings.TrimSpace(v)) }

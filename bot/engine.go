@@ -1,0 +1,534 @@
+// Package bot is the conversation engine and its HTTP and WebSocket
+// handlers: it turns customer frames into stored, redacted transcript lines
+// and replies taken from knowledge-base articles.
+package bot
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"deskbot/compliance"
+	"deskbot/config"
+	"deskbot/kb"
+	"deskbot/protocol"
+	"deskbot/store"
+)
+
+// Searcher finds knowledge-base articles for a question.
+type Searcher interface {
+	Search(ctx context.Context, query string, k int) ([]kb.Hit, error)
+}
+
+// Store is the persistence the engine needs.
+type Store interface {
+	CreateSession(ctx context.Context, s store.Session) error
+	SessionByToken(ctx context.Context, tokenHash []byte) (store.Session, error)
+	Commit(ctx context.Context, t store.Turn) error
+	Export(ctx context.Context, subject string) (store.SubjectData, error)
+	Erase(ctx context.Context, subject, actor string, at time.Time) (store.ErasureCounts, error)
+	RecordRequest(ctx context.Context, kind, subject, actor string, at time.Time, detail string) error
+}
+
+// ErrUnknownSession means a resume token matched no session.
+var ErrUnknownSession = errors.New("unknown session")
+
+// Engine runs conversations. It is safe for concurrent use; each session
+// is handled by one goroutine at a time.
+type Engine struct {
+	cfg       config.Config
+	kb        Searcher
+	store     Store
+	detector  *compliance.Detector
+	threshold float64
+	now       func() time.Time
+	log       *slog.Logger
+
+	blind func(kind, value string) string // keyed lookup hash for rights requests by e-mail
+
+	mu       sync.Mutex
+	sessions map[string]*Session // by token hash (string of bytes)
+}
+
+// EngineOptions wires an Engine.
+type EngineOptions struct {
+	Config   config.Config
+	KB       Searcher
+	Store    Store
+	Detector *compliance.Detector
+	Now      func() time.Time // injectable clock; nil means time.Now
+	Logger   *slog.Logger
+	// Blind returns a keyed hash of a personal value (e.g. an e-mail) so a
+	// later rights request can find the subject without storing the value
+	// in clear. Nil disables lookups by value.
+	Blind func(kind, value string) string
+}
+
+// NewEngine returns an engine; the answer threshold defaults to the
+// knowledge base's calibrated one.
+func NewEngine(o EngineOptions) *Engine {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Detector == nil {
+		o.Detector = compliance.NewDetector(nil)
+	}
+	th := o.Config.Answer.Threshold
+	if th == 0 {
+		th = kb.DefaultThreshold
+	}
+	return &Engine{
+		cfg: o.Config, kb: o.KB, store: o.Store, detector: o.Detector,
+		threshold: th, now: o.Now, log: o.Logger, blind: o.Blind,
+		sessions: make(map[string]*Session),
+	}
+}
+
+// Session is one live conversation.
+type Session struct {
+	mu      sync.Mutex // serialises turns
+	ID      string
+	Token   string
+	Subject string
+	Profile string
+	st      sessionState
+	limiter *limiter
+	gpc     bool // Sec-GPC: 1 was sent (JUR-1)
+	erased  bool // the customer's data was erased; the next message starts afresh
+	// pendingContact holds contact details typed before a consent decision.
+	// They live only in memory and are stored only if consent is granted.
+	pendingContact []string
+}
+
+// sessionState is persisted (sealed) with every turn so a restart resumes.
+type sessionState struct {
+	Misses   int                     `json:"misses"`
+	Handover string                  `json:"handover,omitempty"`
+	Consent  compliance.ConsentState `json:"consent,omitempty"` // latest decision per purpose
+	Turns    int                     `json:"turns"`
+	GPC      bool                    `json:"gpc,omitempty"`
+}
+
+// ConnMeta is what the transport knows about the customer's connection.
+type ConnMeta struct {
+	Profile string // requested jurisdiction profile, empty for the configured one
+	GPC     bool   // the browser sent Sec-GPC: 1
+}
+
+func hashToken(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+func newToken() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// Start opens a new session and returns its first frames: the session frame
+// then the disclosure message (DISC-1), both before any answer.
+func (e *Engine) Start(ctx context.Context, meta ConnMeta) (*Session, []any, error) {
+	now := e.now()
+	profile := compliance.LookupProfile(e.cfg.Profile).Name
+	if meta.Profile != "" {
+		profile = compliance.LookupProfile(meta.Profile).Name
+	}
+	s := &Session{
+		ID:      store.NewID(12),
+		Token:   newToken(),
+		Subject: store.NewID(12),
+		Profile: profile,
+		limiter: e.newLimiter(),
+	}
+	disclosure := e.botMessage(e.cfg.DisclosureText(), true)
+	s.st.Turns = 1
+	s.st.GPC = meta.GPC && compliance.LookupProfile(profile).HonourGPC
+	state, _ := json.Marshal(s.st)
+	if err := e.store.CreateSession(ctx, store.Session{
+		ID: s.ID, SubjectID: s.Subject, TokenHash: hashToken(s.Token), Profile: profile,
+		CreatedAt: now, LastSeen: now, State: state,
+	}); err != nil {
+		return nil, nil, fmt.Errorf("start session: %w", err)
+	}
+	audit := []compliance.AuditRecord{{At: now, Event: compliance.EventDisclosure, Subject: s.Subject, Actor: "bot", Detail: "profile=" + profile}}
+	if s.st.GPC {
+		// JUR-1: nothing is sold or shared; the opt-out signal is recorded.
+		audit = append(audit, compliance.AuditRecord{At: now, Event: compliance.EventConsent, Subject: s.Subject, Actor: "customer", Detail: "signal=Sec-GPC opt-out=sale,sharing"})
+	}
+	if err := e.store.Commit(ctx, store.Turn{Subject: s.Subject, Session: s.ID, At: now, Entries: []store.Entry{entry(now, "bot", disclosure)}, Audit: audit}); err != nil {
+		return nil, nil, fmt.Errorf("start session: %w", err)
+	}
+	e.remember(s)
+	return s, []any{e.sessionFrame(s), disclosure}, nil
+}
+
+// Resume reattaches a connection to an existing session. The disclosure is
+// repeated first so every connection, not only every session, starts with it.
+func (e *Engine) Resume(ctx context.Context, token string) (*Session, []any, error) {
+	s, err := e.Lookup(ctx, token)
+	if err != nil {
+		return nil, nil, err
+	}
+	msg := e.botMessage("Welcome back. You are still talking to "+e.cfg.BotName+", an automated assistant, not a human.", true)
+	now := e.now()
+	s.mu.Lock()
+	err = e.store.Commit(ctx, store.Turn{Subject: s.Subject, Session: s.ID, At: now, Entries: []store.Entry{entry(now, "bot", msg)},
+		Audit: []compliance.AuditRecord{{At: now, Event: compliance.EventDisclosure, Subject: s.Subject, Actor: "bot", Detail: "resumed"}}})
+	s.mu.Unlock()
+	if err != nil {
+		return nil, nil, fmt.Errorf("resume session: %w", err)
+	}
+	return s, []any{e.sessionFrame(s), msg}, nil
+}
+
+// Lookup finds a live or stored session by its bearer token.
+func (e *Engine) Lookup(ctx context.Context, token string) (*Session, error) {
+	if token == "" || len(token) > 128 {
+		return nil, ErrUnknownSession
+	}
+	h := hashToken(token)
+	e.mu.Lock()
+	s, ok := e.sessions[string(h)]
+	e.mu.Unlock()
+	if ok {
+		return s, nil
+	}
+	row, err := e.store.SessionByToken(ctx, h)
+	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrErased) {
+		return nil, ErrUnknownSession
+	}
+	if err != nil {
+		return nil, err
+	}
+	s = &Session{ID: row.ID, Token: token, Subject: row.SubjectID, Profile: row.Profile, limiter: e.newLimiter()}
+	if len(row.State) > 0 {
+		if err := json.Unmarshal(row.State, &s.st); err != nil {
+			return nil, fmt.Errorf("session state: %w", err)
+		}
+	}
+	return e.remember(s), nil
+}
+
+func (e *Engine) remember(s *Session) *Session {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	key := string(hashToken(s.Token))
+	if old, ok := e.sessions[key]; ok {
+		return old
+	}
+	e.sessions[key] = s
+	return s
+}
+
+func (e *Engine) sessionFrame(s *Session) protocol.Session {
+	return protocol.Session{Type: protocol.TypeSession, Session: s.Token, Profile: s.Profile}
+}
+
+func (e *Engine) botMessage(text string, disclosure bool) protocol.Message {
+	return protocol.Message{
+		Type: protocol.TypeMessage, ID: "m_" + store.NewID(8), From: protocol.FromBot, Name: e.cfg.BotName,
+		Text: text, Disclosure: disclosure, Sources: []protocol.Source{}, Actions: []protocol.Action{},
+	}
+}
+
+func errorFrame(code, msg string) protocol.Error {
+	return protocol.Error{Type: protocol.TypeError, Code: code, Message: msg}
+}
+
+func entry(at time.Time, sender string, frame any) store.Entry {
+	b, _ := json.Marshal(frame)
+	return store.Entry{At: at, Sender: sender, Body: b}
+}
+
+// turn collects what one step sends and stores; commit writes it at once.
+type turn struct {
+	e   *Engine
+	s   *Session
+	now time.Time
+	rec store.Turn
+	out []any
+}
+
+func (e *Engine) newTurn(s *Session) *turn {
+	now := e.now()
+	return &turn{e: e, s: s, now: now, rec: store.Turn{Subject: s.Subject, Session: s.ID, At: now}}
+}
+
+// customer records what the customer sent (already redacted as needed).
+func (t *turn) customer(body map[string]string) {
+	t.rec.Entries = append(t.rec.Entries, store.Entry{At: t.now, Sender: "customer", Body: mustJSON(body)})
+}
+
+// send queues frames for the customer and the transcript.
+func (t *turn) send(frames ...any) {
+	for _, f := range frames {
+		t.out = append(t.out, f)
+		t.rec.Entries = append(t.rec.Entries, entry(t.now, senderOf(f), f))
+	}
+}
+
+func (t *turn) audit(event, actor, detail string) {
+	t.rec.Audit = append(t.rec.Audit, compliance.AuditRecord{At: t.now, Event: event, Subject: t.s.Subject, Actor: actor, Detail: detail})
+}
+
+// commit stores the turn durably and returns what to send. Nothing is sent
+// for a turn that could not be stored.
+func (t *turn) commit(ctx context.Context) []any {
+	t.s.st.Turns++
+	state, err := json.Marshal(t.s.st)
+	if err == nil {
+		t.rec.State = state
+		err = t.e.store.Commit(ctx, t.rec)
+	}
+	if err != nil {
+		t.e.log.Error("storing turn failed", "session", t.s.ID, "err", err)
+		return []any{errorFrame(protocol.ErrInternal, "Sorry, something went wrong on our side and your message was not saved. Please try again.")}
+	}
+	return t.out
+}
+
+// Handle processes one client frame and returns the frames to send back.
+// Customer text is stored (redacted as the law requires) and committed
+// before the reply is returned.
+func (e *Engine) Handle(ctx context.Context, s *Session, in protocol.Inbound) []any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.limiter.allow(e.now()) {
+		return []any{errorFrame(protocol.ErrRateLimited, "You are sending messages too quickly. Please wait a moment and try again.")}
+	}
+	var restart []any
+	if s.erased {
+		// DSR-4: the old conversation is gone; carry on in a new one.
+		var err error
+		if restart, err = e.restart(ctx, s); err != nil {
+			e.log.Error("starting a new session after erasure failed", "err", err)
+			return []any{errorFrame(protocol.ErrInternal, "Sorry, something went wrong on our side. Please reload the page.")}
+		}
+	}
+	var out []any
+	switch in.Type {
+	case protocol.TypeSay:
+		out = e.say(ctx, s, in.Text)
+	case protocol.TypeAction:
+		out = e.action(ctx, s, in.Name)
+	case protocol.TypeConsent:
+		out = e.consent(ctx, s, in)
+	default:
+		out = []any{errorFrame(protocol.ErrBadRequest, "Unknown frame type; expected say, consent or action.")}
+	}
+	return append(restart, out...)
+}
+
+// restart gives an erased session a new identity, token and disclosure.
+func (e *Engine) restart(ctx context.Context, s *Session) ([]any, error) {
+	fresh, frames, err := e.Start(ctx, ConnMeta{Profile: s.Profile, GPC: s.gpc})
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	delete(e.sessions, string(hashToken(fresh.Token)))
+	s.ID, s.Token, s.Subject, s.st, s.erased, s.pendingContact = fresh.ID, fresh.Token, fresh.Subject, fresh.st, false, nil
+	e.sessions[string(hashToken(s.Token))] = s
+	e.mu.Unlock()
+	return frames, nil
+}
+
+func (e *Engine) say(ctx context.Context, s *Session, text string) []any {
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return []any{errorFrame(protocol.ErrBadRequest, "Empty message.")}
+	}
+	if len(text) > e.cfg.Limits.MaxMessageBytes {
+		return []any{errorFrame(protocol.ErrTooLarge, fmt.Sprintf("That message is too long; please keep it under %d characters.", e.cfg.Limits.MaxMessageBytes))}
+	}
+	if !utf8.ValidString(text) {
+		return []any{errorFrame(protocol.ErrBadRequest, "Message is not valid UTF-8 text.")}
+	}
+	t := e.newTurn(s)
+	findings := e.detector.Find(text)
+	granted := s.st.Consent.Granted(compliance.PurposeContact)
+	// MIN-1, MIN-2, PCI-1: store contact details only under consent; cards,
+	// CVV and health terms never.
+	stored := compliance.Redact(text, findings, func(k compliance.Kind) bool { return isContact(k) && granted })
+	t.customer(map[string]string{"text": stored})
+	if kinds := redactedKinds(findings, granted); kinds != "" {
+		t.audit(compliance.EventRedaction, "bot", "kinds="+kinds)
+	}
+	if granted {
+		e.keepContacts(t, findings, text)
+	} else if hasContact(findings) {
+		s.pendingContact = contactValues(findings, text)
+	}
+	if hasKind(findings, compliance.KindCard) {
+		// PCI-1: never echo the number; tell the customer it was not kept.
+		t.send(e.botMessage("For your security, please don't share card numbers in chat. I have masked it and not kept it.", false))
+	}
+	// The index and every decision below see only redacted text.
+	query := compliance.Redact(text, findings, func(compliance.Kind) bool { return false })
+	e.reply(ctx, t, text, query, findings)
+	if s.erased {
+		return t.out // nothing of an erased customer is written again
+	}
+	return t.commit(ctx)
+}
+
+// reply decides what the bot says to one customer message.
+func (e *Engine) reply(ctx context.Context, t *turn, raw, query string, findings []compliance.Finding) {
+	s := t.s
+	if kind, ok := compliance.DetectRightsRequest(raw); ok {
+		e.rights(ctx, t, kind)
+		return
+	}
+	// DISC-4: asked whether it is a person, the bot says what it is.
+	if compliance.AsksIfHuman(raw) {
+		m := e.botMessage("I'm "+e.cfg.BotName+", an automated assistant (a bot), not a human. If you'd like to talk to a person from our team, I can bring one in.", false)
+		m.Actions = []protocol.Action{{Name: protocol.ActionHuman, Label: "Talk to a person"}}
+		t.send(m)
+		return
+	}
+	if WantsHuman(raw) {
+		e.handover(ctx, t, "request")
+		return
+	}
+	if hasContact(findings) && !s.st.Consent.Granted(compliance.PurposeContact) {
+		t.send(e.consentRequest(s))
+	}
+	e.answer(ctx, t, query)
+}
+
+// answer replies with a vetted article or says it cannot confirm (ACC-1).
+func (e *Engine) answer(ctx context.Context, t *turn, query string) {
+	s := t.s
+	hits, err := e.kb.Search(ctx, query, 3)
+	if err != nil {
+		e.log.Error("knowledge-base search failed", "session", s.ID, "err", err)
+	}
+	if err == nil && len(hits) > 0 && hits[0].Confidence >= e.threshold {
+		a := hits[0].Article
+		s.st.Misses = 0
+		m := e.botMessage(a.Body, false)
+		m.Sources = []protocol.Source{{ID: a.ID, Title: a.Title, Version: a.Version, URL: e.articleURL(a)}}
+		t.send(m)
+		return
+	}
+	// The owner sees which articles are missing (redacted, sealed, erasable).
+	t.rec.Unanswered = append(t.rec.Unanswered, query)
+	s.st.Misses++
+	if s.st.Misses >= e.cfg.Answer.MissesBeforeHandover {
+		s.st.Misses = 0
+		t.send(e.botMessage("I still can't find a confirmed answer to that in our help articles, so I'm bringing in a person from our team.", false))
+		e.handover(ctx, t, "misses")
+		return
+	}
+	m := e.botMessage("I'm sorry, I can't confirm that from our help articles. Would you like me to get a person from our team? You can also rephrase your question.", false)
+	m.Actions = []protocol.Action{{Name: protocol.ActionHuman, Label: "Talk to a person"}}
+	t.send(m)
+}
+
+func (e *Engine) articleURL(a *kb.Article) string {
+	if a.URL != "" {
+		return a.URL
+	}
+	return strings.TrimRight(e.cfg.PublicURL, "/") + "/articles/" + a.ID
+}
+
+func (e *Engine) action(ctx context.Context, s *Session, name string) []any {
+	switch name {
+	case protocol.ActionConsentAccept, protocol.ActionConsentDecline:
+		g := name == protocol.ActionConsentAccept
+		return e.consent(ctx, s, protocol.Inbound{Type: protocol.TypeConsent, Purpose: purposeContact, Granted: &g})
+	case protocol.ActionHuman, protocol.ActionExport, protocol.ActionErase, protocol.ActionWithdraw, protocol.ActionLeaveMessage:
+	default:
+		return []any{errorFrame(protocol.ErrBadRequest, "Unknown action.")}
+	}
+	t := e.newTurn(s)
+	t.customer(map[string]string{"action": name})
+	switch name {
+	case protocol.ActionHuman:
+		e.handover(ctx, t, "request")
+	case protocol.ActionLeaveMessage:
+		t.send(e.botMessage("Please type your message for our team. If you include contact details, I will ask for your consent before keeping them.", false))
+	default:
+		e.rights(ctx, t, name)
+	}
+	if s.erased {
+		return t.out // nothing of an erased customer is written again
+	}
+	return t.commit(ctx)
+}
+
+func senderOf(f any) string {
+	switch m := f.(type) {
+	case protocol.Message:
+		return m.From
+	default:
+		return "bot"
+	}
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+func hasKind(fs []compliance.Finding, k compliance.Kind) bool {
+	for _, f := range fs {
+		if f.Kind == k {
+			return true
+		}
+	}
+	return false
+}
+
+func isContact(k compliance.Kind) bool { return k == compliance.KindEmail || k == compliance.KindPhone }
+
+func hasContact(fs []compliance.Finding) bool {
+	for _, f := range fs {
+		if isContact(f.Kind) {
+			return true
+		}
+	}
+	return false
+}
+
+// redactedKinds lists the kinds removed from the stored text, for the audit log.
+func redactedKinds(fs []compliance.Finding, contactGranted bool) string {
+	seen := map[compliance.Kind]bool{}
+	var kinds []string
+	for _, f := range fs {
+		if (isContact(f.Kind) && contactGranted) || seen[f.Kind] {
+			continue
+		}
+		seen[f.Kind] = true
+		kinds = append(kinds, string(f.Kind))
+	}
+	return strings.Join(kinds, ",")
+}
+
+func contactValues(fs []compliance.Finding, text string) []string {
+	var out []string
+	for _, f := range fs {
+		if isContact(f.Kind) {
+			out = append(out, text[f.Start:f.End])
+		}
+	}
+	return out
+}

@@ -1,0 +1,110 @@
+package bot_test
+
+import (
+	"context"
+	"encoding/base64"
+	"strings"
+	"testing"
+	"time"
+
+	"deskbot/app"
+	"deskbot/chatclient"
+	"deskbot/config"
+	"deskbot/protocol"
+)
+
+// testKey is a fixed master key so tests never write one beside the data.
+var testKey = base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef"))
+
+func testEnv(k string) string {
+	if k == "DESKBOT_MASTER_KEY" {
+		return testKey
+	}
+	return ""
+}
+
+// startBot runs a real deskbot (real store, index, sockets) on loopback.
+func startBot(t testing.TB, edit func(*config.Config)) *app.Local {
+	t.Helper()
+	cfg := config.Defaults(t.TempDir())
+	if edit != nil {
+		edit(&cfg)
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	l, err := app.StartLocal(context.Background(), cfg, app.Options{Getenv: testEnv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if err := l.Close(); err != nil {
+			t.Errorf("close: %v", err)
+		}
+	})
+	return l
+}
+
+func ctxT(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func dial(t testing.TB, l *app.Local, o chatclient.Options) *chatclient.Client {
+	t.Helper()
+	c, err := chatclient.Dial(ctxT(t), l.URL, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// openSession dials and checks DISC-1: session frame, then the disclosure.
+func openSession(t testing.TB, l *app.Local) (*chatclient.Client, string) {
+	t.Helper()
+	c := dial(t, l, chatclient.Options{})
+	ctx := ctxT(t)
+	f, err := c.Next(ctx)
+	if err != nil || f.Type != protocol.TypeSession || f.Session == "" {
+		t.Fatalf("first frame = %+v, %v; want a session frame", f, err)
+	}
+	d, err := c.Next(ctx)
+	if err != nil || d.Type != protocol.TypeMessage || !d.Disclosure {
+		t.Fatalf("second frame = %+v, %v; want the disclosure message (DISC-1)", d, err)
+	}
+	return c, f.Session
+}
+
+// ask says text and returns the frames up to and including the next message.
+func ask(t testing.TB, c *chatclient.Client, text string) []protocol.Frame {
+	t.Helper()
+	ctx := ctxT(t)
+	if err := c.Say(ctx, text); err != nil {
+		t.Fatal(err)
+	}
+	var got []protocol.Frame
+	for {
+		f, err := c.Next(ctx)
+		if err != nil {
+			t.Fatalf("waiting for reply to %q: %v (got %+v)", text, err, got)
+		}
+		got = append(got, f)
+		if f.Type == protocol.TypeMessage || f.Type == protocol.TypeError {
+			// A consent request or handover precedes its message; more may follow.
+			if f.Type == protocol.TypeError || !strings.Contains(f.Text, "card numbers") {
+				return got
+			}
+		}
+	}
+}
+
+func lastMessage(fs []protocol.Frame) protocol.Frame {
+	for i := len(fs) - 1; i >= 0; i-- {
+		if fs[i].Type == protocol.TypeMessage {
+			return fs[i]
+		}
+	}
+	return protocol.Frame{}
+}

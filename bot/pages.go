@@ -1,0 +1,68 @@
+package bot
+
+import (
+	"html/template"
+	"io/fs"
+	"net/http"
+)
+
+func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
+	b, err := fs.ReadFile(s.assets, "chat/index.html")
+	if err != nil {
+		s.log.Error("chat page missing from assets", "err", err)
+		http.Error(w, "chat page unavailable", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.Write(b)
+}
+
+func (s *Server) handleWidget(w http.ResponseWriter, r *http.Request) {
+	b, err := fs.ReadFile(s.assets, "widget.js")
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	// The widget is loaded by the shop's pages from another origin.
+	w.Header().Set("Cross-Origin-Resource-Policy", "cross-origin")
+	w.Write(b)
+}
+
+func (s *Server) staticHandler() http.Handler {
+	sub, err := fs.Sub(s.assets, "chat")
+	if err != nil {
+		return http.NotFoundHandler()
+	}
+	fsrv := http.FileServerFS(sub)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-cache")
+		fsrv.ServeHTTP(w, r)
+	})
+}
+
+var articlePage = template.Must(template.New("article").Parse(`<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}}</title><link rel="stylesheet" href="/static/chat.css"></head>
+<body class="article-page"><main class="article">
+<h1>{{.Title}}</h1>
+<p class="article-meta">Help article {{.ID}} · version {{.Version}}{{if not .Reviewed.IsZero}} · reviewed {{.Reviewed.Format "2006-01-02"}}{{end}}</p>
+<div class="article-body">{{.Body}}</div>
+<p><a href="/">Back to the chat</a></p>
+</main></body></html>
+`))
+
+// handleArticle shows an article's own vetted text, the page answers link to (ACC-2).
+func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.articles.Article(r.PathValue("id"))
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if err := articlePage.Execute(w, a); err != nil {
+		s.log.Error("rendering article page", "err", err)
+	}
+}

@@ -1,0 +1,59 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+
+	"deskbot/compliance"
+	"deskbot/protocol"
+)
+
+// ActionDownloadExport is offered with an export summary; the page fetches
+// POST /api/v1/export with the session token.
+const ActionDownloadExport = "download_export"
+
+// rights handles data-subject requests typed or clicked in chat.
+func (e *Engine) rights(ctx context.Context, t *turn, kind string) {
+	switch kind {
+	case protocol.ActionWithdraw:
+		e.withdraw(t)
+	case protocol.ActionExport:
+		e.exportInChat(ctx, t)
+	case protocol.ActionErase:
+		e.eraseInChat(ctx, t)
+	}
+}
+
+// exportInChat answers "send me my data" (DSR-1, DSR-2): a summary now and
+// the machine-readable copy as a download.
+func (e *Engine) exportInChat(ctx context.Context, t *turn) {
+	d, err := e.store.Export(ctx, t.s.Subject)
+	if err != nil {
+		e.log.Error("export failed", "session", t.s.ID, "err", err)
+		t.send(e.botMessage("Sorry, I could not prepare your data just now. Please try again or ask for a person.", false))
+		return
+	}
+	msgs := 0
+	for _, tr := range d.Transcripts {
+		msgs += len(tr)
+	}
+	t.audit(compliance.EventExport, "customer", fmt.Sprintf("channel=chat sessions=%d messages=%d", len(d.Sessions), msgs))
+	m := e.botMessage(fmt.Sprintf("Here is what we hold about you: %d conversation(s) with %d message(s) so far, %d consent record(s) and %d contact detail(s) you agreed to share. Download the full copy as a JSON file.",
+		len(d.Sessions), msgs, len(d.Consents), len(d.Contacts)), false)
+	m.Actions = []protocol.Action{{Name: ActionDownloadExport, Label: "Download my data (JSON)"}}
+	t.send(m)
+}
+
+// eraseInChat deletes everything about the customer at once (DSR-4):
+// crypto-shredding plus deletion of every row; only the request record
+// and audit entry remain. The confirmation is sent but not stored.
+func (e *Engine) eraseInChat(ctx context.Context, t *turn) {
+	if _, err := e.store.Erase(ctx, t.s.Subject, "customer", t.now); err != nil {
+		e.log.Error("erasure failed", "session", t.s.ID, "err", err)
+		t.send(e.botMessage("Sorry, I could not delete your data just now. Please try again or ask for a person.", false))
+		return
+	}
+	t.s.erased = true
+	t.s.pendingContact = nil
+	t.out = append(t.out, e.botMessage("Done: everything we held about this conversation is deleted, including your messages and any contact details. Only a record that you asked for deletion remains. You can keep chatting in a new conversation.", false))
+}

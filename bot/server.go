@@ -1,0 +1,125 @@
+package bot
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"deskbot/config"
+	"deskbot/kb"
+)
+
+// Articles looks up articles for the article pages.
+type Articles interface {
+	Article(id string) (*kb.Article, bool)
+}
+
+// Server serves the chat page, the socket, the HTTP mirror and health.
+type Server struct {
+	cfg      config.Config
+	engine   *Engine
+	articles Articles
+	assets   fs.FS
+	log      *slog.Logger
+	hub      *Hub
+	ready    atomic.Bool
+	handlers sync.WaitGroup // open socket handlers, for a clean shutdown
+	origins  []string       // host patterns accepted on /ws besides same-origin
+}
+
+// ServerOptions wires a Server.
+type ServerOptions struct {
+	Config   config.Config
+	Engine   *Engine
+	Articles Articles
+	Assets   fs.FS // the embedded assets (chat/, widget.js)
+	Logger   *slog.Logger
+}
+
+// NewServer returns a server; call SetReady once the bot can answer.
+func NewServer(o ServerOptions) *Server {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{cfg: o.Config, engine: o.Engine, articles: o.Articles, assets: o.Assets, log: o.Logger, hub: NewHub()}
+	for _, origin := range o.Config.AllowedOrigins {
+		if u, err := url.Parse(origin); err == nil {
+			s.origins = append(s.origins, u.Host)
+		}
+	}
+	return s
+}
+
+// SetReady flips /healthz to 200.
+func (s *Server) SetReady(ok bool) { s.ready.Store(ok) }
+
+// Hub returns the connection hub (for pushes from agents and tests).
+func (s *Server) Hub() *Hub { return s.hub }
+
+// Handler returns the HTTP handler with security headers applied.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.handleHealth)
+	mux.HandleFunc("GET /ws", s.handleWS)
+	mux.HandleFunc("POST /api/v1/chat", s.handleChatAPI)
+	mux.HandleFunc("GET /articles/{id}", s.handleArticle)
+	mux.HandleFunc("GET /widget.js", s.handleWidget)
+	mux.Handle("GET /static/", http.StripPrefix("/static/", s.staticHandler()))
+	mux.HandleFunc("GET /{$}", s.handleIndex)
+	return s.securityHeaders(mux)
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if !s.ready.Load() {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("starting\n"))
+		return
+	}
+	w.Write([]byte("ok\n"))
+}
+
+// Shutdown closes every open socket with "going away".
+func (s *Server) Shutdown(ctx context.Context) { s.hub.CloseAll() }
+
+// Wait blocks until every socket handler has returned or ctx ends.
+func (s *Server) Wait(ctx context.Context) {
+	done := make(chan struct{})
+	go func() { s.handlers.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+}
+
+func frameAncestors(c config.Config) string {
+	if len(c.FrameAncestors) == 0 {
+		return "'self'"
+	}
+	return "'self' " + strings.Join(c.FrameAncestors, " ")
+}
+
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
+	csp := "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; " +
+		"frame-ancestors " + frameAncestors(s.cfg) + "; base-uri 'none'; form-action 'self'; object-src 'none'"
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", csp)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+		h.Set("Cross-Origin-Resource-Policy", "same-site")
+		if len(s.cfg.FrameAncestors) == 0 {
+			h.Set("X-Frame-Options", "SAMEORIGIN")
+		}
+		if r.TLS != nil {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,103 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/coder/websocket"
+
+	"deskbot/protocol"
+)
+
+// handleWS serves wire protocol v1 on GET /ws (resume with ?session=TOKEN).
+func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
+	s.handlers.Add(1)
+	defer s.handlers.Done()
+	// Same origin is always allowed; other origins only when configured
+	// (the shop's site embedding the widget).
+	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: s.origins})
+	if err != nil {
+		s.log.Debug("websocket upgrade refused", "err", err)
+		return
+	}
+	defer ws.CloseNow()
+	ws.SetReadLimit(maxFrameBytes)
+
+	// Reads use their own context so shutdown closes the socket with a
+	// proper close frame instead of tearing it down mid-read.
+	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
+	defer cancel()
+
+	var sess *Session
+	var frames []any
+	if token := r.URL.Query().Get("session"); token != "" {
+		sess, frames, err = s.engine.Resume(ctx, token)
+		if errors.Is(err, ErrUnknownSession) {
+			err = nil // an expired or erased session simply starts afresh
+		}
+	}
+	if sess == nil && err == nil {
+		sess, frames, err = s.engine.Start(ctx, ConnMeta{})
+	}
+	if err != nil {
+		s.log.Error("opening session failed", "err", err)
+		ws.Close(websocket.StatusInternalError, "could not open a session")
+		return
+	}
+
+	c := newConn(ws)
+	s.hub.add(sess.ID, c)
+	defer s.hub.remove(sess.ID, c)
+	go c.writeLoop(ctx)
+	go func() {
+		select {
+		case <-r.Context().Done(): // server shutdown (BaseContext) or handler exit
+			c.close(websocket.StatusGoingAway, "server shutting down")
+		case <-c.done:
+		}
+	}()
+	c.enqueue(frames...)
+	if pending := s.hub.Drain(sess.ID); len(pending) > 0 {
+		c.enqueue(pending...)
+	}
+
+	strikes := 0
+	for {
+		typ, data, err := ws.Read(ctx)
+		if err != nil {
+			return
+		}
+		var out []any
+		if typ != websocket.MessageText {
+			out = []any{errorFrame(protocol.ErrBadRequest, "Frames must be JSON text.")}
+		} else {
+			var in protocol.Inbound
+			if err := json.Unmarshal(data, &in); err != nil || in.Type == "" {
+				out = []any{errorFrame(protocol.ErrBadRequest, "Malformed frame: expected a JSON object with a \"type\".")}
+			} else {
+				out = s.engine.Handle(ctx, sess, in)
+			}
+		}
+		if isRateLimited(out) {
+			if strikes++; strikes >= maxRateStrikes {
+				c.close(websocket.StatusPolicyViolation, "too many messages")
+				return
+			}
+		} else {
+			strikes = 0
+		}
+		if !c.enqueue(out...) {
+			return
+		}
+	}
+}
+
+func isRateLimited(out []any) bool {
+	if len(out) != 1 {
+		return false
+	}
+	e, ok := out[0].(protocol.Error)
+	return ok && e.Code == protocol.ErrRateLimited
+}
