@@ -4,6 +4,9 @@ package app
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -32,6 +35,8 @@ type App struct {
 	Log    *slog.Logger
 
 	cancelWatch context.CancelFunc
+	now         func() time.Time
+	blind       func(kind, value string) string
 }
 
 // Options adjust New for tests and embedding.
@@ -102,10 +107,71 @@ func New(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 	}
 
 	// 4. Engine and server.
-	eng := bot.NewEngine(bot.EngineOptions{Config: cfg, KB: base, Store: st, Now: o.Now, Logger: log})
-	srv := bot.NewServer(bot.ServerOptions{Config: cfg, Engine: eng, Articles: base, Assets: assets.FS(), Logger: log})
-	srv.SetReady(true)
-	return &App{Config: cfg, Store: st, KB: base, Engine: eng, Server: srv, Log: log, cancelWatch: cancelWatch}, nil
+	lookupKey, err := st.SystemKey(ctx, "lookup")
+	if err != nil {
+		cancelWatch()
+		base.Close()
+		st.Close()
+		return nil, fmt.Errorf("lookup key: %w", err)
+	}
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
+	a := &App{Config: cfg, Store: st, KB: base, Log: log, cancelWatch: cancelWatch, now: now, blind: blindFunc(lookupKey)}
+	a.Engine = bot.NewEngine(bot.EngineOptions{Config: cfg, KB: base, Store: st, Now: now, Logger: log, Blind: a.blind})
+	a.Server = bot.NewServer(bot.ServerOptions{Config: cfg, Engine: a.Engine, Articles: base, Assets: assets.FS(), Logger: log,
+		Admin: bot.Admin{Token: cfg.AdminToken.Reveal(), Store: st, DataDir: cfg.DataDir, Purge: a.Purge}})
+	a.Server.SetReady(true)
+	return a, nil
+}
+
+// blindFunc returns a keyed hash for finding a subject by a personal value
+// (e.g. an e-mail) without storing the value in clear.
+func blindFunc(key []byte) func(kind, value string) string {
+	return func(kind, value string) string {
+		m := hmac.New(sha256.New, key)
+		m.Write([]byte(kind + "\x00" + value))
+		return hex.EncodeToString(m.Sum(nil))
+	}
+}
+
+// Retention converts the configured periods (RET-1).
+func Retention(c config.Config) store.Retention {
+	day := 24 * time.Hour
+	return store.Retention{
+		Transcripts: time.Duration(c.Retention.TranscriptsDays) * day,
+		Contacts:    time.Duration(c.Retention.ContactDays) * day,
+		Consents:    time.Duration(c.Retention.ConsentDays) * day,
+	}
+}
+
+// Purge removes what is past its retention period, by the app's clock (RET-1).
+func (a *App) Purge(ctx context.Context) (store.PurgeCounts, error) {
+	n, err := a.Store.Purge(ctx, a.now(), Retention(a.Config))
+	if err != nil {
+		return n, fmt.Errorf("purge: %w", err)
+	}
+	if n.Total() > 0 {
+		a.Log.Info("retention purge", "sessions", n.Sessions, "messages", n.Messages, "contacts", n.Contacts, "consents", n.Consents, "subjects", n.Subjects)
+	}
+	return n, nil
+}
+
+// purgeLoop runs the purge at start and then every interval until ctx ends.
+func (a *App) purgeLoop(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if _, err := a.Purge(ctx); err != nil && ctx.Err() == nil {
+			a.Log.Error("retention purge failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // Close stops the watcher and closes the index and the store (flushing writes).
@@ -130,6 +196,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	go a.purgeLoop(baseCtx, time.Hour)
 	a.Log.Info("serving", "addr", ln.Addr().String())
 	select {
 	case err := <-errc:

@@ -36,7 +36,7 @@ func (s *Server) handleChatAPI(w http.ResponseWriter, r *http.Request) {
 	if req.Session == "" {
 		var frames []any
 		var err error
-		sess, frames, err = s.engine.Start(ctx, ConnMeta{})
+		sess, frames, err = s.engine.Start(ctx, connMeta(r))
 		if err != nil {
 			s.log.Error("opening session failed", "err", err)
 			writeJSON(w, http.StatusInternalServerError, errorFrame(protocol.ErrInternal, "Could not open a session."))

@@ -108,3 +108,11 @@ func lastMessage(fs []protocol.Frame) protocol.Frame {
 	}
 	return protocol.Frame{}
 }
+
+func chatclientOptions(region string, gpc bool) chatclient.Options {
+	o := chatclient.Options{Query: map[string][]string{"region": {region}}}
+	if gpc {
+		o.Header = map[string][]string{"Sec-GPC": {"1"}}
+	}
+	return o
+}

@@ -30,6 +30,7 @@ type Server struct {
 	ready    atomic.Bool
 	handlers sync.WaitGroup // open socket handlers, for a clean shutdown
 	origins  []string       // host patterns accepted on /ws besides same-origin
+	admin    Admin
 }
 
 // ServerOptions wires a Server.
@@ -39,6 +40,7 @@ type ServerOptions struct {
 	Articles Articles
 	Assets   fs.FS // the embedded assets (chat/, widget.js)
 	Logger   *slog.Logger
+	Admin    Admin // the admin API, served only when Admin.Token is set
 }
 
 // NewServer returns a server; call SetReady once the bot can answer.
@@ -46,7 +48,7 @@ func NewServer(o ServerOptions) *Server {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: o.Config, engine: o.Engine, articles: o.Articles, assets: o.Assets, log: o.Logger, hub: NewHub()}
+	s := &Server{cfg: o.Config, engine: o.Engine, articles: o.Articles, assets: o.Assets, log: o.Logger, hub: NewHub(), admin: o.Admin}
 	for _, origin := range o.Config.AllowedOrigins {
 		if u, err := url.Parse(origin); err == nil {
 			s.origins = append(s.origins, u.Host)
@@ -67,6 +69,8 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.HandleFunc("GET /ws", s.handleWS)
 	mux.HandleFunc("POST /api/v1/chat", s.handleChatAPI)
+	mux.HandleFunc("POST /api/v1/export", s.handleExport)
+	s.adminRoutes(mux)
 	mux.HandleFunc("GET /articles/{id}", s.handleArticle)
 	mux.HandleFunc("GET /widget.js", s.handleWidget)
 	mux.Handle("GET /static/", http.StripPrefix("/static/", s.staticHandler()))

@@ -39,7 +39,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if sess == nil && err == nil {
-		sess, frames, err = s.engine.Start(ctx, ConnMeta{})
+		sess, frames, err = s.engine.Start(ctx, connMeta(r))
 	}
 	if err != nil {
 		s.log.Error("opening session failed", "err", err)
@@ -100,4 +100,15 @@ func isRateLimited(out []any) bool {
 	}
 	e, ok := out[0].(protocol.Error)
 	return ok && e.Code == protocol.ErrRateLimited
+}
+
+// connMeta reads the customer's jurisdiction hint (?profile=us-ca or
+// ?region=California) and the Global Privacy Control signal (JUR-1).
+func connMeta(r *http.Request) ConnMeta {
+	q := r.URL.Query()
+	p := q.Get("profile")
+	if p == "" {
+		p = q.Get("region")
+	}
+	return ConnMeta{Profile: p, GPC: r.Header.Get("Sec-GPC") == "1"}
 }

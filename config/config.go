@@ -141,6 +141,7 @@ var secretKeys = []string{"admin_token"}
 // Options says where to read configuration from.
 type Options struct {
 	File   string // explicit --config; empty looks for ./config.yaml
+	NoFile bool   // use built-in defaults only (tests, isolated scenario bots)
 	Getenv func(string) string
 	Flags  map[string]string // flag overrides by key, e.g. "listen"
 }
@@ -162,6 +163,7 @@ func Load(opts Options) (Config, error) {
 		if err := v.ReadInConfig(); err != nil {
 			return Config{}, fmt.Errorf("%w: reading %s: %v", ErrInvalid, opts.File, err)
 		}
+	case opts.NoFile:
 	default:
 		if _, err := os.Stat("config.yaml"); err == nil {
 			v.SetConfigFile("config.yaml")
@@ -315,4 +317,14 @@ func (c Config) Dump(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(c)
+}
+
+// Defaults returns the built-in configuration with data_dir set, ignoring
+// files and the environment.
+func Defaults(dataDir string) Config {
+	c, err := Load(Options{NoFile: true, Getenv: func(string) string { return "" }, Flags: map[string]string{"data_dir": dataDir}})
+	if err != nil {
+		panic("config: built-in defaults are invalid: " + err.Error())
+	}
+	return c
 }

@@ -18,6 +18,7 @@ type Turn struct {
 	State            []byte // nil keeps the stored state
 	Consents         []compliance.ConsentRecord
 	Contacts         [][]byte // contact details the customer consented to keep
+	DropContacts     bool     // delete the subject's contact details first (consent withdrawn)
 	Blinds           []string // keyed lookup hashes (e.g. of an e-mail) for rights requests
 	Unanswered       []string // redacted questions the knowledge base could not answer
 	Audit            []compliance.AuditRecord
@@ -67,6 +68,11 @@ func (s *Store) Commit(ctx context.Context, t Turn) error {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO consents(subject_id, purpose, decision, text_version, text_hash, at) VALUES(?,?,?,?,?,?)`,
 				t.Subject, string(r.Purpose), string(r.Decision), r.TextVersion, r.TextHash, unixMilli(r.At)); err != nil {
 				return fmt.Errorf("store: insert consent: %w", err)
+			}
+		}
+		if t.DropContacts {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM contacts WHERE subject_id = ?`, t.Subject); err != nil {
+				return fmt.Errorf("store: drop contacts: %w", err)
 			}
 		}
 		for _, b := range contacts {

@@ -83,6 +83,12 @@ var schema = []string{
 		body BLOB NOT NULL
 	);
 	CREATE INDEX unanswered_subject ON unanswered(subject_id);`,
+	// System keys (e.g. the lookup key for blind indexes), wrapped by the
+	// master key like data keys so key rotation covers them.
+	`CREATE TABLE system_keys (
+		name TEXT PRIMARY KEY,
+		wrapped_key BLOB NOT NULL
+	);`,
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {

@@ -1,0 +1,181 @@
+package bot
+
+import (
+	"context"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"time"
+
+	"deskbot/compliance"
+	"deskbot/store"
+)
+
+// AdminStore is what the admin API reads.
+type AdminStore interface {
+	Export(ctx context.Context, subject string) (store.SubjectData, error)
+	Consents(ctx context.Context, subject string) ([]compliance.ConsentRecord, error)
+	AuditRecords(ctx context.Context, event string) ([]compliance.AuditRecord, error)
+	VerifyAudit(ctx context.Context) (int, error)
+	CountSubject(ctx context.Context, subject string) (store.SubjectCounts, error)
+}
+
+// Admin wires the admin API. It is served only when Token is set.
+type Admin struct {
+	Token   string
+	Store   AdminStore
+	DataDir string
+	Purge   func(ctx context.Context) (store.PurgeCounts, error)
+}
+
+func (s *Server) adminRoutes(mux *http.ServeMux) {
+	if s.admin.Token == "" {
+		return // no token, no admin API: the routes do not exist (404)
+	}
+	h := func(f http.HandlerFunc) http.HandlerFunc { return s.requireAdmin(f) }
+	mux.HandleFunc("GET /api/v1/admin/session", h(s.adminSession))
+	mux.HandleFunc("GET /api/v1/admin/subject/{subject}", h(s.adminSubject))
+	mux.HandleFunc("GET /api/v1/admin/consents/{subject}", h(s.adminConsents))
+	mux.HandleFunc("GET /api/v1/admin/transcript/{subject}", h(s.adminTranscript))
+	mux.HandleFunc("GET /api/v1/admin/audit", h(s.adminAudit))
+	mux.HandleFunc("POST /api/v1/admin/scan", h(s.adminScan))
+	mux.HandleFunc("POST /api/v1/admin/purge", h(s.adminPurge))
+}
+
+func (s *Server) requireAdmin(next http.HandlerFunc) http.HandlerFunc {
+	want := []byte("Bearer " + s.admin.Token)
+	return func(w http.ResponseWriter, r *http.Request) {
+		got := []byte(r.Header.Get("Authorization"))
+		if subtle.ConstantTimeCompare(got, want) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="deskbot admin"`)
+			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "admin token required"})
+			return
+		}
+		next(w, r)
+	}
+}
+
+func (s *Server) adminSession(w http.ResponseWriter, r *http.Request) {
+	sess, err := s.engine.Lookup(r.Context(), r.URL.Query().Get("session"))
+	if err != nil {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "unknown session"})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"subject": sess.Subject, "session_id": sess.ID, "profile": sess.Profile})
+}
+
+func (s *Server) adminSubject(w http.ResponseWriter, r *http.Request) {
+	subject := r.PathValue("subject")
+	c, err := s.admin.Store.CountSubject(r.Context(), subject)
+	if err != nil {
+		s.adminError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"subject": subject, "exists": c.Exists, "sessions": c.Sessions, "messages": c.Messages,
+		"consents": c.Consents, "contacts": c.Contacts, "unanswered": c.Unanswered, "lookups": c.Lookups,
+	})
+}
+
+func (s *Server) adminConsents(w http.ResponseWriter, r *http.Request) {
+	recs, err := s.admin.Store.Consents(r.Context(), r.PathValue("subject"))
+	if err != nil {
+		s.adminError(w, err)
+		return
+	}
+	out := []ExportConsent{}
+	for _, c := range recs {
+		out = append(out, ExportConsent{Purpose: string(c.Purpose), Decision: string(c.Decision), TextVersion: c.TextVersion, TextHash: c.TextHash, At: c.At})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"records": out})
+}
+
+func (s *Server) adminTranscript(w http.ResponseWriter, r *http.Request) {
+	d, err := s.admin.Store.Export(r.Context(), r.PathValue("subject"))
+	if errors.Is(err, store.ErrErased) {
+		writeJSON(w, http.StatusOK, map[string]any{"entries": []ExportEntry{}, "erased": true})
+		return
+	}
+	if err != nil {
+		s.adminError(w, err)
+		return
+	}
+	doc := BuildExport(d, "", time.Now())
+	entries := []ExportEntry{}
+	for _, c := range doc.Conversations {
+		entries = append(entries, c.Messages...)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"entries": entries})
+}
+
+type adminAuditRecord struct {
+	Seq     int64     `json:"seq"`
+	At      time.Time `json:"at"`
+	Event   string    `json:"event"`
+	Subject string    `json:"subject"`
+	Actor   string    `json:"actor"`
+	Detail  string    `json:"detail"`
+}
+
+func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	recs, err := s.admin.Store.AuditRecords(ctx, r.URL.Query().Get("event"))
+	if err != nil {
+		s.adminError(w, err)
+		return
+	}
+	subject := r.URL.Query().Get("subject")
+	out := []adminAuditRecord{}
+	for _, a := range recs {
+		if subject != "" && a.Subject != subject {
+			continue
+		}
+		out = append(out, adminAuditRecord{Seq: a.Seq, At: a.At, Event: a.Event, Subject: a.Subject, Actor: a.Actor, Detail: a.Detail})
+	}
+	_, verr := s.admin.Store.VerifyAudit(ctx)
+	chainErr := ""
+	if verr != nil {
+		chainErr = verr.Error()
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"records": out, "chain_ok": verr == nil, "chain_error": chainErr})
+}
+
+func (s *Server) adminScan(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Needles []string `json:"needles"`
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "send {\"needles\":[...]}"})
+		return
+	}
+	res, err := compliance.ScanDir(s.admin.DataDir, req.Needles)
+	if err != nil {
+		s.adminError(w, err)
+		return
+	}
+	if res.Found == nil {
+		res.Found = []compliance.ScanHit{}
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+func (s *Server) adminPurge(w http.ResponseWriter, r *http.Request) {
+	if s.admin.Purge == nil {
+		writeJSON(w, http.StatusNotImplemented, map[string]string{"error": "purge not available"})
+		return
+	}
+	n, err := s.admin.Purge(r.Context())
+	if err != nil {
+		s.adminError(w, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]int64{"sessions": n.Sessions, "messages": n.Messages, "contacts": n.Contacts,
+		"consents": n.Consents, "unanswered": n.Unanswered, "subjects": n.Subjects})
+}
+
+func (s *Server) adminError(w http.ResponseWriter, err error) {
+	s.log.Error("admin API", "err", err)
+	writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error; see the server log"})
+}

@@ -1,0 +1,125 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"deskbot/compliance"
+	"deskbot/protocol"
+	"deskbot/store"
+)
+
+// ExportSchema versions the export document (DSR-2).
+const ExportSchema = "deskbot.export/v1"
+
+// ExportDoc is the machine-readable copy of everything held about a customer.
+type ExportDoc struct {
+	Schema        string          `json:"schema"`
+	GeneratedAt   time.Time       `json:"generated_at"`
+	Controller    string          `json:"controller"`
+	Subject       string          `json:"subject"`
+	Conversations []ExportSession `json:"conversations"`
+	Consents      []ExportConsent `json:"consents"`
+	Contacts      []string        `json:"contact_details"`
+	Unanswered    []string        `json:"unanswered_questions"`
+}
+
+// ExportSession is one conversation with its stored lines.
+type ExportSession struct {
+	ID         string        `json:"id"`
+	Profile    string        `json:"profile"`
+	StartedAt  time.Time     `json:"started_at"`
+	LastSeenAt time.Time     `json:"last_seen_at"`
+	Messages   []ExportEntry `json:"messages"`
+}
+
+// ExportEntry is one stored line; Content is exactly what is stored (redacted where the law required).
+type ExportEntry struct {
+	At      time.Time       `json:"at"`
+	Sender  string          `json:"sender"`
+	Content json.RawMessage `json:"content"`
+}
+
+// ExportConsent is one consent ledger row.
+type ExportConsent struct {
+	Purpose     string    `json:"purpose"`
+	Decision    string    `json:"decision"`
+	TextVersion string    `json:"text_version"`
+	TextHash    string    `json:"text_hash"`
+	At          time.Time `json:"at"`
+}
+
+// BuildExport turns stored data into the export document.
+func BuildExport(d store.SubjectData, controller string, now time.Time) ExportDoc {
+	doc := ExportDoc{Schema: ExportSchema, GeneratedAt: now.UTC(), Controller: controller, Subject: d.Subject,
+		Conversations: []ExportSession{}, Consents: []ExportConsent{}, Contacts: []string{}, Unanswered: []string{}}
+	for _, s := range d.Sessions {
+		es := ExportSession{ID: s.ID, Profile: s.Profile, StartedAt: s.CreatedAt, LastSeenAt: s.LastSeen, Messages: []ExportEntry{}}
+		for _, e := range d.Transcripts[s.ID] {
+			content := json.RawMessage(e.Body)
+			if !json.Valid(content) {
+				content, _ = json.Marshal(string(e.Body))
+			}
+			es.Messages = append(es.Messages, ExportEntry{At: e.At, Sender: e.Sender, Content: content})
+		}
+		doc.Conversations = append(doc.Conversations, es)
+	}
+	for _, c := range d.Consents {
+		doc.Consents = append(doc.Consents, ExportConsent{Purpose: string(c.Purpose), Decision: string(c.Decision), TextVersion: c.TextVersion, TextHash: c.TextHash, At: c.At})
+	}
+	for _, c := range d.Contacts {
+		doc.Contacts = append(doc.Contacts, string(c))
+	}
+	doc.Unanswered = append(doc.Unanswered, d.Unanswered...)
+	return doc
+}
+
+// Export returns a session's customer's export and records the request (DSR-1, DSR-2, AUD-1).
+func (e *Engine) Export(ctx context.Context, token, channel string) (ExportDoc, error) {
+	s, err := e.Lookup(ctx, token)
+	if err != nil {
+		return ExportDoc{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d, err := e.store.Export(ctx, s.Subject)
+	if err != nil {
+		return ExportDoc{}, err
+	}
+	now := e.now()
+	doc := BuildExport(d, e.cfg.BusinessName, now)
+	n := 0
+	for _, c := range doc.Conversations {
+		n += len(c.Messages)
+	}
+	if err := e.store.RecordRequest(ctx, compliance.EventExport, s.Subject, "customer", now, fmt.Sprintf("channel=%s sessions=%d messages=%d", channel, len(doc.Conversations), n)); err != nil {
+		return ExportDoc{}, err
+	}
+	return doc, nil
+}
+
+// handleExport serves the customer's own data: POST /api/v1/export {"session":TOKEN}.
+func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
+	var req protocol.ChatRequest
+	r.Body = http.MaxBytesReader(w, r.Body, 4096)
+	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.Session == "" {
+		writeJSON(w, http.StatusBadRequest, errorFrame(protocol.ErrBadRequest, "Send {\"session\":\"<token>\"}."))
+		return
+	}
+	doc, err := s.engine.Export(r.Context(), req.Session, "download")
+	if err != nil {
+		if errors.Is(err, ErrUnknownSession) || errors.Is(err, store.ErrErased) {
+			writeJSON(w, http.StatusNotFound, errorFrame(protocol.ErrNoSession, "Unknown or expired session."))
+			return
+		}
+		s.log.Error("export failed", "err", err)
+		writeJSON(w, http.StatusInternalServerError, errorFrame(protocol.ErrInternal, "Could not prepare the export."))
+		return
+	}
+	w.Header().Set("Content-Disposition", `attachment; filename="my-data.json"`)
+	writeJSON(w, http.StatusOK, doc)
+}
