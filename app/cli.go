@@ -24,6 +24,10 @@ const usage = `deskbot — a self-hosted customer-service assistant
 Usage:
   deskbot [serve] [--config FILE] [--listen ADDR] [--data-dir DIR]
   deskbot kb index|search QUERY|lint|import --out DIR FILE.csv|eval --kb DIR --queries FILE.csv
+  deskbot privacy export|erase --subject ID|--email ADDR [--output FILE]
+  deskbot audit verify [--data-dir DIR]
+  deskbot keys rotate --new-key-file FILE      (run while the server is stopped)
+  deskbot report [--output FILE]               compliance report (HTML)
   deskbot config         print the effective configuration (secrets redacted)
   deskbot version
 
@@ -46,6 +50,14 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		err = cmdConfig(args, stdout, stderr)
 	case "kb":
 		err = cmdKB(ctx, args, stdout, stderr)
+	case "privacy":
+		err = cmdPrivacy(ctx, args, stdout, stderr)
+	case "audit":
+		err = cmdAudit(ctx, args, stdout, stderr)
+	case "keys":
+		err = cmdKeys(ctx, args, stdout, stderr)
+	case "report":
+		err = cmdReport(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "deskbot", Version)
 	case "help", "-h", "--help":

@@ -171,20 +171,7 @@ func scanAudit(rows *sql.Rows) (compliance.AuditRecord, error) {
 
 // VerifyAudit walks the whole chain and returns how many records verified,
 // or the first broken link as *compliance.ChainError (AUD-1).
-func (s *Store) VerifyAudit(ctx context.Context) (int, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT seq, at, event, subject, actor, detail, prev_hash, hash FROM audit ORDER BY rowid`)
-	if err != nil {
-		return 0, fmt.Errorf("store: audit: %w", err)
-	}
-	defer rows.Close()
-	return compliance.VerifyChain(func() (compliance.AuditRecord, bool, error) {
-		if !rows.Next() {
-			return compliance.AuditRecord{}, false, rows.Err()
-		}
-		r, err := scanAudit(rows)
-		return r, err == nil, err
-	})
-}
+func (s *Store) VerifyAudit(ctx context.Context) (int, error) { return verifyAudit(ctx, s.r) }
 
 // Consents returns a subject's consent ledger in order (CONS-4).
 func (s *Store) Consents(ctx context.Context, subject string) ([]compliance.ConsentRecord, error) {

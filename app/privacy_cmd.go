@@ -1,0 +1,213 @@
+package app
+
+import (
+	"context"
+	"crypto/hmac"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"deskbot/bot"
+	"deskbot/compliance"
+	"deskbot/config"
+	"deskbot/store"
+)
+
+// openStore opens the data dir's store with the master key, without the
+// knowledge base or server (for offline commands).
+func openStore(ctx context.Context, cfg config.Config, stderr io.Writer) (*store.Store, compliance.MasterKey, error) {
+	dbPath := filepath.Join(cfg.DataDir, "deskbot.db")
+	if _, err := os.Stat(dbPath); err != nil {
+		return nil, compliance.MasterKey{}, fmt.Errorf("no deskbot database in %s (data_dir / --data-dir)", cfg.DataDir)
+	}
+	log := newLogger(stderr, "warn")
+	mk, _, err := compliance.LoadMasterKey(os.Getenv, cfg.DataDir, log)
+	if err != nil {
+		return nil, mk, err
+	}
+	st, err := store.Open(ctx, dbPath, store.Options{Logger: log, Crypto: store.Crypto{
+		Wrapper:    mk,
+		NewCipher:  func(dk []byte) (store.Cipher, error) { return compliance.NewSealer(dk) },
+		NewDataKey: compliance.NewDataKey,
+	}})
+	return st, mk, err
+}
+
+// cmdPrivacy runs `deskbot privacy export|erase --subject ID|--email ADDR`
+// for requests that reach the shop outside the chat (DSR-1, DSR-2, DSR-4).
+func cmdPrivacy(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || (args[0] != "export" && args[0] != "erase") {
+		return usageError{"usage: deskbot privacy export|erase --subject ID|--email ADDR [--data-dir DIR] [--output FILE]"}
+	}
+	sub, args := args[0], args[1:]
+	fs := flag.NewFlagSet("privacy "+sub, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cf commonFlags
+	cf.register(fs, false)
+	subject := fs.String("subject", "", "pseudonymous subject id (from an export or the agent console)")
+	email := fs.String("email", "", "the customer's e-mail address, if they consented to keeping it")
+	output := fs.String("output", "", "write the export to FILE instead of standard output")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if (*subject == "") == (*email == "") {
+		return usageError{"give exactly one of --subject or --email"}
+	}
+	cfg, err := cf.load()
+	if err != nil {
+		return err
+	}
+	st, _, err := openStore(ctx, cfg, stderr)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	subjects := []string{*subject}
+	if *email != "" {
+		key, err := st.SystemKey(ctx, "lookup")
+		if err != nil {
+			return err
+		}
+		if subjects, err = st.SubjectsByBlind(ctx, blindFunc(key)("email", bot.NormaliseEmail(*email))); err != nil {
+			return err
+		}
+		if len(subjects) == 0 {
+			// Only addresses kept with consent are findable; say so plainly.
+			return errors.New("no data is held for that e-mail address (contact details are kept only with consent)")
+		}
+	}
+	now := time.Now()
+	switch sub {
+	case "export":
+		var docs []bot.ExportDoc
+		for _, id := range subjects {
+			d, err := st.Export(ctx, id)
+			if errors.Is(err, store.ErrErased) {
+				return fmt.Errorf("no data is held for subject %s (unknown or erased)", id)
+			}
+			if err != nil {
+				return err
+			}
+			docs = append(docs, bot.BuildExport(d, cfg.BusinessName, now))
+			if err := st.RecordRequest(ctx, compliance.EventExport, id, "operator", now, fmt.Sprintf("channel=cli sessions=%d", len(d.Sessions))); err != nil {
+				return err
+			}
+		}
+		w := stdout
+		if *output != "" {
+			f, err := os.OpenFile(*output, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			w = f
+		}
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		if len(docs) == 1 {
+			return enc.Encode(docs[0])
+		}
+		return enc.Encode(map[string]any{"schema": bot.ExportSchema + "+list", "exports": docs})
+	default:
+		for _, id := range subjects {
+			n, err := st.Erase(ctx, id, "operator", now)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "erased subject %s: %d sessions, %d messages, %d consent records, %d contact details; data key destroyed\n",
+				id, n.Sessions, n.Messages, n.Consents, n.Contacts)
+		}
+		return nil
+	}
+}
+
+// cmdAudit runs `deskbot audit verify [--data-dir DIR]` (AUD-1).
+func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "verify" {
+		return usageError{"usage: deskbot audit verify [--data-dir DIR]"}
+	}
+	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cf commonFlags
+	cf.register(fs, false)
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	cfg, err := cf.load()
+	if err != nil {
+		return err
+	}
+	n, err := store.VerifyAuditFile(ctx, filepath.Join(cfg.DataDir, "deskbot.db"))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "audit chain intact: %d records verified\n", n)
+	return nil
+}
+
+// cmdKeys runs `deskbot keys rotate --new-key-file FILE`: every data key is
+// re-wrapped under the new master key; the data is not re-encrypted.
+func cmdKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "rotate" {
+		return usageError{"usage: deskbot keys rotate --new-key-file FILE [--data-dir DIR]"}
+	}
+	fs := flag.NewFlagSet("keys rotate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cf commonFlags
+	cf.register(fs, false)
+	newFile := fs.String("new-key-file", "", "file holding the new master key (created with mode 0600 if absent)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if *newFile == "" {
+		return usageError{"--new-key-file is required: the new key must live outside the data dir"}
+	}
+	cfg, err := cf.load()
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(*newFile); errors.Is(err, os.ErrNotExist) {
+		_, text, err := compliance.GenerateMasterKey()
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(*newFile, []byte(text+"\n"), 0o600); err != nil {
+			return err
+		}
+	}
+	next, _, err := compliance.LoadMasterKey(func(k string) string {
+		if k == "DESKBOT_MASTER_KEY_FILE" {
+			return *newFile
+		}
+		return ""
+	}, cfg.DataDir, newLogger(stderr, "warn"))
+	if err != nil {
+		return fmt.Errorf("new key: %w", err)
+	}
+	st, cur, err := openStore(ctx, cfg, stderr)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if hmac.Equal([]byte(cur.ID()), []byte(next.ID())) {
+		return errors.New("the new key is the key in use; nothing to rotate")
+	}
+	n, err := st.RotateKeys(ctx, next)
+	if err != nil {
+		return err
+	}
+	detail := fmt.Sprintf("from=%s to=%s keys=%d", cur.ID(), next.ID(), n)
+	if err := st.Audit(ctx, compliance.AuditRecord{At: time.Now(), Event: compliance.EventKeyRotation, Actor: "operator", Detail: detail}); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "re-wrapped %d keys under master key %s.\nStart deskbot with DESKBOT_MASTER_KEY_FILE=%s from now on; the old key no longer opens this data.\n", n, next.ID(), *newFile)
+	if _, err := os.Stat(filepath.Join(cfg.DataDir, compliance.MasterKeyFileName)); err == nil {
+		fmt.Fprintf(stdout, "Remove the old key file %s.\n", filepath.Join(cfg.DataDir, compliance.MasterKeyFileName))
+	}
+	return nil
+}

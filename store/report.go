@@ -1,0 +1,128 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"deskbot/compliance"
+)
+
+// Stats are the counts a compliance report shows.
+type Stats struct {
+	Subjects, Sessions, Messages, Contacts int
+	Consents                               map[string]int // by decision
+	Requests                               map[string]int // by kind (erasure, export)
+	AuditRecords                           int
+	Oldest                                 time.Time // oldest stored message
+}
+
+// Stats counts what is held, for `deskbot report`.
+func (s *Store) Stats(ctx context.Context) (Stats, error) {
+	st := Stats{Consents: map[string]int{}, Requests: map[string]int{}}
+	var oldest sql.NullInt64
+	err := s.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM subjects), (SELECT count(*) FROM sessions),
+		(SELECT count(*) FROM messages), (SELECT count(*) FROM contacts), (SELECT count(*) FROM audit),
+		(SELECT min(at) FROM messages)`).Scan(&st.Subjects, &st.Sessions, &st.Messages, &st.Contacts, &st.AuditRecords, &oldest)
+	if err != nil {
+		return st, fmt.Errorf("store: stats: %w", err)
+	}
+	if oldest.Valid {
+		st.Oldest = fromMilli(oldest.Int64)
+	}
+	for _, q := range []struct {
+		sql string
+		m   map[string]int
+	}{
+		{`SELECT decision, count(*) FROM consents GROUP BY decision`, st.Consents},
+		{`SELECT kind, count(*) FROM requests GROUP BY kind`, st.Requests},
+	} {
+		rows, err := s.r.QueryContext(ctx, q.sql)
+		if err != nil {
+			return st, fmt.Errorf("store: stats: %w", err)
+		}
+		for rows.Next() {
+			var k string
+			var n int
+			if err := rows.Scan(&k, &n); err != nil {
+				rows.Close()
+				return st, err
+			}
+			q.m[k] = n
+		}
+		rows.Close()
+	}
+	return st, nil
+}
+
+// UnansweredQuestions returns the most recent redacted questions the
+// knowledge base could not answer, newest first, so the owner sees which
+// articles are missing.
+func (s *Store) UnansweredQuestions(ctx context.Context, limit int) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT subject_id, body FROM unanswered ORDER BY id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: unanswered: %w", err)
+	}
+	type row struct {
+		subject string
+		body    []byte
+	}
+	var rs []row
+	for rows.Next() {
+		var r row
+		if err := rows.Scan(&r.subject, &r.body); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		rs = append(rs, r)
+	}
+	rows.Close()
+	var out []string
+	for _, r := range rs {
+		c, err := s.cipher(ctx, r.subject)
+		if err != nil {
+			continue // erased meanwhile
+		}
+		q, err := c.Open(r.body, aad("unanswered", r.subject, ""))
+		if err != nil {
+			return nil, fmt.Errorf("store: unanswered: %w", err)
+		}
+		out = append(out, string(q))
+	}
+	return out, nil
+}
+
+// VerifyAuditFile checks the audit chain of a database file without any
+// key: the chain needs none, so an auditor can run it on a copy (AUD-1).
+func VerifyAuditFile(ctx context.Context, path string) (int, error) {
+	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path)+"?mode=ro&_pragma=busy_timeout(10000)")
+	if err != nil {
+		return 0, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	defer db.Close()
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name = 'audit'`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: %s is not a deskbot database: %w", path, err)
+	}
+	if n == 0 {
+		return 0, fmt.Errorf("store: %s has no audit log", path)
+	}
+	return verifyAudit(ctx, db)
+}
+
+func verifyAudit(ctx context.Context, db *sql.DB) (int, error) {
+	rows, err := db.QueryContext(ctx, `SELECT seq, at, event, subject, actor, detail, prev_hash, hash FROM audit ORDER BY rowid`)
+	if err != nil {
+		return 0, fmt.Errorf("store: audit: %w", err)
+	}
+	defer rows.Close()
+	return compliance.VerifyChain(func() (compliance.AuditRecord, bool, error) {
+		if !rows.Next() {
+			return compliance.AuditRecord{}, false, rows.Err()
+		}
+		r, err := scanAudit(rows)
+		return r, err == nil, err
+	})
+}
