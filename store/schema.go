@@ -89,6 +89,35 @@ var schema = []string{
 		name TEXT PRIMARY KEY,
 		wrapped_key BLOB NOT NULL
 	);`,
+	// Human handover: agent accounts (password hashes only), agent log-in
+	// sessions (hashes of tokens only) and messages left while no agent was
+	// available, sealed with the customer's data key so erasure and the
+	// retention purge remove them with the rest (SEC-1, DSR-4).
+	`CREATE TABLE agents (
+		name TEXT PRIMARY KEY,
+		display_name TEXT NOT NULL,
+		password_hash TEXT NOT NULL,
+		created_at INTEGER NOT NULL,
+		disabled INTEGER NOT NULL DEFAULT 0
+	);
+	CREATE TABLE agent_sessions (
+		token_hash BLOB PRIMARY KEY,
+		agent TEXT NOT NULL REFERENCES agents(name) ON DELETE CASCADE,
+		created_at INTEGER NOT NULL,
+		expires_at INTEGER NOT NULL
+	);
+	CREATE INDEX agent_sessions_agent ON agent_sessions(agent);
+	CREATE TABLE offline_messages (
+		id INTEGER PRIMARY KEY,
+		subject_id TEXT NOT NULL REFERENCES subjects(id) ON DELETE CASCADE,
+		session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+		at INTEGER NOT NULL,
+		body BLOB NOT NULL,
+		handled_at INTEGER,
+		handled_by TEXT
+	);
+	CREATE INDEX offline_messages_open ON offline_messages(handled_at, id);
+	CREATE INDEX offline_messages_subject ON offline_messages(subject_id);`,
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {
