@@ -143,6 +143,7 @@ func Retention(c config.Config) store.Retention {
 		Transcripts: time.Duration(c.Retention.TranscriptsDays) * day,
 		Contacts:    time.Duration(c.Retention.ContactDays) * day,
 		Consents:    time.Duration(c.Retention.ConsentDays) * day,
+		Audit:       time.Duration(c.Retention.AuditDays) * day,
 	}
 }
 

@@ -109,7 +109,14 @@ func (e *ChainError) Error() string {
 // from Seq 1, and returns how many verified. It stops at the first broken
 // link with a *ChainError, or at an error from next (wrapped).
 func VerifyChain(next func() (AuditRecord, bool, error)) (n int, err error) {
-	prev := AuditRecord{Hash: GenesisHash}
+	return VerifyChainFrom(0, GenesisHash, next)
+}
+
+// VerifyChainFrom verifies a chain whose records before afterSeq were
+// removed by the retention purge: the first record must follow afterSeq
+// and link to lastHash, the hash of the last removed record (RET-1, AUD-1).
+func VerifyChainFrom(afterSeq int64, lastHash string, next func() (AuditRecord, bool, error)) (n int, err error) {
+	prev := AuditRecord{Seq: afterSeq, Hash: lastHash}
 	for {
 		r, ok, err := next()
 		if err != nil {

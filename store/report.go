@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"time"
@@ -113,12 +114,17 @@ func VerifyAuditFile(ctx context.Context, path string) (int, error) {
 }
 
 func verifyAudit(ctx context.Context, db *sql.DB) (int, error) {
+	anchorSeq, anchorHash := int64(0), compliance.GenesisHash
+	err := db.QueryRowContext(ctx, `SELECT seq, hash FROM audit_anchor WHERE id = 1`).Scan(&anchorSeq, &anchorHash)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("store: audit anchor: %w", err)
+	}
 	rows, err := db.QueryContext(ctx, `SELECT seq, at, event, subject, actor, detail, prev_hash, hash FROM audit ORDER BY rowid`)
 	if err != nil {
 		return 0, fmt.Errorf("store: audit: %w", err)
 	}
 	defer rows.Close()
-	return compliance.VerifyChain(func() (compliance.AuditRecord, bool, error) {
+	return compliance.VerifyChainFrom(anchorSeq, anchorHash, func() (compliance.AuditRecord, bool, error) {
 		if !rows.Next() {
 			return compliance.AuditRecord{}, false, rows.Err()
 		}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -177,17 +178,17 @@ func (s *Store) SubjectExists(ctx context.Context, subject string) (bool, error)
 
 // Retention is how long each category is kept (RET-1).
 type Retention struct {
-	Transcripts, Contacts, Consents time.Duration
+	Transcripts, Contacts, Consents, Audit time.Duration
 }
 
 // PurgeCounts says what a purge removed.
 type PurgeCounts struct {
-	Sessions, Messages, Contacts, Consents, Unanswered, Subjects int64
+	Sessions, Messages, Contacts, Consents, Unanswered, Subjects, Audit int64
 }
 
 // Total is the number of rows removed.
 func (p PurgeCounts) Total() int64 {
-	return p.Sessions + p.Messages + p.Contacts + p.Consents + p.Unanswered + p.Subjects
+	return p.Sessions + p.Messages + p.Contacts + p.Consents + p.Unanswered + p.Subjects + p.Audit
 }
 
 // Purge deletes what is older than its retention period, then the data keys
@@ -231,11 +232,16 @@ func (s *Store) Purge(ctx context.Context, now time.Time, r Retention) (PurgeCou
 		if _, err := tx.ExecContext(ctx, `DELETE FROM lookup WHERE subject_id NOT IN (SELECT id FROM subjects)`); err != nil {
 			return fmt.Errorf("store: purge lookup: %w", err)
 		}
+		if r.Audit > 0 {
+			if n.Audit, err = purgeAudit(ctx, tx, now.Add(-r.Audit)); err != nil {
+				return err
+			}
+		}
 		if n.Total() == 0 {
 			return nil
 		}
-		detail := fmt.Sprintf("sessions=%d messages=%d contacts=%d consents=%d unanswered=%d subjects=%d",
-			n.Sessions, n.Messages, n.Contacts, n.Consents, n.Unanswered, n.Subjects)
+		detail := fmt.Sprintf("sessions=%d messages=%d contacts=%d consents=%d unanswered=%d subjects=%d audit=%d",
+			n.Sessions, n.Messages, n.Contacts, n.Consents, n.Unanswered, n.Subjects, n.Audit)
 		return appendAudit(ctx, tx, compliance.AuditRecord{At: now, Event: compliance.EventPurge, Actor: "system", Detail: detail})
 	})
 	if err == nil && n.Subjects > 0 {
@@ -248,4 +254,29 @@ func (s *Store) dropAllKeys() {
 	s.keyMu.Lock()
 	clear(s.keys)
 	s.keyMu.Unlock()
+}
+
+// purgeAudit removes audit records older than cutoff, except the newest
+// record, and anchors the chain at the last one removed so the rest still
+// verifies.
+func purgeAudit(ctx context.Context, tx *sql.Tx, cutoff time.Time) (int64, error) {
+	var lastSeq sql.NullInt64
+	var lastHash sql.NullString
+	err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit WHERE at < ? AND seq < (SELECT max(seq) FROM audit) ORDER BY seq DESC LIMIT 1`,
+		cutoff.UTC().Format(time.RFC3339Nano)).Scan(&lastSeq, &lastHash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: purge audit: %w", err)
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM audit WHERE seq <= ?`, lastSeq.Int64)
+	if err != nil {
+		return 0, fmt.Errorf("store: purge audit: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_anchor(id, seq, hash) VALUES(1, ?, ?) ON CONFLICT(id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash`,
+		lastSeq.Int64, lastHash.String); err != nil {
+		return 0, fmt.Errorf("store: purge audit anchor: %w", err)
+	}
+	return res.RowsAffected()
 }

@@ -182,3 +182,27 @@ func TestPurgeByRetention(t *testing.T) {
 		t.Fatal("subject key survived the purge of all its data")
 	}
 }
+
+// RET-1, AUD-1: old audit records are purged and the rest still verifies.
+func TestAuditRetentionKeepsChainVerifiable(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, t.TempDir(), key1)
+	defer s.Close()
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := 0; i < 10; i++ {
+		if err := s.Audit(ctx, compliance.AuditRecord{At: start.Add(time.Duration(i) * 24 * time.Hour), Event: compliance.EventDisclosure, Subject: "x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n, err := s.Purge(ctx, start.Add(12*24*time.Hour), store.Retention{Transcripts: time.Hour, Contacts: time.Hour, Consents: time.Hour, Audit: 7 * 24 * time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.Audit != 5 { // days 0..4 are older than 7 days at day 12
+		t.Fatalf("purged %d audit records, want 5", n.Audit)
+	}
+	v, err := s.VerifyAudit(ctx)
+	if err != nil || v != 6 { // 5 kept + the purge's own record
+		t.Fatalf("verify after audit purge: %d, %v", v, err)
+	}
+}

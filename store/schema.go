@@ -118,6 +118,13 @@ var schema = []string{
 	);
 	CREATE INDEX offline_messages_open ON offline_messages(handled_at, id);
 	CREATE INDEX offline_messages_subject ON offline_messages(subject_id);`,
+	// Where the audit chain starts after the retention purge removed its
+	// oldest records: the seq and hash of the last removed one (RET-1, AUD-1).
+	`CREATE TABLE audit_anchor (
+		id INTEGER PRIMARY KEY CHECK (id = 1),
+		seq INTEGER NOT NULL,
+		hash TEXT NOT NULL
+	);`,
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {
