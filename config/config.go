@@ -46,6 +46,55 @@ type Config struct {
 	Consent               Consent       `mapstructure:"consent"`
 	Retention             Retention     `mapstructure:"retention"`
 	AdminToken            Secret        `mapstructure:"admin_token"`
+	Handover              Handover      `mapstructure:"handover"`
+	BusinessHours         BusinessHours `mapstructure:"business_hours"`
+	SMTP                  SMTP          `mapstructure:"smtp"`
+}
+
+// Handover tunes when the bot brings in a person besides an explicit
+// request and low confidence (HUM-2).
+type Handover struct {
+	// SensitiveTopics lists built-in topic names that always go to a person:
+	// legal, complaint, medical, cancellation.
+	SensitiveTopics []string `mapstructure:"sensitive_topics"`
+	// Frustration hands over on visible frustration (shouting, swearing,
+	// "this is useless").
+	Frustration bool `mapstructure:"frustration"`
+}
+
+// KnownSensitiveTopics returns the topic names handover.sensitive_topics accepts.
+func KnownSensitiveTopics() []string {
+	return []string{"legal", "complaint", "medical", "cancellation"}
+}
+
+// BusinessHours says when agents can be reached; outside them the bot says
+// so and offers to leave a message. Days hold "HH:MM-HH:MM" or "" (closed).
+type BusinessHours struct {
+	Enabled  bool   `mapstructure:"enabled"`
+	Timezone string `mapstructure:"timezone"`
+	Mon      string `mapstructure:"mon"`
+	Tue      string `mapstructure:"tue"`
+	Wed      string `mapstructure:"wed"`
+	Thu      string `mapstructure:"thu"`
+	Fri      string `mapstructure:"fri"`
+	Sat      string `mapstructure:"sat"`
+	Sun      string `mapstructure:"sun"`
+}
+
+// Days returns the opening hours indexed by time.Weekday (Sunday first).
+func (b BusinessHours) Days() [7]string {
+	return [7]string{b.Sun, b.Mon, b.Tue, b.Wed, b.Thu, b.Fri, b.Sat}
+}
+
+// SMTP configures the optional e-mail to the shop when a customer leaves a
+// message. An empty host disables it.
+type SMTP struct {
+	Host     string `mapstructure:"host"`
+	Port     int    `mapstructure:"port"`
+	From     string `mapstructure:"from"`
+	To       string `mapstructure:"to"`
+	Username string `mapstructure:"username"`
+	Password Secret `mapstructure:"password"`
 }
 
 // Disclosure is the AI disclosure shown first in every session (DISC-1..3).
@@ -132,11 +181,28 @@ func defaults() map[string]any {
 		"retention.consent_days":        730,
 		"retention.audit_days":          730,
 		"admin_token":                   "",
+		"handover.sensitive_topics":     []string{"legal", "complaint", "medical", "cancellation"},
+		"handover.frustration":          true,
+		"business_hours.enabled":        false,
+		"business_hours.timezone":       "UTC",
+		"business_hours.mon":            "09:00-17:30",
+		"business_hours.tue":            "09:00-17:30",
+		"business_hours.wed":            "09:00-17:30",
+		"business_hours.thu":            "09:00-17:30",
+		"business_hours.fri":            "09:00-17:30",
+		"business_hours.sat":            "",
+		"business_hours.sun":            "",
+		"smtp.host":                     "",
+		"smtp.port":                     587,
+		"smtp.from":                     "",
+		"smtp.to":                       "",
+		"smtp.username":                 "",
+		"smtp.password":                 "",
 	}
 }
 
 // secretKeys may also be read from DESKBOT_<KEY>_FILE.
-var secretKeys = []string{"admin_token"}
+var secretKeys = []string{"admin_token", "smtp.password"}
 
 // Options says where to read configuration from.
 type Options struct {
@@ -180,7 +246,7 @@ func Load(opts Options) (Config, error) {
 		}
 	}
 	for _, key := range secretKeys {
-		env := "DESKBOT_" + strings.ToUpper(key) + "_FILE"
+		env := "DESKBOT_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_")) + "_FILE"
 		if path := getenv(env); path != "" {
 			b, err := os.ReadFile(path)
 			if err != nil {
@@ -293,7 +359,75 @@ func (c Config) Validate() error {
 	if t := c.AdminToken.Reveal(); t != "" && len(t) < 16 {
 		return bad("admin_token", "must be at least 16 characters")
 	}
+	return c.validateHandover(bad)
+}
+
+// validateHandover checks handover, business_hours and smtp (HUM-2).
+func (c Config) validateHandover(bad func(key, why string) error) error {
+	for i, topic := range c.Handover.SensitiveTopics {
+		if !slices.Contains(KnownSensitiveTopics(), topic) {
+			return bad(fmt.Sprintf("handover.sensitive_topics[%d]", i), fmt.Sprintf("unknown topic %q; known: %s", topic, strings.Join(KnownSensitiveTopics(), ", ")))
+		}
+	}
+	if _, err := time.LoadLocation(c.BusinessHours.Timezone); err != nil || c.BusinessHours.Timezone == "" {
+		return bad("business_hours.timezone", fmt.Sprintf("%q is not an IANA time zone (e.g. Europe/London)", c.BusinessHours.Timezone))
+	}
+	names := []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
+	open := false
+	for i, span := range c.BusinessHours.Days() {
+		if span == "" {
+			continue
+		}
+		open = true
+		if _, _, err := ParseSpan(span); err != nil {
+			return bad("business_hours."+names[i], err.Error())
+		}
+	}
+	if c.BusinessHours.Enabled && !open {
+		return bad("business_hours", "enabled but every day is closed; set at least one day's hours (e.g. mon: \"09:00-17:30\")")
+	}
+	if c.SMTP.Host != "" {
+		if c.SMTP.Port < 1 || c.SMTP.Port > 65535 {
+			return bad("smtp.port", "must be between 1 and 65535")
+		}
+		if !strings.Contains(c.SMTP.From, "@") {
+			return bad("smtp.from", "must be an e-mail address when smtp.host is set")
+		}
+		if !strings.Contains(c.SMTP.To, "@") {
+			return bad("smtp.to", "must be an e-mail address when smtp.host is set")
+		}
+		if c.SMTP.Username != "" && c.SMTP.Password == "" {
+			return bad("smtp.password", "must be set when smtp.username is set (or use DESKBOT_SMTP_PASSWORD_FILE)")
+		}
+	}
 	return nil
+}
+
+// ParseSpan parses "HH:MM-HH:MM" into minutes after midnight; the end must
+// be after the start (24:00 allowed as the end).
+func ParseSpan(span string) (start, end int, err error) {
+	a, b, ok := strings.Cut(strings.TrimSpace(span), "-")
+	if !ok {
+		return 0, 0, fmt.Errorf("%q must look like \"09:00-17:30\" (or \"\" for closed)", span)
+	}
+	if start, err = parseClock(a); err != nil {
+		return 0, 0, fmt.Errorf("%q: %w", span, err)
+	}
+	if end, err = parseClock(b); err != nil {
+		return 0, 0, fmt.Errorf("%q: %w", span, err)
+	}
+	if end <= start {
+		return 0, 0, fmt.Errorf("%q: closing time must be after opening time", span)
+	}
+	return start, end, nil
+}
+
+func parseClock(s string) (int, error) {
+	var h, m int
+	if n, err := fmt.Sscanf(strings.TrimSpace(s), "%d:%d", &h, &m); err != nil || n != 2 || h < 0 || m < 0 || m > 59 || h > 24 || (h == 24 && m != 0) {
+		return 0, fmt.Errorf("%q is not a time of day HH:MM", s)
+	}
+	return h*60 + m, nil
 }
 
 func checkOrigin(o string) error {
