@@ -2,13 +2,16 @@ package bot_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/target"
@@ -365,4 +368,90 @@ func assertProbeSeesCSP(t *testing.T, ctx context.Context) {
 	t.Helper()
 	evalJS[chromedp.Void](t, ctx, `document.body.setAttribute('style', 'outline: 1px solid red')`)
 	waitJS(t, ctx, "the probe to report a deliberate CSP violation", `window.__probe.csp.length > 0`)
+}
+
+// exportCheck is what the page's own fetch of the export returns.
+type exportCheck struct {
+	Status      int    `json:"status"`
+	Type        string `json:"type"`
+	Disposition string `json:"disposition"`
+	Schema      string `json:"schema"`
+}
+
+// DSR-1: "send me my data" offers a download; the page fetches the export
+// with its session token and saves it as my-data.json.
+func TestBrowserExportDownload(t *testing.T) {
+	l := startBot(t, func(c *config.Config) { c.Limits.Burst = 20 })
+	ctx := newBrowser(t)
+	console := watchConsole(ctx)
+	installProbe(t, ctx)
+	dir := t.TempDir()
+	if _, err := chromedp.CallBrowser(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+		Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir, EventsEnabled: new(true),
+	}); err != nil {
+		t.Fatalf("allowing downloads: %v", err)
+	}
+	begun := chromedp.BrowserEvents(ctx, browser.DownloadWillBegin)
+
+	tctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(tctx, chromedp.Navigate(l.URL+"/")); err != nil {
+		t.Fatalf("opening the chat page: %v", err)
+	}
+	waitJS(t, tctx, "the input to take focus", `window.__probe.focusAt > 0`)
+	if err := chromedp.Do(tctx, typeLine("Please send me my data")); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, tctx, "the download offer", `document.querySelector('#log .actions button[data-action="download_export"]')`)
+
+	// The endpoint itself, called as the page calls it.
+	got := evalJS[exportCheck](t, tctx, `fetch('/api/v1/export', {method: 'POST', headers: {'Content-Type': 'application/json'},
+	    body: JSON.stringify({session: sessionStorage.getItem('deskbot.session')})})
+	  .then(async r => ({status: r.status, type: r.headers.get('Content-Type') || '',
+	    disposition: r.headers.get('Content-Disposition') || '', schema: r.ok ? (await r.json()).schema : ''}))`, chromedp.EvalAwaitPromise)
+	if got.Status != 200 || !strings.Contains(got.Type, "json") || !strings.HasPrefix(got.Disposition, "attachment") || got.Schema != "deskbot.export/v1" {
+		t.Fatalf("export endpoint answered %+v", got)
+	}
+
+	// The button saves the file.
+	if err := chromedp.Do(tctx, chromedp.Click(chromedp.CSS(`#log .actions button[data-action="download_export"]`))); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, tctx, "the page to finish the export", `document.body.dataset.export === 'done' || document.body.dataset.export === 'failed'`)
+	if st := evalJS[string](t, tctx, `document.body.dataset.export`); st != "done" {
+		t.Fatalf("page reports export %q", st)
+	}
+	for ev, err := range begun {
+		if err != nil {
+			t.Fatalf("no download began: %v", err)
+		}
+		if ev.SuggestedFilename != "my-data.json" {
+			t.Errorf("download named %q, want my-data.json", ev.SuggestedFilename)
+		}
+		break
+	}
+	path := filepath.Join(dir, "my-data.json")
+	var body []byte
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		b, err := os.ReadFile(path)
+		if err == nil && json.Valid(b) {
+			body = b
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no complete %s in the download folder: %v", path, err)
+		}
+	}
+	var doc struct {
+		Schema string `json:"schema"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil || doc.Schema != "deskbot.export/v1" {
+		t.Fatalf("downloaded file: schema %q, %v", doc.Schema, err)
+	}
+	if ps := console.problems(); len(ps) > 0 {
+		t.Errorf("console errors or CSP reports:\n%s", strings.Join(ps, "\n"))
+	}
+	if csp := evalJS[[]string](t, tctx, `__probe.csp`); len(csp) > 0 {
+		t.Errorf("CSP violations: %v", csp)
+	}
 }

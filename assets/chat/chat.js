@@ -15,6 +15,8 @@
   var CONSENT_ACTIONS = { 'consent.accept': true, 'consent.decline': true };
   var HUMAN_LABEL = 'Human agent';
   var BOT_LABEL = 'Automated assistant';
+  var DOWNLOAD_EXPORT = 'download_export';
+  var EXPORT_FILE = 'my-data.json';
 
   // Session storage can be unavailable (privacy modes, blocked third-party
   // storage in frames); the chat still works, it just cannot resume.
@@ -367,11 +369,62 @@
   }
 
   function doAction(name, btn) {
+    if (name === DOWNLOAD_EXPORT) {
+      downloadExport(btn);
+      return;
+    }
     if (CONSENT_ACTIONS[name]) {
       var card = btn && btn.closest('.consent');
       if (decideConsent(name === 'consent.accept', card)) return;
     }
     send({ type: 'action', name: name });
+  }
+
+  function notice(text, code) {
+    var m = node('div', 'msg msg-system' + (code ? ' msg-error' : ''));
+    if (code) m.setAttribute('data-code', code);
+    m.appendChild(label('system'));
+    m.appendChild(node('p', 'text', text));
+    append(m);
+  }
+
+  // DSR-1: the export is fetched with the session token (POST, same origin, so
+  // the token never lands in a URL or a log) and saved through a Blob and a
+  // temporary <a download>, which the page's CSP allows.
+  function downloadExport(btn) {
+    if (!state.token) {
+      notice('Your data is not ready yet. Please try again in a moment.', 'no_session');
+      return;
+    }
+    if (btn) btn.disabled = true;
+    document.body.setAttribute('data-export', 'pending');
+    fetch('/api/v1/export', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Accept': 'application/json' },
+      body: JSON.stringify({ session: state.token }),
+      credentials: 'same-origin',
+      cache: 'no-store'
+    }).then(function (r) {
+      if (!r.ok) throw new Error('export failed: HTTP ' + r.status);
+      return r.blob();
+    }).then(function (blob) {
+      var url = URL.createObjectURL(new Blob([blob], { type: 'application/json' }));
+      var a = document.createElement('a');
+      a.href = url;
+      a.download = EXPORT_FILE;
+      a.hidden = true;
+      document.body.appendChild(a);
+      a.click();
+      // Revoke later: the download reads the Blob after click() returns.
+      setTimeout(function () { URL.revokeObjectURL(url); a.remove(); }, 10000);
+      document.body.setAttribute('data-export', 'done');
+      notice('Your data was saved as ' + EXPORT_FILE + '.');
+    }).catch(function () {
+      document.body.setAttribute('data-export', 'failed');
+      notice('Sorry, your data could not be downloaded. Please try again.', 'export_failed');
+    }).then(function () {
+      if (btn) btn.disabled = false;
+    });
   }
 
   // ---- wiring -------------------------------------------------------------
