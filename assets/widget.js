@@ -26,6 +26,7 @@
   var button = null;
   var frame = null;
   var isOpen = false;
+  var loaded = false; // until the chat page loads, the frame holds about:blank of the host's origin
 
   function css(el, styles) {
     Object.keys(styles).forEach(function (k) { el.style[k] = styles[k]; });
@@ -107,12 +108,16 @@
     });
     if (window.innerWidth < 420) css(frame, { right: '12px' });
     frame.addEventListener('load', function () {
+      loaded = true;
       if (isOpen) notifyOpened();
     });
     document.body.appendChild(frame);
   }
 
   function notifyOpened() {
+    // Posting to the initial about:blank would only log an origin mismatch
+    // on the shop's console; the load handler posts once the page is there.
+    if (!loaded) return;
     try { frame.contentWindow.postMessage({ deskbot: 'opened' }, origin); } catch (e) { /* not loaded yet */ }
   }
 
