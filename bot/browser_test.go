@@ -86,6 +86,8 @@ const probeJS = `(() => {
 
 // installProbe adds probeJS to every document the tab loads from now on, and
 // lets the headless tab act as focused so focus events fire as for a customer.
+// It also asks for reduced motion: the page then skips its scroll and fade-in
+// animations, so a click never lands on an element that is still moving.
 func installProbe(t *testing.T, ctx context.Context) {
 	t.Helper()
 	_, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: probeJS})
@@ -94,6 +96,10 @@ func installProbe(t *testing.T, ctx context.Context) {
 	}
 	if _, err := chromedp.Call(ctx, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true}); err != nil {
 		t.Fatalf("emulating focus: %v", err)
+	}
+	reduce := []*emulation.MediaFeature{{Name: "prefers-reduced-motion", Value: "reduce"}}
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Features: reduce}); err != nil {
+		t.Fatalf("emulating reduced motion: %v", err)
 	}
 }
 
