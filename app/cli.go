@@ -28,6 +28,7 @@ Usage:
   deskbot audit verify [--data-dir DIR]
   deskbot keys rotate --new-key-file FILE      (run while the server is stopped)
   deskbot report [--output FILE]               compliance report (HTML)
+  deskbot load [--target URL] [--sessions N] [--rate R] [--duration D]   loopback load test
   deskbot config         print the effective configuration (secrets redacted)
   deskbot version
 
@@ -58,6 +59,8 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		err = cmdKeys(ctx, args, stdout, stderr)
 	case "report":
 		err = cmdReport(ctx, args, stdout, stderr)
+	case "load":
+		err = cmdLoad(ctx, args, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "deskbot", Version)
 	case "help", "-h", "--help":

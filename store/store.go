@@ -65,6 +65,7 @@ type Store struct {
 	closeMu sync.RWMutex
 	closed  bool
 	maxB    int
+	walPath string
 
 	keyMu sync.Mutex
 	keys  map[string]Cipher // unwrapped data keys by subject; bounded
@@ -75,7 +76,10 @@ type writeOp struct {
 	done chan error
 }
 
-const maxCachedKeys = 100_000
+const (
+	maxCachedKeys      = 100_000
+	walCheckpointBytes = 8 << 20
+)
 
 // Open opens (creating if needed) the database at path.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
@@ -94,7 +98,10 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	// WAL with synchronous=NORMAL survives a process kill (kill -9) without
 	// losing committed transactions; secure_delete overwrites erased rows;
 	// temp_store=MEMORY keeps sorter spills out of temp files.
-	dsn := "file:" + filepath.ToSlash(path) + "?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=secure_delete(1)&_pragma=temp_store(MEMORY)"
+	// Automatic checkpoints are off: they would run (and fsync) inside a
+	// commit and stall every turn queued behind it; checkpointer does them
+	// on another connection instead.
+	dsn := "file:" + filepath.ToSlash(path) + "?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=secure_delete(1)&_pragma=temp_store(MEMORY)&_pragma=wal_autocheckpoint(0)"
 	w, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)
@@ -122,8 +129,31 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		maxB:  opts.MaxBatch,
 		keys:  make(map[string]Cipher),
 	}
+	s.walPath = path + "-wal"
 	go s.writer()
+	go s.checkpointer()
 	return s, nil
+}
+
+// checkpointer copies the WAL back into the database when it has grown,
+// without blocking the writer (PASSIVE), so commits never pay for it.
+func (s *Store) checkpointer() {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-t.C:
+		}
+		fi, err := os.Stat(s.walPath)
+		if err != nil || fi.Size() < walCheckpointBytes {
+			continue
+		}
+		if _, err := s.r.Exec("PRAGMA wal_checkpoint(PASSIVE)"); err != nil {
+			s.log.Warn("store: checkpoint failed", "err", err)
+		}
+	}
 }
 
 // Close flushes queued writes, checkpoints the WAL and closes the database.
@@ -199,40 +229,36 @@ func (s *Store) writer() {
 }
 
 func (s *Store) commit(batch []*writeOp) {
-	ctx := context.Background()
-	errs := make([]error, len(batch))
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
+	// Optimistically run the whole batch in one transaction; only if an
+	// operation fails is the batch replayed one transaction per operation,
+	// so one bad write never sinks the others.
+	if err := s.runTx(batch); err == nil || len(batch) == 1 {
 		for _, op := range batch {
-			op.done <- fmt.Errorf("store: begin: %w", err)
+			op.done <- err
 		}
 		return
 	}
-	for i, op := range batch {
-		// A savepoint per operation: one bad write does not sink the batch.
-		if _, err := tx.ExecContext(ctx, "SAVEPOINT op"); err != nil {
-			errs[i] = err
-			continue
-		}
+	for _, op := range batch {
+		op.done <- s.runTx([]*writeOp{op})
+	}
+}
+
+func (s *Store) runTx(ops []*writeOp) error {
+	ctx := context.Background()
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	for _, op := range ops {
 		if err := op.fn(ctx, tx); err != nil {
-			errs[i] = err
-			if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO op"); rerr != nil {
-				errs[i] = errors.Join(err, rerr)
-			}
-		}
-		if _, err := tx.ExecContext(ctx, "RELEASE op"); err != nil && errs[i] == nil {
-			errs[i] = err
+			tx.Rollback()
+			return err
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		for _, op := range batch {
-			op.done <- fmt.Errorf("store: commit: %w", err)
-		}
-		return
+		return fmt.Errorf("store: commit: %w", err)
 	}
-	for i, op := range batch {
-		op.done <- errs[i]
-	}
+	return nil
 }
 
 // NewID returns a random identifier of n bytes, hex encoded.
