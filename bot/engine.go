@@ -55,8 +55,15 @@ type Engine struct {
 
 	blind func(kind, value string) string // keyed lookup hash for rights requests by e-mail
 
+	// Human handover (HUM-2): live desk, triggers, sealed offline messages.
+	desk      *Desk
+	escalator *Escalator
+	hstore    HandoverStore // nil when the store cannot hold handover data
+	notifier  Notifier      // nil: no e-mail when a message is left
+
 	mu       sync.Mutex
 	sessions map[string]*Session // by token hash (string of bytes)
+	hub      *Hub                // customers' sockets, for agent frames
 }
 
 // EngineOptions wires an Engine.
@@ -71,6 +78,9 @@ type EngineOptions struct {
 	// later rights request can find the subject without storing the value
 	// in clear. Nil disables lookups by value.
 	Blind func(kind, value string) string
+	// Notifier tells the shop a message was left; nil uses smtp.* from the
+	// configuration (none when smtp.host is empty).
+	Notifier Notifier
 }
 
 // NewEngine returns an engine; the answer threshold defaults to the
@@ -89,9 +99,18 @@ func NewEngine(o EngineOptions) *Engine {
 	if th == 0 {
 		th = kb.DefaultThreshold
 	}
+	hours, err := NewHours(o.Config.BusinessHours)
+	if err != nil {
+		o.Logger.Error("business hours unusable; treating the team as always open", "err", err)
+	}
+	hs, _ := o.Store.(HandoverStore)
+	if o.Notifier == nil && o.Config.SMTP.Host != "" {
+		o.Notifier = NewSMTPNotifier(o.Config)
+	}
 	return &Engine{
 		cfg: o.Config, kb: o.KB, store: o.Store, detector: o.Detector,
 		threshold: th, now: o.Now, log: o.Logger, blind: o.Blind,
+		desk: NewDesk(o.Now, hours), escalator: NewEscalator(o.Config.Handover), hstore: hs, notifier: o.Notifier,
 		sessions: make(map[string]*Session),
 	}
 }
@@ -119,6 +138,7 @@ type sessionState struct {
 	Consent  compliance.ConsentState `json:"consent,omitempty"` // latest decision per purpose
 	Turns    int                     `json:"turns"`
 	GPC      bool                    `json:"gpc,omitempty"`
+	Leaving  bool                    `json:"leaving,omitempty"` // the next message is left for the team
 }
 
 // ConnMeta is what the transport knows about the customer's connection.
@@ -262,6 +282,8 @@ type turn struct {
 	now time.Time
 	rec store.Turn
 	out []any
+	// stored is the customer's text as stored (redacted), for the agent.
+	stored string
 }
 
 func (e *Engine) newTurn(s *Session) *turn {
@@ -331,6 +353,9 @@ func (e *Engine) Handle(ctx context.Context, s *Session, in protocol.Inbound) []
 	default:
 		out = []any{errorFrame(protocol.ErrBadRequest, "Unknown frame type; expected say, consent or action.")}
 	}
+	if s.erased {
+		e.desk.release(s.ID) // DSR-4: nothing of the old conversation stays on the desk
+	}
 	return append(restart, out...)
 }
 
@@ -366,6 +391,7 @@ func (e *Engine) say(ctx context.Context, s *Session, text string) []any {
 	// CVV and health terms never.
 	stored := compliance.Redact(text, findings, func(k compliance.Kind) bool { return isContact(k) && granted })
 	t.customer(map[string]string{"text": stored})
+	t.stored = stored
 	if kinds := redactedKinds(findings, granted); kinds != "" {
 		t.audit(compliance.EventRedaction, "bot", "kinds="+kinds)
 	}
@@ -374,7 +400,7 @@ func (e *Engine) say(ctx context.Context, s *Session, text string) []any {
 	} else if hasContact(findings) {
 		s.pendingContact = contactValues(findings, text)
 	}
-	if hasKind(findings, compliance.KindCard) {
+	if hasKind(findings, compliance.KindCard) && s.st.Handover != protocol.HandoverJoined {
 		// PCI-1: never echo the number; tell the customer it was not kept.
 		t.send(e.botMessage("For your security, please don't share card numbers in chat. I have masked it and not kept it.", false))
 	}
@@ -394,6 +420,19 @@ func (e *Engine) reply(ctx context.Context, t *turn, raw, query string, findings
 		e.rights(ctx, t, kind)
 		return
 	}
+	// DISC-6: while a person holds the conversation the bot says nothing.
+	if s.st.Handover == protocol.HandoverJoined {
+		e.forwardToAgent(t, t.stored)
+		return
+	}
+	if s.st.Leaving {
+		if hasContact(findings) && !s.st.Consent.Granted(compliance.PurposeContact) {
+			// The message is kept without the contact details; ask first.
+			t.send(e.consentRequest(s))
+		}
+		e.leaveMessage(ctx, t, t.stored)
+		return
+	}
 	// DISC-4: asked whether it is a person, the bot says what it is.
 	if compliance.AsksIfHuman(raw) {
 		m := e.botMessage("I'm "+e.cfg.BotName+", an automated assistant (a bot), not a human. If you'd like to talk to a person from our team, I can bring one in.", false)
@@ -401,8 +440,7 @@ func (e *Engine) reply(ctx context.Context, t *turn, raw, query string, findings
 		t.send(m)
 		return
 	}
-	if WantsHuman(raw) {
-		e.handover(ctx, t, "request")
+	if e.autoEscalate(ctx, t, raw) {
 		return
 	}
 	if hasContact(findings) && !s.st.Consent.Granted(compliance.PurposeContact) {
@@ -431,8 +469,8 @@ func (e *Engine) answer(ctx context.Context, t *turn, query string) {
 	s.st.Misses++
 	if s.st.Misses >= e.cfg.Answer.MissesBeforeHandover {
 		s.st.Misses = 0
-		t.send(e.botMessage("I still can't find a confirmed answer to that in our help articles, so I'm bringing in a person from our team.", false))
-		e.handover(ctx, t, "misses")
+		t.send(e.botMessage("I still can't find a confirmed answer to that in our help articles, so a person from our team should help.", false))
+		e.handover(ctx, t, ReasonMisses)
 		return
 	}
 	m := e.botMessage("I'm sorry, I can't confirm that from our help articles. Would you like me to get a person from our team? You can also rephrase your question.", false)
@@ -460,8 +498,9 @@ func (e *Engine) action(ctx context.Context, s *Session, name string) []any {
 	t.customer(map[string]string{"action": name})
 	switch name {
 	case protocol.ActionHuman:
-		e.handover(ctx, t, "request")
+		e.handover(ctx, t, ReasonRequest)
 	case protocol.ActionLeaveMessage:
+		s.st.Leaving = true
 		t.send(e.botMessage("Please type your message for our team. If you include contact details, I will ask for your consent before keeping them.", false))
 	default:
 		e.rights(ctx, t, name)

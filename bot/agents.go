@@ -1,0 +1,339 @@
+package bot
+
+import (
+	"errors"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Presence values an agent can set.
+const (
+	PresenceOnline = "online"
+	PresenceAway   = "away"
+)
+
+// presenceTTL is how long an agent counts as present after its last call;
+// the console's event poll refreshes it every 25 seconds.
+const presenceTTL = 90 * time.Second
+
+// maxDeskEvents bounds the event backlog kept for polling consoles.
+const maxDeskEvents = 1000
+
+// Desk errors.
+var (
+	ErrNotQueued   = errors.New("conversation is not waiting for or held by an agent")
+	ErrHeldByOther = errors.New("another agent holds this conversation")
+)
+
+// AgentRef names an agent: the log-in name (audit actor) and the name
+// customers see.
+type AgentRef struct {
+	Name    string
+	Display string
+}
+
+// ConsoleLine is one transcript line as an agent sees it.
+type ConsoleLine struct {
+	At   time.Time `json:"at"`
+	From string    `json:"from"`
+	Name string    `json:"name,omitempty"`
+	Text string    `json:"text"`
+}
+
+// DeskEvent is one change pushed to agent consoles.
+type DeskEvent struct {
+	Seq     int64        `json:"seq"`
+	Kind    string       `json:"kind"` // queue, message, offline_message
+	ID      string       `json:"id,omitempty"`
+	Message *ConsoleLine `json:"message,omitempty"`
+	to      string       // only this agent (log-in name); empty means all
+}
+
+// QueueItem is one conversation waiting for or held by an agent.
+type QueueItem struct {
+	ID       string    `json:"id"`
+	Position int       `json:"position,omitempty"`
+	Reason   string    `json:"reason"`
+	Since    time.Time `json:"since"`
+	Agent    string    `json:"agent,omitempty"`
+	State    string    `json:"state"`
+}
+
+// AgentStatus is an agent's presence as the console shows it.
+type AgentStatus struct {
+	Name     string `json:"name"`
+	Display  string `json:"display_name"`
+	Presence string `json:"presence"`
+}
+
+type presence struct {
+	display  string
+	state    string
+	lastSeen time.Time
+}
+
+type deskConv struct {
+	s      *Session
+	state  string // queued or joined
+	agent  AgentRef
+	reason string
+	since  time.Time
+}
+
+// Desk is the live side of the handover: who is present, which
+// conversations wait (in order) and who holds which. It lives in memory;
+// a restart empties the queue and customers simply ask again.
+type Desk struct {
+	mu     sync.Mutex
+	now    func() time.Time
+	hours  Hours
+	agents map[string]*presence
+	convs  map[string]*deskConv // by session id
+	order  []string             // waiting session ids, first in line first
+	events []DeskEvent
+	seq    int64
+	wake   chan struct{} // closed and replaced on every event
+}
+
+// NewDesk returns an empty desk using the given clock and opening hours.
+func NewDesk(now func() time.Time, hours Hours) *Desk {
+	if now == nil {
+		now = time.Now
+	}
+	return &Desk{now: now, hours: hours, agents: map[string]*presence{}, convs: map[string]*deskConv{}, wake: make(chan struct{})}
+}
+
+// Hours returns the opening hours the desk applies.
+func (d *Desk) Hours() Hours { return d.hours }
+
+// SetPresence records an agent as online or away (and seen now).
+func (d *Desk) SetPresence(a AgentRef, state string) {
+	d.mu.Lock()
+	p := d.agents[a.Name]
+	if p == nil {
+		p = &presence{}
+		d.agents[a.Name] = p
+	}
+	p.display, p.state, p.lastSeen = a.Display, state, d.now()
+	d.publishLocked(DeskEvent{Kind: "queue"})
+	d.mu.Unlock()
+}
+
+// Seen keeps an agent's presence alive.
+func (d *Desk) Seen(name string) {
+	d.mu.Lock()
+	if p := d.agents[name]; p != nil {
+		p.lastSeen = d.now()
+	}
+	d.mu.Unlock()
+}
+
+// Leave marks an agent offline (log-out).
+func (d *Desk) Leave(name string) {
+	d.mu.Lock()
+	delete(d.agents, name)
+	d.publishLocked(DeskEvent{Kind: "queue"})
+	d.mu.Unlock()
+}
+
+// Presence returns an agent's presence: online, away or offline.
+func (d *Desk) Presence(name string) string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.presenceLocked(name, d.now())
+}
+
+func (d *Desk) presenceLocked(name string, now time.Time) string {
+	p := d.agents[name]
+	if p == nil || now.Sub(p.lastSeen) > presenceTTL {
+		return "offline"
+	}
+	return p.state
+}
+
+// Open reports whether the team is within business hours now.
+func (d *Desk) Open() bool { return d.hours.Open(d.now()) }
+
+// Available reports whether a customer can be put through now: within
+// business hours and with at least one agent online.
+func (d *Desk) Available() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	now := d.now()
+	if !d.hours.Open(now) {
+		return false
+	}
+	for name := range d.agents {
+		if d.presenceLocked(name, now) == PresenceOnline {
+			return true
+		}
+	}
+	return false
+}
+
+// Agents lists present agents by name.
+func (d *Desk) Agents() []AgentStatus {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	now := d.now()
+	out := []AgentStatus{}
+	for name, p := range d.agents {
+		if st := d.presenceLocked(name, now); st != "offline" {
+			out = append(out, AgentStatus{Name: name, Display: p.display, Presence: st})
+		}
+	}
+	slices.SortFunc(out, func(a, b AgentStatus) int {
+		if a.Name < b.Name {
+			return -1
+		}
+		return 1
+	})
+	return out
+}
+
+// enqueue puts a session in line (once) and returns its 1-based position.
+func (d *Desk) enqueue(s *Session, reason string) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if c, ok := d.convs[s.ID]; ok {
+		return d.positionLocked(c.s.ID)
+	}
+	d.convs[s.ID] = &deskConv{s: s, state: "queued", reason: reason, since: d.now()}
+	d.order = append(d.order, s.ID)
+	d.publishLocked(DeskEvent{Kind: "queue", ID: s.ID})
+	return len(d.order)
+}
+
+func (d *Desk) positionLocked(id string) int {
+	return slices.Index(d.order, id) + 1
+}
+
+// Position returns a waiting session's place in line, 0 if not waiting.
+func (d *Desk) Position(id string) int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.positionLocked(id)
+}
+
+// conv returns a conversation on the desk.
+func (d *Desk) conv(id string) (deskConv, bool) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	c, ok := d.convs[id]
+	if !ok {
+		return deskConv{}, false
+	}
+	return *c, true
+}
+
+// take assigns a waiting conversation to an agent. It returns the
+// sessions still waiting with their new positions, to tell them.
+func (d *Desk) take(id string, a AgentRef) (*Session, map[*Session]int, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	c, ok := d.convs[id]
+	if !ok {
+		return nil, nil, ErrNotQueued
+	}
+	if c.state == "joined" {
+		if c.agent.Name == a.Name {
+			return c.s, nil, nil
+		}
+		return nil, nil, ErrHeldByOther
+	}
+	c.state, c.agent = "joined", a
+	d.order = slices.DeleteFunc(d.order, func(x string) bool { return x == id })
+	moved := map[*Session]int{}
+	for i, w := range d.order {
+		moved[d.convs[w].s] = i + 1
+	}
+	d.publishLocked(DeskEvent{Kind: "queue", ID: id})
+	return c.s, moved, nil
+}
+
+// holder checks that an agent holds a conversation.
+func (d *Desk) holder(id string, a AgentRef) (*Session, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	c, ok := d.convs[id]
+	if !ok || c.state != "joined" {
+		return nil, ErrNotQueued
+	}
+	if c.agent.Name != a.Name {
+		return nil, ErrHeldByOther
+	}
+	return c.s, nil
+}
+
+// release removes a conversation from the desk (hand-back, close, erasure).
+func (d *Desk) release(id string) map[*Session]int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if _, ok := d.convs[id]; !ok {
+		return nil
+	}
+	delete(d.convs, id)
+	d.order = slices.DeleteFunc(d.order, func(x string) bool { return x == id })
+	moved := map[*Session]int{}
+	for i, w := range d.order {
+		moved[d.convs[w].s] = i + 1
+	}
+	d.publishLocked(DeskEvent{Kind: "queue", ID: id})
+	return moved
+}
+
+// Queue lists waiting conversations in order and those the agent holds.
+func (d *Desk) Queue(agent string) (waiting, mine []QueueItem) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	waiting, mine = []QueueItem{}, []QueueItem{}
+	for i, id := range d.order {
+		c := d.convs[id]
+		waiting = append(waiting, QueueItem{ID: id, Position: i + 1, Reason: c.reason, Since: c.since, State: c.state})
+	}
+	for id, c := range d.convs {
+		if c.state == "joined" && c.agent.Name == agent {
+			mine = append(mine, QueueItem{ID: id, Reason: c.reason, Since: c.since, Agent: c.agent.Name, State: c.state})
+		}
+	}
+	slices.SortFunc(mine, func(a, b QueueItem) int { return a.Since.Compare(b.Since) })
+	return waiting, mine
+}
+
+// publish adds an event for every console, or for one agent when to is set.
+func (d *Desk) publish(ev DeskEvent, to string) {
+	d.mu.Lock()
+	ev.to = to
+	d.publishLocked(ev)
+	d.mu.Unlock()
+}
+
+func (d *Desk) publishLocked(ev DeskEvent) {
+	d.seq++
+	ev.Seq = d.seq
+	d.events = append(d.events, ev)
+	if len(d.events) > maxDeskEvents {
+		d.events = slices.Clone(d.events[len(d.events)-maxDeskEvents:])
+	}
+	close(d.wake)
+	d.wake = make(chan struct{})
+}
+
+// Events returns the events after seq that the agent may see, and a
+// channel closed when a newer event arrives.
+func (d *Desk) Events(agent string, after int64) ([]DeskEvent, int64, <-chan struct{}) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := []DeskEvent{}
+	for _, ev := range d.events {
+		if ev.Seq > after && (ev.to == "" || ev.to == agent) {
+			out = append(out, ev)
+		}
+	}
+	next := after
+	if d.seq > next || after > d.seq {
+		next = d.seq // a restarted server restarts the sequence
+	}
+	return out, next, d.wake
+}
