@@ -1,0 +1,55 @@
+package app_test
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestKBImportEvalSearchLint(t *testing.T) {
+	dir := t.TempDir()
+	train := filepath.Join(dir, "train.csv")
+	os.WriteFile(train, []byte(`text,category
+how do I send an item back,returns
+can I return my boots,returns
+what is the return window,returns
+how long does delivery take,shipping_times
+when will my parcel arrive,shipping_times
+how fast is shipping,shipping_times
+do you take paypal,payment_methods
+which cards do you accept,payment_methods
+can I pay by invoice,payment_methods
+`), 0o600)
+	out := filepath.Join(dir, "kb")
+	code, stdout, stderr := run(t, "kb", "import", "--out", out, train)
+	if code != 0 || !strings.Contains(stdout, "wrote 3 articles") {
+		t.Fatalf("import: exit %d %q %q", code, stdout, stderr)
+	}
+	queries := filepath.Join(dir, "queries.csv")
+	os.WriteFile(queries, []byte("text,category\nI want to return my boots,returns\nwhen does my parcel arrive,shipping-times\ndo you accept paypal,payment-methods\n"), 0o600)
+	code, stdout, stderr = run(t, "kb", "eval", "--kb", out, "--queries", queries)
+	if code != 0 {
+		t.Fatalf("eval: exit %d %q", code, stderr)
+	}
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	last := lines[len(lines)-1]
+	if !regexp.MustCompile(`^accuracy=\d\.\d{4} answered=\d\.\d{4} precision=\d\.\d{4} n=3$`).MatchString(last) {
+		t.Fatalf("eval's last line %q does not follow the contract", last)
+	}
+	code, stdout, _ = run(t, "kb", "search", "--kb", out, "do you take paypal")
+	if code != 0 || !strings.Contains(strings.SplitN(stdout, "\n", 2)[0], "payment") {
+		t.Fatalf("search: exit %d %q", code, stdout)
+	}
+	code, stdout, _ = run(t, "kb", "lint")
+	if code != 0 || !strings.Contains(stdout, "stale") {
+		t.Fatalf("lint on the demo knowledge base should flag its stale article: exit %d %q", code, stdout)
+	}
+	if code, _, _ = run(t, "kb", "lint", "--strict"); code == 0 {
+		t.Fatal("lint --strict should fail when something is found")
+	}
+	if code, _, stderr = run(t, "kb", "import", "--out", out, filepath.Join(dir, "missing.csv")); code == 0 {
+		t.Fatal("import of a missing file succeeded")
+	}
+}
