@@ -1,7 +1,6 @@
 package kb
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -43,6 +42,32 @@ type generation struct {
 	exact    map[string]string // normalised title or example question -> article id
 	stamp    string            // content hash of the source files
 	print    string            // file names, sizes and mtimes when loaded
+	terms    sync.Map          // id -> *articleTerms, filled on first use by why
+}
+
+// articleTerms caches the analysed words of an article for explanations.
+type articleTerms struct {
+	all      map[string]bool
+	examples [][]string
+}
+
+func (g *generation) termsOf(a *Article) *articleTerms {
+	if v, ok := g.terms.Load(a.ID); ok {
+		return v.(*articleTerms)
+	}
+	t := &articleTerms{all: map[string]bool{}}
+	for _, w := range analyze(a.Title) {
+		t.all[w] = true
+	}
+	for _, q := range a.Questions {
+		ws := analyze(q)
+		for _, w := range ws {
+			t.all[w] = true
+		}
+		t.examples = append(t.examples, ws)
+	}
+	v, _ := g.terms.LoadOrStore(a.ID, t)
+	return v.(*articleTerms)
 }
 
 // Base is a searchable knowledge base. It is safe for concurrent use.
@@ -266,15 +291,24 @@ func (b *Base) Search(ctx context.Context, query string, k int) ([]Hit, error) {
 	}
 	n := max(k, rankCandidates)
 	preds := g.model.predict(query, n)
-	var lex []bm25Hit
-	if len(preds) == 0 || bm25Blend > 0 {
-		var err error
-		if lex, err = b.text.search(ctx, toks, n); err != nil {
-			if b.isClosed() {
-				return nil, ErrClosed
-			}
-			return nil, err
+	// BM25 from the text index refines the classifier's candidates; when
+	// the classifier knows no word of the query it ranks alone.
+	var only []string
+	if len(preds) > 0 {
+		if bm25Blend == 0 {
+			n = 0
 		}
+		only = make([]string, len(preds))
+		for i, p := range preds {
+			only[i] = g.model.ids[p.class]
+		}
+	}
+	lex, err := b.text.search(ctx, toks, n, only...)
+	if err != nil {
+		if b.isClosed() {
+			return nil, ErrClosed
+		}
+		return nil, err
 	}
 	rs := combine(g, preds, lex)
 	if id, ok := g.exact[normalise(query)]; ok {
@@ -286,7 +320,7 @@ func (b *Base) Search(ctx context.Context, query string, k int) ([]Hit, error) {
 	hits := make([]Hit, 0, len(rs))
 	for _, r := range rs {
 		a := g.byID[r.id]
-		hits = append(hits, Hit{Article: a, Score: r.score, Confidence: r.conf, Why: why(toks, a)})
+		hits = append(hits, Hit{Article: a, Score: r.score, Confidence: r.conf, Why: why(toks, a, g.termsOf(a))})
 	}
 	return hits, nil
 }
@@ -391,51 +425,39 @@ func (b *Base) isClosed() bool {
 
 // why explains a hit: the query words found in the article and the example
 // question sharing most of them.
-func why(toks []string, a *Article) string {
-	doc := map[string]bool{}
-	for _, t := range analyze(a.Title + " " + strings.Join(a.Questions, " ")) {
-		doc[t] = true
-	}
+func why(toks []string, a *Article, t *articleTerms) string {
 	var matched []string
 	seen := map[string]bool{}
-	for _, t := range toks {
-		if doc[t] && !seen[t] {
-			matched = append(matched, t)
-			seen[t] = true
+	for _, w := range toks {
+		if t.all[w] && !seen[w] {
+			matched = append(matched, w)
+			seen[w] = true
 		}
 	}
-	var sb bytes.Buffer
+	var sb strings.Builder
 	if len(matched) > 0 {
 		fmt.Fprintf(&sb, "matched %s", strings.Join(matched, ", "))
 	} else {
 		sb.WriteString("no shared words")
 	}
-	if ex := closestExample(toks, a); ex != "" {
-		fmt.Fprintf(&sb, "; closest example %q", ex)
-	}
-	return sb.String()
-}
-
-func closestExample(toks []string, a *Article) string {
-	q := map[string]bool{}
-	for _, t := range toks {
-		q[t] = true
-	}
-	best, bestN := "", 0
-	for _, ex := range a.Questions {
+	best, bestN := -1, 0
+	for i, ex := range t.examples {
 		n := 0
-		seen := map[string]bool{}
-		for _, t := range analyze(ex) {
-			if q[t] && !seen[t] {
+		counted := map[string]bool{}
+		for _, w := range ex {
+			if seen[w] && !counted[w] {
 				n++
-				seen[t] = true
+				counted[w] = true
 			}
 		}
 		if n > bestN {
-			best, bestN = ex, n
+			best, bestN = i, n
 		}
 	}
-	return best
+	if best >= 0 {
+		fmt.Fprintf(&sb, "; closest example %q", a.Questions[best])
+	}
+	return sb.String()
 }
 
 // ranked is one article after combining the classifier and the text index.

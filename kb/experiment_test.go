@@ -27,7 +27,7 @@ func expTrain(arts []Article, fc featureConfig, tc trainConfig) *expModel {
 			ys = append(ys, int32(ci))
 		}
 	}
-	v := buildVocab(raws)
+	v := buildVocab(raws, ys)
 	xs := make([]sparse, len(raws))
 	for i, r := range raws {
 		xs[i] = v.vector(fc, r)
@@ -316,7 +316,7 @@ func TestExperimentSoftmax(t *testing.T) {
 				ys = append(ys, int32(ci))
 			}
 		}
-		v := buildVocab(raws)
+		v := buildVocab(raws, nil)
 		xs := make([]sparse, len(raws))
 		for i, r := range raws {
 			xs[i] = v.vector(fc, r)
@@ -472,7 +472,7 @@ func expData(arts []Article, fc featureConfig, titleRep int) ([]sparse, []int32,
 			ys = append(ys, int32(ci))
 		}
 	}
-	v := buildVocab(raws)
+	v := buildVocab(raws, nil)
 	xs := make([]sparse, len(raws))
 	for i, r := range raws {
 		xs[i] = v.vector(fc, r)
@@ -795,6 +795,59 @@ func TestExperimentAugment(t *testing.T) {
 			}
 			e := expTrain(arts, defaultFeatures, defaultTrain)
 			t.Logf("copies=%d shots=%d acc=%.4f", copies, shots, e.acc(s.dev))
+		}
+	}
+}
+
+func TestExperimentClassIDF(t *testing.T) {
+	if os.Getenv("KB_EXPERIMENT") == "" {
+		t.Skip("set KB_EXPERIMENT=1")
+	}
+	s := loadBanking77(t)
+	fc := defaultFeatures
+	for _, shots := range []int{10, 0} {
+		arts := s.articles(shots)
+		var raws [][]rawFeature
+		var ys []int32
+		perClass := make([]map[uint64]rawFeature, len(arts))
+		for ci, a := range arts {
+			perClass[ci] = map[uint64]rawFeature{}
+			for _, q := range append([]string{a.Title}, a.Questions...) {
+				r := fc.extract(q)
+				raws = append(raws, r)
+				ys = append(ys, int32(ci))
+				for _, f := range r {
+					perClass[ci][f.h] = f
+				}
+			}
+		}
+		var docs [][]rawFeature
+		for _, m := range perClass {
+			var d []rawFeature
+			for _, f := range m {
+				d = append(d, f)
+			}
+			docs = append(docs, d)
+		}
+		for _, mode := range []string{"example", "class"} {
+			v := buildVocab(raws, nil)
+			if mode == "class" {
+				v = buildVocab(docs, nil)
+			}
+			xs := make([]sparse, len(raws))
+			for i, r := range raws {
+				xs[i] = v.vector(fc, r)
+			}
+			m := trainLinear(xs, ys, len(arts), len(v.idf), defaultTrain)
+			sc := newScorer(len(arts))
+			ok := 0
+			for _, q := range s.dev {
+				m.score(v.vector(fc, fc.extract(q.Text)), sc)
+				if arts[argmax(sc.scores)].ID == q.Want {
+					ok++
+				}
+			}
+			t.Logf("shots=%d idf=%s acc=%.4f", shots, mode, float64(ok)/float64(len(s.dev)))
 		}
 	}
 }

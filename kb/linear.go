@@ -26,9 +26,16 @@ type trainConfig struct {
 	// inside the margin, which generalises better with few examples.
 	Violators int
 	Margin    float64
+	// MaxPost caps the classes kept per feature (largest weights win), so
+	// that training and scoring cost stay bounded with thousands of
+	// articles; with fewer articles than the cap it changes nothing.
+	MaxPost int
+	// Budget caps epochs*examples so that huge knowledge bases train in
+	// seconds; small ones get all Epochs.
+	Budget int
 }
 
-var defaultTrain = trainConfig{Epochs: 10, C: 0.3, Seed: 77, Violators: 3, Margin: 1}
+var defaultTrain = trainConfig{Epochs: 10, C: 0.3, Seed: 77, Violators: 3, Margin: 1, MaxPost: 128, Budget: 200000}
 
 type trainEntry struct {
 	c    int32
@@ -89,9 +96,16 @@ func trainLinear(xs []sparse, ys []int32, nClass, nFeat int, cfg trainConfig) *l
 			}
 			p[j].w += d
 			p[j].u += step * d
+			if cfg.MaxPost > 0 && len(p) > 2*cfg.MaxPost {
+				post[f] = prune(p, cfg.MaxPost)
+			}
 		}
 	}
-	for ep := 0; ep < cfg.Epochs; ep++ {
+	epochs := cfg.Epochs
+	if cfg.Budget > 0 && len(xs) > 0 {
+		epochs = max(1, min(epochs, cfg.Budget/len(xs)))
+	}
+	for ep := 0; ep < epochs; ep++ {
 		rng.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 		for _, i := range order {
 			x, y := xs[i], ys[i]
@@ -177,6 +191,9 @@ func trainLinear(xs []sparse, ys []int32, nClass, nFeat int, cfg trainConfig) *l
 	}
 	m := &linear{nClass: nClass, off: make([]uint32, nFeat+1)}
 	for f, p := range post {
+		if cfg.MaxPost > 0 && len(p) > cfg.MaxPost {
+			p = prune(p, cfg.MaxPost)
+		}
 		sort.Slice(p, func(i, j int) bool { return p[i].c < p[j].c })
 		for _, e := range p {
 			w := e.w - e.u/step
@@ -200,4 +217,24 @@ func (m *linear) score(x sparse, sc *scorer) {
 			sc.add(m.cls[j], v*float64(m.w[j]))
 		}
 	}
+}
+
+// prune keeps the n entries with the largest absolute weight (ties by
+// class), in place.
+func prune(p []trainEntry, n int) []trainEntry {
+	sort.Slice(p, func(i, j int) bool {
+		a, b := abs32(p[i].w), abs32(p[j].w)
+		if a != b {
+			return a > b
+		}
+		return p[i].c < p[j].c
+	})
+	return p[:n:n]
+}
+
+func abs32(x float32) float32 {
+	if x < 0 {
+		return -x
+	}
+	return x
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math"
-	"sort"
 	"strings"
 	"sync"
 )
@@ -28,7 +27,7 @@ type calib struct{ A, B, C float64 }
 
 // priorCalib is used when a knowledge base has too few examples to fit its
 // own calibration, and as the prior the fit is pulled towards.
-var priorCalib = calib{A: 4, B: 6, C: -4}
+var priorCalib = calib{A: 2.5, B: 5.6, C: -2.5}
 
 func (c calib) prob(top, margin float64) float64 {
 	return 1 / (1 + math.Exp(-(c.A*top + c.B*margin + c.C)))
@@ -76,6 +75,8 @@ func examples(a *Article) []string {
 	return out
 }
 
+const calibrateMax = 2000
+
 type example struct {
 	raw   []rawFeature
 	class int32
@@ -99,17 +100,22 @@ func trainModel(ctx context.Context, key string, arts []*Article, fc featureConf
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	if cal, ok := fitCalibration(exs, len(arts), fc, tc); ok {
-		m.cal = cal
+	// Fitting the calibration costs a second training run; beyond
+	// calibrateMax articles the prior (fitted on BANKING77) is used.
+	if len(arts) <= calibrateMax {
+		if cal, ok := fitCalibration(exs, len(arts), fc, tc); ok {
+			m.cal = cal
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	raws := make([][]rawFeature, len(exs))
+	classes := make([]int32, len(exs))
 	for i := range exs {
-		raws[i] = exs[i].raw
+		raws[i], classes[i] = exs[i].raw, exs[i].class
 	}
-	m.voc = buildVocab(raws)
+	m.voc = buildVocab(raws, classes)
 	xs := make([]sparse, len(exs))
 	ys := make([]int32, len(exs))
 	for i := range exs {
@@ -137,7 +143,7 @@ func fitCalibration(exs []example, nClass int, fc featureConfig, tc trainConfig)
 	if len(held) < 30 || nClass < 2 {
 		return calib{}, false
 	}
-	voc := buildVocab(trainRaw)
+	voc := buildVocab(trainRaw, ys)
 	xs := make([]sparse, len(trainRaw))
 	for i, r := range trainRaw {
 		xs[i] = voc.vector(fc, r)
@@ -194,13 +200,30 @@ func topTwo(sc *scorer, nClass int) (best int32, top, margin float64) {
 	return best, s1, s1 - s2
 }
 
-// fitPlatt fits the logistic calibration by Newton's method with an L2 pull
-// towards prior, so that small knowledge bases stay close to it.
+// fitPlatt fits the logistic calibration by Newton's method with step
+// halving and an L2 pull towards prior, so that small knowledge bases stay
+// close to it.
 func fitPlatt(pts []calPoint, prior calib) calib {
-	w := [3]float64{prior.A, prior.B, prior.C}
-	p0 := w
+	p0 := [3]float64{prior.A, prior.B, prior.C}
 	const lambda = 1.0
-	for it := 0; it < 50; it++ {
+	loss := func(w [3]float64) float64 {
+		var l float64
+		for i := range w {
+			l += lambda / 2 * (w[i] - p0[i]) * (w[i] - p0[i])
+		}
+		for _, p := range pts {
+			z := w[0]*p.top + w[1]*p.margin + w[2]
+			if p.ok {
+				l += softplus(-z)
+			} else {
+				l += softplus(z)
+			}
+		}
+		return l
+	}
+	w := p0
+	cur := loss(w)
+	for it := 0; it < 100; it++ {
 		var g [3]float64
 		var h [3][3]float64
 		for i := 0; i < 3; i++ {
@@ -209,8 +232,7 @@ func fitPlatt(pts []calPoint, prior calib) calib {
 		}
 		for _, p := range pts {
 			x := [3]float64{p.top, p.margin, 1}
-			z := w[0]*x[0] + w[1]*x[1] + w[2]*x[2]
-			q := 1 / (1 + math.Exp(-z))
+			q := 1 / (1 + math.Exp(-(w[0]*x[0] + w[1]*x[1] + w[2]*x[2])))
 			y := 0.0
 			if p.ok {
 				y = 1
@@ -226,16 +248,28 @@ func fitPlatt(pts []calPoint, prior calib) calib {
 		if !ok {
 			break
 		}
-		var step float64
-		for i := range w {
-			w[i] -= d[i]
-			step = max(step, math.Abs(d[i]))
+		improved := false
+		for step := 1.0; step > 1e-4; step /= 2 {
+			next := [3]float64{w[0] - step*d[0], w[1] - step*d[1], w[2] - step*d[2]}
+			if l := loss(next); l < cur {
+				w, improved = next, cur-l > 1e-9
+				cur = l
+				break
+			}
 		}
-		if step < 1e-6 {
+		if !improved {
 			break
 		}
 	}
 	return calib{A: w[0], B: w[1], C: w[2]}
+}
+
+// softplus is log(1+e^x) without overflow.
+func softplus(x float64) float64 {
+	if x > 30 {
+		return x
+	}
+	return math.Log1p(math.Exp(x))
 }
 
 // solve3 solves h x = g by Gaussian elimination with partial pivoting.
@@ -289,18 +323,30 @@ func (m *intentModel) predict(text string, k int) []classScore {
 	if best, _, _ := topTwo(sc, len(m.ids)); best < 0 {
 		return nil
 	}
-	out := make([]classScore, 0, len(sc.touched))
-	for _, c := range sc.touched {
-		out = append(out, classScore{c, sc.scores[c]})
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].score != out[j].score {
-			return out[i].score > out[j].score
+	// Keep the k best in a small sorted slice: sorting every touched class
+	// would dominate the query time with thousands of articles.
+	out := make([]classScore, 0, k+1)
+	better := func(a, b classScore) bool {
+		if a.score != b.score {
+			return a.score > b.score
 		}
-		return m.ids[out[i].class] < m.ids[out[j].class]
-	})
-	if len(out) > k {
-		out = out[:k]
+		return m.ids[a.class] < m.ids[b.class]
+	}
+	for _, c := range sc.touched {
+		cs := classScore{c, sc.scores[c]}
+		if len(out) == k && !better(cs, out[k-1]) {
+			continue
+		}
+		i := len(out)
+		out = append(out, cs)
+		for i > 0 && better(cs, out[i-1]) {
+			out[i] = out[i-1]
+			i--
+		}
+		out[i] = cs
+		if len(out) > k {
+			out = out[:k]
+		}
 	}
 	return out
 }
