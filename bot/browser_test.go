@@ -397,10 +397,9 @@ func TestBrowserExportDownload(t *testing.T) {
 	}); err != nil {
 		t.Fatalf("allowing downloads: %v", err)
 	}
-	begun := chromedp.BrowserEvents(ctx, browser.DownloadWillBegin)
-
 	tctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
+	begun := chromedp.BrowserEvents(tctx, browser.DownloadWillBegin)
 	if err := chromedp.Do(tctx, chromedp.Navigate(l.URL+"/")); err != nil {
 		t.Fatalf("opening the chat page: %v", err)
 	}
