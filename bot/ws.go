@@ -51,13 +51,10 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	s.hub.add(sess.ID, c)
 	defer s.hub.remove(sess.ID, c)
 	go c.writeLoop(ctx)
-	go func() {
-		select {
-		case <-r.Context().Done(): // server shutdown (BaseContext) or handler exit
-			c.close(websocket.StatusGoingAway, "server shutting down")
-		case <-c.done:
-		}
-	}()
+	// Server shutdown cancels every connection's context (BaseContext);
+	// AfterFunc closes the socket then without a goroutine per connection.
+	stopWatch := context.AfterFunc(r.Context(), func() { c.close(websocket.StatusGoingAway, "server shutting down") })
+	defer stopWatch()
 	c.enqueue(frames...)
 	if pending := s.hub.Drain(sess.ID); len(pending) > 0 {
 		c.enqueue(pending...)
