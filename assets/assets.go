@@ -9,9 +9,10 @@ import (
 
 // files is read-only; embed.FS cannot be modified at run time.
 //
-//go:embed chat/* widget.js
+//go:embed chat/* widget.js agent/*
 var files embed.FS
 
 // FS returns the embedded files: chat/index.html, chat/chat.js,
-// chat/chat.css and widget.js.
+// chat/chat.css, widget.js and the agent console (agent/index.html,
+// agent/agent.js, agent/agent.css).
 func FS() fs.FS { return files }

@@ -71,6 +71,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /api/v1/chat", s.handleChatAPI)
 	mux.HandleFunc("POST /api/v1/export", s.handleExport)
 	s.adminRoutes(mux)
+	s.agentRoutes(mux)
 	mux.HandleFunc("GET /articles/{id}", s.handleArticle)
 	mux.HandleFunc("GET /widget.js", s.handleWidget)
 	mux.Handle("GET /static/", http.StripPrefix("/static/", s.staticHandler()))

@@ -1,0 +1,199 @@
+package bot
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/crypto/argon2"
+
+	"deskbot/store"
+)
+
+// MinPasswordLen is the shortest agent password accepted.
+const MinPasswordLen = 12
+
+// ErrWeakPassword rejects passwords shorter than MinPasswordLen.
+var ErrWeakPassword = fmt.Errorf("password must be at least %d characters", MinPasswordLen)
+
+// argon2id parameters (OWASP minimum: 19 MiB, 2 passes, 1 lane).
+const (
+	argonTime    = 2
+	argonMemory  = 19 * 1024
+	argonThreads = 1
+	argonKeyLen  = 32
+)
+
+// HashPassword returns an encoded argon2id hash of an agent password.
+func HashPassword(pw string) (string, error) {
+	if len([]rune(pw)) < MinPasswordLen {
+		return "", ErrWeakPassword
+	}
+	salt := make([]byte, 16)
+	if _, err := rand.Read(salt); err != nil {
+		return "", err
+	}
+	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	enc := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads, enc.EncodeToString(salt), enc.EncodeToString(key)), nil
+}
+
+// CheckPassword compares a password with an encoded argon2id hash in
+// constant time.
+func CheckPassword(encoded, pw string) bool {
+	parts := strings.Split(encoded, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false
+	}
+	var m, t uint32
+	var p uint8
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil || m == 0 || m > 1<<20 || t == 0 || t > 16 || p == 0 {
+		return false
+	}
+	enc := base64.RawStdEncoding
+	salt, err1 := enc.DecodeString(parts[4])
+	want, err2 := enc.DecodeString(parts[5])
+	if err1 != nil || err2 != nil || len(want) == 0 || len(want) > 64 {
+		return false
+	}
+	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// AgentStore holds agent accounts and log-in sessions.
+type AgentStore interface {
+	AgentByName(ctx context.Context, name string) (store.Agent, error)
+	CreateAgentSession(ctx context.Context, as store.AgentSession) error
+	AgentSessionByHash(ctx context.Context, tokenHash []byte, now time.Time) (store.AgentSession, error)
+	DeleteAgentSession(ctx context.Context, tokenHash []byte) error
+}
+
+// Log-in errors.
+var (
+	ErrBadLogin    = errors.New("wrong name or password")
+	ErrLoginLocked = errors.New("too many failed log-ins; try again later")
+)
+
+const (
+	agentSessionTTL = 12 * time.Hour
+	loginWindow     = 15 * time.Minute
+	loginMaxFails   = 5
+	limiterMaxKeys  = 10_000
+)
+
+// loginLimiter counts failed log-ins per IP address and per account.
+type loginLimiter struct {
+	mu    sync.Mutex
+	fails map[string][]time.Time
+}
+
+func newLoginLimiter() *loginLimiter { return &loginLimiter{fails: map[string][]time.Time{}} }
+
+// blocked reports how long any of the keys must still wait.
+func (l *loginLimiter) blocked(now time.Time, keys ...string) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var wait time.Duration
+	for _, k := range keys {
+		fs := l.recentLocked(k, now)
+		if len(fs) >= loginMaxFails {
+			if w := fs[0].Add(loginWindow).Sub(now); w > wait {
+				wait = w
+			}
+		}
+	}
+	return wait
+}
+
+func (l *loginLimiter) recentLocked(k string, now time.Time) []time.Time {
+	fs := l.fails[k]
+	i := 0
+	for i < len(fs) && now.Sub(fs[i]) >= loginWindow {
+		i++
+	}
+	fs = fs[i:]
+	if len(fs) == 0 {
+		delete(l.fails, k)
+	} else {
+		l.fails[k] = fs
+	}
+	return fs
+}
+
+func (l *loginLimiter) fail(now time.Time, keys ...string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.fails) > limiterMaxKeys {
+		for k := range l.fails { // bounded memory under a spray of addresses
+			l.recentLocked(k, now)
+		}
+	}
+	for _, k := range keys {
+		l.fails[k] = append(l.recentLocked(k, now), now)
+	}
+}
+
+// agentAuth logs agents in and out and checks their sessions.
+type agentAuth struct {
+	st      AgentStore
+	now     func() time.Time
+	limiter *loginLimiter
+	dummy   string // compared against for unknown names, so timing does not tell
+}
+
+func newAgentAuth(st AgentStore, now func() time.Time) *agentAuth {
+	dummy, _ := HashPassword("not-a-real-password-for-timing")
+	return &agentAuth{st: st, now: now, limiter: newLoginLimiter(), dummy: dummy}
+}
+
+// login checks a password and opens a session; it returns the cookie token.
+func (a *agentAuth) login(ctx context.Context, ip, name, pw string) (store.Agent, string, time.Duration, error) {
+	now := a.now()
+	keys := []string{"ip:" + ip, "agent:" + strings.ToLower(name)}
+	if wait := a.limiter.blocked(now, keys...); wait > 0 {
+		return store.Agent{}, "", wait, ErrLoginLocked
+	}
+	ag, err := a.st.AgentByName(ctx, name)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return store.Agent{}, "", 0, err
+	}
+	hash := ag.PasswordHash
+	if err != nil || ag.Disabled {
+		hash = a.dummy
+	}
+	if !CheckPassword(hash, pw) || err != nil || ag.Disabled {
+		a.limiter.fail(now, keys...)
+		return store.Agent{}, "", 0, ErrBadLogin
+	}
+	token := newToken()
+	if err := a.st.CreateAgentSession(ctx, store.AgentSession{TokenHash: hashToken(token), Agent: ag.Name, CreatedAt: now, ExpiresAt: now.Add(agentSessionTTL)}); err != nil {
+		return store.Agent{}, "", 0, err
+	}
+	return ag, token, 0, nil
+}
+
+// session resolves a cookie token to its agent.
+func (a *agentAuth) session(ctx context.Context, token string) (store.Agent, error) {
+	if token == "" || len(token) > 128 {
+		return store.Agent{}, store.ErrNotFound
+	}
+	as, err := a.st.AgentSessionByHash(ctx, hashToken(token), a.now())
+	if err != nil {
+		return store.Agent{}, err
+	}
+	return a.st.AgentByName(ctx, as.Agent)
+}
+
+// csrfToken is derived from the session token: a page on another site
+// cannot read the cookie, so it cannot compute it.
+func csrfToken(sessionToken string) string {
+	h := sha256.Sum256([]byte("deskbot-csrf\x00" + sessionToken))
+	return base64.RawURLEncoding.EncodeToString(h[:24])
+}

@@ -1,0 +1,362 @@
+package bot
+
+import (
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"deskbot/store"
+)
+
+const (
+	agentCookie   = "deskbot_agent"
+	maxAgentBody  = 16 << 10
+	maxEventsWait = 25 * time.Second
+)
+
+// console serves the agent console page and its JSON API (docs/agent-api.md).
+type console struct {
+	s    *Server
+	e    *Engine
+	auth *agentAuth // nil when the store holds no agent accounts
+}
+
+// agentRoutes mounts /agent and /agent/api/... and lets the engine push
+// agent frames to customers' sockets.
+func (s *Server) agentRoutes(mux *http.ServeMux) {
+	c := &console{s: s, e: s.engine}
+	if s.engine != nil {
+		s.engine.AttachHub(s.hub)
+		if st, ok := s.engine.store.(AgentStore); ok {
+			c.auth = newAgentAuth(st, s.engine.now)
+		}
+	}
+	mux.HandleFunc("GET /agent", c.page)
+	mux.HandleFunc("GET /agent/{$}", c.page)
+	mux.Handle("GET /agent/assets/", http.StripPrefix("/agent/assets/", c.static()))
+	mux.HandleFunc("POST /agent/api/login", c.login)
+	mux.HandleFunc("POST /agent/api/logout", c.authed(true, c.logout))
+	mux.HandleFunc("GET /agent/api/me", c.authed(false, c.me))
+	mux.HandleFunc("POST /agent/api/presence", c.authed(true, c.presence))
+	mux.HandleFunc("GET /agent/api/queue", c.authed(false, c.queue))
+	mux.HandleFunc("GET /agent/api/events", c.authed(false, c.events))
+	mux.HandleFunc("GET /agent/api/conversations/{id}", c.authed(false, c.view))
+	mux.HandleFunc("POST /agent/api/conversations/{id}/take", c.authed(true, c.take))
+	mux.HandleFunc("POST /agent/api/conversations/{id}/messages", c.authed(true, c.say))
+	mux.HandleFunc("POST /agent/api/conversations/{id}/handback", c.authed(true, c.handback(false)))
+	mux.HandleFunc("POST /agent/api/conversations/{id}/close", c.authed(true, c.handback(true)))
+	mux.HandleFunc("GET /agent/api/offline", c.authed(false, c.offline))
+	mux.HandleFunc("POST /agent/api/offline/{id}/done", c.authed(true, c.offlineDone))
+}
+
+func (c *console) page(w http.ResponseWriter, r *http.Request) {
+	b, err := fs.ReadFile(c.s.assets, "agent/index.html")
+	if err != nil {
+		c.s.log.Error("agent console missing from assets", "err", err)
+		http.Error(w, "agent console unavailable", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Frame-Options", "DENY") // the console is never framed
+	w.Write(b)
+}
+
+func (c *console) static() http.Handler {
+	sub, err := fs.Sub(c.s.assets, "agent")
+	if err != nil {
+		return http.NotFoundHandler()
+	}
+	fsrv := http.FileServerFS(sub)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-cache")
+		fsrv.ServeHTTP(w, r)
+	})
+}
+
+type agentReq struct {
+	agent store.Agent
+	token string
+}
+
+func (a agentReq) ref() AgentRef { return AgentRef{Name: a.agent.Name, Display: a.agent.DisplayName} }
+
+func apiError(w http.ResponseWriter, code int, msg string) {
+	writeAgentJSON(w, code, map[string]string{"error": msg})
+}
+
+func writeAgentJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(v)
+}
+
+func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, maxAgentBody)
+	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
+		apiError(w, http.StatusBadRequest, "expected a JSON body")
+		return false
+	}
+	return true
+}
+
+// sameOrigin rejects cross-site requests: a browser sends Origin (and
+// Sec-Fetch-Site) on every POST; tools that send neither are not browsers.
+func sameOrigin(r *http.Request) bool {
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" && site != "none" {
+		return false
+	}
+	o := r.Header.Get("Origin")
+	if o == "" {
+		return true
+	}
+	u, err := url.Parse(o)
+	return err == nil && u.Host == r.Host
+}
+
+func secureRequest(r *http.Request) bool {
+	return r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+}
+
+func (c *console) setCookie(w http.ResponseWriter, r *http.Request, value string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: agentCookie, Value: value, Path: "/agent", MaxAge: maxAge,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: secureRequest(r)})
+}
+
+// authed checks the session cookie and, for state changes, the origin and
+// the CSRF token (SEC-2: only authorised staff).
+func (c *console) authed(changes bool, h func(http.ResponseWriter, *http.Request, agentReq)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if c.auth == nil {
+			apiError(w, http.StatusServiceUnavailable, "agent accounts are not available")
+			return
+		}
+		ck, err := r.Cookie(agentCookie)
+		if err != nil {
+			apiError(w, http.StatusUnauthorized, "not logged in")
+			return
+		}
+		ag, err := c.auth.session(r.Context(), ck.Value)
+		if err != nil {
+			apiError(w, http.StatusUnauthorized, "not logged in")
+			return
+		}
+		if changes {
+			if !sameOrigin(r) {
+				apiError(w, http.StatusForbidden, "cross-origin request refused")
+				return
+			}
+			if got := r.Header.Get("X-CSRF-Token"); got == "" || got != csrfToken(ck.Value) {
+				apiError(w, http.StatusForbidden, "missing or wrong X-CSRF-Token")
+				return
+			}
+		}
+		c.e.desk.Seen(ag.Name)
+		h(w, r, agentReq{agent: ag, token: ck.Value})
+	}
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (c *console) login(w http.ResponseWriter, r *http.Request) {
+	if c.auth == nil {
+		apiError(w, http.StatusServiceUnavailable, "agent accounts are not available")
+		return
+	}
+	if !sameOrigin(r) {
+		apiError(w, http.StatusForbidden, "cross-origin request refused")
+		return
+	}
+	var in struct {
+		Name     string `json:"name"`
+		Password string `json:"password"`
+	}
+	if !readJSON(w, r, &in) {
+		return
+	}
+	ag, token, wait, err := c.auth.login(r.Context(), clientIP(r), strings.TrimSpace(in.Name), in.Password)
+	switch {
+	case errors.Is(err, ErrLoginLocked):
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		apiError(w, http.StatusTooManyRequests, err.Error())
+		return
+	case errors.Is(err, ErrBadLogin):
+		c.s.log.Info("agent log-in failed", "ip", clientIP(r))
+		apiError(w, http.StatusUnauthorized, err.Error())
+		return
+	case err != nil:
+		c.s.log.Error("agent log-in", "err", err)
+		apiError(w, http.StatusInternalServerError, "log-in failed")
+		return
+	}
+	c.setCookie(w, r, token, int(agentSessionTTL.Seconds()))
+	ref := AgentRef{Name: ag.Name, Display: ag.DisplayName}
+	c.e.desk.SetPresence(ref, PresenceOnline)
+	c.s.log.Info("agent logged in", "agent", ag.Name)
+	c.writeMe(w, agentReq{agent: ag, token: token})
+}
+
+func (c *console) writeMe(w http.ResponseWriter, a agentReq) {
+	writeAgentJSON(w, http.StatusOK, map[string]string{"name": a.agent.Name, "display_name": a.agent.DisplayName,
+		"presence": c.e.desk.Presence(a.agent.Name), "csrf": csrfToken(a.token)})
+}
+
+func (c *console) me(w http.ResponseWriter, r *http.Request, a agentReq) { c.writeMe(w, a) }
+
+func (c *console) logout(w http.ResponseWriter, r *http.Request, a agentReq) {
+	if err := c.auth.st.DeleteAgentSession(r.Context(), hashToken(a.token)); err != nil {
+		c.s.log.Error("agent log-out", "err", err)
+	}
+	c.e.desk.Leave(a.agent.Name)
+	c.setCookie(w, r, "", -1)
+	writeAgentJSON(w, http.StatusOK, map[string]string{"presence": "offline"})
+}
+
+func (c *console) presence(w http.ResponseWriter, r *http.Request, a agentReq) {
+	var in struct {
+		Presence string `json:"presence"`
+	}
+	if !readJSON(w, r, &in) {
+		return
+	}
+	if in.Presence != PresenceOnline && in.Presence != PresenceAway {
+		apiError(w, http.StatusBadRequest, `presence must be "online" or "away"`)
+		return
+	}
+	c.e.desk.SetPresence(a.ref(), in.Presence)
+	c.writeMe(w, a)
+}
+
+func (c *console) queue(w http.ResponseWriter, r *http.Request, a agentReq) {
+	waiting, mine := c.e.desk.Queue(a.agent.Name)
+	writeAgentJSON(w, http.StatusOK, map[string]any{
+		"agents": c.e.desk.Agents(), "queue": waiting, "mine": mine,
+		"offline_messages": c.e.OfflineCount(r.Context()), "open_hours": c.e.desk.Open(),
+	})
+}
+
+func (c *console) events(w http.ResponseWriter, r *http.Request, a agentReq) {
+	after, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
+	wait := maxEventsWait
+	if v := r.URL.Query().Get("wait"); v != "" {
+		if n, err := strconv.Atoi(v); err == nil && n >= 0 && n < int(maxEventsWait.Seconds()) {
+			wait = time.Duration(n) * time.Second
+		}
+	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	for {
+		evs, next, wake := c.e.desk.Events(a.agent.Name, after)
+		if len(evs) > 0 || wait == 0 {
+			writeAgentJSON(w, http.StatusOK, map[string]any{"events": evs, "next": next})
+			return
+		}
+		select {
+		case <-wake:
+		case <-timer.C:
+			writeAgentJSON(w, http.StatusOK, map[string]any{"events": evs, "next": next})
+			return
+		case <-r.Context().Done():
+			return
+		}
+		c.e.desk.Seen(a.agent.Name)
+	}
+}
+
+// deskError maps desk and engine errors to statuses.
+func (c *console) deskError(w http.ResponseWriter, err error) {
+	switch {
+	case errors.Is(err, ErrNotQueued):
+		apiError(w, http.StatusNotFound, err.Error())
+	case errors.Is(err, ErrHeldByOther):
+		apiError(w, http.StatusConflict, err.Error())
+	case errors.Is(err, ErrBadAgentInput):
+		apiError(w, http.StatusBadRequest, err.Error())
+	default:
+		c.s.log.Error("agent console", "err", err)
+		apiError(w, http.StatusInternalServerError, "internal error")
+	}
+}
+
+func (c *console) view(w http.ResponseWriter, r *http.Request, a agentReq) {
+	v, err := c.e.ViewConversation(r.Context(), r.PathValue("id"), a.ref())
+	if err != nil {
+		c.deskError(w, err)
+		return
+	}
+	writeAgentJSON(w, http.StatusOK, v)
+}
+
+func (c *console) take(w http.ResponseWriter, r *http.Request, a agentReq) {
+	id := r.PathValue("id")
+	if err := c.e.TakeConversation(r.Context(), id, a.ref()); err != nil {
+		c.deskError(w, err)
+		return
+	}
+	writeAgentJSON(w, http.StatusOK, map[string]string{"id": id, "state": "joined", "agent": a.agent.Name})
+}
+
+func (c *console) say(w http.ResponseWriter, r *http.Request, a agentReq) {
+	var in struct {
+		Text string `json:"text"`
+	}
+	if !readJSON(w, r, &in) {
+		return
+	}
+	mid, err := c.e.AgentSay(r.Context(), r.PathValue("id"), a.ref(), in.Text)
+	if err != nil {
+		c.deskError(w, err)
+		return
+	}
+	writeAgentJSON(w, http.StatusOK, map[string]string{"id": mid})
+}
+
+func (c *console) handback(closing bool) func(http.ResponseWriter, *http.Request, agentReq) {
+	return func(w http.ResponseWriter, r *http.Request, a agentReq) {
+		id := r.PathValue("id")
+		if err := c.e.HandBack(r.Context(), id, a.ref(), closing); err != nil {
+			c.deskError(w, err)
+			return
+		}
+		writeAgentJSON(w, http.StatusOK, map[string]string{"id": id, "state": "left"})
+	}
+}
+
+func (c *console) offline(w http.ResponseWriter, r *http.Request, a agentReq) {
+	msgs, err := c.e.OfflineInbox(r.Context(), a.ref())
+	if err != nil {
+		c.deskError(w, err)
+		return
+	}
+	writeAgentJSON(w, http.StatusOK, map[string]any{"messages": msgs})
+}
+
+func (c *console) offlineDone(w http.ResponseWriter, r *http.Request, a agentReq) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		apiError(w, http.StatusBadRequest, "bad id")
+		return
+	}
+	if err := c.e.OfflineDone(r.Context(), id, a.ref()); err != nil {
+		if errors.Is(err, store.ErrNotFound) {
+			apiError(w, http.StatusNotFound, "no such open message")
+			return
+		}
+		c.deskError(w, err)
+		return
+	}
+	writeAgentJSON(w, http.StatusOK, map[string]any{"id": id, "done": true})
+}
