@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"deskbot/chatclient"
 	"deskbot/compliance"
 	"deskbot/protocol"
 )
@@ -39,7 +40,7 @@ func TestHandoverQueueSeveralCustomersTwoAgents(t *testing.T) {
 
 	for i, step := range []struct {
 		send func()
-		c    interface{ Next(context.Context) (protocol.Frame, error) }
+		c    *chatclient.Client
 	}{
 		{func() { c1.Say(ctxT(t), "can I speak to a real person please") }, c1},
 		{func() { c2.Send(ctxT(t), protocol.Inbound{Type: protocol.TypeAction, Name: protocol.ActionHuman}) }, c2},
