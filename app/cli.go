@@ -59,6 +59,8 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		err = cmdKeys(ctx, args, stdout, stderr)
 	case "report":
 		err = cmdReport(ctx, args, stdout, stderr)
+	case "agent":
+		err = cmdAgent(ctx, args, stdout, stderr)
 	case "load":
 		err = cmdLoad(ctx, args, stdout, stderr)
 	case "version":
