@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -139,4 +140,58 @@ func (r b77Result) at(th float64) (answered, precision float64) {
 		return 0, 0
 	}
 	return float64(n) / float64(len(r.confs)), float64(ok) / float64(n)
+}
+
+// Regression floors, a little below the figures in QUALITY.md.
+var banking77Floors = map[int]struct{ accuracy, answered, precision float64 }{
+	0:  {accuracy: 0.89, answered: 0.68, precision: 0.965},
+	10: {accuracy: 0.74, answered: 0.30, precision: 0.96},
+}
+
+// TestBanking77Quality builds the "full" and "10-shot" knowledge bases from
+// the BANKING77 train file, evaluates them on the held-out dev rows at
+// DefaultThreshold, reports the figures and fails below the floors.
+func TestBanking77Quality(t *testing.T) {
+	if testing.Short() {
+		t.Skip("BANKING77 evaluation skipped in -short mode")
+	}
+	s := loadBanking77(t)
+	for _, shots := range []int{0, 10} {
+		name := "full"
+		if shots > 0 {
+			name = fmt.Sprintf("%d-shot", shots)
+		}
+		t.Run(name, func(t *testing.T) {
+			r := evalBanking77(t, s, shots, DefaultThreshold)
+			t.Logf("BANKING77 dev %s (threshold %.2f): %s", name, DefaultThreshold, r.res.Line())
+			for _, th := range []float64{0.5, 0.8, 0.9, 0.95} {
+				a, p := r.at(th)
+				t.Logf("  threshold %.2f: answered=%.4f precision=%.4f", th, a, p)
+			}
+			f := banking77Floors[shots]
+			if r.res.Accuracy < f.accuracy || r.res.Answered < f.answered || r.res.Precision < f.precision {
+				t.Errorf("%s below floor %+v: %s", name, f, r.res.Line())
+			}
+		})
+	}
+}
+
+// BenchmarkBanking77 reports the dev figures as benchmark metrics.
+func BenchmarkBanking77(b *testing.B) {
+	s := loadBanking77(b)
+	for _, shots := range []int{0, 10} {
+		name := "full"
+		if shots > 0 {
+			name = fmt.Sprintf("%d-shot", shots)
+		}
+		b.Run(name, func(b *testing.B) {
+			var r b77Result
+			for i := 0; i < b.N; i++ {
+				r = evalBanking77(b, s, shots, DefaultThreshold)
+			}
+			b.ReportMetric(r.res.Accuracy, "accuracy")
+			b.ReportMetric(r.res.Answered, "answered")
+			b.ReportMetric(r.res.Precision, "precision")
+		})
+	}
 }

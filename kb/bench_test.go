@@ -147,4 +147,5 @@ func benchSearch(b *testing.B, n int) {
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
 }
 
-func BenchmarkSearch1k(b *testing.B) { benchSearch(b, 1000) }
+func BenchmarkSearch1k(b *testing.B)  { benchSearch(b, 1000) }
+func BenchmarkSearch10k(b *testing.B) { benchSearch(b, 10000) }

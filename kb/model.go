@@ -15,11 +15,11 @@ import (
 // the questions answered are answered with the right article on the
 // BANKING77 dev split, with the full and with the 10-example knowledge base
 // (see QUALITY.md).
-const DefaultThreshold = 0.5
+const DefaultThreshold = 0.95
 
 // modelVersion changes whenever features, training or the file format
 // change, so that a stale model file is retrained rather than misread.
-const modelVersion = "deskbot-model-1"
+const modelVersion = "deskbot-model-2"
 
 // calib maps the top score and its margin over the runner-up to a
 // probability: sigmoid(A*top + B*margin + C).
@@ -41,6 +41,7 @@ type intentModel struct {
 	fc   featureConfig
 	voc  *vocab
 	lin  *linear
+	lex  *lexicon
 	cal  calib
 	pool sync.Pool // *scorer sized for len(ids)
 }
@@ -123,6 +124,7 @@ func trainModel(ctx context.Context, key string, arts []*Article, fc featureConf
 		ys[i] = exs[i].class
 	}
 	m.lin = trainLinear(xs, ys, len(arts), len(m.voc.idf), tc)
+	m.lex = buildLexicon(arts)
 	return m, nil
 }
 

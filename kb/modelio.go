@@ -28,6 +28,8 @@ type modelHeader struct {
 	Calib    calib         `json:"calib"`
 	NFeat    int           `json:"n_feat"`
 	NPost    int           `json:"n_post"`
+	NLex     int           `json:"n_lex"`
+	NLexPost int           `json:"n_lex_post"`
 }
 
 // loadOrTrainModel returns the model for arts, reading it from dir when the
@@ -64,6 +66,7 @@ func writeModel(p string, m *intentModel) (err error) {
 	hdr, err := json.Marshal(modelHeader{
 		Key: m.key, IDs: m.ids, Features: m.fc, Calib: m.cal,
 		NFeat: len(m.voc.idf), NPost: len(m.lin.cls),
+		NLex: len(m.lex.keys), NLexPost: len(m.lex.cls),
 	})
 	if err != nil {
 		return fmt.Errorf("kb: encoding model: %w", err)
@@ -72,7 +75,8 @@ func writeModel(p string, m *intentModel) (err error) {
 	for h, id := range m.voc.ids {
 		hashes[id] = h
 	}
-	for _, v := range []any{modelMagic, uint32(len(hdr)), hdr, hashes, m.voc.idf, m.lin.off, m.lin.cls, m.lin.w} {
+	for _, v := range []any{modelMagic, uint32(len(hdr)), hdr, hashes, m.voc.idf, m.lin.off, m.lin.cls, m.lin.w,
+		m.lex.keys, m.lex.off, m.lex.cls, m.lex.imp} {
 		if err := binary.Write(w, binary.LittleEndian, v); err != nil {
 			return fmt.Errorf("kb: writing model: %w", err)
 		}
@@ -115,13 +119,15 @@ func readModel(p string) (*intentModel, error) {
 	if err := json.Unmarshal(raw, &h); err != nil {
 		return nil, fmt.Errorf("%w: header: %v", ErrModelFormat, err)
 	}
-	if h.NFeat < 0 || h.NPost < 0 || h.NFeat > 1<<28 || h.NPost > 1<<30 {
+	if h.NFeat < 0 || h.NPost < 0 || h.NFeat > 1<<28 || h.NPost > 1<<30 ||
+		h.NLex < 0 || h.NLexPost < 0 || h.NLex > 1<<28 || h.NLexPost > 1<<30 {
 		return nil, fmt.Errorf("%w: sizes", ErrModelFormat)
 	}
 	hashes := make([]uint64, h.NFeat)
 	voc := &vocab{idf: make([]float32, h.NFeat)}
 	lin := &linear{nClass: len(h.IDs), off: make([]uint32, h.NFeat+1), cls: make([]int32, h.NPost), w: make([]float32, h.NPost)}
-	for _, v := range []any{hashes, voc.idf, lin.off, lin.cls, lin.w} {
+	lex := &lexicon{keys: make([]uint64, h.NLex), off: make([]uint32, h.NLex+1), cls: make([]int32, h.NLexPost), imp: make([]float32, h.NLexPost)}
+	for _, v := range []any{hashes, voc.idf, lin.off, lin.cls, lin.w, lex.keys, lex.off, lex.cls, lex.imp} {
 		if err := binary.Read(r, binary.LittleEndian, v); err != nil {
 			return nil, fmt.Errorf("%w: %v", ErrModelFormat, err)
 		}
@@ -134,14 +140,24 @@ func readModel(p string) (*intentModel, error) {
 			return nil, fmt.Errorf("%w: postings order", ErrModelFormat)
 		}
 	}
-	for _, c := range lin.cls {
-		if c < 0 || int(c) >= len(h.IDs) {
-			return nil, fmt.Errorf("%w: class out of range", ErrModelFormat)
+	if int(lex.off[h.NLex]) != h.NLexPost {
+		return nil, fmt.Errorf("%w: lexicon", ErrModelFormat)
+	}
+	for i := 1; i <= h.NLex; i++ {
+		if lex.off[i] < lex.off[i-1] {
+			return nil, fmt.Errorf("%w: lexicon order", ErrModelFormat)
+		}
+	}
+	for _, cs := range [][]int32{lin.cls, lex.cls} {
+		for _, c := range cs {
+			if c < 0 || int(c) >= len(h.IDs) {
+				return nil, fmt.Errorf("%w: class out of range", ErrModelFormat)
+			}
 		}
 	}
 	voc.ids = make(map[uint64]int32, h.NFeat)
 	for i, x := range hashes {
 		voc.ids[x] = int32(i)
 	}
-	return &intentModel{key: h.Key, ids: h.IDs, fc: h.Features, voc: voc, lin: lin, cal: h.Calib}, nil
+	return &intentModel{key: h.Key, ids: h.IDs, fc: h.Features, voc: voc, lin: lin, lex: lex, cal: h.Calib}, nil
 }
