@@ -45,6 +45,7 @@ type LoadOptions struct {
 	Rate     float64
 	Duration time.Duration
 	Question string
+	Idle     bool // only connect and hold the sessions (memory measurements)
 }
 
 // RunLoad drives a deskbot over real sockets and measures reply latency.
@@ -100,6 +101,14 @@ func RunLoad(ctx context.Context, o LoadOptions) (LoadResult, error) {
 		}
 	}()
 
+	if o.Idle {
+		select {
+		case <-time.After(o.Duration):
+		case <-ctx.Done():
+		}
+		res.Duration = o.Duration
+		return res, nil
+	}
 	var latMu sync.Mutex
 	lats := make([]time.Duration, 0, 1<<16)
 	runCtx, cancel := context.WithTimeout(ctx, o.Duration)
@@ -201,7 +210,8 @@ func cmdLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	target := fs.String("target", "", "base URL of a running deskbot on loopback (default: start one in-process)")
 	sessions := fs.Int("sessions", 100, "concurrent sessions")
 	rate := fs.Float64("rate", 0, "total messages per second, open loop (0: each session waits for its reply)")
-	dur := fs.Duration("duration", 10*time.Second, "how long to send")
+	dur := fs.Duration("duration", 10*time.Second, "how long to send (or hold, with --idle)")
+	idle := fs.Bool("idle", false, "only open the sessions and hold them idle for --duration")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -215,7 +225,7 @@ func cmdLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		t = l.URL
 	}
 	fmt.Fprintf(stderr, "load: %d sessions, rate %.0f/s, %s against %s (GOMAXPROCS=%d)\n", *sessions, *rate, *dur, t, runtime.GOMAXPROCS(0))
-	res, err := RunLoad(ctx, LoadOptions{Target: t, Sessions: *sessions, Rate: *rate, Duration: *dur})
+	res, err := RunLoad(ctx, LoadOptions{Target: t, Sessions: *sessions, Rate: *rate, Duration: *dur, Idle: *idle})
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -108,71 +109,129 @@ func (h *Hub) CloseAll() {
 	}
 }
 
-// conn is one socket with a bounded send queue drained by its own goroutine.
+// conn is one socket with a bounded send queue. A writer goroutine runs
+// only while frames are queued, so an idle socket costs one goroutine (its
+// reader) and no writer.
 type conn struct {
-	ws   *websocket.Conn
-	send chan []byte
-	once sync.Once
-	done chan struct{}
+	ws       *websocket.Conn
+	ctx      context.Context
+	mu       sync.Mutex
+	queue    [][]byte
+	writing  bool
+	closed   bool
+	done     chan struct{}
+	lastSeen atomic.Int64 // unix nanos of the last frame either way or pong
 }
 
-func newConn(ws *websocket.Conn) *conn {
-	return &conn{ws: ws, send: make(chan []byte, sendBuffer), done: make(chan struct{})}
+func newConn(ctx context.Context, ws *websocket.Conn) *conn {
+	c := &conn{ws: ws, ctx: ctx, done: make(chan struct{})}
+	c.touch()
+	return c
 }
+
+func (c *conn) touch() { c.lastSeen.Store(time.Now().UnixNano()) }
 
 // enqueue queues frames without blocking; a client too slow to keep up is
 // closed rather than allowed to hold memory or stall the server.
 func (c *conn) enqueue(frames ...any) bool {
+	bs := make([][]byte, 0, len(frames))
 	for _, f := range frames {
-		b, err := json.Marshal(f)
-		if err != nil {
-			continue
-		}
-		select {
-		case <-c.done:
-			return false
-		case c.send <- b:
-		default:
-			c.close(websocket.StatusPolicyViolation, "client too slow")
-			return false
+		if b, err := json.Marshal(f); err == nil {
+			bs = append(bs, b)
 		}
 	}
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return false
+	}
+	if len(c.queue)+len(bs) > sendBuffer {
+		c.mu.Unlock()
+		c.close(websocket.StatusPolicyViolation, "client too slow")
+		return false
+	}
+	c.queue = append(c.queue, bs...)
+	if !c.writing && len(c.queue) > 0 {
+		c.writing = true
+		go c.drain()
+	}
+	c.mu.Unlock()
 	return true
 }
 
-func (c *conn) close(code websocket.StatusCode, reason string) {
-	c.once.Do(func() {
-		close(c.done)
-		go c.ws.Close(code, reason)
-	})
+// drain writes queued frames in order and exits when the queue is empty.
+func (c *conn) drain() {
+	for {
+		c.mu.Lock()
+		if c.closed || len(c.queue) == 0 {
+			c.writing = false
+			c.queue = nil
+			c.mu.Unlock()
+			return
+		}
+		b := c.queue[0]
+		c.queue[0] = nil
+		c.queue = c.queue[1:]
+		c.mu.Unlock()
+		wctx, cancel := context.WithTimeout(c.ctx, writeTimeout)
+		err := c.ws.Write(wctx, websocket.MessageText, b)
+		cancel()
+		if err != nil {
+			c.close(websocket.StatusAbnormalClosure, "write failed")
+			return
+		}
+		c.touch()
+	}
 }
 
-// writeLoop writes queued frames and pings until the connection ends.
-func (c *conn) writeLoop(ctx context.Context) {
-	ping := time.NewTicker(pingInterval)
-	defer ping.Stop()
+func (c *conn) close(code websocket.StatusCode, reason string) {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		return
+	}
+	c.closed = true
+	close(c.done)
+	c.mu.Unlock()
+	go c.ws.Close(code, reason)
+}
+
+// ping checks a quiet socket is still there; proxies also drop idle sockets.
+func (c *conn) ping() {
+	pctx, cancel := context.WithTimeout(c.ctx, pingTimeout)
+	defer cancel()
+	if err := c.ws.Ping(pctx); err != nil {
+		c.close(websocket.StatusPolicyViolation, "ping timeout")
+		return
+	}
+	c.touch()
+}
+
+// pingLoop sweeps the hub once a second and pings sockets quiet for
+// pingInterval, spreading pings over time instead of one goroutine per socket.
+func (h *Hub) pingLoop(ctx context.Context) {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-c.done:
-			return
-		case b := <-c.send:
-			wctx, cancel := context.WithTimeout(ctx, writeTimeout)
-			err := c.ws.Write(wctx, websocket.MessageText, b)
-			cancel()
-			if err != nil {
-				c.close(websocket.StatusAbnormalClosure, "write failed")
-				return
+		case <-t.C:
+		}
+		cutoff := time.Now().Add(-pingInterval).UnixNano()
+		h.mu.Lock()
+		var quiet []*conn
+		for _, cs := range h.conns {
+			for c := range cs {
+				if c.lastSeen.Load() < cutoff {
+					quiet = append(quiet, c)
+					c.touch() // one ping per interval, even while it is in flight
+				}
 			}
-		case <-ping.C:
-			pctx, cancel := context.WithTimeout(ctx, pingTimeout)
-			err := c.ws.Ping(pctx)
-			cancel()
-			if err != nil {
-				c.close(websocket.StatusPolicyViolation, "ping timeout")
-				return
-			}
+		}
+		h.mu.Unlock()
+		for _, c := range quiet {
+			go c.ping()
 		}
 	}
 }

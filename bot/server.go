@@ -89,6 +89,9 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("ok\n"))
 }
 
+// Run does the server's background work (pinging quiet sockets) until ctx ends.
+func (s *Server) Run(ctx context.Context) { s.hub.pingLoop(ctx) }
+
 // Shutdown closes every open socket with "going away".
 func (s *Server) Shutdown(ctx context.Context) { s.hub.CloseAll() }
 

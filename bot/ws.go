@@ -47,10 +47,9 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	c := newConn(ws)
+	c := newConn(ctx, ws)
 	s.hub.add(sess.ID, c)
 	defer s.hub.remove(sess.ID, c)
-	go c.writeLoop(ctx)
 	// Server shutdown cancels every connection's context (BaseContext);
 	// AfterFunc closes the socket then without a goroutine per connection.
 	stopWatch := context.AfterFunc(r.Context(), func() { c.close(websocket.StatusGoingAway, "server shutting down") })
@@ -66,6 +65,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return
 		}
+		c.touch()
 		var out []any
 		if typ != websocket.MessageText {
 			out = []any{errorFrame(protocol.ErrBadRequest, "Frames must be JSON text.")}
