@@ -45,7 +45,7 @@ func (s *Server) staticHandler() http.Handler {
 
 var articlePage = template.Must(template.New("article").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Title}}</title><link rel="stylesheet" href="/static/chat.css"></head>
+<title>{{.Title}}</title><link rel="icon" href="/static/favicon.svg"><link rel="stylesheet" href="/static/chat.css"></head>
 <body class="article-page"><main class="article">
 <h1>{{.Title}}</h1>
 <p class="article-meta">Help article {{.ID}} · version {{.Version}}{{if not .Reviewed.IsZero}} · reviewed {{.Reviewed.Format "2006-01-02"}}{{end}}</p>
