@@ -426,10 +426,8 @@ func (e *Engine) reply(ctx context.Context, t *turn, raw, query string, findings
 		return
 	}
 	if s.st.Leaving {
-		if hasContact(findings) && !s.st.Consent.Granted(compliance.PurposeContact) {
-			// The message is kept without the contact details; ask first.
-			t.send(e.consentRequest(s))
-		}
+		// Stored redacted; contact details typed here are kept only once
+		// consent is granted (leaveMessage asks).
 		e.leaveMessage(ctx, t, t.stored)
 		return
 	}
@@ -469,7 +467,6 @@ func (e *Engine) answer(ctx context.Context, t *turn, query string) {
 	s.st.Misses++
 	if s.st.Misses >= e.cfg.Answer.MissesBeforeHandover {
 		s.st.Misses = 0
-		t.send(e.botMessage("I still can't find a confirmed answer to that in our help articles, so a person from our team should help.", false))
 		e.handover(ctx, t, ReasonMisses)
 		return
 	}

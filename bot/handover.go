@@ -85,6 +85,8 @@ func (e *Engine) handover(ctx context.Context, t *turn, reason string) {
 // leadIn acknowledges why a person is brought in.
 func leadIn(reason string) string {
 	switch {
+	case reason == ReasonMisses:
+		return "I still can't find a confirmed answer to that in our help articles, so a person from our team should help."
 	case reason == ReasonFrustration:
 		return "I'm sorry this has been frustrating."
 	case strings.HasPrefix(reason, reasonSensitive):
