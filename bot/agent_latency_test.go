@@ -1,0 +1,77 @@
+package bot_test
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"deskbot/app"
+	"deskbot/config"
+)
+
+// requestToQueue measures one customer's "agent" until the agent's
+// long-poll returns the queue event and GET /agent/api/queue lists them.
+func requestToQueue(t testing.TB, l *app.Local, a *agentSim) time.Duration {
+	c, tok := openSession(t, l)
+	a.events(0) // catch up
+	id := sessionID(t, l, tok)
+	seen := make(chan time.Time, 1)
+	go func() {
+		for {
+			for _, ev := range a.events(10) {
+				if ev.Kind == "queue" && ev.ID == id {
+					for _, it := range a.queue().Queue {
+						if it.ID == id {
+							seen <- time.Now()
+							return
+						}
+					}
+				}
+			}
+		}
+	}()
+	time.Sleep(2 * time.Millisecond) // let the poll start waiting
+	start := time.Now()
+	if err := c.Say(ctxT(t), "agent"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case at := <-seen:
+		return at.Sub(start)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the agent never saw the conversation in the queue")
+		return 0
+	}
+}
+
+// HUM-2: time from the customer's request to the agent seeing the
+// conversation in the queue (socket -> engine -> desk -> long poll -> queue).
+func TestRequestToQueueLatency(t *testing.T) {
+	l := startBot(t, nil)
+	addAgent(t, l, "anna", "Anna")
+	a := newAgentSim(t, l)
+	a.login("anna")
+	const n = 40
+	var ds []time.Duration
+	for range n {
+		ds = append(ds, requestToQueue(t, l, a))
+	}
+	slices.Sort(ds)
+	p50, p95, worst := ds[n/2], ds[n*95/100], ds[n-1]
+	t.Logf("request to agent queue over %d customers: median %v, p95 %v, max %v", n, p50, p95, worst)
+	if p95 > time.Second {
+		t.Errorf("p95 %v exceeds 1s", p95)
+	}
+}
+
+func BenchmarkRequestToQueue(b *testing.B) {
+	l := startBot(b, func(c *config.Config) { c.Limits.MessagesPerMinute = 100000; c.Limits.Burst = 100000 })
+	addAgent(b, l, "anna", "Anna")
+	a := newAgentSim(b, l)
+	a.login("anna")
+	var total time.Duration
+	for b.Loop() {
+		total += requestToQueue(b, l, a)
+	}
+	b.ReportMetric(float64(total.Microseconds())/float64(b.N), "µs/request-to-queue")
+}
