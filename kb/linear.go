@@ -69,11 +69,12 @@ func (s *scorer) add(c int32, v float64) {
 	s.scores[c] += v
 }
 
-// trainLinear fits an averaged multiclass passive-aggressive model (PA-I,
-// Crammer-Singer margin: only the true class and the strongest wrong class
-// move). It is deterministic for a given seed.
+// trainLinear fits an averaged multiclass passive-aggressive model (PA-I
+// with a Crammer-Singer margin: the true class moves up, the strongest
+// Violators wrong classes inside the margin move down). It is deterministic
+// for a given seed.
 func trainLinear(xs []sparse, ys []int32, nClass, nFeat int, cfg trainConfig) *linear {
-	post := make([][]trainEntry, nFeat)
+	post := make([][]trainEntry, nFeat) // per feature, classes ascending
 	sc := newScorer(nClass)
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x6b62))
 	order := make([]int, len(xs))
@@ -81,25 +82,34 @@ func trainLinear(xs []sparse, ys []int32, nClass, nFeat int, cfg trainConfig) *l
 		order[i] = i
 	}
 	step := float32(1)
-	var viol []int32
+	margin := cfg.Margin
+	if margin == 0 {
+		margin = 1
+	}
+	nv := max(cfg.Violators, 1)
+	viol := make([]int32, 0, nv+1)
 	update := func(x sparse, c int32, tau float32) {
 		for i, f := range x.ids {
 			d := tau * x.vals[i]
 			p := post[f]
-			j := 0
-			for j < len(p) && p[j].c != c {
-				j++
-			}
-			if j == len(p) {
-				post[f] = append(p, trainEntry{c: c})
-				p = post[f]
+			j := sort.Search(len(p), func(k int) bool { return p[k].c >= c })
+			if j == len(p) || p[j].c != c {
+				p = append(p, trainEntry{})
+				copy(p[j+1:], p[j:])
+				p[j] = trainEntry{c: c}
 			}
 			p[j].w += d
 			p[j].u += step * d
-			if cfg.MaxPost > 0 && len(p) > 2*cfg.MaxPost {
-				post[f] = prune(p, cfg.MaxPost)
+			if cfg.MaxPost > 0 && len(p) > 4*cfg.MaxPost {
+				p = prune(p, cfg.MaxPost)
 			}
+			post[f] = p
 		}
+	}
+	// stronger reports whether class a outranks class b as a violator.
+	stronger := func(a, b int32) bool {
+		sa, sb := sc.scores[a], sc.scores[b]
+		return sa > sb || (sa == sb && a < b)
 	}
 	epochs := cfg.Epochs
 	if cfg.Budget > 0 && len(xs) > 0 {
@@ -116,50 +126,45 @@ func trainLinear(xs []sparse, ys []int32, nClass, nFeat int, cfg trainConfig) *l
 					sc.add(e.c, v*float64(e.w))
 				}
 			}
-			// Strongest wrong class; untouched classes score 0.
-			r, best := int32(-1), 0.0
-			for _, c := range sc.touched {
-				if c != y && (r < 0 || sc.scores[c] > best || (sc.scores[c] == best && c < r)) {
-					r, best = c, sc.scores[c]
+			sy := sc.scores[y]
+			// The nv strongest wrong classes inside the margin, by
+			// insertion into a short sorted list.
+			viol = viol[:0]
+			consider := func(c int32) {
+				if c == y || margin-(sy-sc.scores[c]) <= 0 {
+					return
+				}
+				if len(viol) == nv && !stronger(c, viol[nv-1]) {
+					return
+				}
+				k := len(viol)
+				viol = append(viol, c)
+				for k > 0 && stronger(c, viol[k-1]) {
+					viol[k] = viol[k-1]
+					k--
+				}
+				viol[k] = c
+				if len(viol) > nv {
+					viol = viol[:nv]
 				}
 			}
-			if (r < 0 || best < 0) && len(sc.touched) < nClass {
+			for _, c := range sc.touched {
+				consider(c)
+			}
+			if len(sc.touched) < nClass {
+				// Untouched classes score 0; the lowest-numbered one
+				// stands for them all.
 				for c := int32(0); c < int32(nClass); c++ {
 					if c != y && !sc.seen[c] {
-						r, best = c, 0
+						consider(c)
 						break
 					}
 				}
 			}
-			margin := cfg.Margin
-			if margin == 0 {
-				margin = 1
-			}
-			if cfg.Violators > 1 {
-				sy := sc.scores[y]
+			if len(viol) > 0 {
 				var sq float64
 				for _, v := range x.vals {
 					sq += float64(v) * float64(v)
-				}
-				// wrong classes inside the margin, strongest first
-				viol := viol[:0]
-				for _, c := range sc.touched {
-					if c != y && margin-(sy-sc.scores[c]) > 0 {
-						viol = append(viol, c)
-					}
-				}
-				if r >= 0 && !sc.seen[r] && margin-(sy-best) > 0 {
-					viol = append(viol, r)
-				}
-				sort.Slice(viol, func(i, j int) bool {
-					a, b := sc.scores[viol[i]], sc.scores[viol[j]]
-					if a != b {
-						return a > b
-					}
-					return viol[i] < viol[j]
-				})
-				if len(viol) > cfg.Violators {
-					viol = viol[:cfg.Violators]
 				}
 				var total float32
 				for _, c := range viol {
@@ -168,38 +173,24 @@ func trainLinear(xs []sparse, ys []int32, nClass, nFeat int, cfg trainConfig) *l
 					update(x, c, -tau)
 					total += tau
 				}
-				if total > 0 {
-					update(x, y, total)
-				}
-				step++
-				continue
-			}
-			if r >= 0 {
-				loss := margin - (sc.scores[y] - best)
-				if loss > 0 {
-					var sq float64
-					for _, v := range x.vals {
-						sq += float64(v) * float64(v)
-					}
-					tau := min(cfg.C, loss/(2*sq))
-					update(x, y, float32(tau))
-					update(x, r, float32(-tau))
-				}
+				update(x, y, total)
 			}
 			step++
 		}
 	}
 	m := &linear{nClass: nClass, off: make([]uint32, nFeat+1)}
 	for f, p := range post {
+		// Switch to the averaged weights, then keep the strongest.
+		for k := range p {
+			p[k].w -= p[k].u / step
+		}
 		if cfg.MaxPost > 0 && len(p) > cfg.MaxPost {
 			p = prune(p, cfg.MaxPost)
 		}
-		sort.Slice(p, func(i, j int) bool { return p[i].c < p[j].c })
 		for _, e := range p {
-			w := e.w - e.u/step
-			if w != 0 {
+			if e.w != 0 {
 				m.cls = append(m.cls, e.c)
-				m.w = append(m.w, w)
+				m.w = append(m.w, e.w)
 			}
 		}
 		m.off[f+1] = uint32(len(m.cls))
@@ -220,7 +211,7 @@ func (m *linear) score(x sparse, sc *scorer) {
 }
 
 // prune keeps the n entries with the largest absolute weight (ties by
-// class), in place.
+// class), in place, and returns them ordered by class.
 func prune(p []trainEntry, n int) []trainEntry {
 	sort.Slice(p, func(i, j int) bool {
 		a, b := abs32(p[i].w), abs32(p[j].w)
@@ -229,7 +220,9 @@ func prune(p []trainEntry, n int) []trainEntry {
 		}
 		return p[i].c < p[j].c
 	})
-	return p[:n:n]
+	p = p[:n]
+	sort.Slice(p, func(i, j int) bool { return p[i].c < p[j].c })
+	return p
 }
 
 func abs32(x float32) float32 {
