@@ -43,6 +43,7 @@ func (s *Server) agentRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /agent/api/login", c.login)
 	mux.HandleFunc("POST /agent/api/logout", c.authed(true, c.logout))
 	mux.HandleFunc("GET /agent/api/me", c.authed(false, c.me))
+	mux.HandleFunc("GET /agent/api/session", c.session)
 	mux.HandleFunc("POST /agent/api/presence", c.authed(true, c.presence))
 	mux.HandleFunc("GET /agent/api/queue", c.authed(false, c.queue))
 	mux.HandleFunc("GET /agent/api/events", c.authed(false, c.events))
@@ -215,6 +216,19 @@ func (c *console) writeMe(w http.ResponseWriter, a agentReq) {
 }
 
 func (c *console) me(w http.ResponseWriter, r *http.Request, a agentReq) { c.writeMe(w, a) }
+
+// session is /me without the 401: the page asks it on load, before log-in.
+func (c *console) session(w http.ResponseWriter, r *http.Request) {
+	ck, err := r.Cookie(agentCookie)
+	if err == nil && c.auth != nil {
+		if ag, err := c.auth.session(r.Context(), ck.Value); err == nil {
+			c.e.desk.Seen(ag.Name)
+			c.writeMe(w, agentReq{agent: ag, token: ck.Value})
+			return
+		}
+	}
+	writeAgentJSON(w, http.StatusOK, map[string]any{"logged_in": false})
+}
 
 func (c *console) logout(w http.ResponseWriter, r *http.Request, a agentReq) {
 	if err := c.auth.st.DeleteAgentSession(r.Context(), hashToken(a.token)); err != nil {

@@ -204,7 +204,9 @@
       });
     });
     $('show-offline').addEventListener('click', showOffline);
-    api('GET', 'me').then(showDesk).catch(function () { showLogin(); });
+    api('GET', 'session').then(function (me) {
+      if (me.name) { showDesk(me); } else { showLogin(); }
+    }).catch(function () { showLogin(); });
   }
 
   function showOffline() {
