@@ -231,6 +231,13 @@ func (c *console) session(w http.ResponseWriter, r *http.Request) {
 }
 
 func (c *console) logout(w http.ResponseWriter, r *http.Request, a agentReq) {
+	// Nobody may be left waiting on an agent who has gone.
+	_, mine := c.e.desk.Queue(a.agent.Name)
+	for _, it := range mine {
+		if err := c.e.HandBack(r.Context(), it.ID, a.ref(), false); err != nil {
+			c.s.log.Error("handing back on log-out", "err", err)
+		}
+	}
 	if err := c.auth.st.DeleteAgentSession(r.Context(), hashToken(a.token)); err != nil {
 		c.s.log.Error("agent log-out", "err", err)
 	}

@@ -129,6 +129,9 @@ type Session struct {
 	// pendingContact holds contact details typed before a consent decision.
 	// They live only in memory and are stored only if consent is granted.
 	pendingContact []string
+	// lostHandover: the session was queued for or held by an agent before
+	// a restart emptied the desk.
+	lostHandover bool
 }
 
 // sessionState is persisted (sealed) with every turn so a restart resumes.
@@ -204,16 +207,21 @@ func (e *Engine) Resume(ctx context.Context, token string) (*Session, []any, err
 	if err != nil {
 		return nil, nil, err
 	}
-	msg := e.botMessage("Welcome back. You are still talking to "+e.cfg.BotName+", an automated assistant, not a human.", true)
 	now := e.now()
 	s.mu.Lock()
-	err = e.store.Commit(ctx, store.Turn{Subject: s.Subject, Session: s.ID, At: now, Entries: []store.Entry{entry(now, "bot", msg)},
+	// DISC-6: the greeting says who the customer is talking to right now.
+	msg, extra := e.resumeGreeting(s)
+	entries := []store.Entry{entry(now, "bot", msg)}
+	for _, f := range extra {
+		entries = append(entries, entry(now, senderOf(f), f))
+	}
+	err = e.store.Commit(ctx, store.Turn{Subject: s.Subject, Session: s.ID, At: now, Entries: entries,
 		Audit: []compliance.AuditRecord{{At: now, Event: compliance.EventDisclosure, Subject: s.Subject, Actor: "bot", Detail: "resumed"}}})
 	s.mu.Unlock()
 	if err != nil {
 		return nil, nil, fmt.Errorf("resume session: %w", err)
 	}
-	return s, []any{e.sessionFrame(s), msg}, nil
+	return s, append([]any{e.sessionFrame(s), msg}, extra...), nil
 }
 
 // Lookup finds a live or stored session by its bearer token.
@@ -240,6 +248,11 @@ func (e *Engine) Lookup(ctx context.Context, token string) (*Session, error) {
 		if err := json.Unmarshal(row.State, &s.st); err != nil {
 			return nil, fmt.Errorf("session state: %w", err)
 		}
+	}
+	// The desk lives in memory: after a restart no agent holds or queues
+	// this conversation any more, and the customer must be told so.
+	if s.st.Handover == protocol.HandoverJoined || s.st.Handover == protocol.HandoverQueued {
+		s.lostHandover, s.st.Handover = true, ""
 	}
 	return e.remember(s), nil
 }
@@ -422,8 +435,11 @@ func (e *Engine) reply(ctx context.Context, t *turn, raw, query string, findings
 	}
 	// DISC-6: while a person holds the conversation the bot says nothing.
 	if s.st.Handover == protocol.HandoverJoined {
-		e.forwardToAgent(t, t.stored)
-		return
+		if e.agentPresent(s) {
+			e.forwardToAgent(t, t.stored)
+			return
+		}
+		e.agentGone(t) // the agent left without handing back: the bot answers again
 	}
 	if s.st.Leaving {
 		// Stored redacted; contact details typed here are kept only once

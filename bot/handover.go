@@ -155,13 +155,48 @@ func (e *Engine) notify(ctx context.Context, at time.Time) {
 	}
 }
 
-// sessionByID finds a live session on the desk.
-func (e *Engine) deskSession(id string) (*Session, error) {
-	c, ok := e.desk.conv(id)
-	if !ok {
-		return nil, ErrNotQueued
+// resumeGreeting is the disclosure for a returning connection plus the
+// handover state, so a reconnecting customer learns who they talk to.
+// Call with s.mu held.
+func (e *Engine) resumeGreeting(s *Session) (protocol.Message, []any) {
+	bot := "Welcome back. You are still talking to " + e.cfg.BotName + ", an automated assistant, not a human."
+	switch {
+	case s.st.Handover == protocol.HandoverJoined:
+		if c, ok := e.desk.conv(s.ID); ok && c.state == "joined" {
+			return e.botMessage("Welcome back. "+e.cfg.BotName+" is an automated assistant, but right now you are talking to "+c.agent.Display+", a person from our team.", true),
+				[]any{protocol.Handover{Type: protocol.TypeHandover, State: protocol.HandoverJoined, Agent: c.agent.Display}}
+		}
+		s.st.Handover = ""
+		return e.botMessage(bot, true), []any{protocol.Handover{Type: protocol.TypeHandover, State: protocol.HandoverLeft},
+			e.systemMessage("The person from our team is no longer connected. You are talking to the automated assistant again; ask for a person at any time.")}
+	case s.st.Handover == protocol.HandoverQueued:
+		if pos := e.desk.Position(s.ID); pos > 0 {
+			return e.botMessage(bot, true), []any{protocol.Handover{Type: protocol.TypeHandover, State: protocol.HandoverQueued, Position: pos}}
+		}
+		s.st.Handover = ""
+	case s.lostHandover:
+		s.lostHandover = false
+		return e.botMessage(bot, true), []any{protocol.Handover{Type: protocol.TypeHandover, State: protocol.HandoverLeft},
+			e.systemMessage("We had to restart, so the person from our team is no longer connected. You are talking to the automated assistant again; ask for a person at any time.")}
 	}
-	return c.s, nil
+	return e.botMessage(bot, true), nil
+}
+
+// agentPresent reports whether the agent holding s is still connected.
+func (e *Engine) agentPresent(s *Session) bool {
+	c, ok := e.desk.conv(s.ID)
+	return ok && c.state == "joined" && e.desk.Presence(c.agent.Name) != "offline"
+}
+
+// agentGone ends a hold whose agent disappeared without handing back, and
+// says so (DISC-6): the bot answers again from this message on.
+func (e *Engine) agentGone(t *turn) {
+	moved := e.desk.release(t.s.ID)
+	t.s.st.Handover = ""
+	t.audit(compliance.EventHandover, "bot", "state=left reason=agent_offline")
+	t.send(protocol.Handover{Type: protocol.TypeHandover, State: protocol.HandoverLeft},
+		e.systemMessage("The person from our team is no longer connected. You are talking to "+e.cfg.BotName+", the automated assistant, again; ask for a person at any time."))
+	e.tellPositions(moved)
 }
 
 // agentTurn runs fn as one stored turn of the session and delivers what it
