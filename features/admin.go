@@ -1,0 +1,176 @@
+package features
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// adminClient calls the bot's admin API (bearer token), the only way the
+// steps look at storage, the ledger and the audit log, in-process and
+// against a --target alike.
+type adminClient struct {
+	base  string
+	token string
+	http  *http.Client
+}
+
+func newAdminClient(base, token string) *adminClient {
+	return &adminClient{base: strings.TrimRight(base, "/"), token: token, http: &http.Client{Timeout: 30 * time.Second}}
+}
+
+func urlQueryEscape(s string) string { return url.QueryEscape(s) }
+
+func (a *adminClient) do(ctx context.Context, method, path string, body, out any) error {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, a.base+path, rd)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+a.token)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := a.http.Do(req)
+	if err != nil {
+		return fmt.Errorf("admin API %s %s: %w", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
+	if err != nil {
+		return fmt.Errorf("admin API %s %s: %w", method, path, err)
+	}
+	switch resp.StatusCode {
+	case http.StatusOK:
+	case http.StatusUnauthorized:
+		return fmt.Errorf("%w: the admin API refused the token (HTTP 401) for %s %s", ErrUnavailable, method, path)
+	case http.StatusNotFound:
+		return fmt.Errorf("admin API %s %s: HTTP 404 (%s)", method, path, strings.TrimSpace(string(b)))
+	default:
+		return fmt.Errorf("admin API %s %s: HTTP %d (%s)", method, path, resp.StatusCode, strings.TrimSpace(string(b)))
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		return fmt.Errorf("admin API %s %s: %w", method, path, err)
+	}
+	return nil
+}
+
+func (a *adminClient) get(ctx context.Context, path string, out any) error {
+	return a.do(ctx, http.MethodGet, path, nil, out)
+}
+
+func (a *adminClient) post(ctx context.Context, path string, body, out any) error {
+	return a.do(ctx, http.MethodPost, path, body, out)
+}
+
+// Admin API shapes.
+type (
+	subjectCounts struct {
+		Subject    string `json:"subject"`
+		Exists     bool   `json:"exists"`
+		Sessions   int    `json:"sessions"`
+		Messages   int    `json:"messages"`
+		Consents   int    `json:"consents"`
+		Contacts   int    `json:"contacts"`
+		Unanswered int    `json:"unanswered"`
+		Lookups    int    `json:"lookups"`
+	}
+	consentRecord struct {
+		Purpose     string    `json:"purpose"`
+		Decision    string    `json:"decision"`
+		TextVersion string    `json:"text_version"`
+		TextHash    string    `json:"text_hash"`
+		At          time.Time `json:"at"`
+	}
+	auditRecord struct {
+		Seq     int64     `json:"seq"`
+		At      time.Time `json:"at"`
+		Event   string    `json:"event"`
+		Subject string    `json:"subject"`
+		Actor   string    `json:"actor"`
+		Detail  string    `json:"detail"`
+	}
+	auditList struct {
+		Records    []auditRecord `json:"records"`
+		ChainOK    bool          `json:"chain_ok"`
+		ChainError string        `json:"chain_error"`
+	}
+	transcriptEntry struct {
+		At     time.Time       `json:"at"`
+		Sender string          `json:"sender"`
+		Body   json.RawMessage `json:"content"`
+	}
+	scanHit struct {
+		Needle string `json:"needle"`
+		File   string `json:"file"`
+		Offset int64  `json:"offset"`
+	}
+	scanResult struct {
+		FilesScanned int       `json:"files_scanned"`
+		BytesScanned int64     `json:"bytes_scanned"`
+		Found        []scanHit `json:"found"`
+	}
+)
+
+func (a *adminClient) subject(ctx context.Context, id string) (subjectCounts, error) {
+	var c subjectCounts
+	err := a.get(ctx, "/api/v1/admin/subject/"+url.PathEscape(id), &c)
+	return c, err
+}
+
+func (a *adminClient) consents(ctx context.Context, id string) ([]consentRecord, error) {
+	var r struct {
+		Records []consentRecord `json:"records"`
+	}
+	err := a.get(ctx, "/api/v1/admin/consents/"+url.PathEscape(id), &r)
+	return r.Records, err
+}
+
+func (a *adminClient) audit(ctx context.Context, subject, event string) (auditList, error) {
+	q := url.Values{}
+	if subject != "" {
+		q.Set("subject", subject)
+	}
+	if event != "" {
+		q.Set("event", event)
+	}
+	var r auditList
+	err := a.get(ctx, "/api/v1/admin/audit?"+q.Encode(), &r)
+	return r, err
+}
+
+func (a *adminClient) transcript(ctx context.Context, subject string) ([]transcriptEntry, error) {
+	var r struct {
+		Entries []transcriptEntry `json:"entries"`
+	}
+	err := a.get(ctx, "/api/v1/admin/transcript/"+url.PathEscape(subject), &r)
+	return r.Entries, err
+}
+
+func (a *adminClient) scan(ctx context.Context, needles []string) (scanResult, error) {
+	var r scanResult
+	err := a.post(ctx, "/api/v1/admin/scan", map[string][]string{"needles": needles}, &r)
+	return r, err
+}
+
+func (a *adminClient) purge(ctx context.Context) (map[string]int64, error) {
+	var r map[string]int64
+	err := a.post(ctx, "/api/v1/admin/purge", map[string]string{}, &r)
+	return r, err
+}

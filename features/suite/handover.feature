@@ -1,0 +1,60 @@
+@handover
+Feature: A person is brought in whenever the customer asks
+  FTC guidance; customers can always reach a human, or are told honestly
+  that nobody is available and may leave a message.
+
+  @HUM-2
+  Scenario: Asking for a person when nobody is online
+    Given no agent is online
+    And a customer opens the chat
+    When the customer says "I want to talk to a human"
+    Then the customer is told no agent is available and offered to leave a message
+    And the audit log records "handover"
+
+  @HUM-2
+  Scenario: The "talk to a person" button after an unconfirmed answer
+    Given no agent is online
+    And a customer opens the chat
+    And the customer says "Can you recommend a good pizza place nearby?"
+    And the bot offers a human
+    When the customer clicks "Talk to a person"
+    Then the customer is told no agent is available and offered to leave a message
+
+  @HUM-2
+  Scenario: Leaving a message after the offline notice
+    Given no agent is online
+    And a customer opens the chat
+    And the customer says "agent please"
+    When the customer clicks "Leave a message"
+    Then the reply contains "type your message"
+
+  @HUM-2 @ACC-1
+  Scenario: After repeated misses the bot brings in a person unprompted
+    Given no agent is online
+    And a customer opens the chat
+    When the customer says "zorblat quenfix trimble" 3 times
+    Then the reply offers "leave_message"
+    And one of the bot's replies contains "a person from our team"
+
+  @HUM-2 @DISC-6 @agent-console
+  Scenario: An agent takes over and is labelled as a person
+    Given agent "Anna" is online
+    And a customer opens the chat
+    When the customer says "I want to speak to a person"
+    Then the conversation is handed over to a human
+    When agent "Anna" takes the conversation
+    Then the reply contains "Anna"
+    When agent "Anna" says "Hello, I'm Anna from the team. How can I help?"
+    Then the reply comes from "agent"
+    And the bot replies "Hello, I'm Anna from the team. How can I help?"
+    And the audit log records "handover"
+
+  @HUM-2 @agent-console
+  Scenario: The agent hands back to the bot
+    Given agent "Anna" is online
+    And a customer opens the chat
+    And the customer says "human please"
+    And agent "Anna" takes the conversation
+    When agent "Anna" hands the conversation back
+    And the customer says "How much does shipping cost?"
+    Then the reply cites the article "Shipping costs"

@@ -1,0 +1,20 @@
+@retention
+Feature: Data is kept no longer than the configured periods
+  GDPR Art. 5(1)(e); default retention: transcripts 30 days.
+
+  @RET-1
+  Scenario: A conversation is purged after the retention period
+    Given the time is "2026-03-02T10:00:00Z"
+    And a customer opens the chat
+    And the customer says "What is your warranty?"
+    When 31 days pass
+    Then no data about the customer remains
+    And the audit log records "purge"
+
+  @RET-1
+  Scenario: A conversation inside the retention period is kept
+    Given the time is "2026-03-02T10:00:00Z"
+    And a customer opens the chat
+    And the customer says "my email is kept@example.com"
+    When 29 days pass
+    Then the stored transcript contains "[email]"
