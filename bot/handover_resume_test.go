@@ -129,3 +129,34 @@ func TestRestartEndsHandoverHonestly(t *testing.T) {
 		t.Fatalf("the bot should answer after the restart: %+v", got)
 	}
 }
+
+// Closing a conversation tells the customer and frees the agent's list.
+func TestAgentClosesConversation(t *testing.T) {
+	l := startBot(t, nil)
+	addAgent(t, l, "anna", "Anna")
+	anna := newAgentSim(t, l)
+	anna.login("anna")
+	c, tok := openSession(t, l)
+	ask(t, c, "agent")
+	id := sessionID(t, l, tok)
+	anna.take(id)
+	nextMessageFrom(t, c, protocol.FromSystem)
+	if q := anna.queue(); len(q.Mine) != 1 || q.Mine[0].ID != id {
+		t.Fatalf("mine = %+v", q.Mine)
+	}
+	if code := anna.do("POST", "/agent/api/conversations/"+id+"/close", map[string]any{}, nil); code != http.StatusOK {
+		t.Fatalf("close: HTTP %d", code)
+	}
+	if h := nextHandover(t, c); h.State != protocol.HandoverLeft {
+		t.Fatalf("after close: %+v, want left", h)
+	}
+	if m := nextMessageFrom(t, c, protocol.FromSystem); !contains(m.Text, "closed") || !contains(m.Text, "automated assistant") {
+		t.Fatalf("close notice %q", m.Text)
+	}
+	if q := anna.queue(); len(q.Mine) != 0 || len(q.Queue) != 0 {
+		t.Fatalf("after close: mine %+v, queue %+v", q.Mine, q.Queue)
+	}
+	if code := anna.say(id, "still there?"); code != http.StatusNotFound {
+		t.Fatalf("say after close: HTTP %d, want 404", code)
+	}
+}
