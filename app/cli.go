@@ -30,6 +30,9 @@ Usage:
   deskbot report [--output FILE]               compliance report (HTML)
   deskbot load [--target URL] [--sessions N] [--rate R] [--duration D]   loopback load test
   deskbot config         print the effective configuration (secrets redacted)
+  deskbot test [PATHS...] [--target URL] [--admin-token T] [--format pretty|progress|junit|cucumber] [--output FILE] [--tags EXPR] [--concurrency N]
+  deskbot steps          print every Gherkin step phrase with an example
+  deskbot record [--target URL] [--output FILE]   turn a conversation typed on stdin into a feature file
   deskbot version
 
 Run "deskbot COMMAND --help" for a command's flags.
@@ -63,6 +66,12 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		err = cmdAgent(ctx, args, stdout, stderr)
 	case "load":
 		err = cmdLoad(ctx, args, stdout, stderr)
+	case "test":
+		err = cmdTest(ctx, args, stdout, stderr)
+	case "steps":
+		err = cmdSteps(args, stdout, stderr)
+	case "record":
+		err = cmdRecord(ctx, args, os.Stdin, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "deskbot", Version)
 	case "help", "-h", "--help":

@@ -78,7 +78,7 @@ func (w *World) agentOnline(ctx context.Context, name string) error {
 		if err != nil {
 			return fmt.Errorf("agent %q: %w", name, err)
 		}
-		var st appStore = w.local.App.Store
+		st := w.local.Store
 		if err := st.CreateAgent(ctx, store.Agent{Name: strings.ToLower(slug(name)), DisplayName: name, PasswordHash: h, CreatedAt: w.clock.Now()}); err != nil {
 			return fmt.Errorf("creating agent %q: %w", name, err)
 		}

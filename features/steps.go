@@ -458,10 +458,18 @@ func (w *World) agentTakes(ctx context.Context, name string) error {
 	if err := w.agentPost(ctx, name, "take", map[string]string{}); err != nil {
 		return err
 	}
-	_, err := w.waitFor(ctx, since, `the handover frame "joined"`, func(f protocol.Frame) bool {
+	if _, err := w.waitFor(ctx, since, `the handover frame "joined"`, func(f protocol.Frame) bool {
 		return f.Type == protocol.TypeHandover && f.State == protocol.HandoverJoined
-	})
-	return err
+	}); err != nil {
+		return err
+	}
+	// DISC-6: the customer is told in words that a person has joined.
+	if _, err := w.waitFor(ctx, since, "the notice that a person joined", func(f protocol.Frame) bool {
+		return f.Type == protocol.TypeMessage && f.From == protocol.FromSystem
+	}); err != nil {
+		return fmt.Errorf("DISC-6: after agent %q joined, the customer was not told (no system message): %w", name, err)
+	}
+	return nil
 }
 
 func (w *World) agentSays(ctx context.Context, name, text string) error {

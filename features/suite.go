@@ -48,6 +48,9 @@ type Suite struct {
 	// KB overrides the knowledge base of in-process bots for scenarios
 	// that define no articles (nil: BotConfig.KBDir, else the demo).
 	KB fs.FS
+	// StartBot starts in-process bots (app.StartScenarioBot); required
+	// unless Target is set.
+	StartBot BotStarter
 	// HashPassword creates agent accounts in-process (bot.HashPassword).
 	HashPassword func(string) (string, error)
 	// Logger receives the in-process bots' logs (nil discards them).

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,7 +18,6 @@ import (
 	"github.com/coder/websocket"
 	"github.com/cucumber/godog"
 
-	"deskbot/app"
 	"deskbot/chatclient"
 	"deskbot/config"
 	"deskbot/kb"
@@ -135,7 +135,7 @@ type World struct {
 
 	articles []article
 	tmp      string
-	local    *app.Local
+	local    *LocalBot
 	base     string
 	admin    *adminClient
 	adminWhy string // why admin is nil
@@ -232,7 +232,10 @@ func (w *World) ensureBot(ctx context.Context) error {
 		}
 		return ""
 	}
-	l, err := app.StartLocal(ctx, cfg, app.Options{Getenv: getenv, Now: w.clock.Now, KB: kbFS, Logger: w.suite.Logger})
+	if w.suite.StartBot == nil {
+		return errors.New("in-process runs need Suite.StartBot (app.StartScenarioBot)")
+	}
+	l, err := w.suite.StartBot(ctx, cfg, BotOptions{Getenv: getenv, Now: w.clock.Now, KB: kbFS, Logger: w.suite.Logger})
 	if err != nil {
 		return fmt.Errorf("starting the scenario's bot: %w", err)
 	}
@@ -601,8 +604,27 @@ func (w *World) close() error {
 	return errors.Join(errs...)
 }
 
-// appStore is what the agent simulator needs from an in-process bot to
-// create accounts, as `deskbot agent add` does on a server.
-type appStore interface {
+// BotOptions are what an in-process scenario bot is started with.
+type BotOptions struct {
+	Getenv func(string) string // master key
+	Now    func() time.Time    // the scenario clock
+	KB     fs.FS               // the scenario's knowledge base
+	Logger *slog.Logger
+}
+
+// LocalBot is a running in-process bot.
+type LocalBot struct {
+	URL   string       // http://127.0.0.1:PORT
+	Store AgentCreator // creates agent accounts, as `deskbot agent add` does
+	Close func() error
+}
+
+// AgentCreator creates agent accounts.
+type AgentCreator interface {
 	CreateAgent(ctx context.Context, a store.Agent) error
 }
+
+// BotStarter starts an isolated deskbot on a loopback port. The app
+// package provides it (app.StartScenarioBot); it is injected because app
+// also runs this package for `deskbot test`.
+type BotStarter func(ctx context.Context, cfg config.Config, o BotOptions) (*LocalBot, error)

@@ -1,0 +1,189 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"deskbot/bot"
+	"deskbot/config"
+	"deskbot/features"
+)
+
+// StartScenarioBot starts an isolated bot for one Gherkin scenario
+// (features.BotStarter).
+func StartScenarioBot(ctx context.Context, cfg config.Config, o features.BotOptions) (*features.LocalBot, error) {
+	l, err := StartLocal(ctx, cfg, Options{Getenv: o.Getenv, Now: o.Now, KB: o.KB, Logger: o.Logger})
+	if err != nil {
+		return nil, err
+	}
+	return &features.LocalBot{URL: l.URL, Store: l.App.Store, Close: l.Close}, nil
+}
+
+// parseInterleaved parses flags that may come before or after the
+// positional arguments ("deskbot test features/ --format junit").
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func cmdTest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: deskbot test [PATHS...] [--target URL] [--admin-token TOKEN] [--format pretty|progress|junit|cucumber] [--output FILE] [--tags EXPR] [--concurrency N]")
+		fmt.Fprintln(stderr, "Runs Gherkin feature files (default: ./features) against an isolated in-process bot per scenario, or a running one with --target.")
+		fs.PrintDefaults()
+	}
+	var cf commonFlags
+	cf.register(fs, false)
+	target := fs.String("target", "", "base URL of a running deskbot (default: an isolated in-process bot per scenario)")
+	adminToken := fs.String("admin-token", "", "admin API token of the target (default $DESKBOT_ADMIN_TOKEN, then admin_token from the configuration)")
+	format := fs.String("format", "pretty", "report format: "+strings.Join(features.Formats, ", "))
+	output := fs.String("output", "", "write the report to FILE instead of standard output")
+	tags := fs.String("tags", "", `run only scenarios matching the tag expression, e.g. "@CONS-1 && ~@slow"`)
+	concurrency := fs.Int("concurrency", 4, "scenarios run at once")
+	paths, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if !contains(features.Formats, *format) {
+		return usageError{fmt.Sprintf("unknown --format %q; use one of %s", *format, strings.Join(features.Formats, ", "))}
+	}
+	if *concurrency < 1 {
+		return usageError{"--concurrency must be at least 1"}
+	}
+	if len(paths) == 0 {
+		paths = []string{"features"}
+	}
+	for _, p := range paths {
+		if _, err := os.Stat(strings.Split(p, ":")[0]); err != nil {
+			return usageError{fmt.Sprintf("no feature files at %s", p)}
+		}
+	}
+	cfg, err := cf.load()
+	if err != nil {
+		return err
+	}
+	token := *adminToken
+	if token == "" {
+		token = os.Getenv("DESKBOT_ADMIN_TOKEN")
+	}
+	if token == "" && *target != "" {
+		token = cfg.AdminToken.Reveal()
+	}
+	out := stdout
+	if *output != "" {
+		f, err := os.Create(*output)
+		if err != nil {
+			return fmt.Errorf("--output: %w", err)
+		}
+		defer f.Close()
+		out = f
+	}
+	s := &features.Suite{
+		Target:        strings.TrimRight(*target, "/"),
+		AdminToken:    token,
+		AgentPassword: os.Getenv("DESKBOT_TEST_AGENT_PASSWORD"),
+		BotConfig:     cfg,
+		StartBot:      StartScenarioBot,
+		HashPassword:  bot.HashPassword,
+		Notices:       stderr,
+	}
+	start := time.Now()
+	code := s.Run(features.RunOptions{Paths: paths, Format: *format, Output: out, Tags: *tags, Concurrency: *concurrency})
+	ts := s.Timings()
+	failed := 0
+	var sum time.Duration
+	for _, t := range ts {
+		sum += t.Duration
+		if t.Failed {
+			failed++
+		}
+	}
+	if len(ts) > 0 {
+		fmt.Fprintf(stderr, "%d scenario(s) in %v; %v per scenario on average, slowest %v (%s)\n",
+			len(ts), time.Since(start).Round(time.Millisecond), (sum / time.Duration(len(ts))).Round(time.Millisecond),
+			ts[0].Duration.Round(time.Millisecond), ts[0].Location)
+	}
+	switch code {
+	case features.ExitOK:
+		return nil
+	case features.ExitOptions:
+		return usageError{"the feature files could not be read (see above)"}
+	}
+	return fmt.Errorf("%d of %d scenario(s) failed, or had undefined or pending steps", max(failed, 1), len(ts))
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func cmdSteps(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("steps", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "Step phrases (Given, When, Then, And and But all work with every phrase):")
+	fmt.Fprintln(stdout)
+	for _, s := range features.Steps() {
+		fmt.Fprintf(stdout, "%s\n    example: %s\n    %s\n\n", s.Phrase, s.Example, s.Help)
+	}
+	fmt.Fprintf(stdout, "After every scenario these legal checks run and fail it with the rule id: %s.\n", strings.Join(features.LegalRules, ", "))
+	return nil
+}
+
+func cmdRecord(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("record", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "Usage: deskbot record [--target URL] [--output FILE] [--name SCENARIO]")
+		fmt.Fprintln(stderr, "Reads customer lines from standard input, talks to the bot, and writes a feature file with personal data replaced.")
+		fs.PrintDefaults()
+	}
+	var cf commonFlags
+	cf.register(fs, false)
+	target := fs.String("target", "", "base URL of a running deskbot (default: an in-process bot)")
+	output := fs.String("output", "", "write the feature file to FILE (default: standard output)")
+	name := fs.String("name", "Recorded conversation", "scenario name")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := cf.load()
+	if err != nil {
+		return err
+	}
+	out := stdout
+	if *output != "" {
+		f, err := os.Create(*output)
+		if err != nil {
+			return fmt.Errorf("--output: %w", err)
+		}
+		defer f.Close()
+		out = f
+	}
+	s := &features.Suite{Target: strings.TrimRight(*target, "/"), BotConfig: cfg, StartBot: StartScenarioBot}
+	defer s.Close()
+	return s.Record(ctx, bufio.NewReader(stdin), out, features.RecordOptions{Name: *name, Echo: stderr})
+}

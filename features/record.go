@@ -1,0 +1,155 @@
+package features
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"deskbot/chatclient"
+	"deskbot/compliance"
+	"deskbot/protocol"
+)
+
+// RecordOptions tune Record.
+type RecordOptions struct {
+	Name string    // scenario name
+	Echo io.Writer // where the live conversation is shown (nil: nowhere)
+}
+
+// stand-ins replace personal data in recorded scenarios with reserved
+// example values of the same kind, so a replay still takes the same paths
+// (an e-mail still triggers the consent request, a card the PCI notice).
+var standIns = map[compliance.Kind]string{
+	compliance.KindEmail:  "customer@example.com",
+	compliance.KindPhone:  "+44 20 7946 0000",
+	compliance.KindCard:   "4111 1111 1111 1111",
+	compliance.KindIBAN:   "GB82 WEST 1234 5698 7654 32",
+	compliance.KindSSN:    "078-05-1120",
+	compliance.KindCVV:    "123",
+	compliance.KindHealth: "[health]",
+}
+
+// Scrub replaces the personal data the detector finds in text by
+// stand-in example values.
+func Scrub(d *compliance.Detector, text string) string {
+	fs := d.Find(text)
+	var b strings.Builder
+	last := 0
+	for _, f := range fs {
+		if f.Start < last {
+			continue
+		}
+		b.WriteString(text[last:f.Start])
+		if v, ok := standIns[f.Kind]; ok {
+			b.WriteString(v)
+		} else {
+			b.WriteString(compliance.Placeholder(f))
+		}
+		last = f.End
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}
+
+// Record reads customer lines from in, says each to the bot (the --target
+// or an in-process one), and writes a feature file to out whose steps
+// replay the conversation and check what the bot did, with personal data
+// replaced (see Scrub). An empty line or end of input ends the recording.
+func (s *Suite) Record(ctx context.Context, in *bufio.Reader, out io.Writer, o RecordOptions) error {
+	if o.Name == "" {
+		o.Name = "Recorded conversation"
+	}
+	echo := o.Echo
+	if echo == nil {
+		echo = io.Discard
+	}
+	w := newWorld(s)
+	w.started = time.Now()
+	defer w.close()
+	if err := w.open(ctx, chatclient.Options{}); err != nil {
+		return err
+	}
+	for _, m := range w.lastTurn().Messages() {
+		fmt.Fprintf(echo, "bot> %s\n", m.Text)
+	}
+	d := compliance.NewDetector(nil)
+	var steps []string
+	steps = append(steps, "Given a customer opens the chat", "Then the bot discloses that it is an automated assistant")
+	for {
+		fmt.Fprint(echo, "you> ")
+		line, err := in.ReadString('\n')
+		line = strings.TrimSpace(line)
+		if line == "" {
+			break
+		}
+		t, serr := w.send(ctx, protocol.Inbound{Type: protocol.TypeSay, Text: line})
+		if serr != nil {
+			return serr
+		}
+		for _, f := range t.Frames {
+			fmt.Fprintf(echo, "bot> %s\n", fmtFrame(f))
+		}
+		steps = append(steps, "When the customer says "+quote(Scrub(d, line)))
+		steps = append(steps, thenSteps(d, t)...)
+		if err != nil {
+			break
+		}
+	}
+	fmt.Fprintf(out, "Feature: %s\n", o.Name)
+	fmt.Fprintf(out, "  Recorded with deskbot record on %s. Personal data was replaced by\n", time.Now().UTC().Format("2006-01-02"))
+	fmt.Fprintf(out, "  reserved example values of the same kind before it was written here.\n\n")
+	fmt.Fprintf(out, "  Scenario: %s\n", o.Name)
+	for _, st := range steps {
+		fmt.Fprintf(out, "    %s\n", st)
+	}
+	return nil
+}
+
+// thenSteps describe what the bot did in one turn, most specific first.
+func thenSteps(d *compliance.Detector, t *Turn) []string {
+	var out []string
+	for _, f := range t.Frames {
+		switch {
+		case f.Type == protocol.TypeConsentRequest:
+			out = append(out, "Then the bot asks for consent for "+quote(f.Purpose))
+		case f.Type == protocol.TypeHandover && f.State == protocol.HandoverOffline:
+			out = append(out, "Then the customer is told no agent is available and offered to leave a message")
+		case f.Type == protocol.TypeHandover && (f.State == protocol.HandoverQueued || f.State == protocol.HandoverJoined):
+			out = append(out, "Then the conversation is handed over to a human")
+		case f.Type == protocol.TypeError:
+			out = append(out, "Then the customer receives an error "+quote(f.Code))
+		}
+	}
+	ms := t.Messages()
+	if len(ms) == 0 {
+		return out
+	}
+	last := ms[len(ms)-1]
+	switch {
+	case len(last.Sources) > 0:
+		out = append(out, "Then the reply cites the article "+quote(last.Sources[0].Title))
+	case last.HasAction(protocol.ActionHuman) && !t.Has(protocol.TypeHandover):
+		out = append(out, "Then the bot offers a human")
+	default:
+		out = append(out, "Then the reply contains "+quote(firstWords(Scrub(d, last.Text), 8)))
+	}
+	return out
+}
+
+func firstWords(s string, n int) string {
+	f := strings.Fields(s)
+	if len(f) > n {
+		f = f[:n]
+	}
+	return strings.Join(f, " ")
+}
+
+// quote writes a step argument: one line, in double quotes (inner quotes
+// are fine: the last quote on the line ends the argument).
+func quote(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	return `"` + s + `"`
+}
