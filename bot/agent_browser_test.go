@@ -23,7 +23,8 @@ func TestBrowserAgentConsole(t *testing.T) {
 	if err := chromedp.Do(actx, chromedp.Navigate(l.URL+"/agent")); err != nil {
 		t.Fatalf("opening the console: %v", err)
 	}
-	waitJS(t, actx, "the log-in form", `!document.getElementById('login-view').hidden`)
+	waitJS(t, actx, "the log-in form alone", `getComputedStyle(document.getElementById('login-view')).display !== 'none' &&
+	  getComputedStyle(document.getElementById('desk-view')).display === 'none'`)
 	if err := chromedp.Do(actx, chromedp.Steps(
 		chromedp.SendKeys(chromedp.ID("login-name"), "anna"),
 		chromedp.SendKeys(chromedp.ID("login-password"), agentPassword),
@@ -31,7 +32,8 @@ func TestBrowserAgentConsole(t *testing.T) {
 	)); err != nil {
 		t.Fatal(err)
 	}
-	waitJS(t, actx, "the desk", `document.body.dataset.view === 'desk' && /anna/.test(document.getElementById('who-name').textContent)`)
+	waitJS(t, actx, "the desk alone", `document.body.dataset.view === 'desk' && /anna/.test(document.getElementById('who-name').textContent) &&
+	  getComputedStyle(document.getElementById('login-view')).display === 'none'`)
 
 	// A customer in another tab asks for a person.
 	cctx, ccancel := chromedp.NewContext(bctx)

@@ -195,7 +195,7 @@ func (c *console) login(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusTooManyRequests, err.Error())
 		return
 	case errors.Is(err, ErrBadLogin):
-		c.s.log.Info("agent log-in failed", "ip", clientIP(r))
+		c.s.log.Info("agent log-in failed") // no name or address: both may be personal data
 		apiError(w, http.StatusUnauthorized, err.Error())
 		return
 	case err != nil:
