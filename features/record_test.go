@@ -1,0 +1,57 @@
+package features_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"deskbot/compliance"
+	"deskbot/features"
+)
+
+// A recorded conversation becomes a feature file without the personal
+// data typed, and that file passes when run (MIN-1: no real data in QA files).
+func TestRecordReplays(t *testing.T) {
+	s := newSuite()
+	defer s.Close()
+	in := "Where is my order?\nplease email me at jane.real@personal.example.org\nMy card 4111-1111-1111-1111 was declined\nCan you recommend a good pizza place nearby?\n"
+	var out bytes.Buffer
+	if err := s.Record(context.Background(), bufio.NewReader(strings.NewReader(in)), &out, features.RecordOptions{Name: "Order question"}); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, bad := range []string{"jane.real", "personal.example.org", "4111-1111-1111-1111"} {
+		if strings.Contains(got, bad) {
+			t.Errorf("recorded feature holds personal data %q:\n%s", bad, got)
+		}
+	}
+	for _, want := range []string{
+		`When the customer says "please email me at customer@example.com"`,
+		`Then the bot asks for consent for "contact"`,
+		`Then the reply cites the article "Tracking your order"`,
+		`Then the bot offers a human`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("recorded feature lacks %q:\n%s", want, got)
+		}
+	}
+	code, report := run(t, newSuite(), got, "progress")
+	if code != features.ExitOK {
+		t.Fatalf("the recorded feature does not pass on replay:\n%s\n%s", got, report)
+	}
+}
+
+func TestScrub(t *testing.T) {
+	d := compliance.NewDetector(nil)
+	for _, c := range []struct{ in, want string }{
+		{"mail a.b@c.example now", "mail customer@example.com now"},
+		{"card 5500 0000 0000 0004", "card 4111 1111 1111 1111"},
+		{"no personal data", "no personal data"},
+	} {
+		if got := features.Scrub(d, c.in); got != c.want {
+			t.Errorf("Scrub(%q) = %q; want %q", c.in, got, c.want)
+		}
+	}
+}
