@@ -101,6 +101,7 @@ func cmdTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		AdminToken:    token,
 		AgentPassword: os.Getenv("DESKBOT_TEST_AGENT_PASSWORD"),
 		BotConfig:     cfg,
+		ConfigFile:    configFile(cf.config),
 		StartBot:      StartScenarioBot,
 		HashPassword:  bot.HashPassword,
 		Notices:       stderr,
@@ -128,6 +129,17 @@ func cmdTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return usageError{"the feature files could not be read (see above)"}
 	}
 	return fmt.Errorf("%d of %d scenario(s) failed, or had undefined or pending steps", max(failed, 1), len(ts))
+}
+
+// configFile is the file cf.load read, if any.
+func configFile(flagValue string) string {
+	if flagValue != "" {
+		return flagValue
+	}
+	if _, err := os.Stat("config.yaml"); err == nil {
+		return "config.yaml"
+	}
+	return ""
 }
 
 func contains(list []string, s string) bool {

@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -306,6 +309,15 @@ func stepDefs() []stepDef {
 			func(w *World) any {
 				return func(ctx context.Context) error { return w.purge(ctx) }
 			}),
+		def(`the bot is configured with:`, `the bot is configured with:`, "Given the bot is configured with:  (then a table: | key | value |)",
+			"Overrides configuration keys (as in config.yaml, e.g. business_hours.enabled) for the scenario's bot; in-process only, before the chat opens.",
+			func(w *World) any { return w.configure }),
+		def(`the configuration is rejected mentioning `+qAny, `the configuration is rejected mentioning "<text>"`, `Then the configuration is rejected mentioning "disclosure"`,
+			"The overrides given must make the configuration invalid, with an error naming <text> (e.g. DISC-3).",
+			func(w *World) any { return w.configRejected }),
+		def(`agent `+q+` opens the conversation`, `agent "<name>" opens the conversation`, `When agent "Anna" opens the conversation`,
+			"The agent reads the customer's transcript in the console (SEC-2: audited as agent_access).",
+			func(w *World) any { return w.agentViews }),
 		def(`agent `+q+` hands the conversation back`, `agent "<name>" hands the conversation back`, `When agent "Anna" hands the conversation back`,
 			"The agent hands back to the bot; waits for the handover frame \"left\".",
 			func(w *World) any { return w.agentHandsBack }),
@@ -361,6 +373,42 @@ func (w *World) addArticles(t *godog.Table) error {
 			return err
 		}
 	}
+	return nil
+}
+
+func (w *World) configure(t *godog.Table) error {
+	if !w.inProcess() {
+		return fmt.Errorf("%w: the configuration of a --target bot cannot be changed by a scenario", ErrUnavailable)
+	}
+	if w.base != "" {
+		return errors.New("configuration must be given before the customer opens the chat (the scenario's bot has already started)")
+	}
+	if w.cfgEdits == nil {
+		w.cfgEdits = map[string]string{}
+	}
+	for _, r := range t.Rows {
+		if len(r.Cells) != 2 {
+			return errors.New("each row needs two cells: | key | value |")
+		}
+		k, v := strings.TrimSpace(r.Cells[0].Value), strings.TrimSpace(r.Cells[1].Value)
+		if k == "key" && v == "value" {
+			continue // a header row
+		}
+		w.cfgEdits[k] = v
+	}
+	_, err := w.suite.botConfig(w.cfgEdits, filepath.Join(os.TempDir(), "deskbot-unused"))
+	w.cfgErr = err
+	return nil
+}
+
+func (w *World) configRejected(text string) error {
+	if w.cfgErr == nil {
+		return fmt.Errorf("expected the configuration to be rejected mentioning %q, but it is valid", text)
+	}
+	if !strings.Contains(strings.ToLower(w.cfgErr.Error()), strings.ToLower(text)) {
+		return fmt.Errorf("expected the configuration error to mention %q, but it says: %v", text, w.cfgErr)
+	}
+	w.cfgEdits, w.cfgErr = nil, nil
 	return nil
 }
 
@@ -481,6 +529,30 @@ func (w *World) agentSays(ctx context.Context, name, text string) error {
 		return f.Type == protocol.TypeMessage && f.From == protocol.FromAgent
 	})
 	return err
+}
+
+func (w *World) agentViews(ctx context.Context, name string) error {
+	a, err := w.agent(name)
+	if err != nil {
+		return err
+	}
+	id, err := w.conversationID(ctx)
+	if err != nil {
+		return err
+	}
+	var conv struct {
+		Messages []struct {
+			From string `json:"from"`
+			Text string `json:"text"`
+		} `json:"messages"`
+	}
+	if _, err := a.call(ctx, http.MethodGet, "/agent/api/conversations/"+url.PathEscape(id), nil, &conv); err != nil {
+		return err
+	}
+	if len(conv.Messages) == 0 {
+		return errors.New("the agent console shows an empty conversation")
+	}
+	return nil
 }
 
 func (w *World) agentHandsBack(ctx context.Context, name string) error {

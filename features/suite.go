@@ -45,6 +45,9 @@ type Suite struct {
 	// BotConfig is the base configuration of in-process bots (data_dir and
 	// admin_token are replaced per scenario). Zero means the defaults.
 	BotConfig config.Config
+	// ConfigFile is the file BotConfig came from; scenario overrides
+	// ("the bot is configured with") are applied on top of it.
+	ConfigFile string
 	// KB overrides the knowledge base of in-process bots for scenarios
 	// that define no articles (nil: BotConfig.KBDir, else the demo).
 	KB fs.FS
@@ -87,6 +90,16 @@ func (s *Suite) indexTemplate(ctx context.Context, src fs.FS) (string, error) {
 		s.index.err = b.Close()
 	})
 	return s.index.dir, s.index.err
+}
+
+// botConfig loads the configuration with a scenario's overrides, validated
+// as at start-up, so errors name the key.
+func (s *Suite) botConfig(edits map[string]string, dataDir string) (config.Config, error) {
+	flags := map[string]string{"data_dir": dataDir}
+	for k, v := range edits {
+		flags[k] = v
+	}
+	return config.Load(config.Options{File: s.ConfigFile, NoFile: s.ConfigFile == "", Getenv: func(string) string { return "" }, Flags: flags})
 }
 
 // Close removes what the suite keeps between scenarios.

@@ -134,6 +134,8 @@ type World struct {
 	started   time.Time
 
 	articles []article
+	cfgEdits map[string]string // configuration overrides of the scenario
+	cfgErr   error             // why those overrides are invalid
 	tmp      string
 	local    *LocalBot
 	base     string
@@ -192,9 +194,17 @@ func (w *World) ensureBot(ctx context.Context) error {
 		return fmt.Errorf("scenario temp dir: %w", err)
 	}
 	w.tmp = dir
+	if w.cfgErr != nil {
+		return fmt.Errorf("the scenario's configuration is invalid: %w", w.cfgErr)
+	}
 	cfg := w.suite.BotConfig
 	if cfg.DataDir == "" {
 		cfg = config.Defaults(filepath.Join(dir, "data"))
+	}
+	if len(w.cfgEdits) > 0 {
+		if cfg, err = w.suite.botConfig(w.cfgEdits, filepath.Join(dir, "data")); err != nil {
+			return fmt.Errorf("the scenario's configuration is invalid: %w", err)
+		}
 	}
 	cfg.DataDir = filepath.Join(dir, "data")
 	token := randomToken(24)

@@ -54,3 +54,29 @@ Feature: The bot says it is an automated assistant and never claims to be human
       | Is this a human or a machine?      |
       | r u a robot                        |
       | Bist du ein Mensch?                |
+
+  @DISC-3
+  Scenario: The disclosure cannot be switched off under the EU profile
+    Given the bot is configured with:
+      | disclosure.enabled | false |
+    Then the configuration is rejected mentioning "disclosure"
+
+  @DISC-1
+  Scenario: A custom disclosure text still says it is automated
+    Given the bot is configured with:
+      | bot_name        | Sunny                                                              |
+      | disclosure.text | Hello! I'm {bot}, the automated helper of {business}, not a person. |
+    And a customer opens the chat
+    Then the bot discloses that it is an automated assistant
+    And the reply contains "Sunny"
+
+  @DISC-6 @agent-console
+  Scenario: The agent's lines are labelled as coming from a person
+    Given agent "Anna" is online
+    And a customer opens the chat
+    And the customer says "talk to a person"
+    When agent "Anna" takes the conversation
+    Then the reply comes from "system"
+    And the reply contains "Anna"
+    When agent "Anna" says "Hi, Anna here."
+    Then the reply comes from "agent"

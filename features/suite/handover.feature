@@ -58,3 +58,47 @@ Feature: A person is brought in whenever the customer asks
     When agent "Anna" hands the conversation back
     And the customer says "How much does shipping cost?"
     Then the reply cites the article "Shipping costs"
+
+  @HUM-2 @SEC-2 @AUD-1 @agent-console
+  Scenario: An agent reading the transcript is audited
+    Given agent "Anna" is online
+    And a customer opens the chat
+    And the customer says "Can I speak to someone please?"
+    When agent "Anna" opens the conversation
+    Then the audit log records "agent_access"
+
+  @HUM-2
+  Scenario: A legal threat goes to a person
+    Given no agent is online
+    And a customer opens the chat
+    When the customer says "If this is not sorted I will take legal action"
+    Then the customer is told no agent is available and offered to leave a message
+
+  @HUM-2
+  Scenario: A frustrated customer is offered a person
+    Given no agent is online
+    And a customer opens the chat
+    When the customer says "this is useless, you are not helping me at all"
+    Then the customer is told no agent is available and offered to leave a message
+
+  @HUM-2
+  Scenario: Outside business hours nobody is reachable, even with an agent logged in
+    Given the bot is configured with:
+      | business_hours.enabled  | true          |
+      | business_hours.timezone | Europe/London |
+    And the time is "2026-03-07T12:00:00Z"
+    And agent "Anna" is online
+    And a customer opens the chat
+    When the customer says "I want to talk to a human"
+    Then the customer is told no agent is available and offered to leave a message
+
+  @HUM-2 @agent-console
+  Scenario: Inside business hours the agent is reached
+    Given the bot is configured with:
+      | business_hours.enabled  | true          |
+      | business_hours.timezone | Europe/London |
+    And the time is "2026-03-04T11:00:00Z"
+    And agent "Anna" is online
+    And a customer opens the chat
+    When the customer says "I want to talk to a human"
+    Then the conversation is handed over to a human
