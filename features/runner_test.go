@@ -336,3 +336,16 @@ func excerpt(out, from string) string {
 	}
 	return out
 }
+
+// The README documents every phrase the registry has.
+func TestREADMEListsEveryPhrase(t *testing.T) {
+	b, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range features.Steps() {
+		if !strings.Contains(string(b), "| `"+s.Phrase+"` |") {
+			t.Errorf("README.md does not document %q", s.Phrase)
+		}
+	}
+}
