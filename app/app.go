@@ -199,6 +199,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	go func() { errc <- hs.Serve(ln) }()
 	go a.purgeLoop(baseCtx, time.Hour)
 	go a.Server.Run(baseCtx)
+	go a.Engine.Janitor(baseCtx, time.Minute, 30*time.Minute)
 	a.Log.Info("serving", "addr", ln.Addr().String())
 	select {
 	case err := <-errc:

@@ -24,6 +24,7 @@ const usage = `deskbot — a self-hosted customer-service assistant
 Usage:
   deskbot [serve] [--config FILE] [--listen ADDR] [--data-dir DIR]
   deskbot kb index|search QUERY|lint|import --out DIR FILE.csv|eval --kb DIR --queries FILE.csv
+  deskbot agent add NAME [--display-name X] [--password-file F] | agent list
   deskbot privacy export|erase --subject ID|--email ADDR [--output FILE]
   deskbot audit verify [--data-dir DIR]
   deskbot keys rotate --new-key-file FILE      (run while the server is stopped)

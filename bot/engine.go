@@ -132,6 +132,10 @@ type Session struct {
 	// lostHandover: the session was queued for or held by an agent before
 	// a restart emptied the desk.
 	lostHandover bool
+	// attached sockets and last activity, guarded by Engine.mu, decide
+	// when the in-memory copy may be dropped (its state is on disk).
+	attached   int
+	lastActive time.Time
 }
 
 // sessionState is persisted (sealed) with every turn so a restart resumes.
@@ -262,10 +266,73 @@ func (e *Engine) remember(s *Session) *Session {
 	defer e.mu.Unlock()
 	key := string(hashToken(s.Token))
 	if old, ok := e.sessions[key]; ok {
+		old.lastActive = e.now()
 		return old
 	}
+	s.lastActive = e.now()
 	e.sessions[key] = s
 	return s
+}
+
+// Attach records that a socket serves s; Detach that it closed.
+func (e *Engine) Attach(s *Session) {
+	e.mu.Lock()
+	s.attached++
+	s.lastActive = e.now()
+	e.mu.Unlock()
+}
+
+// Detach is the counterpart of Attach.
+func (e *Engine) Detach(s *Session) {
+	e.mu.Lock()
+	s.attached--
+	s.lastActive = e.now()
+	e.mu.Unlock()
+}
+
+func (e *Engine) touch(s *Session) {
+	e.mu.Lock()
+	s.lastActive = e.now()
+	e.mu.Unlock()
+}
+
+// Evict drops in-memory sessions with no socket, idle since before
+// now-idle and not waiting for or talking to an agent (the desk holds
+// those). Their state is on disk, so a later resume loads it again.
+func (e *Engine) Evict(idle time.Duration) int {
+	cutoff := e.now().Add(-idle)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	n := 0
+	for key, s := range e.sessions {
+		if s.attached > 0 || s.lastActive.After(cutoff) || !s.mu.TryLock() {
+			continue
+		}
+		busy := s.st.Handover == protocol.HandoverQueued || s.st.Handover == protocol.HandoverJoined || s.st.Leaving
+		s.mu.Unlock()
+		if busy {
+			continue
+		}
+		delete(e.sessions, key)
+		n++
+	}
+	return n
+}
+
+// Janitor evicts idle sessions every interval until ctx ends.
+func (e *Engine) Janitor(ctx context.Context, every, idle time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n := e.Evict(idle); n > 0 {
+				e.log.Debug("idle sessions released from memory", "count", n)
+			}
+		}
+	}
 }
 
 func (e *Engine) sessionFrame(s *Session) protocol.Session {
@@ -341,6 +408,7 @@ func (t *turn) commit(ctx context.Context) []any {
 // Customer text is stored (redacted as the law requires) and committed
 // before the reply is returned.
 func (e *Engine) Handle(ctx context.Context, s *Session, in protocol.Inbound) []any {
+	e.touch(s)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.limiter.allow(e.now()) {

@@ -50,6 +50,8 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	c := newConn(ctx, ws)
 	s.hub.add(sess.ID, c)
 	defer s.hub.remove(sess.ID, c)
+	s.engine.Attach(sess)
+	defer s.engine.Detach(sess)
 	// Server shutdown cancels every connection's context (BaseContext);
 	// AfterFunc closes the socket then without a goroutine per connection.
 	stopWatch := context.AfterFunc(r.Context(), func() { c.close(websocket.StatusGoingAway, "server shutting down") })

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/coder/websocket"
 
@@ -240,5 +241,31 @@ func TestSecurityHeaders(t *testing.T) {
 	}
 	if resp.Header.Get("X-Content-Type-Options") != "nosniff" {
 		t.Error("missing nosniff")
+	}
+}
+
+// Idle sessions leave memory but not the disk: a later resume finds them.
+func TestIdleSessionsEvictedAndResumable(t *testing.T) {
+	l := startBot(t, nil)
+	c, token := openSession(t, l)
+	ask(t, c, "How do I return an item?")
+	if n := l.App.Engine.Evict(0); n != 0 {
+		t.Fatalf("evicted %d sessions with an open socket", n)
+	}
+	c.Close()
+	<-c.Done()
+	deadline := time.Now().Add(5 * time.Second)
+	n := 0
+	for n == 0 && time.Now().Before(deadline) {
+		n = l.App.Engine.Evict(0) // the handler detaches once it sees the close
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n != 1 {
+		t.Fatalf("evicted %d sessions after the socket closed, want 1", n)
+	}
+	c2 := dial(t, l, chatclient.Options{Session: token})
+	ctx := ctxT(t)
+	if f, _ := c2.Next(ctx); f.Session != token {
+		t.Fatalf("evicted session did not resume from disk: %+v", f)
 	}
 }
