@@ -349,3 +349,40 @@ func TestREADMEListsEveryPhrase(t *testing.T) {
 		}
 	}
 }
+
+// The same scenarios pass in-process and against a running bot (--target
+// with its admin token): steps use only the protocol and public APIs.
+func TestSameScenariosAgainstTarget(t *testing.T) {
+	feature := `Feature: both ways
+  Scenario: consent and storage
+    Given a customer opens the chat
+    Then the bot discloses that it is an automated assistant
+    When the customer says "email me at both@example.com"
+    Then the bot asks for consent for "contact"
+    When the customer accepts consent for "contact"
+    Then the consent ledger shows "contact" as "granted"
+    And the stored data does not contain "both@example.com"
+    And the audit log records "consent"
+
+  Scenario: answer and handover
+    Given a customer opens the chat
+    When the customer says "How long does delivery take?"
+    Then the reply cites the article "Delivery times"
+    When the customer says "I want to talk to a human"
+    Then the customer is told no agent is available and offered to leave a message
+
+  Scenario: erasure
+    Given a customer opens the chat
+    And the customer says "Do you sell gift cards?"
+    When the customer says "delete my data"
+    Then no data about the customer remains
+`
+	if code, out := run(t, newSuite(), feature, "progress"); code != features.ExitOK {
+		t.Fatalf("in-process run failed:\n%s", out)
+	}
+	l := startTarget(t, "target-admin-token-0123456789")
+	s := &features.Suite{Target: l.URL, AdminToken: "target-admin-token-0123456789"}
+	if code, out := run(t, s, feature, "progress"); code != features.ExitOK {
+		t.Fatalf("run against --target failed:\n%s", out)
+	}
+}

@@ -270,6 +270,9 @@ func stepDefs() []stepDef {
 		def(`one of the bot's replies contains `+qAny, `one of the bot's replies contains "<text>"`, `Then one of the bot's replies contains "masked"`,
 			"Some message of the latest turn contains the text (ignoring case).",
 			func(w *World) any { return w.turnContains }),
+		def(`the consent request links `+q, `the consent request links "<url>"`, `Then the consent request links "/articles/privacy-policy"`,
+			"The latest consent request's policy link (NOTC-1, NOTC-2: notice at collection).",
+			func(w *World) any { return w.consentLinks }),
 		def(`the bot does not ask for consent`, `the bot does not ask for consent`, `Then the bot does not ask for consent`,
 			"The latest turn holds no consent_request.",
 			func(w *World) any { return w.noConsentAsked }),
@@ -783,6 +786,18 @@ func (w *World) asksConsent(purpose string) error {
 		}
 	}
 	return fmt.Errorf("expected a consent request for %q, but the latest turn was:\n%s", purpose, describeTurn(t))
+}
+
+func (w *World) consentLinks(url string) error {
+	for i := len(w.transcript) - 1; i >= 0; i-- {
+		if f := w.transcript[i].Frame; !w.transcript[i].Outbound && f.Type == protocol.TypeConsentRequest {
+			if f.PolicyURL != url {
+				return fmt.Errorf("expected the consent request to link %q, but it links %q", url, f.PolicyURL)
+			}
+			return nil
+		}
+	}
+	return errors.New("the bot has not asked for consent in this scenario")
 }
 
 func (w *World) noConsentAsked() error {

@@ -27,3 +27,19 @@ Feature: The customer's jurisdiction selects the privacy profile
     When the customer says "email me at cali@example.com"
     Then the bot asks for consent for "contact"
     And the bot keeps 0 contact details for the customer
+
+  @NOTC-2 @JUR-1
+  Scenario: Californian customers see the notice at collection when asked for consent
+    Given the bot is configured with:
+      | notice_at_collection_url | /articles/notice-at-collection |
+    And a customer from "California" opens the chat
+    When the customer says "text me at 07700 900999"
+    Then the consent request links "/articles/notice-at-collection"
+
+  @NOTC-1
+  Scenario: EU customers get the privacy policy link with the consent request
+    Given the bot is configured with:
+      | notice_at_collection_url | /articles/notice-at-collection |
+    And a customer opens the chat
+    When the customer says "text me at 07700 900999"
+    Then the consent request links "/articles/privacy-policy"
