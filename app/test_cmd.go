@@ -107,7 +107,7 @@ func cmdTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		Notices:       stderr,
 	}
 	start := time.Now()
-	code := s.Run(features.RunOptions{Paths: paths, Format: *format, Output: out, Tags: *tags, Concurrency: *concurrency})
+	code := s.Run(features.RunOptions{Paths: paths, Format: *format, Output: out, Tags: *tags, Concurrency: *concurrency, NoColors: !isTerminal(out)})
 	ts := s.Timings()
 	failed := 0
 	var sum time.Duration
@@ -129,6 +129,16 @@ func cmdTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return usageError{"the feature files could not be read (see above)"}
 	}
 	return fmt.Errorf("%d of %d scenario(s) failed, or had undefined or pending steps", max(failed, 1), len(ts))
+}
+
+// isTerminal reports whether w is a terminal (colours only there).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // configFile is the file cf.load read, if any.
