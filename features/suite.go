@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -148,7 +149,7 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 		sc.Step(d.Pattern, w.decorate(d.bind(w)))
 	}
 	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
-		w.uri, w.name, w.started = p.Uri, p.Name, time.Now()
+		w.uri, w.name, w.started = reLineSuffix.ReplaceAllString(p.Uri, ""), p.Name, time.Now()
 		w.lines = s.locate(p)
 		return ctx, nil
 	})
@@ -176,6 +177,9 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 		return ctx, err
 	})
 }
+
+// reLineSuffix is the ":LINE" filter godog leaves on a scenario's URI.
+var reLineSuffix = regexp.MustCompile(`:\d+$`)
 
 // where is the feature file and line of a step (or of the scenario).
 func (w *World) where(stepID string) string {
@@ -233,7 +237,8 @@ func (e *StepError) Unwrap() error { return e.Err }
 // in its feature file, by parsing the file again and matching the pickle.
 func (s *Suite) locate(p *godog.Scenario) map[string]int {
 	out := map[string]int{}
-	data, err := os.ReadFile(p.Uri)
+	uri := reLineSuffix.ReplaceAllString(p.Uri, "")
+	data, err := os.ReadFile(uri)
 	if err != nil {
 		return out
 	}
@@ -270,7 +275,7 @@ func (s *Suite) locate(p *godog.Scenario) map[string]int {
 			}
 		}
 	}
-	for _, mine := range gherkin.Pickles(*doc, p.Uri, (&messages.Incrementing{}).NewId) {
+	for _, mine := range gherkin.Pickles(*doc, uri, (&messages.Incrementing{}).NewId) {
 		if mine.Name != p.Name || len(mine.Steps) != len(p.Steps) {
 			continue
 		}

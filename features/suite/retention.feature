@@ -18,3 +18,15 @@ Feature: Data is kept no longer than the configured periods
     And the customer says "my email is kept@example.com"
     When 29 days pass
     Then the stored transcript contains "[email]"
+
+  # Product bug: resuming a purged session closes the socket with "could not
+  # open a session" (1011) instead of starting afresh.
+  @RET-1 @DISC-1 @known-issue
+  Scenario: Coming back after the purge starts a new conversation
+    Given the time is "2026-03-02T10:00:00Z"
+    And a customer opens the chat
+    And the customer says "What is your warranty?"
+    When 31 days pass
+    And the customer reconnects
+    Then the bot discloses that it is an automated assistant
+    And no data about the customer remains
