@@ -195,10 +195,10 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		MaxHeaderBytes:    32 << 10,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 	}
+	a.Server.Start(baseCtx)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	go a.purgeLoop(baseCtx, time.Hour)
-	go a.Server.Run(baseCtx)
 	go a.Engine.Janitor(baseCtx, time.Minute, 30*time.Minute)
 	a.Log.Info("serving", "addr", ln.Addr().String())
 	select {

@@ -31,6 +31,8 @@ type Server struct {
 	handlers sync.WaitGroup // open socket handlers, for a clean shutdown
 	origins  []string       // host patterns accepted on /ws besides same-origin
 	admin    Admin
+	baseMu   sync.Mutex
+	base     context.Context // sockets' parent context, from Run
 }
 
 // ServerOptions wires a Server.
@@ -89,8 +91,24 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 	w.Write([]byte("ok\n"))
 }
 
-// Run does the server's background work (pinging quiet sockets) until ctx ends.
-func (s *Server) Run(ctx context.Context) { s.hub.pingLoop(ctx) }
+// Start begins the server's background work (pinging quiet sockets) until
+// ctx ends. ctx must be the HTTP server's BaseContext: sockets close with
+// it. Call it before serving.
+func (s *Server) Start(ctx context.Context) {
+	s.baseMu.Lock()
+	s.base = ctx
+	s.baseMu.Unlock()
+	go s.hub.pingLoop(ctx)
+}
+
+func (s *Server) baseContext() context.Context {
+	s.baseMu.Lock()
+	defer s.baseMu.Unlock()
+	if s.base == nil {
+		return context.Background()
+	}
+	return s.base
+}
 
 // Shutdown closes every open socket with "going away".
 func (s *Server) Shutdown(ctx context.Context) { s.hub.CloseAll() }

@@ -12,9 +12,11 @@ import (
 )
 
 // handleWS serves wire protocol v1 on GET /ws (resume with ?session=TOKEN).
+// It returns right after the handshake and the session's first frames; the
+// socket then lives in its own goroutine (serveSocket), so net/http's
+// deeper per-request stack and the request itself are not kept for the
+// lifetime of an idle customer.
 func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
-	s.handlers.Add(1)
-	defer s.handlers.Done()
 	// Same origin is always allowed; other origins only when configured
 	// (the shop's site embedding the widget).
 	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: s.origins})
@@ -22,14 +24,11 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		s.log.Debug("websocket upgrade refused", "err", err)
 		return
 	}
-	defer ws.CloseNow()
 	ws.SetReadLimit(maxFrameBytes)
 
-	// Reads use their own context so shutdown closes the socket with a
-	// proper close frame instead of tearing it down mid-read.
-	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
-	defer cancel()
-
+	// The socket's context ends at server shutdown (the BaseContext), not
+	// when this handler returns.
+	ctx, cancel := context.WithCancel(s.baseContext())
 	var sess *Session
 	var frames []any
 	if token := r.URL.Query().Get("session"); token != "" {
@@ -44,17 +43,30 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		s.log.Error("opening session failed", "err", err)
 		ws.Close(websocket.StatusInternalError, "could not open a session")
+		cancel()
 		return
 	}
+	s.handlers.Add(1)
+	go s.serveSocket(ctx, cancel, ws, sess, frames)
+}
 
-	c := newConn(ctx, ws)
+// serveSocket reads a customer's frames until the socket closes.
+func (s *Server) serveSocket(ctx context.Context, cancel context.CancelFunc, ws *websocket.Conn, sess *Session, frames []any) {
+	defer s.handlers.Done()
+	defer cancel()
+	defer ws.CloseNow()
+	// Reads use their own context so shutdown closes the socket with a
+	// proper close frame (via AfterFunc) instead of tearing it down mid-read.
+	readCtx, stopReads := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopReads()
+	c := newConn(readCtx, ws)
 	s.hub.add(sess.ID, c)
 	defer s.hub.remove(sess.ID, c)
 	s.engine.Attach(sess)
 	defer s.engine.Detach(sess)
-	// Server shutdown cancels every connection's context (BaseContext);
-	// AfterFunc closes the socket then without a goroutine per connection.
-	stopWatch := context.AfterFunc(r.Context(), func() { c.close(websocket.StatusGoingAway, "server shutting down") })
+	// Server shutdown cancels ctx; AfterFunc closes the socket then
+	// without a goroutine per connection.
+	stopWatch := context.AfterFunc(ctx, func() { c.close(websocket.StatusGoingAway, "server shutting down") })
 	defer stopWatch()
 	c.enqueue(frames...)
 	if pending := s.hub.Drain(sess.ID); len(pending) > 0 {
@@ -63,7 +75,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 
 	strikes := 0
 	for {
-		typ, data, err := ws.Read(ctx)
+		typ, data, err := ws.Read(readCtx)
 		if err != nil {
 			return
 		}
@@ -76,7 +88,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 			if err := json.Unmarshal(data, &in); err != nil || in.Type == "" {
 				out = []any{errorFrame(protocol.ErrBadRequest, "Malformed frame: expected a JSON object with a \"type\".")}
 			} else {
-				out = s.engine.Handle(ctx, sess, in)
+				out = s.engine.Handle(readCtx, sess, in)
 			}
 		}
 		if isRateLimited(out) {
