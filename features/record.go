@@ -133,8 +133,11 @@ func thenSteps(d *compliance.Detector, t *Turn) []string {
 		out = append(out, "Then the reply cites the article "+quote(last.Sources[0].Title))
 	case last.HasAction(protocol.ActionHuman) && !t.Has(protocol.TypeHandover):
 		out = append(out, "Then the bot offers a human")
-	default:
+	case len(out) == 0:
 		out = append(out, "Then the reply contains "+quote(firstWords(Scrub(d, last.Text), 8)))
+	}
+	for i := 1; i < len(out); i++ {
+		out[i] = "And" + strings.TrimPrefix(out[i], "Then")
 	}
 	return out
 }
