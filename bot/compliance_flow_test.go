@@ -6,8 +6,10 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"deskbot/bot"
+	"deskbot/chatclient"
 	"deskbot/compliance"
 	"deskbot/config"
 	"deskbot/protocol"
@@ -290,5 +292,35 @@ func TestCaliforniaProfileAndGPC(t *testing.T) {
 	cr, _ := c.NextOf(ctx, protocol.TypeConsentRequest)
 	if cr.PolicyURL != l.App.Config.NoticeAtCollectionURL {
 		t.Errorf("NOTC-2: consent request should link the notice at collection, got %q", cr.PolicyURL)
+	}
+}
+
+// DSR-4, RET-1: resuming an erased or purged conversation starts a new one.
+func TestResumeAfterErasureOrPurgeStartsAfresh(t *testing.T) {
+	clock := &testClock{}
+	clock.Set(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC))
+	l := startBotWithClock(t, clock, withAdmin)
+	for _, how := range []string{"erase", "purge"} {
+		c, token := openSession(t, l)
+		ask(t, c, "What is your warranty?")
+		if how == "erase" {
+			ask(t, c, "delete my data")
+		} else {
+			clock.Set(clock.Now().Add(31 * 24 * time.Hour))
+			var counts map[string]int64
+			if code := adminPost(t, l.URL, "/api/v1/admin/purge", map[string]string{}, &counts); code != 200 || counts["sessions"] < 1 {
+				t.Fatalf("purge: %d %v", code, counts)
+			}
+		}
+		c.Close()
+		c2 := dial(t, l, chatclient.Options{Session: token})
+		ctx := ctxT(t)
+		f, err := c2.Next(ctx)
+		if err != nil || f.Type != "session" || f.Session == token {
+			t.Fatalf("%s: resume gave %+v, %v; want a new session", how, f, err)
+		}
+		if d, _ := c2.Next(ctx); !d.Disclosure {
+			t.Fatalf("%s: new session must start with the disclosure, got %+v", how, d)
+		}
 	}
 }

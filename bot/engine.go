@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -124,8 +125,8 @@ type Session struct {
 	Profile string
 	st      sessionState
 	limiter *limiter
-	gpc     bool // Sec-GPC: 1 was sent (JUR-1)
-	erased  bool // the customer's data was erased; the next message starts afresh
+	gpc     bool        // Sec-GPC: 1 was sent (JUR-1)
+	erased  atomic.Bool // the customer's data was erased (or purged); the next message starts afresh
 	// pendingContact holds contact details typed before a consent decision.
 	// They live only in memory and are stored only if consent is granted.
 	pendingContact []string
@@ -222,6 +223,12 @@ func (e *Engine) Resume(ctx context.Context, token string) (*Session, []any, err
 	err = e.store.Commit(ctx, store.Turn{Subject: s.Subject, Session: s.ID, At: now, Entries: entries,
 		Audit: []compliance.AuditRecord{{At: now, Event: compliance.EventDisclosure, Subject: s.Subject, Actor: "bot", Detail: "resumed"}}})
 	s.mu.Unlock()
+	if errors.Is(err, store.ErrErased) {
+		// Purged or erased since it was loaded: start afresh (DSR-4, RET-1).
+		s.erased.Store(true)
+		e.Lookup(ctx, token) // drops the erased copy from memory
+		return nil, nil, ErrUnknownSession
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("resume session: %w", err)
 	}
@@ -236,6 +243,12 @@ func (e *Engine) Lookup(ctx context.Context, token string) (*Session, error) {
 	h := hashToken(token)
 	e.mu.Lock()
 	s, ok := e.sessions[string(h)]
+	if ok && s.erased.Load() {
+		// DSR-4: an erased conversation cannot be resumed; forget it.
+		delete(e.sessions, string(h))
+		ok = false
+		s = nil
+	}
 	e.mu.Unlock()
 	if ok {
 		return s, nil
@@ -397,6 +410,11 @@ func (t *turn) commit(ctx context.Context) []any {
 		t.rec.State = state
 		err = t.e.store.Commit(ctx, t.rec)
 	}
+	if errors.Is(err, store.ErrErased) {
+		// The retention purge removed this conversation meanwhile.
+		t.s.erased.Store(true)
+		return []any{t.e.botMessage("This conversation has been deleted under our retention rules, so your last message was not kept. Send it again to start a new conversation.", false)}
+	}
 	if err != nil {
 		t.e.log.Error("storing turn failed", "session", t.s.ID, "err", err)
 		return []any{errorFrame(protocol.ErrInternal, "Sorry, something went wrong on our side and your message was not saved. Please try again.")}
@@ -415,7 +433,7 @@ func (e *Engine) Handle(ctx context.Context, s *Session, in protocol.Inbound) []
 		return []any{errorFrame(protocol.ErrRateLimited, "You are sending messages too quickly. Please wait a moment and try again.")}
 	}
 	var restart []any
-	if s.erased {
+	if s.erased.Load() {
 		// DSR-4: the old conversation is gone; carry on in a new one.
 		var err error
 		if restart, err = e.restart(ctx, s); err != nil {
@@ -434,7 +452,7 @@ func (e *Engine) Handle(ctx context.Context, s *Session, in protocol.Inbound) []
 	default:
 		out = []any{errorFrame(protocol.ErrBadRequest, "Unknown frame type; expected say, consent or action.")}
 	}
-	if s.erased {
+	if s.erased.Load() {
 		e.desk.release(s.ID) // DSR-4: nothing of the old conversation stays on the desk
 	}
 	return append(restart, out...)
@@ -448,7 +466,8 @@ func (e *Engine) restart(ctx context.Context, s *Session) ([]any, error) {
 	}
 	e.mu.Lock()
 	delete(e.sessions, string(hashToken(fresh.Token)))
-	s.ID, s.Token, s.Subject, s.st, s.erased, s.pendingContact = fresh.ID, fresh.Token, fresh.Subject, fresh.st, false, nil
+	s.ID, s.Token, s.Subject, s.st, s.pendingContact = fresh.ID, fresh.Token, fresh.Subject, fresh.st, nil
+	s.erased.Store(false)
 	e.sessions[string(hashToken(s.Token))] = s
 	e.mu.Unlock()
 	return frames, nil
@@ -488,7 +507,7 @@ func (e *Engine) say(ctx context.Context, s *Session, text string) []any {
 	// The index and every decision below see only redacted text.
 	query := compliance.Redact(text, findings, func(compliance.Kind) bool { return false })
 	e.reply(ctx, t, text, query, findings)
-	if s.erased {
+	if s.erased.Load() {
 		return t.out // nothing of an erased customer is written again
 	}
 	return t.commit(ctx)
@@ -586,7 +605,7 @@ func (e *Engine) action(ctx context.Context, s *Session, name string) []any {
 	default:
 		e.rights(ctx, t, name)
 	}
-	if s.erased {
+	if s.erased.Load() {
 		return t.out // nothing of an erased customer is written again
 	}
 	return t.commit(ctx)

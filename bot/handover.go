@@ -204,7 +204,7 @@ func (e *Engine) agentGone(t *turn) {
 func (e *Engine) agentTurn(ctx context.Context, s *Session, fn func(t *turn)) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.erased {
+	if s.erased.Load() {
 		return ErrNotQueued
 	}
 	t := e.newTurn(s)

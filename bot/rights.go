@@ -53,7 +53,7 @@ func (e *Engine) eraseInChat(ctx context.Context, t *turn) {
 		t.send(e.botMessage("Sorry, I could not delete your data just now. Please try again or ask for a person.", false))
 		return
 	}
-	t.s.erased = true
+	t.s.erased.Store(true)
 	t.s.pendingContact = nil
 	t.out = append(t.out, e.botMessage("Done: everything we held about this conversation is deleted, including your messages and any contact details. Only a record that you asked for deletion remains. You can keep chatting in a new conversation.", false))
 }
