@@ -5,6 +5,8 @@ package kb
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -163,10 +165,30 @@ func ParseArticle(p string, data []byte) (Article, error) {
 // come back sorted by id. When two files share an id, the first path (in
 // lexical order) wins and the other is a problem.
 func LoadFS(fsys fs.FS) (arts []Article, problems []error) {
+	src := loadSource(fsys)
+	return src.arts, src.problems
+}
+
+// source is one read of the article folder.
+type source struct {
+	arts     []Article
+	problems []error
+	stamp    string // hash of names and contents (see sourceStamp)
+	print    string // names, sizes and mtimes (see sourcePrint)
+}
+
+// loadSource reads and parses every article once, hashing as it goes.
+func loadSource(fsys fs.FS) source {
+	var src source
 	files, err := listMarkdown(fsys)
 	if err != nil {
-		return nil, []error{err}
+		src.problems = []error{err}
+		return src
 	}
+	src.print = printOf(files)
+	h := sha256.New()
+	var arts []Article
+	var problems []error
 	seen := make(map[string]string, len(files))
 	for _, f := range files {
 		data, err := fs.ReadFile(fsys, f.path)
@@ -174,6 +196,8 @@ func LoadFS(fsys fs.FS) (arts []Article, problems []error) {
 			problems = append(problems, &FileError{f.path, err})
 			continue
 		}
+		fmt.Fprintf(h, "%s\x00%d\x00", f.path, len(data))
+		h.Write(data)
 		a, err := ParseArticle(f.path, data)
 		if err != nil {
 			problems = append(problems, err)
@@ -187,7 +211,8 @@ func LoadFS(fsys fs.FS) (arts []Article, problems []error) {
 		arts = append(arts, a)
 	}
 	sort.Slice(arts, func(i, j int) bool { return arts[i].ID < arts[j].ID })
-	return arts, problems
+	src.arts, src.problems, src.stamp = arts, problems, hex.EncodeToString(h.Sum(nil))
+	return src
 }
 
 type mdFile struct {

@@ -3,6 +3,7 @@ package kb
 import (
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -115,17 +116,14 @@ func (b *Base) Reload(ctx context.Context) error {
 		return ErrClosed
 	}
 	start := time.Now()
-	// Fingerprints are taken before reading so that an edit racing with
-	// the load is seen again by Watch.
-	print, _ := sourcePrint(b.src)
-	stamp, _ := sourceStamp(b.src)
-	vals, problems := LoadFS(b.src)
+	src := loadSource(b.src)
+	vals, problems := src.arts, src.problems
 	g := &generation{
 		arts:     make([]*Article, len(vals)),
 		byID:     make(map[string]*Article, len(vals)),
 		problems: problems,
-		stamp:    stamp,
-		print:    print,
+		stamp:    src.stamp,
+		print:    src.print,
 	}
 	g.exact = make(map[string]string, len(vals)*4)
 	for i := range vals {
@@ -249,11 +247,15 @@ func sourcePrint(fsys fs.FS) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return printOf(files), nil
+}
+
+func printOf(files []mdFile) string {
 	var sb strings.Builder
 	for _, f := range files {
 		fmt.Fprintf(&sb, "%s\x00%d\x00%d\n", f.path, f.size, f.modTime.UnixNano())
 	}
-	return sb.String(), nil
+	return sb.String()
 }
 
 // sourceStamp hashes the names and contents of all article files.
@@ -271,7 +273,7 @@ func sourceStamp(fsys fs.FS) (string, error) {
 		fmt.Fprintf(h, "%s\x00%d\x00", f.path, len(data))
 		h.Write(data)
 	}
-	return fmt.Sprintf("%x", h.Sum(nil)), nil
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // Search returns up to k articles ranked for query, best first, with ties

@@ -149,3 +149,45 @@ func benchSearch(b *testing.B, n int) {
 
 func BenchmarkSearch1k(b *testing.B)  { benchSearch(b, 1000) }
 func BenchmarkSearch10k(b *testing.B) { benchSearch(b, 10000) }
+
+// BenchmarkBuild10k measures a cold Open: parse 10,000 articles, build the
+// Bleve index and train the model. Run with -benchtime=1x.
+func BenchmarkBuild10k(b *testing.B) {
+	kbDir := b.TempDir()
+	synthKB(b, kbDir, 10000)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		base, err := Open(context.Background(), Options{Source: os.DirFS(kbDir), IndexDir: b.TempDir()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		base.Close()
+		b.StartTimer()
+	}
+}
+
+// BenchmarkOpenWarm10k measures start-up to the first answer with the
+// index and model already on disk.
+func BenchmarkOpenWarm10k(b *testing.B) {
+	kbDir, idx := b.TempDir(), b.TempDir()
+	arts := synthKB(b, kbDir, 10000)
+	base, err := Open(context.Background(), Options{Source: os.DirFS(kbDir), IndexDir: idx})
+	if err != nil {
+		b.Fatal(err)
+	}
+	base.Close()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		base, err := Open(context.Background(), Options{Source: os.DirFS(kbDir), IndexDir: idx})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := base.Search(context.Background(), arts[i%len(arts)].Questions[0], 5); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		base.Close()
+		b.StartTimer()
+	}
+}

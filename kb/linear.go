@@ -1,7 +1,9 @@
 package kb
 
 import (
+	"cmp"
 	"math/rand/v2"
+	"slices"
 	"sort"
 )
 
@@ -213,15 +215,14 @@ func (m *linear) score(x sparse, sc *scorer) {
 // prune keeps the n entries with the largest absolute weight (ties by
 // class), in place, and returns them ordered by class.
 func prune(p []trainEntry, n int) []trainEntry {
-	sort.Slice(p, func(i, j int) bool {
-		a, b := abs32(p[i].w), abs32(p[j].w)
-		if a != b {
-			return a > b
+	slices.SortFunc(p, func(a, b trainEntry) int {
+		if x, y := abs32(a.w), abs32(b.w); x != y {
+			return cmp.Compare(y, x)
 		}
-		return p[i].c < p[j].c
+		return cmp.Compare(a.c, b.c)
 	})
 	p = p[:n]
-	sort.Slice(p, func(i, j int) bool { return p[i].c < p[j].c })
+	slices.SortFunc(p, func(a, b trainEntry) int { return cmp.Compare(a.c, b.c) })
 	return p
 }
 
