@@ -1,11 +1,14 @@
 package kb
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -217,4 +220,58 @@ func TestDemoKBAnswers(t *testing.T) {
 		}
 	}
 	fmt.Fprint(os.Stderr)
+}
+
+// trainedFlags opens the KB with a logger and returns the model_trained
+// attribute of the load record.
+func openLogged(t *testing.T, kbDir, idx string) (*Base, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	b, err := Open(context.Background(), Options{Source: os.DirFS(kbDir), IndexDir: idx,
+		Logger: slog.New(slog.NewTextHandler(&buf, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b, buf.String()
+}
+
+func TestModelPersistedReusedAndRebuiltWhenCorrupt(t *testing.T) {
+	kbDir, idx := smallKB(t), t.TempDir()
+	b, log := openLogged(t, kbDir, idx)
+	want := top(t, b, "how can I return this item")
+	b.Close()
+	if !strings.Contains(log, "model_trained=true") {
+		t.Fatalf("first open did not train: %s", log)
+	}
+	b, log = openLogged(t, kbDir, idx)
+	if !strings.Contains(log, "model_trained=false") || !strings.Contains(log, "reindexed=0") {
+		t.Fatalf("warm open retrained or reindexed: %s", log)
+	}
+	if got := top(t, b, "how can I return this item"); got.Article.ID != want.Article.ID || got.Confidence != want.Confidence {
+		t.Fatalf("reloaded model answers differently: %+v vs %+v", got, want)
+	}
+	b.Close()
+	if err := os.WriteFile(filepath.Join(idx, modelFile), []byte("garbage"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b, log = openLogged(t, kbDir, idx)
+	defer b.Close()
+	if !strings.Contains(log, "model_trained=true") {
+		t.Fatalf("corrupt model not retrained: %s", log)
+	}
+	if got := top(t, b, "how can I return this item"); got.Article.ID != want.Article.ID {
+		t.Fatalf("after retrain got %s", got.Article.ID)
+	}
+	// A log never carries the customer's words.
+	if strings.Contains(log, "return this item") {
+		t.Fatal("query text logged")
+	}
+}
+
+func TestExactExampleIsConfirmed(t *testing.T) {
+	b := openTest(t, smallKB(t), t.TempDir())
+	h := top(t, b, "  WHEN are you open??")
+	if h.Article.ID != "opening-hours" || h.Confidence < DefaultThreshold {
+		t.Fatalf("exact example: %+v", h)
+	}
 }

@@ -1,6 +1,7 @@
 package kb
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"os"
@@ -293,5 +294,30 @@ func TestExperimentThresholds(t *testing.T) {
 				t.Logf("   confidence %.1f-%.1f n=%4d right=%.3f", float64(i)/10, float64(i+1)/10, b[0], float64(b[1])/float64(b[0]))
 			}
 		}
+	}
+}
+
+// TestExperimentBM25 ranks with the Bleve index alone (one document per
+// article, word and word-pair fields) for comparison.
+func TestExperimentBM25(t *testing.T) {
+	skipUnlessExperiment(t)
+	s := loadBanking77(t)
+	for _, shots := range []int{0, 10} {
+		b, err := Open(context.Background(), Options{Source: os.DirFS(writeKB(t, s.articles(shots))), IndexDir: t.TempDir()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ok := 0
+		for _, q := range s.dev {
+			hits, err := b.text.search(context.Background(), analyze(q.Text), 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(hits) > 0 && hits[0].id == q.Want {
+				ok++
+			}
+		}
+		t.Logf("shots=%d bleve-bm25 top1=%.4f", shots, float64(ok)/float64(len(s.dev)))
+		b.Close()
 	}
 }

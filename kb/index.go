@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -121,10 +120,8 @@ func openTextIndex(dir string) (*textIndex, error) {
 		}
 		_ = idx.Close()
 	}
-	if err != nil && !errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
-		// Unreadable or foreign index: rebuild rather than refuse to start.
-		_ = err
-	}
+	// Absent, unreadable or from another schema: the index is derived data,
+	// so rebuild it from the articles rather than refuse to start.
 	if err := os.RemoveAll(p); err != nil {
 		return nil, fmt.Errorf("kb: removing old index: %w", err)
 	}
