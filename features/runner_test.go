@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"encoding/xml"
 	"os"
 	"path/filepath"
@@ -384,5 +385,50 @@ func TestSameScenariosAgainstTarget(t *testing.T) {
 	s := &features.Suite{Target: l.URL, AdminToken: "target-admin-token-0123456789"}
 	if code, out := run(t, s, feature, "progress"); code != features.ExitOK {
 		t.Fatalf("run against --target failed:\n%s", out)
+	}
+}
+
+// The cucumber format is valid JSON with one element per scenario.
+func TestCucumberFormat(t *testing.T) {
+	code, out := run(t, newSuite(), `Feature: json
+  Scenario: one
+    Given a customer opens the chat
+  Scenario: two
+    Given a customer opens the chat
+    When the customer says "Do you sell gift cards?"
+    Then the reply cites the article "Gift cards"
+`, "cucumber")
+	if code != features.ExitOK {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	var doc []struct {
+		Elements []struct {
+			Name string `json:"name"`
+		} `json:"elements"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if len(doc) != 1 || len(doc[0].Elements) != 2 {
+		t.Fatalf("want 1 feature with 2 scenarios, got %+v", doc)
+	}
+}
+
+// Scenarios tagged @known-issue document product bugs; they are left out
+// of the default run. With DESKBOT_KNOWN_ISSUES=1 this reports which of
+// them pass now, so their tag can be removed.
+func TestKnownIssues(t *testing.T) {
+	if os.Getenv("DESKBOT_KNOWN_ISSUES") == "" {
+		t.Skip("set DESKBOT_KNOWN_ISSUES=1 to run the @known-issue scenarios")
+	}
+	s := newSuite()
+	var out bytes.Buffer
+	s.Run(features.RunOptions{Paths: []string{"suite"}, Tags: "@known-issue", Format: "progress", Output: &out, NoColors: true})
+	for _, ts := range s.Timings() {
+		state := "still failing"
+		if !ts.Failed {
+			state = "PASSES NOW: remove @known-issue"
+		}
+		t.Logf("%s: %s (%s)", ts.Location, ts.Name, state)
 	}
 }

@@ -149,7 +149,7 @@ func stepDefs() []stepDef {
 			"The latest ledger record for the purpose has that decision, a text version, a hash and a time (CONS-4).",
 			func(w *World) any { return w.ledgerShows }),
 		def(`no data about the customer remains`, `no data about the customer remains`, `Then no data about the customer remains`,
-			"Every subject of the scenario (before a later fresh start) has no rows left (DSR-4, RET-1).",
+			"No rows are left for any of the customer's conversations up to the latest erasure or purge (DSR-4, RET-1); one started afresh after it is a new record.",
 			func(w *World) any { return w.noDataRemains }),
 		def(`the audit log records `+q, `the audit log records "<event>"`, `Then the audit log records "consent"`,
 			"The audit log holds the event for this customer (or, for purge and key_rotation, at all) and its chain verifies (AUD-1).",
@@ -451,8 +451,12 @@ func (w *World) purge(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	_, err = adm.purge(ctx)
-	return err
+	if _, err = adm.purge(ctx); err != nil {
+		return err
+	}
+	// A conversation opened after the purge is a new customer record.
+	w.erasures = append(w.erasures, len(w.turns)-1)
+	return nil
 }
 
 // --- When ---
@@ -928,8 +932,8 @@ func (w *World) ledgerEmpty(ctx context.Context, purpose string) error {
 	return nil
 }
 
-// pastSubjects are the customer's subjects up to the latest erasure: a
-// conversation started afresh after it is a new customer record.
+// pastSubjects are the customer's subjects up to the latest erasure or
+// purge: a conversation started afresh after it is a new customer record.
 func (w *World) pastSubjects() []string {
 	last := -1
 	if len(w.erasures) > 0 {

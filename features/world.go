@@ -152,8 +152,8 @@ type World struct {
 	transcript []Line
 	turns      []*Turn
 	sessions   []sessionInfo
-	granted    bool // contact consent granted, as the customer knows it
-	erasures   []int
+	granted    bool  // contact consent granted, as the customer knows it
+	erasures   []int // turns after which the customer's data was erased or purged
 	agents     map[string]*agentSim
 	exported   []byte
 }

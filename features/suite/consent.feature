@@ -87,3 +87,18 @@ Feature: Contact details are kept only with opt-in consent
     Then the stored transcript contains "[phone]"
     And the stored transcript does not contain "07700 900456"
     And the stored data does not contain "07700 900456"
+
+  @CONS-2
+  Scenario: Being asked is not consenting
+    Given a customer opens the chat
+    When the customer says "email me at asked@example.com"
+    Then the bot asks for consent for "contact"
+    And the consent ledger has no record for "contact"
+    And the bot keeps 0 contact details for the customer
+
+  @CONS-1
+  Scenario: A consent frame for an unknown purpose is refused
+    Given a customer opens the chat
+    When the customer accepts consent for "marketing"
+    Then the customer receives an error "bad_request"
+    And the consent ledger has no record for "marketing"

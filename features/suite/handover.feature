@@ -102,3 +102,19 @@ Feature: A person is brought in whenever the customer asks
     And a customer opens the chat
     When the customer says "I want to talk to a human"
     Then the conversation is handed over to a human
+
+  @HUM-2 @agent-console
+  Scenario: Asking again while waiting keeps the customer informed
+    Given agent "Anna" is online
+    And a customer opens the chat
+    And the customer says "human please"
+    When the customer says "I want to talk to a human"
+    Then the conversation is handed over to a human
+
+  @HUM-2 @DSR-4 @agent-console
+  Scenario: Erasure while waiting for an agent removes everything
+    Given agent "Anna" is online
+    And a customer opens the chat
+    And the customer says "human please"
+    When the customer says "delete my data"
+    Then no data about the customer remains

@@ -50,3 +50,27 @@ Feature: Card numbers, health data and typed text never reach the disk in clear
     When the customer accepts consent for "contact"
     Then the bot keeps 1 contact detail for the customer
     And the stored data does not contain "robin@example.com"
+
+  @SEC-1
+  Scenario: Questions the bot could not answer are not kept in clear either
+    Given a customer opens the chat
+    When the customer says "Can you recommend a good pizza place nearby?"
+    Then the reply cites no article
+    And the stored data does not contain "recommend a good pizza place"
+
+  @PCI-1 @AUD-1
+  Scenario: A redaction is recorded in the audit log, without the data
+    Given a customer opens the chat
+    When the customer says "card 4111 1111 1111 1111"
+    Then the audit log records "redaction"
+    And the stored data does not contain "4111 1111 1111 1111"
+
+  @PCI-2 @agent-console
+  Scenario: A card number an agent types is masked for the customer and on disk
+    Given agent "Anna" is online
+    And a customer opens the chat
+    And the customer says "human please"
+    And agent "Anna" takes the conversation
+    When agent "Anna" says "Is your card 4111 1111 1111 1111 still valid?"
+    Then the reply does not contain "4111 1111 1111 1111"
+    And the stored data does not contain "4111 1111 1111 1111"

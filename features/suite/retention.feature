@@ -19,9 +19,7 @@ Feature: Data is kept no longer than the configured periods
     When 29 days pass
     Then the stored transcript contains "[email]"
 
-  # Product bug: resuming a purged session closes the socket with "could not
-  # open a session" (1011) instead of starting afresh.
-  @RET-1 @DISC-1 @known-issue
+  @RET-1 @DISC-1
   Scenario: Coming back after the purge starts a new conversation
     Given the time is "2026-03-02T10:00:00Z"
     And a customer opens the chat

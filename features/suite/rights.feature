@@ -66,9 +66,7 @@ Feature: Customers get a copy of their data or have it erased, from the chat
     And the audit log records "export"
     And the audit log chain verifies
 
-  # Product bug: resuming with the old token after erasure closes the socket
-  # with "could not open a session" (1011) instead of starting afresh.
-  @DSR-4 @DISC-1 @known-issue
+  @DSR-4 @DISC-1
   Scenario: Reloading the page after erasure starts a new conversation
     Given a customer opens the chat
     And the customer says "delete my data"
