@@ -235,7 +235,11 @@ func (w *World) ensureBot(ctx context.Context) error {
 			return fmt.Errorf("copying the knowledge-base index: %w", err)
 		}
 	}
-	key := base64.StdEncoding.EncodeToString([]byte(randomToken(24))[:32])
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return err
+	}
+	key := base64.StdEncoding.EncodeToString(raw)
 	getenv := func(k string) string {
 		if k == "DESKBOT_MASTER_KEY" {
 			return key // per-scenario key, never written to disk
