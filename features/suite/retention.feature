@@ -28,3 +28,15 @@ Feature: Data is kept no longer than the configured periods
     And the customer reconnects
     Then the bot discloses that it is an automated assistant
     And no data about the customer remains
+
+  @RET-1 @CONS-4
+  Scenario: Contact details go after their own period, the consent record stays
+    Given the time is "2026-01-05T09:00:00Z"
+    And a customer opens the chat
+    And the customer says "email me at mine@example.com"
+    And the customer accepts consent for "contact"
+    When 31 days pass
+    Then the bot keeps 1 contact detail for the customer
+    When 60 days pass
+    Then the bot keeps 0 contact details for the customer
+    And the consent ledger shows "contact" as "granted"

@@ -73,3 +73,19 @@ Feature: Customers get a copy of their data or have it erased, from the chat
     When the customer reconnects
     Then the bot discloses that it is an automated assistant
     And no data about the customer remains
+
+  @DSR-1 @DSR-2 @CONS-4
+  Scenario: The export holds the consented contact detail and the consent record
+    Given a customer opens the chat
+    And the customer says "email me at mine@example.com"
+    And the customer accepts consent for "contact"
+    When the customer downloads their data
+    Then the export contains "mine@example.com"
+    And the export contains "granted"
+
+  @DSR-2 @PCI-1
+  Scenario: The export shows a card number only masked
+    Given a customer opens the chat
+    And the customer says "card 4111 1111 1111 1111"
+    When the customer downloads their data
+    Then the export contains "****1111"
