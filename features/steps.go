@@ -240,6 +240,9 @@ func stepDefs() []stepDef {
 		def(`the export contains `+qAny, `the export contains "<text>"`, `Then the export contains "refund"`,
 			"The downloaded JSON contains the text (ignoring case).",
 			func(w *World) any { return w.exportContains }),
+		def(`the export does not contain `+qAny, `the export does not contain "<text>"`, `Then the export does not contain "4111 1111 1111 1111"`,
+			"The downloaded JSON does not contain the text (ignoring case).",
+			func(w *World) any { return w.exportNotContains }),
 		def(`the reply does not contain `+qAny, `the reply does not contain "<text>"`, `Then the reply does not contain "4111 1111 1111 1111"`,
 			"The reply's text does not contain <text> (ignoring case).",
 			func(w *World) any { return w.replyNotContains }),
@@ -1232,6 +1235,16 @@ func (w *World) exportSchema(schema string) error {
 	}
 	if doc.Schema != schema {
 		return fmt.Errorf("expected the export schema %q, but it is %q", schema, doc.Schema)
+	}
+	return nil
+}
+
+func (w *World) exportNotContains(text string) error {
+	if w.exported == nil {
+		return errors.New(`nothing was downloaded: add "When the customer downloads their data" first`)
+	}
+	if strings.Contains(strings.ToLower(string(unescapeJSON(w.exported))), strings.ToLower(text)) {
+		return fmt.Errorf("expected the export not to contain %q, but it does", text)
 	}
 	return nil
 }

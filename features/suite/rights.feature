@@ -89,3 +89,4 @@ Feature: Customers get a copy of their data or have it erased, from the chat
     And the customer says "card 4111 1111 1111 1111"
     When the customer downloads their data
     Then the export contains "****1111"
+    And the export does not contain "4111 1111 1111 1111"
