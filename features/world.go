@@ -576,10 +576,17 @@ func (w *World) lastTurn() *Turn {
 	return w.turns[len(w.turns)-1]
 }
 
-// reply is the latest message the customer received (bot, agent or system).
+// reply is the latest message the customer received (bot, agent or
+// system). A message from before the customer's last input does not count:
+// a bot that ignores a message must not pass on its previous answer.
 func (w *World) reply() (protocol.Frame, error) {
 	for i := len(w.transcript) - 1; i >= 0; i-- {
-		if l := w.transcript[i]; !l.Outbound && l.Frame.Type == protocol.TypeMessage {
+		l := w.transcript[i]
+		if l.Outbound {
+			return protocol.Frame{}, fmt.Errorf("the bot sent no message after the customer's last input (%s); it sent:\n%s",
+				fmtInbound(l.In, l.Raw), describeFrames(w.sinceCustomer()))
+		}
+		if l.Frame.Type == protocol.TypeMessage {
 			return l.Frame, nil
 		}
 	}
