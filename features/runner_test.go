@@ -432,3 +432,29 @@ func TestKnownIssues(t *testing.T) {
 		t.Logf("%s: %s (%s)", ts.Location, ts.Name, state)
 	}
 }
+
+// Failure locations are right for backgrounds, rules and outline examples.
+func TestFailureLocations(t *testing.T) {
+	code, out := run(t, newSuite(), `Feature: locations
+
+  Background:
+    Given a customer opens the chat
+
+  Rule: outlines
+
+    Scenario Outline: asks
+      When the customer says "<q>"
+      Then the reply contains "<want>"
+
+      Examples:
+        | q                        | want          |
+        | Do you sell gift cards?  | gift card     |
+        | Do you rent out tents?   | no-such-words |
+`, "progress")
+	if code == features.ExitOK {
+		t.Fatalf("run passed:\n%s", out)
+	}
+	if !strings.Contains(out, `step: "the reply contains \"no-such-words\"" at `) || !strings.Contains(out, "t.feature:10 (example row at line 15)") {
+		t.Errorf("failure does not point at the outline step, t.feature:10:\n%s", out)
+	}
+}

@@ -184,6 +184,9 @@ var reLineSuffix = regexp.MustCompile(`:\d+$`)
 // where is the feature file and line of a step (or of the scenario).
 func (w *World) where(stepID string) string {
 	if line, ok := w.lines[stepID]; ok && stepID != "" {
+		if row, ok := w.lines[stepID+"#row"]; ok {
+			return fmt.Sprintf("%s:%d (example row at line %d)", w.uri, line, row)
+		}
 		return fmt.Sprintf("%s:%d", w.uri, line)
 	}
 	if line, ok := w.lines[""]; ok {
@@ -256,6 +259,11 @@ func (s *Suite) locate(p *godog.Scenario) map[string]int {
 	addScenario = func(c *messages.Scenario) {
 		lines[c.Id] = int(c.Location.Line)
 		addSteps(c.Steps)
+		for _, ex := range c.Examples {
+			for _, row := range ex.TableBody {
+				lines[row.Id] = int(row.Location.Line)
+			}
+		}
 	}
 	for _, c := range doc.Feature.Children {
 		if c.Background != nil {
@@ -295,6 +303,9 @@ func (s *Suite) locate(p *godog.Scenario) map[string]int {
 		for i, st := range mine.Steps {
 			if len(st.AstNodeIds) > 0 {
 				out[p.Steps[i].Id] = lines[st.AstNodeIds[0]]
+			}
+			if len(st.AstNodeIds) > 1 { // an outline step: its example row
+				out[p.Steps[i].Id+"#row"] = lines[st.AstNodeIds[1]]
 			}
 		}
 		break
