@@ -31,9 +31,9 @@ import (
 	"deskbot/kb"
 )
 
-// Suite configures how scenarios run. The zero value runs every scenario
-// against its own in-process bot with the default configuration and the
-// demo knowledge base.
+// Suite configures how scenarios run. With only StartBot set, every
+// scenario runs against its own in-process bot with the default
+// configuration and the demo knowledge base.
 type Suite struct {
 	// Target is the base URL of a running deskbot; empty runs an isolated
 	// in-process bot per scenario.
