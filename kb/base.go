@@ -146,8 +146,11 @@ func (b *Base) Reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m, trained, err := loadOrTrainModel(ctx, b.dir, g.arts)
-	if err != nil {
+	var m *intentModel
+	trained := false
+	if cur := b.gen.Load(); cur != nil && cur.model != nil && cur.model.key == modelKey(g.arts) {
+		m = cur.model // same articles: keep the model in memory
+	} else if m, trained, err = loadOrTrainModel(ctx, b.dir, g.arts); err != nil {
 		return err
 	}
 	g.model = m
@@ -287,6 +290,11 @@ func (b *Base) Search(ctx context.Context, query string, k int) ([]Hit, error) {
 	if k <= 0 {
 		return nil, nil
 	}
+	if len(query) > maxQueryBytes {
+		// Longer messages are not questions; the bound keeps one message
+		// from costing more than a few milliseconds.
+		query = strings.ToValidUTF8(query[:maxQueryBytes], "")
+	}
 	toks := analyze(query)
 	if len(toks) == 0 || len(g.arts) == 0 {
 		return nil, nil
@@ -360,6 +368,9 @@ func promote(rs []ranked, id string) []ranked {
 	r.conf = max(r.conf, exactConfidence)
 	return append([]ranked{r}, rs...)
 }
+
+// maxQueryBytes bounds the text a search analyses.
+const maxQueryBytes = 2000
 
 // rankCandidates is how many articles each scorer proposes per query.
 const rankCandidates = 20

@@ -275,3 +275,18 @@ func TestExactExampleIsConfirmed(t *testing.T) {
 		t.Fatalf("exact example: %+v", h)
 	}
 }
+
+func TestReloadWithoutChangesKeepsModel(t *testing.T) {
+	b := openTest(t, smallKB(t), t.TempDir())
+	before := b.gen.Load().model
+	if err := b.Reload(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if b.gen.Load().model != before {
+		t.Fatal("unchanged articles retrained or reloaded the model")
+	}
+	long := strings.Repeat("return item ", 2000)
+	if hits, err := b.Search(context.Background(), long, 1); err != nil || len(hits) == 0 || hits[0].Article.ID != "returns" {
+		t.Fatalf("long query: %v %v", hits, err)
+	}
+}
