@@ -164,8 +164,16 @@ func contains(list []string, s string) bool {
 func cmdSteps(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("steps", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	markdown := fs.Bool("markdown", false, "print a Markdown table (as in features/README.md)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *markdown {
+		fmt.Fprintln(stdout, "| Phrase | Example | What it does |\n|---|---|---|")
+		for _, s := range features.Steps() {
+			fmt.Fprintf(stdout, "| `%s` | `%s` | %s |\n", s.Phrase, strings.ReplaceAll(s.Example, "|", "\\|"), strings.ReplaceAll(s.Help, "|", "\\|"))
+		}
+		return nil
 	}
 	fmt.Fprintln(stdout, "Step phrases (Given, When, Then, And and But all work with every phrase):")
 	fmt.Fprintln(stdout)
