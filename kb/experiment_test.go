@@ -253,6 +253,7 @@ func TestExperimentFeatures(t *testing.T) {
 		{"char 2-5", func(fc *featureConfig, _ *trainConfig) { fc.CharMin = 2 }},
 		{"no prefix", func(fc *featureConfig, _ *trainConfig) { fc.Prefix = 0 }},
 		{"skip pairs", func(fc *featureConfig, _ *trainConfig) { fc.Skip = true }},
+		{"word triples", func(fc *featureConfig, _ *trainConfig) { fc.Trigrams = true }},
 		{"no idf", func(fc *featureConfig, _ *trainConfig) { fc.NoIDF = true }},
 		{"1 violator C=1", func(_ *featureConfig, tc *trainConfig) { tc.Violators, tc.C = 1, 1 }},
 		{"epochs 20", func(_ *featureConfig, tc *trainConfig) { tc.Epochs = 20 }},

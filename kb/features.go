@@ -23,6 +23,7 @@ type featureConfig struct {
 	CharAcross       bool // character n-grams over the whole text, across word boundaries
 	Prefix           int  // also add each word's first Prefix letters as a word feature
 	Skip             bool // also add pairs that skip one word
+	Trigrams         bool // experiment: also add word triples as pair features
 	NoIDF            bool // experiment: drop idf weighting
 	IDFPow           float64
 	Weight           [numKinds]float64
@@ -67,6 +68,11 @@ func (c featureConfig) extract(text string) []rawFeature {
 	}
 	if len(stems) > 0 {
 		add(kindPair, prev+" $")
+	}
+	if c.Trigrams {
+		for i := 0; i+2 < len(stems); i++ {
+			add(kindPair, stems[i]+" "+stems[i+1]+" "+stems[i+2])
+		}
 	}
 	if c.Skip {
 		for i := 0; i+2 < len(stems); i++ {
