@@ -170,6 +170,14 @@ func stepDefs() []stepDef {
 					return w.open(ctx, chatclient.Options{Query: map[string][]string{"region": {region}}, Header: map[string][]string{"Sec-GPC": {"1"}}})
 				}
 			}),
+		def(`a customer on the page `+q+` opens the chat`, `a customer on the page "<origin>" opens the chat`, `Given a customer on the page "https://shop.example" opens the chat`,
+			"Connects as the widget embedded on another site does (Origin header); the bot must accept it (allowed_origins).",
+			func(w *World) any {
+				return func(ctx context.Context, origin string) error { return w.open(ctx, chatclient.Options{Origin: origin}) }
+			}),
+		def(`a customer on the page `+q+` is refused the chat`, `a customer on the page "<origin>" is refused the chat`, `Then a customer on the page "https://evil.example" is refused the chat`,
+			"A connection from that Origin must be refused (cross-site WebSocket hijacking).",
+			func(w *World) any { return w.refused }),
 		def(`the customer reconnects`, `the customer reconnects`, `When the customer reconnects`,
 			"Closes the socket and resumes the same session (/ws?session=TOKEN).",
 			func(w *World) any { return w.reconnects }),
@@ -502,6 +510,21 @@ func (w *World) clicks(ctx context.Context, button string) error {
 	}
 	_, err := w.send(ctx, protocol.Inbound{Type: protocol.TypeAction, Name: name})
 	return err
+}
+
+func (w *World) refused(ctx context.Context, origin string) error {
+	if err := w.ensureBot(ctx); err != nil {
+		return err
+	}
+	c, err := chatclient.Dial(ctx, w.base, chatclient.Options{Origin: origin})
+	if err == nil {
+		c.Close()
+		return fmt.Errorf("expected the chat to be refused to a page on %s, but the connection was accepted", origin)
+	}
+	if !strings.Contains(err.Error(), "HTTP 403") {
+		return fmt.Errorf("expected the chat to be refused (HTTP 403) to a page on %s, but: %w", origin, err)
+	}
+	return nil
 }
 
 func (w *World) reconnects(ctx context.Context) error {

@@ -31,3 +31,11 @@ Feature: The chat protocol stays usable under bad input
     Given a customer opens the chat
     When the customer says "Do you sell gift cards?" 11 times
     Then the customer receives an error "rate_limited"
+
+  @widget
+  Scenario: The widget works on the shop's own site and nowhere else
+    Given the bot is configured with:
+      | allowed_origins | https://shop.example |
+    When a customer on the page "https://shop.example" opens the chat
+    Then the bot discloses that it is an automated assistant
+    And a customer on the page "https://evil.example" is refused the chat
