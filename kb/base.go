@@ -295,6 +295,7 @@ func (b *Base) Search(ctx context.Context, query string, k int) ([]Hit, error) {
 		// from costing more than a few milliseconds.
 		query = strings.ToValidUTF8(query[:maxQueryBytes], "")
 	}
+	query = stripCourtesy(query)
 	toks := analyze(query)
 	if len(toks) == 0 || len(g.arts) == 0 {
 		return nil, nil
