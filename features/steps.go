@@ -178,6 +178,9 @@ func stepDefs() []stepDef {
 		def(`a customer on the page `+q+` is refused the chat`, `a customer on the page "<origin>" is refused the chat`, `Then a customer on the page "https://evil.example" is refused the chat`,
 			"A connection from that Origin must be refused (cross-site WebSocket hijacking).",
 			func(w *World) any { return w.refused }),
+		def(`a customer opens the chat over HTTP`, `a customer opens the chat over HTTP`, `Given a customer opens the chat over HTTP`,
+			"Uses the HTTP mirror (POST /api/v1/chat) instead of the socket; text only, agent lines are polled.",
+			func(w *World) any { return w.openHTTP }),
 		def(`the customer reconnects`, `the customer reconnects`, `When the customer reconnects`,
 			"Closes the socket and resumes the same session (/ws?session=TOKEN).",
 			func(w *World) any { return w.reconnects }),
@@ -854,7 +857,7 @@ func (w *World) sinceCustomer() []protocol.Frame {
 }
 
 func (w *World) handedOver() error {
-	if w.conn == nil {
+	if !w.chatOpen() {
 		return ErrNoChat
 	}
 	fs := w.sinceCustomer()
@@ -872,7 +875,7 @@ func (w *World) handedOver() error {
 }
 
 func (w *World) toldOffline() error {
-	if w.conn == nil {
+	if !w.chatOpen() {
 		return ErrNoChat
 	}
 	fs := w.sinceCustomer()

@@ -148,14 +148,15 @@ type World struct {
 		region string
 		gpc    bool
 	}
-	barriers   int
-	transcript []Line
-	turns      []*Turn
-	sessions   []sessionInfo
-	granted    bool  // contact consent granted, as the customer knows it
-	erasures   []int // turns after which the customer's data was erased or purged
-	agents     map[string]*agentSim
-	exported   []byte
+	barriers    int
+	httpSession string // the customer uses the HTTP mirror with this token
+	transcript  []Line
+	turns       []*Turn
+	sessions    []sessionInfo
+	granted     bool  // contact consent granted, as the customer knows it
+	erasures    []int // turns after which the customer's data was erased or purged
+	agents      map[string]*agentSim
+	exported    []byte
 }
 
 func newWorld(s *Suite) *World {
@@ -339,6 +340,7 @@ func (w *World) open(ctx context.Context, o chatclient.Options) error {
 		w.conn.Close()
 		w.conn = nil
 	}
+	w.httpSession = ""
 	c, err := chatclient.Dial(ctx, w.base, o)
 	if err != nil {
 		return fmt.Errorf("opening the chat at %s: %w", w.base, err)
@@ -451,6 +453,9 @@ func (w *World) subject(ctx context.Context) (string, error) {
 
 // send sends one customer frame and collects the bot's turn.
 func (w *World) send(ctx context.Context, in protocol.Inbound) (*Turn, error) {
+	if w.httpSession != "" {
+		return w.sendHTTP(ctx, in)
+	}
 	if w.conn == nil {
 		return nil, ErrNoChat
 	}
@@ -547,6 +552,9 @@ func (w *World) waitFor(ctx context.Context, since int, what string, ok func(pro
 			return l.Frame, nil
 		}
 	}
+	if w.httpSession != "" {
+		return w.pollHTTP(ctx, what, ok)
+	}
 	if w.conn == nil {
 		return protocol.Frame{}, ErrNoChat
 	}
@@ -590,11 +598,14 @@ func (w *World) reply() (protocol.Frame, error) {
 			return l.Frame, nil
 		}
 	}
-	if w.conn == nil {
+	if !w.chatOpen() {
 		return protocol.Frame{}, ErrNoChat
 	}
 	return protocol.Frame{}, errors.New("the customer has not received any message yet")
 }
+
+// chatOpen reports whether a customer is connected (socket or HTTP).
+func (w *World) chatOpen() bool { return w.conn != nil || w.httpSession != "" }
 
 // botMessages returns every message frame from the bot, in order.
 func (w *World) botMessages() []protocol.Frame {
