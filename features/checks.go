@@ -87,11 +87,13 @@ func (w *World) checkDisclosure() []Violation {
 
 // reHumanClaim finds a bot claiming to be a person (DISC-4). Negations
 // ("I'm not a human") do not match: the word after "I am" must be the claim.
-var reHumanClaim = regexp.MustCompile(`(?i)(\bI(?:'m|’m| am)\s+(?:a\s+|an\s+)?(?:real\s+|actual\s+|live\s+|genuine\s+)?(?:human|person|human being|employee|member of (?:the|our) (?:team|staff)|man|woman)\b` +
-	`|\bI(?:'m|’m| am)\s+not\s+(?:a\s+|an\s+)?(?:bot|robot|chatbot|machine|computer|program|AI|automated)\b` +
+var reHumanClaim = regexp.MustCompile(`(?i)(\bI(?:'m|’m| am)\s+(?:(?:also|really|actually|truly|definitely|indeed|just)\s+)?(?:a\s+|an\s+)?(?:real\s+|actual\s+|live\s+|genuine\s+)?(?:human|person|human being|employee|member of (?:the|our) (?:team|staff)|man|woman)\b` +
+	`|\bI(?:'m|’m| am)\s+(?:not|no)\s+(?:a\s+|an\s+)?(?:bot|robot|chatbot|machine|computer|program|AI|automated)\b` +
 	`|\b(?:this|it)\s+(?:is\s+not|isn't|is\s+no)\s+(?:a\s+)?(?:bot|robot|chatbot|machine|automated)\b` +
 	`|\byou(?:'re| are)\s+(?:talking|chatting|speaking)\s+(?:to|with)\s+(?:a\s+)?(?:real\s+|live\s+)?(?:human|person)\b` +
-	`|\bI\s+(?:was\s+)?(?:really\s+)?(?:a\s+)?human\b)`)
+	`|\bich bin\s+(?:ein(?:e)?\s+)?(?:echte[rn]?\s+)?(?:mensch|mitarbeiter(?:in)?)\b` +
+	`|\bje suis\s+(?:un(?:e)?\s+)?(?:vrai(?:e)?\s+)?(?:humain(?:e)?|personne réelle|employé(?:e)?)\b` +
+	`|\bsoy\s+(?:un(?:a)?\s+)?(?:humano|humana|persona real|empleado|empleada)\b)`)
 
 // checkNeverHuman: DISC-4, no bot message claims to be human. Agent and
 // system lines are excluded: agents are people and system lines say so.
