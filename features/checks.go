@@ -161,6 +161,9 @@ var reProcedural = regexp.MustCompile(`(?i)(automated assistant|\bnot a human\b|
 //     with a consent request, handover or new session in the same turn;
 //   - a line about the conversation itself (consent, card numbers, your
 //     data, deleted, can't confirm, try again).
+//
+// In-process, where the knowledge base is known, a sourceless message that
+// is article text is a violation whatever else applies.
 func (w *World) checkCitations() []Violation {
 	var vs []Violation
 	for _, t := range w.turns {
@@ -174,6 +177,10 @@ func (w *World) checkCitations() []Violation {
 					vs = append(vs, Violation{"ACC-1", fmt.Sprintf("an answer cites a source without id or version (ACC-2): %s", fmtFrame(m))})
 				}
 			}
+			if len(m.Sources) == 0 && w.fromKB(m.Text) {
+				vs = append(vs, Violation{"ACC-1", fmt.Sprintf("a bot message repeats a knowledge-base article without citing it: %q (after %s)", m.Text, fmtInbound(t.In, ""))})
+				continue
+			}
 			if len(m.Sources) > 0 || m.Disclosure || len(m.Actions) > 0 || procedural || reProcedural.MatchString(m.Text) {
 				continue
 			}
@@ -181,6 +188,16 @@ func (w *World) checkCitations() []Violation {
 		}
 	}
 	return vs
+}
+
+// fromKB reports whether a message is article text (in-process, where the
+// knowledge base is known): then it is an answer whatever it talks about.
+func (w *World) fromKB(text string) bool {
+	text = strings.TrimSpace(text)
+	if !w.inProcess() || len(text) < 40 {
+		return false
+	}
+	return w.suite.inKB(w, text)
 }
 
 // customerTexts are the texts the customer typed, in order.

@@ -73,6 +73,7 @@ func TestChecks(t *testing.T) {
 		{"HUM-2 question about humans is not a request", world(opening(okDisclosure), say("is a human reviewing my refund?", cited("Refunds are checked by our team."))), ""},
 		{"ACC-1 uncited claim", world(opening(okDisclosure), say("is shipping free?", botMsg("Shipping is free over 50 pounds."))), "ACC-1"},
 		{"ACC-1 cited", world(opening(okDisclosure), say("is shipping free?", cited("Shipping is free over 50 pounds."))), ""},
+		{"ACC-1 article text without source", world(opening(okDisclosure), say("vouchers?", botMsg("A person from our team can still apply a forgotten code within 7 days of ordering."))), "ACC-1"},
 		{"ACC-1 can't confirm", world(opening(okDisclosure), say("pizza?", botMsg("I'm sorry, I can't confirm that from our help articles."))), ""},
 		{"ACC-2 source without version", world(opening(okDisclosure), say("q", protocol.Frame{Type: protocol.TypeMessage, From: "bot", Text: "x", Sources: []protocol.Source{{ID: "a"}}})), "ACC-1"},
 	}
