@@ -122,6 +122,7 @@ func (w *World) sendHTTP(ctx context.Context, in protocol.Inbound) (*Turn, error
 	if len(w.sessions) > 0 {
 		t.Subject = w.sessions[len(w.sessions)-1].subject
 	}
+	w.trackConsent(in, t)
 	return t, nil
 }
 
