@@ -127,3 +127,35 @@ Feature: A person is brought in whenever the customer asks
     And a customer opens the chat
     When the customer says "I want to talk to a human"
     Then the reply matches "^\S"
+
+  @HUM-2 @ACC-1
+  Scenario: A good answer resets the count of misses
+    Given no agent is online
+    And a customer opens the chat
+    And the customer says "zorblat quenfix trimble"
+    And the customer says "zorblat quenfix trimble"
+    And the customer says "How long does delivery take?"
+    When the customer says "zorblat quenfix trimble"
+    Then the reply contains "can't confirm"
+    And the bot offers a human
+
+  @HUM-2 @PCI-1
+  Scenario: A request for a person with a card number in it
+    Given no agent is online
+    And a customer opens the chat
+    When the customer says "I want to talk to a human, my card 4111 1111 1111 1111 was charged twice"
+    Then the customer is told no agent is available and offered to leave a message
+    And one of the bot's replies contains "card numbers"
+    And the stored data does not contain "4111 1111 1111 1111"
+
+  @HUM-2 @CONS-1
+  Scenario: A message left for the team keeps contact details only with consent
+    Given no agent is online
+    And a customer opens the chat
+    And the customer says "agent please"
+    And the customer clicks "Leave a message"
+    When the customer says "Please call me back on 07700 900777 about order 1234"
+    Then the bot asks for consent for "contact"
+    When the customer accepts consent for "contact"
+    Then the bot keeps 1 contact detail for the customer
+    And the stored data does not contain "07700 900777"
