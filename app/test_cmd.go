@@ -189,7 +189,7 @@ func cmdRecord(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: deskbot record [--target URL] [--output FILE] [--name SCENARIO]")
-		fmt.Fprintln(stderr, "Reads customer lines from standard input, talks to the bot, and writes a feature file with personal data replaced.")
+		fmt.Fprintln(stderr, "Reads customer lines from standard input (/accept, /decline, /withdraw, /click ACTION press buttons), talks to the bot, and writes a feature file with personal data replaced.")
 		fs.PrintDefaults()
 	}
 	var cf commonFlags

@@ -85,14 +85,19 @@ func (s *Suite) Record(ctx context.Context, in *bufio.Reader, out io.Writer, o R
 		if line == "" {
 			break
 		}
-		t, serr := w.send(ctx, protocol.Inbound{Type: protocol.TypeSay, Text: line})
+		in, when, cerr := recordedInput(d, line)
+		if cerr != nil {
+			fmt.Fprintf(echo, "%v\n", cerr)
+			continue
+		}
+		t, serr := w.send(ctx, in)
 		if serr != nil {
 			return serr
 		}
 		for _, f := range t.Frames {
 			fmt.Fprintf(echo, "bot> %s\n", fmtFrame(f))
 		}
-		steps = append(steps, "When the customer says "+quote(Scrub(d, line)))
+		steps = append(steps, when)
 		steps = append(steps, thenSteps(d, t)...)
 		if err != nil {
 			break
@@ -106,6 +111,31 @@ func (s *Suite) Record(ctx context.Context, in *bufio.Reader, out io.Writer, o R
 		fmt.Fprintf(out, "    %s\n", st)
 	}
 	return nil
+}
+
+// recordedInput turns one input line into a frame and its step. Lines
+// starting with "/" press buttons: /accept, /decline, /withdraw, /click NAME.
+func recordedInput(d *compliance.Detector, line string) (protocol.Inbound, string, error) {
+	if !strings.HasPrefix(line, "/") {
+		return protocol.Inbound{Type: protocol.TypeSay, Text: line}, "When the customer says " + quote(Scrub(d, line)), nil
+	}
+	cmd, arg, _ := strings.Cut(strings.TrimPrefix(line, "/"), " ")
+	arg = strings.TrimSpace(arg)
+	yes, no := true, false
+	switch cmd {
+	case "accept":
+		return protocol.Inbound{Type: protocol.TypeConsent, Purpose: "contact", Granted: &yes}, `When the customer accepts consent for "contact"`, nil
+	case "decline":
+		return protocol.Inbound{Type: protocol.TypeConsent, Purpose: "contact", Granted: &no}, `When the customer declines consent for "contact"`, nil
+	case "withdraw":
+		return protocol.Inbound{Type: protocol.TypeAction, Name: protocol.ActionWithdraw}, `When the customer withdraws consent for "contact"`, nil
+	case "click":
+		if arg == "" {
+			return protocol.Inbound{}, "", fmt.Errorf("usage: /click ACTION (e.g. /click human)")
+		}
+		return protocol.Inbound{Type: protocol.TypeAction, Name: arg}, "When the customer clicks " + quote(arg), nil
+	}
+	return protocol.Inbound{}, "", fmt.Errorf("unknown command %q; use /accept, /decline, /withdraw or /click ACTION", line)
 }
 
 // thenSteps describe what the bot did in one turn, most specific first.
