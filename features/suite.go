@@ -64,7 +64,6 @@ type Suite struct {
 
 	mu      sync.Mutex
 	timings []ScenarioTiming
-	docs    map[string]map[string]int // feature path -> pickle step text key -> line
 	noticed map[string]bool
 	kbText  map[string]string // lower-cased article text per KB, for SEC-1
 	index   struct {
