@@ -348,7 +348,7 @@ func (w *World) addArticle(a article) error {
 		return fmt.Errorf("%w: articles cannot be added to a --target bot; its own knowledge base answers", ErrUnavailable)
 	}
 	if w.base != "" {
-		return errors.New("articles must be defined before the customer opens the chat (the scenario's bot has already started)")
+		return errors.New("articles must come before the steps that start the scenario's bot (a customer opening the chat, an agent coming online, a storage check): move this step up")
 	}
 	if strings.TrimSpace(a.title) == "" || strings.TrimSpace(a.body) == "" {
 		return errors.New("an article needs a title and an answer")
@@ -398,7 +398,7 @@ func (w *World) configure(t *godog.Table) error {
 		return fmt.Errorf("%w: the configuration of a --target bot cannot be changed by a scenario", ErrUnavailable)
 	}
 	if w.base != "" {
-		return errors.New("configuration must be given before the customer opens the chat (the scenario's bot has already started)")
+		return errors.New("configuration must come before the steps that start the scenario's bot (a customer opening the chat, an agent coming online, a storage check): move this step up")
 	}
 	if w.cfgEdits == nil {
 		w.cfgEdits = map[string]string{}
