@@ -46,7 +46,7 @@ func cmdTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: deskbot test [PATHS...] [--target URL] [--admin-token TOKEN] [--format pretty|progress|junit|cucumber] [--output FILE] [--tags EXPR] [--concurrency N]")
+		fmt.Fprintln(stderr, "Usage: deskbot test [PATHS...] [--target URL] [--admin-token TOKEN] [--format pretty|progress|junit|cucumber] [--output FILE] [--tags EXPR] [--concurrency N] [--timings]")
 		fmt.Fprintln(stderr, "Runs Gherkin feature files (default: ./features) against an isolated in-process bot per scenario, or a running one with --target.")
 		fs.PrintDefaults()
 	}
@@ -58,6 +58,7 @@ func cmdTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	output := fs.String("output", "", "write the report to FILE instead of standard output")
 	tags := fs.String("tags", "", `run only scenarios matching the tag expression, e.g. "@CONS-1 && ~@slow"`)
 	concurrency := fs.Int("concurrency", 4, "scenarios run at once")
+	timings := fs.Bool("timings", false, "list every scenario's time on standard error, slowest first")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
@@ -115,6 +116,15 @@ func cmdTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		sum += t.Duration
 		if t.Failed {
 			failed++
+		}
+	}
+	if *timings {
+		for _, t := range ts {
+			mark := ""
+			if t.Failed {
+				mark = "  FAILED"
+			}
+			fmt.Fprintf(stderr, "%8v  %s  %s%s\n", t.Duration.Round(time.Millisecond), t.Location, t.Name, mark)
 		}
 	}
 	if len(ts) > 0 {
