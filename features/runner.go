@@ -1,6 +1,7 @@
 package features
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -52,6 +53,9 @@ func (s *Suite) Run(o RunOptions) int {
 	}
 	noColors := o.NoColors || o.Format == "junit" || o.Format == "cucumber"
 	defer s.Close()
+	if err := s.Prepare(context.Background()); err != nil && o.Output != nil {
+		fmt.Fprintf(o.Output, "note: %v (each scenario will index on its own)\n", err)
+	}
 	return godog.TestSuite{
 		Name:                "deskbot",
 		ScenarioInitializer: s.InitializeScenario,

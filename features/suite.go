@@ -73,6 +73,24 @@ type Suite struct {
 	}
 }
 
+// Prepare indexes the shared knowledge base before the first scenario, so
+// scenario timings do not include it. Run calls it; callers of godog
+// directly may.
+func (s *Suite) Prepare(ctx context.Context) error {
+	if s.Target != "" {
+		return nil
+	}
+	src := s.KB
+	if src == nil && s.BotConfig.KBDir != "" {
+		src = os.DirFS(s.BotConfig.KBDir)
+	}
+	if src == nil {
+		src = kb.DemoFS()
+	}
+	_, err := s.indexTemplate(ctx, src)
+	return err
+}
+
 // indexTemplate builds the shared knowledge base's index once per run.
 func (s *Suite) indexTemplate(ctx context.Context, src fs.FS) (string, error) {
 	s.index.once.Do(func() {

@@ -1,6 +1,7 @@
 package features_test
 
 import (
+	"context"
 	"os"
 	"testing"
 	"time"
@@ -17,6 +18,9 @@ import (
 func TestSuite(t *testing.T) {
 	s := &features.Suite{Notices: os.Stderr, StartBot: app.StartScenarioBot, HashPassword: bot.HashPassword}
 	defer s.Close()
+	if err := s.Prepare(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	start := time.Now()
 	status := godog.TestSuite{
 		Name:                "deskbot",
