@@ -68,7 +68,7 @@ func (e *Engine) handover(ctx context.Context, t *turn, reason string) {
 		s.st.Handover = protocol.HandoverQueued
 		t.audit(compliance.EventHandover, "bot", "reason="+reason+" state=queued")
 		t.send(protocol.Handover{Type: protocol.TypeHandover, State: protocol.HandoverQueued, Position: pos},
-			e.botMessage(fmt.Sprintf("%s I'm bringing in a person from our team; you are number %d in line. They will see this conversation so far. Until they join, I'm still "+e.cfg.BotName+", an automated assistant.", leadIn(reason), pos), false))
+			e.botMessage(strings.TrimSpace(fmt.Sprintf("%s I'm bringing in a person from our team; you are number %d in line. They will see this conversation so far. Until they join, I'm still %s, an automated assistant.", leadIn(reason), pos, e.cfg.BotName)), false))
 		return
 	}
 	s.st.Handover = protocol.HandoverOffline

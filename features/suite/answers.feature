@@ -53,9 +53,7 @@ Feature: Answers come only from vetted articles and name their source
     Then the reply cites the article "Delivery times"
     And the reply arrives within 2000 ms
 
-  # Product weakness: a greeting or "please" around an article's own example
-  # question drops the confidence below the threshold ("can't confirm").
-  @ACC-1 @known-issue
+  @ACC-1
   Scenario Outline: Small talk around a known question still gets the answer
     Given a customer opens the chat
     When the customer says "<question>"

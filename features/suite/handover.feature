@@ -119,9 +119,7 @@ Feature: A person is brought in whenever the customer asks
     When the customer says "delete my data"
     Then no data about the customer remains
 
-  # Product glitch: for a plain request the queued notice starts with a space
-  # (the lead-in sentence is empty).
-  @HUM-2 @agent-console @known-issue
+  @HUM-2 @agent-console
   Scenario: The queued notice is tidy text
     Given agent "Anna" is online
     And a customer opens the chat
