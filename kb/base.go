@@ -50,6 +50,7 @@ type generation struct {
 type articleTerms struct {
 	all      map[string]bool
 	examples [][]string
+	cover    map[string]bool // all plus the answer text's words, for lexicalConfidence
 }
 
 func (g *generation) termsOf(a *Article) *articleTerms {
@@ -66,6 +67,15 @@ func (g *generation) termsOf(a *Article) *articleTerms {
 			t.all[w] = true
 		}
 		t.examples = append(t.examples, ws)
+	}
+	t.cover = make(map[string]bool, len(t.all))
+	for w := range t.all {
+		t.cover[w] = true
+	}
+	if !isPlaceholder(a.Body) {
+		for _, w := range analyze(a.Body) {
+			t.cover[w] = true
+		}
 	}
 	v, _ := g.terms.LoadOrStore(a.ID, t)
 	return v.(*articleTerms)
@@ -333,6 +343,15 @@ func (b *Base) Search(ctx context.Context, query string, k int) ([]Hit, error) {
 	rs := combine(g, preds, lex)
 	if id, ok := g.exact[normalise(query)]; ok {
 		rs = promote(rs, id)
+	}
+	// Articles with few example questions give the classifier too little
+	// to be confident about; word coverage stands in for the examples.
+	if len(rs) > 0 && len(g.byID[rs[0].id].Questions) < thinArticleQuestions {
+		var runnerUp map[string]bool
+		if len(rs) > 1 {
+			runnerUp = g.termsOf(g.byID[rs[1].id]).cover
+		}
+		rs[0].conf = max(rs[0].conf, lexicalConfidence(contentWords(toks), g.termsOf(g.byID[rs[0].id]).cover, runnerUp))
 	}
 	if len(rs) > k {
 		rs = rs[:k]
