@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -39,10 +38,7 @@ func runAgentCmd(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		}
 		name, args = args[0], args[1:]
 	}
-	fs := flag.NewFlagSet("agent "+sub, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var cf commonFlags
-	cf.register(fs, false)
+	fs, cf := newFlags("agent "+sub, stderr, false)
 	display := fs.String("display-name", "", "name customers see when this agent joins (default NAME)")
 	pwFile := fs.String("password-file", "", "read the password from FILE instead of standard input")
 	if err := fs.Parse(args); err != nil {

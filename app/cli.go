@@ -114,6 +114,28 @@ func (c *commonFlags) register(fs *flag.FlagSet, withListen bool) {
 	}
 }
 
+// newFlags returns a command's flag set with the configuration flags registered.
+func newFlags(name string, stderr io.Writer, withListen bool) (*flag.FlagSet, *commonFlags) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cf := &commonFlags{}
+	cf.register(fs, withListen)
+	return fs, cf
+}
+
+// createOutput returns stdout, or the file at path (mode 0600: exports and
+// reports describe customers) when path is set, with a function closing it.
+func createOutput(path string, stdout io.Writer) (io.Writer, func() error, error) {
+	if path == "" {
+		return stdout, func() error { return nil }, nil
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return nil, nil, fmt.Errorf("--output: %w", err)
+	}
+	return f, f.Close, nil
+}
+
 func (c *commonFlags) load() (config.Config, error) {
 	flags := map[string]string{}
 	if c.listen != "" {
@@ -132,10 +154,7 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 }
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var cf commonFlags
-	cf.register(fs, true)
+	fs, cf := newFlags("serve", stderr, true)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -174,10 +193,7 @@ func displayAddr(a net.Addr) string {
 }
 
 func cmdConfig(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("config", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var cf commonFlags
-	cf.register(fs, true)
+	fs, cf := newFlags("config", stderr, true)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -28,11 +27,8 @@ func cmdKB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return usageError{"missing kb subcommand"}
 	}
 	sub, args := args[0], args[1:]
-	fs := flag.NewFlagSet("kb "+sub, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs, cf := newFlags("kb "+sub, stderr, false)
 	kbDir := fs.String("kb", "", "articles folder (default: kb_dir from config, else the demo knowledge base)")
-	var cf commonFlags
-	cf.register(fs, false)
 	switch sub {
 	case "index":
 		if err := fs.Parse(args); err != nil {

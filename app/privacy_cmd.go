@@ -5,7 +5,6 @@ import (
 	"crypto/hmac"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -45,10 +44,7 @@ func cmdPrivacy(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return usageError{"usage: deskbot privacy export|erase --subject ID|--email ADDR [--data-dir DIR] [--output FILE]"}
 	}
 	sub, args := args[0], args[1:]
-	fs := flag.NewFlagSet("privacy "+sub, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var cf commonFlags
-	cf.register(fs, false)
+	fs, cf := newFlags("privacy "+sub, stderr, false)
 	subject := fs.String("subject", "", "pseudonymous subject id (from an export or the agent console)")
 	email := fs.String("email", "", "the customer's e-mail address, if they consented to keeping it")
 	output := fs.String("output", "", "write the export to FILE instead of standard output")
@@ -98,15 +94,11 @@ func cmdPrivacy(ctx context.Context, args []string, stdout, stderr io.Writer) er
 				return err
 			}
 		}
-		w := stdout
-		if *output != "" {
-			f, err := os.OpenFile(*output, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			w = f
+		w, closeOut, err := createOutput(*output, stdout)
+		if err != nil {
+			return err
 		}
+		defer closeOut()
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		if len(docs) == 1 {
@@ -131,10 +123,7 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(args) == 0 || args[0] != "verify" {
 		return usageError{"usage: deskbot audit verify [--data-dir DIR]"}
 	}
-	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var cf commonFlags
-	cf.register(fs, false)
+	fs, cf := newFlags("audit verify", stderr, false)
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -156,10 +145,7 @@ func cmdKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if len(args) == 0 || args[0] != "rotate" {
 		return usageError{"usage: deskbot keys rotate --new-key-file FILE [--data-dir DIR]"}
 	}
-	fs := flag.NewFlagSet("keys rotate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var cf commonFlags
-	cf.register(fs, false)
+	fs, cf := newFlags("keys rotate", stderr, false)
 	newFile := fs.String("new-key-file", "", "file holding the new master key (created with mode 0600 if absent)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err

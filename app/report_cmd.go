@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"flag"
 	"html/template"
 	"io"
 	"os"
@@ -108,10 +107,7 @@ var enforcedRules = []ruleRow{
 
 // cmdReport writes the compliance report (HTML) from live config and data.
 func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var cf commonFlags
-	cf.register(fs, false)
+	fs, cf := newFlags("report", stderr, false)
 	output := fs.String("output", "", "write the report to FILE instead of standard output")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -155,14 +151,10 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	arts, _ := kb.LoadFS(src)
 	d.KBArticles = len(arts)
 	d.Lint = kb.Lint(arts, time.Now())
-	w := stdout
-	if *output != "" {
-		f, err := os.Create(*output)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		w = f
+	w, closeOut, err := createOutput(*output, stdout)
+	if err != nil {
+		return err
 	}
+	defer closeOut()
 	return reportTemplate.Execute(w, d)
 }

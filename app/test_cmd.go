@@ -88,15 +88,11 @@ func cmdTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if token == "" && *target != "" {
 		token = cfg.AdminToken.Reveal()
 	}
-	out := stdout
-	if *output != "" {
-		f, err := os.Create(*output)
-		if err != nil {
-			return fmt.Errorf("--output: %w", err)
-		}
-		defer f.Close()
-		out = f
+	out, closeOut, err := createOutput(*output, stdout)
+	if err != nil {
+		return err
 	}
+	defer closeOut()
 	s := &features.Suite{
 		Target:        strings.TrimRight(*target, "/"),
 		AdminToken:    token,
@@ -214,15 +210,11 @@ func cmdRecord(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if err != nil {
 		return err
 	}
-	out := stdout
-	if *output != "" {
-		f, err := os.Create(*output)
-		if err != nil {
-			return fmt.Errorf("--output: %w", err)
-		}
-		defer f.Close()
-		out = f
+	out, closeOut, err := createOutput(*output, stdout)
+	if err != nil {
+		return err
 	}
+	defer closeOut()
 	s := &features.Suite{Target: strings.TrimRight(*target, "/"), BotConfig: cfg, StartBot: StartScenarioBot}
 	defer s.Close()
 	return s.Record(ctx, bufio.NewReader(stdin), out, features.RecordOptions{Name: *name, Echo: stderr})
