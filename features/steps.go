@@ -659,37 +659,35 @@ func (w *World) discloses() error {
 
 var reAutomated = regexp.MustCompile(`(?i)\b(automated|bot|chatbot|AI|artificial intelligence|virtual assistant|not a (human|person))\b`)
 
-func (w *World) replies(want string) error {
+// expectReply checks the latest message with ok and, when it fails, says
+// what was expected next to what arrived.
+func (w *World) expectReply(expected, want string, ok func(text string) bool) error {
 	r, err := w.reply()
 	if err != nil {
 		return err
 	}
-	if strings.TrimSpace(r.Text) != strings.TrimSpace(want) {
-		return fmt.Errorf("expected the bot to reply:\n  %q\nbut the latest message (from %s) was:\n  %q", want, r.From, r.Text)
+	if !ok(r.Text) {
+		return fmt.Errorf("expected %s:\n  %s\nbut the latest message (from %s) was:\n  %q", expected, want, r.From, r.Text)
 	}
 	return nil
+}
+
+func (w *World) replies(want string) error {
+	return w.expectReply("the bot to reply", fmt.Sprintf("%q", want), func(text string) bool {
+		return strings.TrimSpace(text) == strings.TrimSpace(want)
+	})
 }
 
 func (w *World) replyContains(want string) error {
-	r, err := w.reply()
-	if err != nil {
-		return err
-	}
-	if !strings.Contains(strings.ToLower(r.Text), strings.ToLower(want)) {
-		return fmt.Errorf("expected the reply to contain:\n  %q\nbut the latest message (from %s) was:\n  %q", want, r.From, r.Text)
-	}
-	return nil
+	return w.expectReply("the reply to contain", fmt.Sprintf("%q", want), func(text string) bool {
+		return strings.Contains(strings.ToLower(text), strings.ToLower(want))
+	})
 }
 
 func (w *World) replyNotContains(bad string) error {
-	r, err := w.reply()
-	if err != nil {
-		return err
-	}
-	if strings.Contains(strings.ToLower(r.Text), strings.ToLower(bad)) {
-		return fmt.Errorf("expected the reply not to contain:\n  %q\nbut the latest message (from %s) was:\n  %q", bad, r.From, r.Text)
-	}
-	return nil
+	return w.expectReply("the reply not to contain", fmt.Sprintf("%q", bad), func(text string) bool {
+		return !strings.Contains(strings.ToLower(text), strings.ToLower(bad))
+	})
 }
 
 func (w *World) replyMatches(expr string) error {
@@ -697,14 +695,7 @@ func (w *World) replyMatches(expr string) error {
 	if err != nil {
 		return fmt.Errorf("not a valid regular expression %q: %w", expr, err)
 	}
-	r, err := w.reply()
-	if err != nil {
-		return err
-	}
-	if !re.MatchString(r.Text) {
-		return fmt.Errorf("expected the reply to match:\n  %s\nbut the latest message (from %s) was:\n  %q", expr, r.From, r.Text)
-	}
-	return nil
+	return w.expectReply("the reply to match", expr, re.MatchString)
 }
 
 func (w *World) cites(title string) error {
