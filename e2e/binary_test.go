@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -48,7 +49,25 @@ var masterKey = base64.StdEncoding.EncodeToString([]byte("e2e-master-key-32-byte
 type server struct {
 	cmd  *exec.Cmd
 	url  string
-	logs *bytes.Buffer
+	logs *lockedBuffer
+}
+
+// lockedBuffer collects the server's output while tests read it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 func freePort(t *testing.T) string {
@@ -68,7 +87,7 @@ func start(t *testing.T, dataDir, addr string, extraEnv ...string) *server {
 	cmd.Env = append(os.Environ(), "DESKBOT_MASTER_KEY="+masterKey, "DESKBOT_ADMIN_TOKEN="+admin,
 		"DESKBOT_LIMITS_MESSAGES_PER_MINUTE=6000", "DESKBOT_LIMITS_BURST=500")
 	cmd.Env = append(cmd.Env, extraEnv...)
-	logs := &bytes.Buffer{}
+	logs := &lockedBuffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -278,5 +297,51 @@ func TestSIGTERMGraceful(t *testing.T) {
 	}
 	if err := s.cmd.Wait(); err != nil {
 		t.Errorf("exit after SIGTERM: %v\n%s", err, s.logs)
+	}
+}
+
+// Articles dropped into kb_dir are answered without a restart; a broken
+// article is skipped and the others keep working.
+func TestKBDirPickedUpWithoutRestart(t *testing.T) {
+	kbDir := t.TempDir()
+	write := func(name, body string) {
+		if err := os.WriteFile(filepath.Join(kbDir, name), []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("returns.md", "---\nid: returns\ntitle: Returns\nquestions:\n  - How do I return an item?\n  - Can I send something back?\n---\nReturn unused items within 30 days.\n")
+	write("broken.md", "---\nid: [not valid\n---\nbody\n")
+	s := start(t, t.TempDir(), freePort(t), "DESKBOT_KB_DIR="+kbDir, "DESKBOT_KB_WATCH_INTERVAL=200ms")
+	c, err := chatclient.Dial(ctx(t), s.url, chatclient.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.NextOf(ctx(t), "message")
+	ask := func(q string) protocol.Frame {
+		c.Say(ctx(t), q)
+		f, _ := c.NextOf(ctx(t), "message")
+		return f
+	}
+	if f := ask("How do I return an item?"); len(f.Sources) == 0 || f.Sources[0].ID != "returns" {
+		t.Fatalf("answer from kb_dir: %+v", f)
+	}
+	if f := ask("Do you offer gift wrapping?"); len(f.Sources) != 0 {
+		t.Fatalf("answered before the article existed: %+v", f)
+	}
+	write("gift-wrap.md", "---\nid: gift-wrap\ntitle: Gift wrapping\nquestions:\n  - Do you offer gift wrapping?\n  - Can you wrap my present?\n---\nWe wrap gifts for 3 EUR.\n")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		f := ask("Do you offer gift wrapping?")
+		if len(f.Sources) > 0 && f.Sources[0].ID == "gift-wrap" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("new article not picked up; last reply %+v\n%s", f, s.logs)
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	if !strings.Contains(s.logs.String(), "broken.md") {
+		t.Errorf("the broken article should be reported in the log:\n%s", s.logs)
 	}
 }
