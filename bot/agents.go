@@ -320,6 +320,15 @@ func (d *Desk) publishLocked(ev DeskEvent) {
 	d.wake = make(chan struct{})
 }
 
+// forget releases a conversation and removes its lines from the event
+// feed, for a customer whose data was erased (DSR-4).
+func (d *Desk) forget(id string) {
+	d.release(id)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.events = slices.DeleteFunc(d.events, func(ev DeskEvent) bool { return ev.ID == id })
+}
+
 // Events returns the events after seq that the agent may see, and a
 // channel closed when a newer event arrives.
 func (d *Desk) Events(agent string, after int64) ([]DeskEvent, int64, <-chan struct{}) {

@@ -324,3 +324,28 @@ func TestResumeAfterErasureOrPurgeStartsAfresh(t *testing.T) {
 		}
 	}
 }
+
+// DSR-4: after erasure the old token opens nothing, not even the new
+// conversation that the same socket continued in.
+func TestErasedTokenIsDead(t *testing.T) {
+	l := startBot(t, withAdmin)
+	c, oldToken := openSession(t, l)
+	ask(t, c, "delete my data")
+	ctx := ctxT(t)
+	c.Say(ctx, "What is your warranty?") // continues in a new conversation
+	f, _ := c.NextOf(ctx, "session")
+	if f.Session == "" || f.Session == oldToken {
+		t.Fatalf("no new session after erasure: %+v", f)
+	}
+	c.NextOf(ctx, "message")
+	resp, err := http.Post(l.URL+"/api/v1/chat", "application/json", strings.NewReader(`{"session":"`+oldToken+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body map[string]any
+	json.NewDecoder(resp.Body).Decode(&body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound || body["session"] == f.Session {
+		t.Fatalf("old token after erasure: HTTP %d %v; want 404 and no access to the new conversation", resp.StatusCode, body)
+	}
+}

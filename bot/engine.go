@@ -453,23 +453,34 @@ func (e *Engine) Handle(ctx context.Context, s *Session, in protocol.Inbound) []
 		out = []any{errorFrame(protocol.ErrBadRequest, "Unknown frame type; expected say, consent or action.")}
 	}
 	if s.erased.Load() {
-		e.desk.release(s.ID) // DSR-4: nothing of the old conversation stays on the desk
+		e.desk.forget(s.ID) // DSR-4: nothing of the old conversation stays on the desk
+		if e.hub != nil {
+			e.hub.forget(s.ID)
+		}
 	}
 	return append(restart, out...)
 }
 
 // restart gives an erased session a new identity, token and disclosure.
+// Nothing of the old conversation stays reachable: its token, desk entry,
+// desk events and waiting frames are dropped (DSR-4).
 func (e *Engine) restart(ctx context.Context, s *Session) ([]any, error) {
-	fresh, frames, err := e.Start(ctx, ConnMeta{Profile: s.Profile, GPC: s.gpc})
+	fresh, frames, err := e.Start(ctx, ConnMeta{Profile: s.Profile, GPC: s.st.GPC})
 	if err != nil {
 		return nil, err
 	}
+	oldID := s.ID
 	e.mu.Lock()
 	delete(e.sessions, string(hashToken(fresh.Token)))
+	delete(e.sessions, string(hashToken(s.Token)))
 	s.ID, s.Token, s.Subject, s.st, s.pendingContact = fresh.ID, fresh.Token, fresh.Subject, fresh.st, nil
 	s.erased.Store(false)
 	e.sessions[string(hashToken(s.Token))] = s
 	e.mu.Unlock()
+	e.desk.forget(oldID)
+	if e.hub != nil {
+		e.hub.rename(oldID, s.ID)
+	}
 	return frames, nil
 }
 

@@ -17,6 +17,7 @@ import (
 type Hub struct {
 	mu      sync.Mutex
 	conns   map[string]map[*conn]struct{}
+	session map[*conn]string // each socket's current session id
 	pending map[string][]any
 }
 
@@ -32,7 +33,7 @@ const (
 
 // NewHub returns an empty hub.
 func NewHub() *Hub {
-	return &Hub{conns: make(map[string]map[*conn]struct{}), pending: make(map[string][]any)}
+	return &Hub{conns: make(map[string]map[*conn]struct{}), session: make(map[*conn]string), pending: make(map[string][]any)}
 }
 
 func (h *Hub) add(session string, c *conn) {
@@ -42,15 +43,46 @@ func (h *Hub) add(session string, c *conn) {
 		h.conns[session] = make(map[*conn]struct{})
 	}
 	h.conns[session][c] = struct{}{}
+	h.session[c] = session
 }
 
-func (h *Hub) remove(session string, c *conn) {
+// remove forgets a closed socket under whatever session it serves now.
+func (h *Hub) remove(c *conn) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	session := h.session[c]
+	delete(h.session, c)
 	delete(h.conns[session], c)
 	if len(h.conns[session]) == 0 {
 		delete(h.conns, session)
 	}
+}
+
+// rename moves a session's sockets to its new id (a conversation restarted
+// after erasure) and drops what was waiting for the old one (DSR-4).
+func (h *Hub) rename(from, to string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.pending, from)
+	cs := h.conns[from]
+	if len(cs) == 0 {
+		return
+	}
+	delete(h.conns, from)
+	if h.conns[to] == nil {
+		h.conns[to] = make(map[*conn]struct{})
+	}
+	for c := range cs {
+		h.conns[to][c] = struct{}{}
+		h.session[c] = to
+	}
+}
+
+// forget drops frames waiting for a session that will not come back.
+func (h *Hub) forget(session string) {
+	h.mu.Lock()
+	delete(h.pending, session)
+	h.mu.Unlock()
 }
 
 // Deliver sends frames to every socket of a session, or keeps them for the

@@ -95,3 +95,24 @@ func TestSlowClientClosed(t *testing.T) {
 	time.Sleep(2 * time.Second)
 	client.CloseNow()
 }
+
+// A restarted conversation's socket is found under its new id, and frames
+// waiting for the old one are dropped (DSR-4).
+func TestHubRename(t *testing.T) {
+	h := NewHub()
+	c := &conn{done: make(chan struct{})}
+	h.add("old", c)
+	h.Deliver("gone", map[string]string{"type": "message"})
+	h.pending["old"] = []any{"stale"}
+	h.rename("old", "new")
+	if len(h.conns["old"]) != 0 || len(h.conns["new"]) != 1 || h.session[c] != "new" {
+		t.Fatalf("conns after rename: %v", h.conns)
+	}
+	if _, ok := h.pending["old"]; ok {
+		t.Fatal("frames for the erased conversation kept")
+	}
+	h.remove(c)
+	if len(h.conns) != 0 || len(h.session) != 0 {
+		t.Fatalf("remove after rename left %v %v", h.conns, h.session)
+	}
+}

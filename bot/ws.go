@@ -61,7 +61,7 @@ func (s *Server) serveSocket(ctx context.Context, cancel context.CancelFunc, ws 
 	defer stopReads()
 	c := newConn(readCtx, ws)
 	s.hub.add(sess.ID, c)
-	defer s.hub.remove(sess.ID, c)
+	defer s.hub.remove(c)
 	s.engine.Attach(sess)
 	defer s.engine.Detach(sess)
 	// Server shutdown cancels ctx; AfterFunc closes the socket then
