@@ -46,7 +46,15 @@ func (s *Store) Commit(ctx context.Context, t Turn) error {
 	for i, q := range t.Unanswered {
 		unanswered[i] = c.Seal([]byte(q), aad("unanswered", t.Subject, ""))
 	}
-	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		// The subject may have been erased meanwhile (by another process,
+		// or the purge): nothing may be written for it again (DSR-4).
+		var one int
+		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM subjects WHERE id = ?`, t.Subject).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+			return ErrErased
+		} else if err != nil {
+			return fmt.Errorf("store: subject: %w", err)
+		}
 		for i, e := range t.Entries {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO messages(session_id, subject_id, at, sender, body) VALUES(?,?,?,?,?)`,
 				t.Session, t.Subject, unixMilli(e.At), e.Sender, bodies[i]); err != nil {
@@ -71,8 +79,11 @@ func (s *Store) Commit(ctx context.Context, t Turn) error {
 			}
 		}
 		if t.DropContacts {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM contacts WHERE subject_id = ?`, t.Subject); err != nil {
-				return fmt.Errorf("store: drop contacts: %w", err)
+			// The lookup hashes point at the contact details: they go too.
+			for _, q := range []string{`DELETE FROM contacts WHERE subject_id = ?`, `DELETE FROM lookup WHERE subject_id = ?`} {
+				if _, err := tx.ExecContext(ctx, q, t.Subject); err != nil {
+					return fmt.Errorf("store: drop contacts: %w", err)
+				}
 			}
 		}
 		for _, b := range contacts {
@@ -92,6 +103,10 @@ func (s *Store) Commit(ctx context.Context, t Turn) error {
 		}
 		return appendAudit(ctx, tx, t.Audit...)
 	})
+	if errors.Is(err, ErrErased) {
+		s.forgetKey(t.Subject)
+	}
+	return err
 }
 
 // AppendTurn stores transcript entries and the session's state in one commit.

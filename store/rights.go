@@ -229,7 +229,8 @@ func (s *Store) Purge(ctx context.Context, now time.Time, r Retention) (PurgeCou
 			return fmt.Errorf("store: purge subjects: %w", err)
 		}
 		n.Subjects, _ = res.RowsAffected()
-		if _, err := tx.ExecContext(ctx, `DELETE FROM lookup WHERE subject_id NOT IN (SELECT id FROM subjects)`); err != nil {
+		// A lookup hash lives only as long as the contact details it finds.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM lookup WHERE subject_id NOT IN (SELECT subject_id FROM contacts)`); err != nil {
 			return fmt.Errorf("store: purge lookup: %w", err)
 		}
 		if r.Audit > 0 {

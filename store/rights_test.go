@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -205,4 +206,59 @@ func TestAuditRetentionKeepsChainVerifiable(t *testing.T) {
 	if err != nil || v != 6 { // 5 kept + the purge's own record
 		t.Fatalf("verify after audit purge: %d, %v", v, err)
 	}
+}
+
+// DSR-4: once a subject is erased (here as by another process, with this
+// store's key cache still warm), nothing more is written for it.
+func TestCommitAfterEraseFails(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := open(t, dir, key1)
+	defer s.Close()
+	sess := newSession(t, s, "s1")
+	other := open(t, dir, key1)
+	if _, err := other.Erase(ctx, sess.SubjectID, "operator", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	other.Close()
+	err := s.Commit(ctx, store.Turn{Subject: sess.SubjectID, At: time.Now(), Contacts: [][]byte{[]byte("x@example.com")}, Blinds: []string{"b"}, Unanswered: []string{"q"}})
+	if !errors.Is(err, store.ErrErased) {
+		t.Fatalf("commit after erasure: %v, want ErrErased", err)
+	}
+	if c, _ := s.CountSubject(ctx, sess.SubjectID); c.Contacts+c.Lookups+c.Unanswered != 0 {
+		t.Fatalf("orphan rows written for an erased subject: %+v", c)
+	}
+}
+
+// CONS-5: withdrawing consent removes the contact details and the lookup
+// hashes that find them.
+func TestDropContactsDropsLookups(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, t.TempDir(), key1)
+	defer s.Close()
+	sess := newSession(t, s, "s1")
+	commitSample(t, s, sess, time.Now())
+	if err := s.Commit(ctx, store.Turn{Subject: sess.SubjectID, Session: sess.ID, At: time.Now(), DropContacts: true}); err != nil {
+		t.Fatal(err)
+	}
+	if ids, _ := s.SubjectsByBlind(ctx, "blind-1"); len(ids) != 0 {
+		t.Fatalf("lookup still finds the subject after its contacts were dropped: %v", ids)
+	}
+}
+
+// SEC-1: the database, its WAL and shared-memory files are private to the service.
+func TestDatabaseFilesPrivate(t *testing.T) {
+	dir := t.TempDir()
+	s := open(t, dir, key1)
+	newSession(t, s, "s1")
+	for _, name := range []string{"deskbot.db", "deskbot.db-wal", "deskbot.db-shm"} {
+		fi, err := os.Stat(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm()&0o077 != 0 {
+			t.Errorf("%s has mode %v, readable by others", name, fi.Mode().Perm())
+		}
+	}
+	s.Close()
 }

@@ -102,6 +102,21 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	// commit and stall every turn queued behind it; checkpointer does them
 	// on another connection instead.
 	dsn := "file:" + filepath.ToSlash(path) + "?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=secure_delete(1)&_pragma=temp_store(MEMORY)&_pragma=wal_autocheckpoint(0)"
+	// Create the file 0600 before SQLite opens it: SQLite gives the WAL
+	// and shared-memory files the database file's mode.
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			opts.Logger.Warn("store: cannot restrict file mode", "file", p, "err", err)
+		}
+	}
+	if fi, err := os.Stat(filepath.Dir(path)); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		opts.Logger.Warn("store: the data directory is readable by other users; restrict it to the service account (chmod 700)", "dir", filepath.Dir(path))
+	}
 	w, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)
@@ -117,9 +132,6 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		w.Close()
 		r.Close()
 		return nil, err
-	}
-	if err := os.Chmod(path, 0o600); err != nil {
-		opts.Logger.Warn("store: cannot restrict database file mode", "err", err)
 	}
 	s := &Store{
 		w: w, r: r, crypto: opts.Crypto, log: opts.Logger,
