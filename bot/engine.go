@@ -12,6 +12,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -377,11 +379,18 @@ type turn struct {
 	out []any
 	// stored is the customer's text as stored (redacted), for the agent.
 	stored string
+	// The session as it was before the turn: a turn that cannot be stored
+	// must not leave its changes (e.g. a consent) in memory either.
+	savedState   sessionState
+	savedPending []string
 }
 
 func (e *Engine) newTurn(s *Session) *turn {
 	now := e.now()
-	return &turn{e: e, s: s, now: now, rec: store.Turn{Subject: s.Subject, Session: s.ID, At: now}}
+	saved := s.st
+	saved.Consent = maps.Clone(s.st.Consent)
+	return &turn{e: e, s: s, now: now, rec: store.Turn{Subject: s.Subject, Session: s.ID, At: now},
+		savedState: saved, savedPending: slices.Clone(s.pendingContact)}
 }
 
 // customer records what the customer sent (already redacted as needed).
@@ -417,6 +426,7 @@ func (t *turn) commit(ctx context.Context) []any {
 	}
 	if err != nil {
 		t.e.log.Error("storing turn failed", "session", t.s.ID, "err", err)
+		t.s.st, t.s.pendingContact = t.savedState, t.savedPending
 		return []any{errorFrame(protocol.ErrInternal, "Sorry, something went wrong on our side and your message was not saved. Please try again.")}
 	}
 	return t.out
