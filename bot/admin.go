@@ -19,6 +19,7 @@ type AdminStore interface {
 	AuditRecords(ctx context.Context, event string) ([]compliance.AuditRecord, error)
 	VerifyAudit(ctx context.Context) (int, error)
 	CountSubject(ctx context.Context, subject string) (store.SubjectCounts, error)
+	Audit(ctx context.Context, recs ...compliance.AuditRecord) error
 }
 
 // Admin wires the admin API. It is served only when Token is set.
@@ -92,7 +93,14 @@ func (s *Server) adminConsents(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) adminTranscript(w http.ResponseWriter, r *http.Request) {
-	d, err := s.admin.Store.Export(r.Context(), r.PathValue("subject"))
+	subject := r.PathValue("subject")
+	// SEC-2: every view of a transcript is audited, by agents and admins alike.
+	if err := s.admin.Store.Audit(r.Context(), compliance.AuditRecord{At: s.engine.now(), Event: compliance.EventAgentAccess,
+		Subject: subject, Actor: "admin", Detail: "channel=admin-api view=transcript"}); err != nil {
+		s.adminError(w, err)
+		return
+	}
+	d, err := s.admin.Store.Export(r.Context(), subject)
 	if errors.Is(err, store.ErrErased) {
 		writeJSON(w, http.StatusOK, map[string]any{"entries": []ExportEntry{}, "erased": true})
 		return

@@ -105,6 +105,12 @@ func TestPersonalDataNeverOnDiskInClear(t *testing.T) {
 			t.Errorf("MIN-1: stored transcript lacks %q:\n%s", want, stored)
 		}
 	}
+	// SEC-2: reading the transcript through the admin API is audited.
+	var access struct{ Records []struct{ Actor string } }
+	adminGet(t, l.URL, "/api/v1/admin/audit?event=agent_access&subject="+subject, &access)
+	if len(access.Records) != 1 || access.Records[0].Actor != "admin" {
+		t.Errorf("SEC-2: admin transcript view not audited: %+v", access.Records)
+	}
 	// Silence is not consent (CONS-1): no ledger row.
 	var cons struct{ Records []bot.ExportConsent }
 	adminGet(t, l.URL, "/api/v1/admin/consents/"+subject, &cons)
