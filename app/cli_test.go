@@ -165,3 +165,18 @@ func TestReportCommand(t *testing.T) {
 		t.Error("report shows personal data")
 	}
 }
+
+// Key rotation refuses to run beside a live server on the same data dir.
+func TestKeysRotateRefusedWhileServing(t *testing.T) {
+	dir := t.TempDir()
+	chatSession(t, dir)
+	unlock, err := app.LockDataDirForTest(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := run(t, "keys", "rotate", "--new-key-file", filepath.Join(t.TempDir(), "k"), "--data-dir", dir)
+	unlock()
+	if code == 0 || !strings.Contains(errOut, "stop the server") {
+		t.Fatalf("rotation beside a server: exit %d, %q", code, errOut)
+	}
+}

@@ -175,6 +175,13 @@ func cmdKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return fmt.Errorf("new key: %w", err)
 	}
+	// Keys wrapped by a running server during the rotation would stay under
+	// the old key and be lost with it: the server must be stopped.
+	unlock, err := lockDataDir(cfg.DataDir)
+	if err != nil {
+		return fmt.Errorf("%w: stop the server before rotating keys", err)
+	}
+	defer unlock()
 	st, cur, err := openStore(ctx, cfg, stderr)
 	if err != nil {
 		return err
