@@ -329,6 +329,10 @@ func (e *Engine) Evict(idle time.Duration) int {
 			continue
 		}
 		delete(e.sessions, key)
+		if e.hub != nil {
+			// Frames kept for an HTTP client that stopped calling go too.
+			e.hub.forget(s.ID)
+		}
 		n++
 	}
 	return n

@@ -252,16 +252,26 @@ func TestIdleSessionsEvictedAndResumable(t *testing.T) {
 	if n := l.App.Engine.Evict(0); n != 0 {
 		t.Fatalf("evicted %d sessions with an open socket", n)
 	}
+	sess, err := l.App.Engine.Lookup(ctxT(t), token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := sess.ID
 	c.Close()
 	<-c.Done()
 	deadline := time.Now().Add(5 * time.Second)
 	n := 0
 	for n == 0 && time.Now().Before(deadline) {
+		// A frame for the gone socket waits in the hub until eviction.
+		l.App.Server.Hub().Deliver(id, map[string]string{"type": "message", "text": "late"})
 		n = l.App.Engine.Evict(0) // the handler detaches once it sees the close
 		time.Sleep(10 * time.Millisecond)
 	}
 	if n != 1 {
 		t.Fatalf("evicted %d sessions after the socket closed, want 1", n)
+	}
+	if p := l.App.Server.Hub().Drain(id); len(p) != 0 {
+		t.Fatalf("frames kept for an evicted session: %v", p)
 	}
 	c2 := dial(t, l, chatclient.Options{Session: token})
 	ctx := ctxT(t)
