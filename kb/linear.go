@@ -136,19 +136,7 @@ func trainLinear(xs []sparse, ys []int32, nClass, nFeat int, cfg trainConfig) *l
 				if c == y || margin-(sy-sc.scores[c]) <= 0 {
 					return
 				}
-				if len(viol) == nv && !stronger(c, viol[nv-1]) {
-					return
-				}
-				k := len(viol)
-				viol = append(viol, c)
-				for k > 0 && stronger(c, viol[k-1]) {
-					viol[k] = viol[k-1]
-					k--
-				}
-				viol[k] = c
-				if len(viol) > nv {
-					viol = viol[:nv]
-				}
+				viol = insertTopK(viol, c, nv, stronger)
 			}
 			for _, c := range sc.touched {
 				consider(c)
@@ -231,4 +219,25 @@ func abs32(x float32) float32 {
 		return -x
 	}
 	return x
+}
+
+// insertTopK inserts x into xs, which is kept ordered best first by better
+// and at most k long; x is dropped when xs is full and x is no better than
+// its last element. Training and prediction both keep a few best classes
+// this way, which is much cheaper than sorting every candidate.
+func insertTopK[T any](xs []T, x T, k int, better func(a, b T) bool) []T {
+	if len(xs) == k && !better(x, xs[k-1]) {
+		return xs
+	}
+	i := len(xs)
+	xs = append(xs, x)
+	for i > 0 && better(x, xs[i-1]) {
+		xs[i] = xs[i-1]
+		i--
+	}
+	xs[i] = x
+	if len(xs) > k {
+		xs = xs[:k]
+	}
+	return xs
 }

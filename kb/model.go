@@ -335,20 +335,7 @@ func (m *intentModel) predict(text string, k int) []classScore {
 		return m.ids[a.class] < m.ids[b.class]
 	}
 	for _, c := range sc.touched {
-		cs := classScore{c, sc.scores[c]}
-		if len(out) == k && !better(cs, out[k-1]) {
-			continue
-		}
-		i := len(out)
-		out = append(out, cs)
-		for i > 0 && better(cs, out[i-1]) {
-			out[i] = out[i-1]
-			i--
-		}
-		out[i] = cs
-		if len(out) > k {
-			out = out[:k]
-		}
+		out = insertTopK(out, classScore{c, sc.scores[c]}, k, better)
 	}
 	return out
 }
