@@ -1256,21 +1256,31 @@ func (w *World) exportSchema(schema string) error {
 	return nil
 }
 
-func (w *World) exportNotContains(text string) error {
+// exportText is the downloaded export as searchable text.
+func (w *World) exportText() (string, error) {
 	if w.exported == nil {
-		return errors.New(`nothing was downloaded: add "When the customer downloads their data" first`)
+		return "", errors.New(`nothing was downloaded: add "When the customer downloads their data" first`)
 	}
-	if strings.Contains(strings.ToLower(string(unescapeJSON(w.exported))), strings.ToLower(text)) {
+	return strings.ToLower(string(unescapeJSON(w.exported))), nil
+}
+
+func (w *World) exportNotContains(text string) error {
+	got, err := w.exportText()
+	if err != nil {
+		return err
+	}
+	if strings.Contains(got, strings.ToLower(text)) {
 		return fmt.Errorf("expected the export not to contain %q, but it does", text)
 	}
 	return nil
 }
 
 func (w *World) exportContains(text string) error {
-	if w.exported == nil {
-		return errors.New(`nothing was downloaded: add "When the customer downloads their data" first`)
+	got, err := w.exportText()
+	if err != nil {
+		return err
 	}
-	if !strings.Contains(strings.ToLower(string(unescapeJSON(w.exported))), strings.ToLower(text)) {
+	if !strings.Contains(got, strings.ToLower(text)) {
 		return fmt.Errorf("expected the export to contain %q, but it does not (%d bytes)", text, len(w.exported))
 	}
 	return nil
