@@ -21,7 +21,15 @@ type Turn struct {
 	DropContacts     bool     // delete the subject's contact details first (consent withdrawn)
 	Blinds           []string // keyed lookup hashes (e.g. of an e-mail) for rights requests
 	Unanswered       []string // redacted questions the knowledge base could not answer
+	Picked           []Pick   // suggestions the customer picked, for the owner's review
 	Audit            []compliance.AuditRecord
+}
+
+// Pick is a suggested article the customer chose for a question: the
+// redacted question is a candidate example question for that article.
+type Pick struct {
+	Question string // redacted, as stored for unanswered questions
+	Article  string // the article id chosen
 }
 
 // Commit seals and durably stores a turn. It returns after the commit.
@@ -42,9 +50,16 @@ func (s *Store) Commit(ctx context.Context, t Turn) error {
 	for i, b := range t.Contacts {
 		contacts[i] = c.Seal(b, aad("contact", t.Subject, ""))
 	}
-	unanswered := make([][]byte, len(t.Unanswered))
-	for i, q := range t.Unanswered {
-		unanswered[i] = c.Seal([]byte(q), aad("unanswered", t.Subject, ""))
+	type review struct {
+		body    []byte
+		article string
+	}
+	unanswered := make([]review, 0, len(t.Unanswered)+len(t.Picked))
+	for _, q := range t.Unanswered {
+		unanswered = append(unanswered, review{body: c.Seal([]byte(q), aad("unanswered", t.Subject, ""))})
+	}
+	for _, p := range t.Picked {
+		unanswered = append(unanswered, review{body: c.Seal([]byte(p.Question), aad("unanswered", t.Subject, "")), article: p.Article})
 	}
 	err = s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		// The subject may have been erased meanwhile (by another process,
@@ -96,8 +111,8 @@ func (s *Store) Commit(ctx context.Context, t Turn) error {
 				return fmt.Errorf("store: insert lookup: %w", err)
 			}
 		}
-		for _, b := range unanswered {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO unanswered(subject_id, at, body) VALUES(?,?,?)`, t.Subject, unixMilli(t.At), b); err != nil {
+		for _, r := range unanswered {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO unanswered(subject_id, at, body, article) VALUES(?,?,?,?)`, t.Subject, unixMilli(t.At), r.body, r.article); err != nil {
 				return fmt.Errorf("store: insert unanswered: %w", err)
 			}
 		}

@@ -62,25 +62,58 @@ func (s *Store) Stats(ctx context.Context) (Stats, error) {
 // knowledge base could not answer, newest first, so the owner sees which
 // articles are missing.
 func (s *Store) UnansweredQuestions(ctx context.Context, limit int) ([]string, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT subject_id, body FROM unanswered ORDER BY id DESC LIMIT ?`, limit)
+	rs, err := s.ReviewQuestions(ctx, time.Time{}, limit)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, r := range rs {
+		if r.Article == "" {
+			out = append(out, r.Question)
+		}
+	}
+	return out, nil
+}
+
+// ReviewQuestion is one entry of the owner's review list: a question the
+// knowledge base missed (Article empty) or one whose suggested article the
+// customer picked (Article set).
+type ReviewQuestion struct {
+	At       time.Time
+	Question string // redacted
+	Article  string
+}
+
+// ReviewQuestions returns review entries recorded at or after since,
+// newest first, at most limit (0: no limit). Entries of customers erased
+// meanwhile are skipped.
+func (s *Store) ReviewQuestions(ctx context.Context, since time.Time, limit int) ([]ReviewQuestion, error) {
+	if limit <= 0 {
+		limit = -1
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT subject_id, at, body, article FROM unanswered WHERE at >= ? ORDER BY id DESC LIMIT ?`, unixMilli(since), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: unanswered: %w", err)
 	}
 	type row struct {
-		subject string
-		body    []byte
+		subject, article string
+		at               int64
+		body             []byte
 	}
 	var rs []row
 	for rows.Next() {
 		var r row
-		if err := rows.Scan(&r.subject, &r.body); err != nil {
+		if err := rows.Scan(&r.subject, &r.at, &r.body, &r.article); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		rs = append(rs, r)
 	}
 	rows.Close()
-	var out []string
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: unanswered: %w", err)
+	}
+	var out []ReviewQuestion
 	for _, r := range rs {
 		c, err := s.cipher(ctx, r.subject)
 		if err != nil {
@@ -90,7 +123,7 @@ func (s *Store) UnansweredQuestions(ctx context.Context, limit int) ([]string, e
 		if err != nil {
 			return nil, fmt.Errorf("store: unanswered: %w", err)
 		}
-		out = append(out, string(q))
+		out = append(out, ReviewQuestion{At: time.UnixMilli(r.at), Question: string(q), Article: r.article})
 	}
 	return out, nil
 }

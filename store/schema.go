@@ -125,6 +125,10 @@ var schema = []string{
 		seq INTEGER NOT NULL,
 		hash TEXT NOT NULL
 	);`,
+	// The owner's review list also holds suggestions a customer picked
+	// ("did you mean"): the redacted question and the article chosen, a
+	// candidate example question for it. Empty article: a missed question.
+	`ALTER TABLE unanswered ADD COLUMN article TEXT NOT NULL DEFAULT '';`,
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {
