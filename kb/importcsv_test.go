@@ -95,13 +95,6 @@ func TestImportRefusesToOverwrite(t *testing.T) {
 	}
 }
 
-func TestEvalLine(t *testing.T) {
-	r := EvalResult{N: 10, Accuracy: 0.9, Answered: 0.5, Precision: 1}
-	if got := r.Line(); got != "accuracy=0.9000 answered=0.5000 precision=1.0000 n=10" {
-		t.Fatalf("Line() = %q", got)
-	}
-}
-
 func TestLint(t *testing.T) {
 	now := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
 	arts := []Article{
