@@ -7,7 +7,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"deskbot/kb"
@@ -18,7 +20,10 @@ const kbUsage = `Usage:
   deskbot kb search [--kb DIR] [-n N] QUERY          ranked articles with scores and why
   deskbot kb lint   [--kb DIR] [--strict]           stale, duplicate, empty articles
   deskbot kb import --out DIR FILE.csv              CSV (text,category or question,answer) to articles
-  deskbot kb eval   --kb DIR --queries FILE.csv [--threshold T]
+  deskbot kb eval   --kb DIR --queries FILE.csv [--threshold T] [--per-article]
+                                                    what customers get: answered, right, suggested, out of scope
+  deskbot kb review [--kb DIR] [--data-dir DIR] [--since 30d|YYYY-MM-DD] [--accept N [--article ID]]
+                                                    missed questions, grouped; --accept adds one to an article
 `
 
 func cmdKB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -73,22 +78,17 @@ func cmdKB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		th := cfg.Answer.Threshold
-		if th == 0 {
-			th = kb.DefaultThreshold
+		d, err := b.Decide(ctx, query, cfg.Answer.Threshold)
+		if err != nil {
+			return err
 		}
+		fmt.Fprintln(stdout, "decision:", describeDecision(d))
+		fmt.Fprintln(stdout, "calibration:", b.Calibration(cfg.Answer.Threshold).String())
 		if len(hits) == 0 {
 			fmt.Fprintln(stdout, "no matching article")
 		}
 		for i, h := range hits {
-			verdict := "below threshold"
-			if h.Confidence >= th {
-				verdict = "would answer"
-			}
-			if i > 0 {
-				verdict = ""
-			}
-			fmt.Fprintf(stdout, "%d. %-28s score=%.3f confidence=%.3f %s\n   %s\n   why: %s\n", i+1, h.Article.ID, h.Score, h.Confidence, verdict, h.Article.Title, h.Why)
+			fmt.Fprintf(stdout, "%d. %-28s score=%.3f confidence=%.3f\n   %s\n   why: %s\n", i+1, h.Article.ID, h.Score, h.Confidence, h.Article.Title, h.Why)
 		}
 		return nil
 	case "lint":
@@ -135,14 +135,18 @@ func cmdKB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "wrote %d articles to %s; replace each placeholder answer with your vetted text\n", n, *out)
 		return nil
 	case "eval":
-		queries := fs.String("queries", "", "CSV of text,category (category = article id)")
-		threshold := fs.Float64("threshold", 0, "confidence threshold (default: configured, else calibrated)")
+		queries := fs.String("queries", "", "CSV of text,category (category = article id; empty, oos or an id not in the kb = out of scope)")
+		threshold := fs.Float64("threshold", 0, "target precision among answered questions (default: answer.threshold, else "+fmt.Sprint(kb.DefaultThreshold)+")")
 		top := fs.Int("confusions", 10, "worst article pairs to show")
+		perArticle := fs.Bool("per-article", false, "print a table of the outcome per article")
 		if err := fs.Parse(args); err != nil {
 			return err
 		}
 		if *queries == "" {
 			return usageError{"usage: deskbot kb eval --kb DIR --queries FILE.csv"}
+		}
+		if *threshold < 0 || *threshold > 1 {
+			return usageError{fmt.Sprintf("--threshold %v: must be between 0 and 1", *threshold)}
 		}
 		cfg, err := cf.load()
 		if err != nil {
@@ -155,6 +159,15 @@ func cmdKB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if th == 0 {
 			th = kb.DefaultThreshold
 		}
+		f, err := os.Open(*queries)
+		if err != nil {
+			return fmt.Errorf("--queries: %w", err)
+		}
+		defer f.Close()
+		qs, err := kb.ReadQueries(f)
+		if err != nil {
+			return fmt.Errorf("--queries %s: %w", *queries, err)
+		}
 		start := time.Now()
 		b, cleanup, err := openTempKB(ctx, *kbDir, cfg.KBDir)
 		if err != nil {
@@ -162,28 +175,33 @@ func cmdKB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		defer cleanup()
 		built := time.Since(start)
-		f, err := os.Open(*queries)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
 		start = time.Now()
-		res, err := kb.Evaluate(ctx, b, f, th)
+		res, err := kb.EvaluateQueries(ctx, b, qs, th)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "articles=%d index_build=%s eval=%s threshold=%.4f\n", len(b.Articles()), built.Round(time.Millisecond), time.Since(start).Round(time.Millisecond), th)
-		if len(res.Confusions) > 0 {
-			fmt.Fprintln(stdout, "worst confusions (expected -> answered: count):")
+		fmt.Fprintf(stdout, "articles=%d index_build=%s eval=%s target=%.4f\n", len(b.Articles()), built.Round(time.Millisecond), time.Since(start).Round(time.Millisecond), th)
+		if *perArticle {
+			printPerArticle(stdout, res.PerArticle)
+		}
+		if len(res.Confusions) > 0 && *top > 0 {
+			fmt.Fprintln(stdout, "worst confusions (expected -> ranked first, or out of scope -> answered: count):")
 			for i, c := range res.Confusions {
 				if i == *top {
 					break
 				}
-				fmt.Fprintf(stdout, "  %s -> %s: %d\n", c.Want, c.Got, c.Count)
+				got := c.Got
+				if got == "" {
+					got = "(nothing)"
+				}
+				fmt.Fprintf(stdout, "  %s -> %s: %d\n", c.Want, got, c.Count)
 			}
 		}
+		fmt.Fprintln(stdout, "calibration:", res.Calibration.String())
 		fmt.Fprintln(stdout, res.Line())
 		return nil
+	case "review":
+		return cmdKBReview(ctx, fs, cf, kbDir, args, stdout, stderr)
 	default:
 		fmt.Fprint(stderr, kbUsage)
 		return usageError{fmt.Sprintf("unknown kb subcommand %q", sub)}
@@ -220,6 +238,40 @@ func openTempKB(ctx context.Context, flagDir, cfgDir string) (*kb.Base, func(), 
 		return nil, nil, err
 	}
 	return b, func() { b.Close(); os.RemoveAll(tmp) }, nil
+}
+
+// describeDecision renders what the bot would do, e.g.
+// "answer with returns-policy (confident)" or "suggest a, b (plausible)".
+func describeDecision(d kb.Decision) string {
+	switch d.Verdict {
+	case kb.VerdictAnswer:
+		if len(d.Hits) > 0 {
+			return fmt.Sprintf("answer with %s (%s)", d.Hits[0].Article.ID, d.Reason)
+		}
+	case kb.VerdictSuggest:
+		ids := make([]string, len(d.Hits))
+		for i, h := range d.Hits {
+			ids[i] = h.Article.ID
+		}
+		return fmt.Sprintf("suggest %s (%s)", strings.Join(ids, ", "), d.Reason)
+	}
+	return fmt.Sprintf("cannot confirm, offer a person (%s)", d.Reason)
+}
+
+// printPerArticle prints the outcome of each article's queries, worst first
+// by missed share so the articles needing example questions lead.
+func printPerArticle(w io.Writer, rows []kb.ArticleEval) {
+	rows = append([]kb.ArticleEval(nil), rows...)
+	sort.SliceStable(rows, func(i, j int) bool {
+		a, b := rows[i], rows[j]
+		return a.Missed*b.Queries > b.Missed*a.Queries
+	})
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "article\tqueries\tanswered\tright\tsuggested-right\tmissed")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\n", r.ID, r.Queries, r.Answered, r.Right, r.SuggestedRight, r.Missed)
+	}
+	tw.Flush()
 }
 
 func reportProblems(w io.Writer, problems []error) {

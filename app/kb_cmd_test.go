@@ -35,11 +35,13 @@ can I pay by invoice,payment_methods
 	}
 	lines := strings.Split(strings.TrimSpace(stdout), "\n")
 	last := lines[len(lines)-1]
-	if !regexp.MustCompile(`^accuracy=\d\.\d{4} answered=\d\.\d{4} precision=\d\.\d{4} n=3$`).MatchString(last) {
+	if !regexp.MustCompile(`^accuracy=\d\.\d{4} answered=\d\.\d{4} precision=\d\.\d{4} shown=\d\.\d{4} oos_answered=\d\.\d{4} n=3 oos=0$`).MatchString(last) {
 		t.Fatalf("eval's last line %q does not follow the contract", last)
 	}
 	code, stdout, _ = run(t, "kb", "search", "--kb", out, "do you take paypal")
-	if code != 0 || !strings.Contains(strings.SplitN(stdout, "\n", 2)[0], "payment") {
+	if code != 0 || !strings.Contains(stdout, "1. payment-methods") ||
+		!regexp.MustCompile(`(?m)^decision: (answer with|suggest|cannot confirm).*\(.+\)$`).MatchString(stdout) ||
+		!strings.Contains(stdout, "calibration: target precision 0.95") {
 		t.Fatalf("search: exit %d %q", code, stdout)
 	}
 	code, stdout, _ = run(t, "kb", "lint")

@@ -1,0 +1,161 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"deskbot/compliance"
+	"deskbot/kb"
+)
+
+// ErrDemoKB: the embedded demo knowledge base cannot be edited.
+var ErrDemoKB = errors.New("the embedded demo knowledge base is read-only: set kb_dir in the configuration or pass --kb DIR")
+
+// cmdKBReview runs `deskbot kb review`: the questions customers asked that
+// the knowledge base missed (or answered only by a suggestion they picked),
+// grouped, each with its likely article; --accept N makes question N an
+// example question of that article, so it is answered next time.
+func cmdKBReview(ctx context.Context, fs *flag.FlagSet, cf *commonFlags, kbDir *string, args []string, stdout, stderr io.Writer) error {
+	sinceFlag := fs.String("since", "", "only questions asked since: a number of days (30d), a duration (12h) or a date (2026-11-01)")
+	accept := fs.Int("accept", 0, "add question N of the list to its article's questions")
+	article := fs.String("article", "", "with --accept: the article to add the question to, instead of the likely one")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	if *article != "" && *accept == 0 {
+		return usageError{"--article needs --accept N"}
+	}
+	if *accept < 0 {
+		return usageError{fmt.Sprintf("--accept %d: want a question number from the list", *accept)}
+	}
+	now := time.Now()
+	since, err := parseSince(*sinceFlag, now)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	cfg, err := cf.load()
+	if err != nil {
+		return err
+	}
+	dir := *kbDir
+	if dir == "" {
+		dir = cfg.KBDir
+	}
+	if *accept > 0 && dir == "" {
+		// Refuse before the slow parts.
+		return ErrDemoKB
+	}
+	st, _, err := openStore(ctx, cfg, stderr)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	b, cleanup, err := openTempKB(ctx, *kbDir, cfg.KBDir)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	rows, err := reviewList(ctx, st, b, since, cfg.Answer.Threshold)
+	if err != nil {
+		return err
+	}
+	if *accept > 0 {
+		return acceptQuestion(dir, b, rows, *accept, *article, stdout)
+	}
+	printReview(stdout, rows, since, b.Calibration(cfg.Answer.Threshold))
+	return nil
+}
+
+// acceptQuestion appends question n of rows to its article's file in dir.
+func acceptQuestion(dir string, b *kb.Base, rows []reviewRow, n int, id string, stdout io.Writer) error {
+	if n > len(rows) {
+		return usageError{fmt.Sprintf("--accept %d: the list has %d questions (run deskbot kb review with the same --since to see them)", n, len(rows))}
+	}
+	r := rows[n-1]
+	if id == "" {
+		id = r.Article
+	}
+	if id == "" {
+		return usageError{fmt.Sprintf("--accept %d: no article matches %q; choose one with --article ID", n, r.Question)}
+	}
+	a, ok := b.Article(id)
+	if !ok {
+		return fmt.Errorf("--article %s: no such article in %s", id, dir)
+	}
+	// Stored questions are redacted already; redact again so that nothing
+	// personal can reach an article, whatever wrote the entry.
+	q := compliance.Redact(r.Question, compliance.NewDetector(nil).Find(r.Question), func(compliance.Kind) bool { return false })
+	path := filepath.Join(dir, filepath.FromSlash(a.Path))
+	if err := kb.AddQuestionToFile(path, q); err != nil {
+		if errors.Is(err, kb.ErrQuestionExists) {
+			return fmt.Errorf("%s already has the example question %q (%s)", id, q, path)
+		}
+		return fmt.Errorf("adding question %d to %s: %w", n, id, err)
+	}
+	fmt.Fprintf(stdout, "added %q to the questions of %s (%s); a running server picks it up without a restart\n", q, id, path)
+	return nil
+}
+
+func printReview(w io.Writer, rows []reviewRow, since time.Time, cal kb.Calibration) {
+	total := 0
+	for _, r := range rows {
+		total += r.Count
+	}
+	from := "kept"
+	if !since.IsZero() {
+		from = "since " + since.Format("2006-01-02 15:04")
+	}
+	fmt.Fprintf(w, "%d questions to review (%d asked, %s), newest wording shown\n", len(rows), total, from)
+	fmt.Fprintln(w, "calibration:", cal.String())
+	if len(rows) == 0 {
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "#\tasked\tlast\tquestion\tlikely article")
+	for _, r := range rows {
+		likely := r.Likely()
+		if r.Known != "" {
+			likely += "; already an example question of " + r.Known
+		}
+		fmt.Fprintf(tw, "%d\t%d\t%s\t%q\t%s\n", r.N, r.Count, r.Last.Format("2006-01-02"), r.Question, likely)
+	}
+	tw.Flush()
+	fmt.Fprintln(w, "add one to its article with: deskbot kb review --accept N [--article ID] (same --since)")
+}
+
+var daysPattern = regexp.MustCompile(`^(\d+)d$`)
+
+// parseSince reads --since: "30d", a Go duration such as "12h", or a date.
+func parseSince(s string, now time.Time) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if m := daysPattern.FindStringSubmatch(s); m != nil {
+		n, err := strconv.Atoi(m[1])
+		if err == nil {
+			return now.AddDate(0, 0, -n), nil
+		}
+	}
+	if d, err := time.ParseDuration(s); err == nil && d > 0 {
+		return now.Add(-d), nil
+	}
+	for _, l := range []string{"2006-01-02", time.RFC3339} {
+		if t, err := time.ParseInLocation(l, s, time.Local); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("--since %q: want a number of days (30d), a duration (12h) or a date (2026-11-01)", s)
+}

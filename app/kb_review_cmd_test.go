@@ -1,0 +1,153 @@
+package app_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"deskbot/compliance"
+	"deskbot/kb"
+	"deskbot/store"
+)
+
+// reviewStore writes review entries into a real store in dataDir, as the
+// bot does for missed questions and picked suggestions.
+func reviewStore(t *testing.T, dataDir string, turns []store.Turn) {
+	t.Helper()
+	t.Setenv("DESKBOT_MASTER_KEY", testKey)
+	mk, err := compliance.NewMasterKey([]byte("0123456789abcdef0123456789abcdef"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(dataDir, "deskbot.db"), store.Options{Crypto: store.Crypto{
+		Wrapper:    mk,
+		NewCipher:  func(dk []byte) (store.Cipher, error) { return compliance.NewSealer(dk) },
+		NewDataKey: compliance.NewDataKey,
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	created := time.Now().Add(-48 * time.Hour)
+	sess := store.Session{ID: "s1", SubjectID: "subj-1", TokenHash: []byte("h1"), Profile: "eu", CreatedAt: created, LastSeen: created}
+	if err := st.CreateSession(ctx, sess); err != nil {
+		t.Fatal(err)
+	}
+	for _, tr := range turns {
+		tr.Subject, tr.Session = sess.SubjectID, sess.ID
+		if err := st.Commit(ctx, tr); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+const returnsArticle = `---
+id: returns
+title: Returning an item   # shown as the source
+questions:
+  - How do I return an item?
+  # keep the next one, customers say it a lot
+  - Can I send something back?
+tags: [returns]
+version: "3"
+---
+You can return unused items within 30 days.
+
+---
+Not front matter: questions:
+`
+
+const shippingArticle = `---
+id: shipping-times
+title: How long delivery takes
+questions: ["When will my order arrive?", "How long does shipping take?"]
+---
+Orders arrive in 3-5 days.
+`
+
+func TestKBReviewAccept(t *testing.T) {
+	dataDir, kbDir := t.TempDir(), t.TempDir()
+	os.WriteFile(filepath.Join(kbDir, "returns.md"), []byte(returnsArticle), 0o600)
+	os.WriteFile(filepath.Join(kbDir, "shipping.md"), []byte(shippingArticle), 0o600)
+	now := time.Now()
+	reviewStore(t, dataDir, []store.Turn{
+		{At: now.Add(-40 * time.Hour), Unanswered: []string{"Do you sell kayaks?"}},
+		{At: now.Add(-30 * time.Hour), Unanswered: []string{"do you sell  KAYAKS"}},
+		{At: now.Add(-20 * time.Hour), Unanswered: []string{"where is my parcel, mail me at [email]"}},
+		{At: now.Add(-2 * time.Hour), Picked: []store.Pick{{Question: "Could I get my money back for it?", Article: "returns"}}},
+	})
+
+	code, out, errOut := run(t, "kb", "review", "--data-dir", dataDir, "--kb", kbDir)
+	if code != 0 {
+		t.Fatalf("review: exit %d %q %q", code, out, errOut)
+	}
+	for _, want := range []string{
+		`(?m)^1 +2 +\S+ +"do you sell  KAYAKS" `,
+		`(?m)^2 +1 +\S+ +"Could I get my money back for it\?" +returns \(picked 1×\)$`,
+		`(?m)^3 +1 +\S+ +"where is my parcel, mail me at \[email\]" `,
+		`(?m)^calibration: target precision `,
+	} {
+		if !regexp.MustCompile(want).MatchString(out) {
+			t.Errorf("review list does not match %s:\n%s", want, out)
+		}
+	}
+	if code, out, _ = run(t, "kb", "review", "--data-dir", dataDir, "--kb", kbDir, "--since", "24h"); code != 0 || strings.Contains(out, "kayaks") || !strings.Contains(out, "parcel") {
+		t.Errorf("--since 24h: exit %d\n%s", code, out)
+	}
+
+	code, out, errOut = run(t, "kb", "review", "--data-dir", dataDir, "--kb", kbDir, "--accept", "2")
+	if code != 0 || !strings.Contains(out, "added") {
+		t.Fatalf("accept 2: exit %d %q %q", code, out, errOut)
+	}
+	got, _ := os.ReadFile(filepath.Join(kbDir, "returns.md"))
+	want := strings.Replace(returnsArticle, "  - Can I send something back?\n", "  - Can I send something back?\n  - Could I get my money back for it?\n", 1)
+	if string(got) != want {
+		t.Fatalf("returns.md after --accept:\n%s\nwant\n%s", got, want)
+	}
+	before, _ := kb.ParseArticle("returns.md", []byte(returnsArticle))
+	a, err := kb.ParseArticle("returns.md", got)
+	if err != nil || !slices.Contains(a.Questions, "Could I get my money back for it?") || a.Body != before.Body {
+		t.Fatalf("parsed after --accept: %+v, %v", a, err)
+	}
+	if code, _, errOut = run(t, "kb", "review", "--data-dir", dataDir, "--kb", kbDir, "--accept", "2"); code == 0 || !strings.Contains(errOut, "already has") {
+		t.Errorf("accepting the same question twice: exit %d %q", code, errOut)
+	}
+	// The list now says the question is an example question.
+	if _, out, _ = run(t, "kb", "review", "--data-dir", dataDir, "--kb", kbDir); !strings.Contains(out, "already an example question of returns") {
+		t.Errorf("accepted question not marked:\n%s", out)
+	}
+
+	code, out, errOut = run(t, "kb", "review", "--data-dir", dataDir, "--kb", kbDir, "--accept", "3", "--article", "shipping-times")
+	if code != 0 {
+		t.Fatalf("accept 3 --article: exit %d %q %q", code, out, errOut)
+	}
+	got, _ = os.ReadFile(filepath.Join(kbDir, "shipping.md"))
+	a, err = kb.ParseArticle("shipping.md", got)
+	if err != nil || !slices.Equal(a.Questions, []string{"When will my order arrive?", "How long does shipping take?", "where is my parcel, mail me at [email]"}) || a.Body != "Orders arrive in 3-5 days." {
+		t.Fatalf("shipping.md after --accept --article: %+v, %v\n%s", a, err, got)
+	}
+
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"number past the list", []string{"--kb", kbDir, "--accept", "9"}, 2, "the list has 3 questions"},
+		{"unknown article", []string{"--kb", kbDir, "--accept", "1", "--article", "gift-cards"}, 1, "gift-cards: no such article"},
+		{"demo knowledge base", []string{"--accept", "1"}, 1, "kb_dir"},
+		{"article without accept", []string{"--kb", kbDir, "--article", "returns"}, 2, "--article needs --accept"},
+		{"bad since", []string{"--kb", kbDir, "--since", "last week"}, 2, "--since"},
+	} {
+		code, _, errOut := run(t, append([]string{"kb", "review", "--data-dir", dataDir}, tc.args...)...)
+		if code != tc.code || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%s: exit %d %q, want exit %d mentioning %q", tc.name, code, errOut, tc.code, tc.want)
+		}
+	}
+}
