@@ -21,10 +21,13 @@ type reportData struct {
 	ChainOK     bool
 	ChainCount  int
 	ChainError  string
-	Unanswered  []string
+	Review      []reviewRow // grouped questions to review, most asked first
+	ReviewMore  int         // groups left out of the report
 	Lint        []kb.LintFinding
 	KBArticles  int
 	KBSource    string
+	Calibration string // effective answer and suggest cut-offs
+	KBError     string // why the knowledge base could not be opened, if so
 	KeySource   string
 	RuleSummary []ruleRow
 }
@@ -49,7 +52,7 @@ th{background:#f2f4f8}.ok{color:#0a6b2b;font-weight:600}.bad{color:#b00020;font-
 <tr><td>Contact details (e-mail, phone)</td><td>Reply to the customer outside the chat</td><td>Consent, Art. 6(1)(a) — opt-in, per purpose</td><td>AES-256-GCM, per-customer key</td><td>{{.Config.Retention.ContactDays}} days</td></tr>
 <tr><td>Consent records (purpose, decision, text version and hash)</td><td>Demonstrate consent (Art. 7(1))</td><td>Legal obligation, Art. 6(1)(c)</td><td>No personal data beyond a pseudonymous id</td><td>{{.Config.Retention.ConsentDays}} days</td></tr>
 <tr><td>Audit log and data-subject request records</td><td>Accountability, security (Art. 5(2), 30, 32)</td><td>Legal obligation</td><td>Hash-chained, no message text</td><td>{{.Config.Retention.AuditDays}} days</td></tr>
-<tr><td>Unanswered questions (redacted)</td><td>Show the owner which help articles are missing</td><td>Legitimate interest</td><td>Redacted, encrypted, erased with the customer</td><td>{{.Config.Retention.TranscriptsDays}} days</td></tr>
+<tr><td>Unanswered questions, and questions answered by a suggestion the customer picked (redacted)</td><td>Show the owner which help articles and example questions are missing</td><td>Legitimate interest</td><td>Redacted, encrypted, erased with the customer</td><td>{{.Config.Retention.TranscriptsDays}} days</td></tr>
 <tr><td>Never kept</td><td colspan="4">Payment card numbers and security codes (PCI DSS 3.3, 3.4), health information (Art. 9): always redacted before storage and never echoed.</td></tr>
 </table>
 
@@ -81,10 +84,16 @@ th{background:#f2f4f8}.ok{color:#0a6b2b;font-weight:600}.bad{color:#b00020;font-
 
 <h2>Knowledge base</h2>
 <p>{{.KBArticles}} articles from {{.KBSource}}.</p>
+{{if .Calibration}}<p>Answering: {{.Calibration}} (<code>answer.threshold</code>).</p>{{end}}
+{{if .KBError}}<p class="bad">The knowledge base could not be opened: {{.KBError}}</p>{{end}}
 {{if .Lint}}<table><tr><th>Article</th><th>Finding</th></tr>{{range .Lint}}<tr><td>{{.ID}}</td><td>{{.Rule}}: {{.Message}}</td></tr>{{end}}</table>{{else}}<p class="ok">No lint findings.</p>{{end}}
 
-<h2>Questions the assistant could not answer</h2>
-{{if .Unanswered}}<p>Most recent first (personal data redacted). Consider writing articles for these.</p><ul>{{range .Unanswered}}<li>{{.}}</li>{{end}}</ul>{{else}}<p>None recorded.</p>{{end}}
+<h2>Questions to review</h2>
+{{if .Review}}<p>Questions the assistant could not answer, or answered only by a suggestion the customer picked, grouped and most asked first (personal data redacted).
+Add one to its article's example questions with <code>deskbot kb review --accept N</code>, or write an article for it.</p>
+<table><tr><th>#</th><th>Asked</th><th>Last</th><th>Question</th><th>Likely article</th></tr>
+{{range .Review}}<tr><td>{{.N}}</td><td>{{.Count}}</td><td>{{.Last.Format "2006-01-02"}}</td><td>{{.Question}}</td><td>{{.Likely}}{{if .Known}}; already an example question of {{.Known}}{{end}}</td></tr>
+{{end}}</table>{{if .ReviewMore}}<p><small>{{.ReviewMore}} more: see <code>deskbot kb review</code>.</small></p>{{end}}{{else}}<p>None recorded.</p>{{end}}
 
 <h2>Rules enforced inline</h2>
 <table><tr><th>Rule</th><th>How</th></tr>{{range .RuleSummary}}<tr><td>{{.ID}}</td><td>{{.How}}</td></tr>{{end}}</table>
@@ -104,6 +113,9 @@ var enforcedRules = []ruleRow{
 	{"AUD-1", "Hash-chained audit log verified by deskbot audit verify"},
 	{"JUR-1", "eu and us-ca profiles; Sec-GPC recorded; unknown profile means strictest"},
 }
+
+// reportReviewRows is how many review groups the report lists.
+const reportReviewRows = 50
 
 // cmdReport writes the compliance report (HTML) from live config and data.
 func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -137,9 +149,6 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		d.ChainError = err.Error()
 	}
-	if d.Unanswered, err = st.UnansweredQuestions(ctx, 50); err != nil {
-		return err
-	}
 	src, err := kbSource("", cfg.KBDir)
 	if err != nil {
 		return err
@@ -151,6 +160,21 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	arts, _ := kb.LoadFS(src)
 	d.KBArticles = len(arts)
 	d.Lint = kb.Lint(arts, time.Now())
+	// A private index, so the report never touches the one a running
+	// server uses; without it the review list still lists the questions.
+	b, cleanup, err := openTempKB(ctx, "", cfg.KBDir)
+	if err != nil {
+		d.KBError = err.Error()
+	} else {
+		defer cleanup()
+		d.Calibration = b.Calibration(cfg.Answer.Threshold).String()
+	}
+	if d.Review, err = reviewList(ctx, st, b, time.Time{}, cfg.Answer.Threshold); err != nil {
+		return err
+	}
+	if len(d.Review) > reportReviewRows {
+		d.Review, d.ReviewMore = d.Review[:reportReviewRows], len(d.Review)-reportReviewRows
+	}
 	w, closeOut, err := createOutput(*output, stdout)
 	if err != nil {
 		return err

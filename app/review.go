@@ -34,7 +34,8 @@ func (r reviewRow) Likely() string {
 
 // reviewList reads the review entries since since, groups them and finds
 // each group's likely article on b at target (answer.threshold). The
-// questions were redacted before they were stored.
+// questions were redacted before they were stored. With b nil (the
+// knowledge base could not be opened) the groups come without articles.
 func reviewList(ctx context.Context, st *store.Store, b *kb.Base, since time.Time, target float64) ([]reviewRow, error) {
 	qs, err := st.ReviewQuestions(ctx, since, 0)
 	if err != nil {
@@ -45,7 +46,11 @@ func reviewList(ctx context.Context, st *store.Store, b *kb.Base, since time.Tim
 		entries[i] = kb.ReviewEntry{At: q.At, Question: q.Question, Article: q.Article}
 	}
 	known := map[string]string{}
-	for _, a := range b.Articles() {
+	var arts []*kb.Article
+	if b != nil {
+		arts = b.Articles()
+	}
+	for _, a := range arts {
 		for _, q := range a.Questions {
 			known[kb.NormaliseQuestion(q)] = a.ID
 		}
@@ -54,10 +59,11 @@ func reviewList(ctx context.Context, st *store.Store, b *kb.Base, since time.Tim
 	rows := make([]reviewRow, len(groups))
 	for i, g := range groups {
 		r := reviewRow{N: i + 1, ReviewGroup: g, How: "no article", Known: known[g.Key]}
-		if g.Picked != "" {
+		switch {
+		case g.Picked != "":
 			// The customer's own choice says more than the ranking.
 			r.Article, r.How = g.Picked, "picked"
-		} else {
+		case b != nil:
 			d, err := b.Decide(ctx, g.Question, target)
 			if err != nil {
 				return nil, err
