@@ -101,6 +101,11 @@ func New(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 	for _, p := range base.Problems() {
 		log.Warn("article skipped", "problem", p)
 	}
+	// The owner sees at start-up which confidence answers and which only
+	// suggests, and how that was reached from answer.threshold.
+	cal := base.Calibration(cfg.Answer.Threshold)
+	log.Info("knowledge base calibrated", "articles", len(base.Articles()), "target", cal.Target,
+		"answer_at", cal.AnswerAt, "suggest_at", cal.SuggestAt, "method", cal.Method, "calibration", cal.String())
 	watchCtx, cancelWatch := context.WithCancel(context.WithoutCancel(ctx))
 	if cfg.KBDir != "" && o.KB == nil {
 		go base.Watch(watchCtx, cfg.KBWatchInterval)
