@@ -27,9 +27,12 @@ import (
 	"deskbot/store"
 )
 
-// Searcher finds knowledge-base articles for a question.
+// Searcher is what the engine needs of the knowledge base: one decision
+// per question (answer, suggest or refuse at the configured precision) and
+// an article by id, for a picked suggestion.
 type Searcher interface {
-	Search(ctx context.Context, query string, k int) ([]kb.Hit, error)
+	Decide(ctx context.Context, query string, target float64) (kb.Decision, error)
+	Article(id string) (*kb.Article, bool)
 }
 
 // Store is the persistence the engine needs.
@@ -52,7 +55,7 @@ type Engine struct {
 	kb        Searcher
 	store     Store
 	detector  *compliance.Detector
-	threshold float64
+	threshold float64 // answer.threshold; 0 lets the knowledge base use its default
 	now       func() time.Time
 	log       *slog.Logger
 
@@ -99,9 +102,6 @@ func NewEngine(o EngineOptions) *Engine {
 		o.Detector = compliance.NewDetector(nil)
 	}
 	th := o.Config.Answer.Threshold
-	if th == 0 {
-		th = kb.DefaultThreshold
-	}
 	hours, err := NewHours(o.Config.BusinessHours)
 	if err != nil {
 		o.Logger.Error("business hours unusable; treating the team as always open", "err", err)
@@ -149,6 +149,16 @@ type sessionState struct {
 	Turns    int                     `json:"turns"`
 	GPC      bool                    `json:"gpc,omitempty"`
 	Leaving  bool                    `json:"leaving,omitempty"` // the next message is left for the team
+	// Suggested are the articles of the last "did you mean …?" not yet
+	// picked, with the redacted question that produced them, so a resumed
+	// session can still pick one (sealed like the rest of the state).
+	Suggested *suggestion `json:"suggested,omitempty"`
+	// SuggestRounds counts suggestion rounds in a row without a pick; two
+	// count as one miss.
+	SuggestRounds int `json:"suggest_rounds,omitempty"`
+	// OfferedHuman: the last reply asked whether to bring in a person, so
+	// a bare "yes" accepts (HUM-2) and is not small talk.
+	OfferedHuman bool `json:"offered_human,omitempty"`
 }
 
 // ConnMeta is what the transport knows about the customer's connection.
@@ -460,7 +470,7 @@ func (e *Engine) Handle(ctx context.Context, s *Session, in protocol.Inbound) []
 	case protocol.TypeSay:
 		out = e.say(ctx, s, in.Text)
 	case protocol.TypeAction:
-		out = e.action(ctx, s, in.Name)
+		out = e.action(ctx, s, in)
 	case protocol.TypeConsent:
 		out = e.consent(ctx, s, in)
 	default:
@@ -541,6 +551,9 @@ func (e *Engine) say(ctx context.Context, s *Session, text string) []any {
 // reply decides what the bot says to one customer message.
 func (e *Engine) reply(ctx context.Context, t *turn, raw, query string, findings []compliance.Finding) {
 	s := t.s
+	// Whether the bot just offered a person: only the next message can accept.
+	offered := s.st.OfferedHuman
+	s.st.OfferedHuman = false
 	if kind, ok := compliance.DetectRightsRequest(raw); ok {
 		e.rights(ctx, t, kind)
 		return
@@ -563,11 +576,27 @@ func (e *Engine) reply(ctx context.Context, t *turn, raw, query string, findings
 	if compliance.AsksIfHuman(raw) {
 		m := e.botMessage("I'm "+e.cfg.BotName+", an automated assistant (a bot), not a human. If you'd like to talk to a person from our team, I can bring one in.", false)
 		m.Actions = []protocol.Action{{Name: protocol.ActionHuman, Label: "Talk to a person"}}
+		s.st.OfferedHuman = true
 		t.send(m)
+		return
+	}
+	// A typed pick ("the first one", a suggested title) answers like the button.
+	if id, ok := e.typedPick(s, raw); ok {
+		e.pick(t, id)
 		return
 	}
 	if e.autoEscalate(ctx, t, raw) {
 		return
+	}
+	if len(findings) == 0 {
+		if kind, ok := DetectSmallTalk(raw); ok {
+			if offered && kind == Acknowledge && isYes(raw) {
+				e.handover(ctx, t, ReasonRequest) // HUM-2: "yes" to "shall I get a person?"
+				return
+			}
+			e.smallTalk(t, kind)
+			return
+		}
 	}
 	if hasContact(findings) && !s.st.Consent.Granted(compliance.PurposeContact) {
 		t.send(e.consentRequest(s))
@@ -575,21 +604,40 @@ func (e *Engine) reply(ctx context.Context, t *turn, raw, query string, findings
 	e.answer(ctx, t, query)
 }
 
-// answer replies with a vetted article or says it cannot confirm (ACC-1).
+// answer replies with a vetted article, suggests some, or says it cannot
+// confirm (ACC-1), as the knowledge base decides.
 func (e *Engine) answer(ctx context.Context, t *turn, query string) {
 	s := t.s
-	hits, err := e.kb.Search(ctx, query, 3)
+	d, err := e.kb.Decide(ctx, query, e.threshold)
 	if err != nil {
 		e.log.Error("knowledge-base search failed", "session", s.ID, "err", err)
+		d = kb.Decision{Verdict: kb.VerdictNone}
 	}
-	if err == nil && len(hits) > 0 && hits[0].Confidence >= e.threshold {
-		a := hits[0].Article
-		s.st.Misses = 0
-		m := e.botMessage(a.Body, false)
-		m.Sources = []protocol.Source{{ID: a.ID, Title: a.Title, Version: a.Version, URL: e.articleURL(a)}}
-		t.send(m)
+	switch {
+	case d.Verdict == kb.VerdictAnswer && len(d.Hits) > 0:
+		e.answerWith(t, d.Hits[0].Article)
+		return
+	case d.Verdict == kb.VerdictSuggest && len(d.Hits) > 0:
+		e.suggest(ctx, t, query, d.Hits)
 		return
 	}
+	s.st.Suggested, s.st.SuggestRounds = nil, 0
+	e.miss(ctx, t, query)
+}
+
+// answerWith sends an article's own text citing it (ACC-1, ACC-2).
+func (e *Engine) answerWith(t *turn, a *kb.Article) {
+	s := t.s
+	s.st.Misses, s.st.SuggestRounds, s.st.Suggested = 0, 0, nil
+	m := e.botMessage(a.Body, false)
+	m.Sources = []protocol.Source{{ID: a.ID, Title: a.Title, Version: a.Version, URL: e.articleURL(a)}}
+	t.send(m)
+}
+
+// miss counts a question the knowledge base could not answer; after
+// answer.misses_before_handover in a row a person is brought in (HUM-2).
+func (e *Engine) miss(ctx context.Context, t *turn, query string) {
+	s := t.s
 	// The owner sees which articles are missing (redacted, sealed, erasable).
 	t.rec.Unanswered = append(t.rec.Unanswered, query)
 	s.st.Misses++
@@ -600,6 +648,7 @@ func (e *Engine) answer(ctx context.Context, t *turn, query string) {
 	}
 	m := e.botMessage("I'm sorry, I can't confirm that from our help articles. Would you like me to get a person from our team? You can also rephrase your question.", false)
 	m.Actions = []protocol.Action{{Name: protocol.ActionHuman, Label: "Talk to a person"}}
+	s.st.OfferedHuman = true
 	t.send(m)
 }
 
@@ -610,11 +659,14 @@ func (e *Engine) articleURL(a *kb.Article) string {
 	return strings.TrimRight(e.cfg.PublicURL, "/") + "/articles/" + a.ID
 }
 
-func (e *Engine) action(ctx context.Context, s *Session, name string) []any {
+func (e *Engine) action(ctx context.Context, s *Session, in protocol.Inbound) []any {
+	name := in.Name
 	switch name {
 	case protocol.ActionConsentAccept, protocol.ActionConsentDecline:
 		g := name == protocol.ActionConsentAccept
 		return e.consent(ctx, s, protocol.Inbound{Type: protocol.TypeConsent, Purpose: purposeContact, Granted: &g})
+	case protocol.ActionArticle:
+		return e.articleAction(ctx, s, in.ID)
 	case protocol.ActionHuman, protocol.ActionExport, protocol.ActionErase, protocol.ActionWithdraw, protocol.ActionLeaveMessage:
 	default:
 		return []any{errorFrame(protocol.ErrBadRequest, "Unknown action.")}

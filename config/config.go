@@ -112,8 +112,18 @@ type Limits struct {
 
 // Answer tunes when the bot answers and when it hands over (ACC-1, HUM-2).
 type Answer struct {
-	Threshold            float64 `mapstructure:"threshold"`
-	MissesBeforeHandover int     `mapstructure:"misses_before_handover"`
+	Threshold            float64   `mapstructure:"threshold"`
+	MissesBeforeHandover int       `mapstructure:"misses_before_handover"`
+	SmallTalk            SmallTalk `mapstructure:"small_talk"`
+}
+
+// SmallTalk holds the bot's replies to messages that are only a greeting,
+// thanks, a goodbye or an acknowledgement; they are never a miss.
+type SmallTalk struct {
+	Greeting    string `mapstructure:"greeting"`
+	Thanks      string `mapstructure:"thanks"`
+	Goodbye     string `mapstructure:"goodbye"`
+	Acknowledge string `mapstructure:"acknowledge"`
 }
 
 // Consent holds the versioned consent texts per purpose (CONS-2, CONS-4).
@@ -174,6 +184,10 @@ func defaults() map[string]any {
 		"limits.burst":                  10,
 		"answer.threshold":              0.0,
 		"answer.misses_before_handover": 3,
+		"answer.small_talk.greeting":    "Hello! What can I help you with?",
+		"answer.small_talk.thanks":      "You're welcome! Is there anything else I can help you with?",
+		"answer.small_talk.goodbye":     "Thanks for chatting. Goodbye!",
+		"answer.small_talk.acknowledge": "All right. If there's anything else, just ask.",
 		"consent.contact.version":       "1",
 		"consent.contact.text":          "May we keep the contact details you typed, so our team can reply to you by e-mail or phone? We keep them encrypted, use them only to answer this request, and delete them after the retention period. You can withdraw at any time by saying \"withdraw consent\".",
 		"retention.transcripts_days":    30,
@@ -344,6 +358,14 @@ func (c Config) Validate() error {
 	}
 	if c.Answer.MissesBeforeHandover < 1 {
 		return bad("answer.misses_before_handover", "must be at least 1")
+	}
+	for _, st := range []struct{ key, val string }{
+		{"answer.small_talk.greeting", c.Answer.SmallTalk.Greeting}, {"answer.small_talk.thanks", c.Answer.SmallTalk.Thanks},
+		{"answer.small_talk.goodbye", c.Answer.SmallTalk.Goodbye}, {"answer.small_talk.acknowledge", c.Answer.SmallTalk.Acknowledge},
+	} {
+		if strings.TrimSpace(st.val) == "" {
+			return bad(st.key, "must not be empty (the bot always replies to small talk)")
+		}
 	}
 	if strings.TrimSpace(c.Consent.Contact.Text) == "" || strings.TrimSpace(c.Consent.Contact.Version) == "" {
 		return bad("consent.contact", "text and version must both be set (CONS-4)")

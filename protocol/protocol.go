@@ -39,6 +39,9 @@ const (
 	ActionConsentAccept  = "consent.accept"
 	ActionConsentDecline = "consent.decline"
 	ActionLeaveMessage   = "leave_message"
+	// ActionArticle offers (and, sent back with the article's id, picks) a
+	// suggested article: "did you mean …?" (ACC-1: a suggestion is not an answer).
+	ActionArticle = "article"
 )
 
 // Handover states.
@@ -66,9 +69,12 @@ type Source struct {
 	URL     string `json:"url,omitempty"`
 }
 
-// Action is a button the client may render; pressing it sends {"type":"action","name":Name}.
+// Action is a button the client may render; pressing it sends
+// {"type":"action","name":Name}, plus "id":ID when the action has one
+// (an "article" button carries the suggested article's id).
 type Action struct {
 	Name  string `json:"name"`
+	ID    string `json:"id,omitempty"`
 	Label string `json:"label"`
 }
 
@@ -122,6 +128,7 @@ type Inbound struct {
 	Purpose string `json:"purpose,omitempty"`
 	Granted *bool  `json:"granted,omitempty"`
 	Name    string `json:"name,omitempty"`
+	ID      string `json:"id,omitempty"` // the article id of an "article" action
 }
 
 // Frame is the union of every server frame, for clients that decode frames
@@ -147,10 +154,21 @@ type Frame struct {
 	Message    string   `json:"message,omitempty"`
 }
 
-// ChatRequest is the body of POST /api/v1/chat.
+// ChatRequest is the body of POST /api/v1/chat. At most one of Text,
+// Action and Consent is set; none only polls (or, without a session, starts one).
 type ChatRequest struct {
-	Session string `json:"session,omitempty"`
-	Text    string `json:"text,omitempty"`
+	Session string         `json:"session,omitempty"`
+	Text    string         `json:"text,omitempty"`
+	Action  string         `json:"action,omitempty"` // as {"type":"action","name":Action}
+	ID      string         `json:"id,omitempty"`     // the article id when Action is "article"
+	Consent *ConsentChoice `json:"consent,omitempty"`
+}
+
+// ConsentChoice is a consent decision sent over the HTTP mirror, as the
+// socket's {"type":"consent","purpose":…,"granted":…}.
+type ConsentChoice struct {
+	Purpose string `json:"purpose"`
+	Granted *bool  `json:"granted"`
 }
 
 // ChatResponse is the reply of POST /api/v1/chat: the frames the call produced.

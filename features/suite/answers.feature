@@ -13,7 +13,7 @@ Feature: Answers come only from vetted articles and name their source
   @ACC-1
   Scenario: Nothing covers the question: no claim, a person offered
     Given a customer opens the chat
-    When the customer says "Can you recommend a good pizza place nearby?"
+    When the customer says "What is the airspeed velocity of an unladen swallow?"
     Then the reply contains "can't confirm"
     And the reply cites no article
     And the bot offers a human

@@ -1,0 +1,176 @@
+package bot
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"deskbot/kb"
+	"deskbot/protocol"
+	"deskbot/store"
+)
+
+// suggestion is a "did you mean …?" waiting for the customer's pick.
+type suggestion struct {
+	IDs   []string `json:"ids"`   // suggested article ids, best first
+	Query string   `json:"query"` // the redacted question that produced them
+}
+
+// suggest offers up to kb.MaxSuggestions articles as buttons. It never
+// quotes them (ACC-1: only an answer carries article text and a source).
+// Two rounds in a row without a pick count as one miss (HUM-2).
+func (e *Engine) suggest(ctx context.Context, t *turn, query string, hits []kb.Hit) {
+	s := t.s
+	s.st.SuggestRounds++
+	if s.st.SuggestRounds >= 2 {
+		s.st.SuggestRounds = 0
+		t.rec.Unanswered = append(t.rec.Unanswered, query)
+		s.st.Misses++
+		if s.st.Misses >= e.cfg.Answer.MissesBeforeHandover {
+			s.st.Misses, s.st.Suggested = 0, nil
+			e.handover(ctx, t, ReasonMisses)
+			return
+		}
+	}
+	text := "I'm not sure I understood. Did you mean one of these?"
+	if len(hits) == 1 {
+		text = "I'm not sure I understood. Did you mean this?"
+	}
+	m := e.botMessage(text, false)
+	var ids []string
+	for _, h := range hits {
+		if len(ids) == kb.MaxSuggestions || h.Article == nil || slices.Contains(ids, h.Article.ID) {
+			continue
+		}
+		ids = append(ids, h.Article.ID)
+		m.Actions = append(m.Actions, protocol.Action{Name: protocol.ActionArticle, ID: h.Article.ID, Label: h.Article.Title})
+	}
+	m.Actions = append(m.Actions, protocol.Action{Name: protocol.ActionHuman, Label: "Talk to a person"})
+	s.st.Suggested = &suggestion{IDs: ids, Query: query}
+	t.send(m)
+}
+
+// articleAction answers a pressed "article" button with that article's
+// own text and source (ACC-2). An id that was not suggested but exists is
+// answered too (a page may link it); an unknown one is refused.
+func (e *Engine) articleAction(ctx context.Context, s *Session, id string) []any {
+	id = strings.TrimSpace(id)
+	if id == "" {
+		return []any{errorFrame(protocol.ErrBadRequest, "An article action needs the article's id.")}
+	}
+	if _, ok := e.kb.Article(id); !ok {
+		return []any{errorFrame(protocol.ErrBadRequest, "Unknown article.")}
+	}
+	t := e.newTurn(s)
+	t.customer(map[string]string{"action": protocol.ActionArticle, "id": id})
+	s.st.OfferedHuman = false
+	e.pick(t, id)
+	return t.commit(ctx)
+}
+
+// pick answers with the article id and, when it was suggested, records
+// the question with the chosen article for the owner's review.
+func (e *Engine) pick(t *turn, id string) {
+	s := t.s
+	a, ok := e.kb.Article(id)
+	if !ok {
+		// Removed from the knowledge base since it was suggested.
+		s.st.Suggested = nil
+		m := e.botMessage("Sorry, that article is no longer available. Could you ask your question again?", false)
+		m.Actions = []protocol.Action{{Name: protocol.ActionHuman, Label: "Talk to a person"}}
+		t.send(m)
+		return
+	}
+	if p := s.st.Suggested; p != nil && slices.Contains(p.IDs, id) {
+		t.rec.Picked = append(t.rec.Picked, store.Pick{Question: p.Query, Article: id})
+	}
+	e.answerWith(t, a)
+}
+
+// ordinals name a suggestion by position; -1 is the last.
+var ordinals = map[string]int{
+	"first": 0, "1": 0, "1st": 0, "top": 0,
+	"second": 1, "2": 1, "2nd": 1,
+	"third": 2, "3": 2, "3rd": 2,
+	"last": -1, "final": -1, "bottom": -1,
+}
+
+// pickFillers may surround an ordinal: "the first one please", "number 2".
+var pickFillers = map[string]bool{
+	"the": true, "one": true, "please": true, "pls": true, "option": true, "number": true, "no": true, "nr": true,
+	"article": true, "i": true, "mean": true, "meant": true, "want": true, "take": true, "that": true,
+	"choice": true, "suggestion": true, "link": true, "ok": true, "okay": true, "it's": true, "its": true, "is": true,
+}
+
+// typedPick finds which pending suggestion the customer typed: its title
+// (ignoring case and punctuation), its position ("the first one", "2",
+// "last one"), or a bare "yes" when only one was suggested.
+func (e *Engine) typedPick(s *Session, raw string) (string, bool) {
+	p := s.st.Suggested
+	if p == nil || len(p.IDs) == 0 {
+		return "", false
+	}
+	ws := smallTalkWords(raw)
+	typed := strings.Join(ws, " ")
+	if typed == "" {
+		return "", false
+	}
+	for _, id := range p.IDs {
+		if a, ok := e.kb.Article(id); ok && typed == strings.Join(smallTalkWords(a.Title), " ") {
+			return id, true
+		}
+	}
+	if len(p.IDs) == 1 && isYes(raw) {
+		return p.IDs[0], true
+	}
+	pos, found := 0, false
+	for _, w := range ws {
+		if pickFillers[w] {
+			continue
+		}
+		n, ok := ordinals[w]
+		if !ok || found {
+			return "", false
+		}
+		pos, found = n, true
+	}
+	if !found {
+		return "", false
+	}
+	if pos < 0 {
+		pos = len(p.IDs) - 1
+	}
+	if pos >= len(p.IDs) {
+		return "", false
+	}
+	return p.IDs[pos], true
+}
+
+// yesWords accept an offer; isYes needs one of them and nothing but fillers.
+var yesWords = map[string]bool{"yes": true, "yeah": true, "yep": true, "yup": true, "ya": true, "sure": true, "y": true}
+
+func isYes(raw string) bool {
+	ws := smallTalkWords(raw)
+	yes := false
+	for _, w := range ws {
+		switch {
+		case yesWords[w] || yesWords[squeeze(w, 1)]:
+			yes = true
+		case w == "please" || w == "pls" || w == "ok" || w == "okay" || w == "thanks" || w == "thank" || w == "you":
+		default:
+			return false
+		}
+	}
+	return yes
+}
+
+// smallTalk replies courteously to a message that asks nothing. It is not
+// a miss: the count towards a handover is left as it was (HUM-2).
+func (e *Engine) smallTalk(t *turn, kind SmallTalkKind) {
+	st := e.cfg.Answer.SmallTalk
+	text := map[SmallTalkKind]string{Greeting: st.Greeting, Thanks: st.Thanks, Goodbye: st.Goodbye, Acknowledge: st.Acknowledge}[kind]
+	if text == "" {
+		text = st.Acknowledge
+	}
+	t.send(e.botMessage(text, false))
+}
