@@ -85,10 +85,16 @@ func acceptQuestion(dir string, b *kb.Base, rows []reviewRow, n int, id string, 
 	}
 	r := rows[n-1]
 	if id == "" {
-		id = r.Article
-	}
-	if id == "" {
-		return usageError{fmt.Sprintf("--accept %d: no article matches %q; choose one with --article ID", n, r.Question)}
+		// A weak best match is a guess: writing the question into it would
+		// teach the knowledge base a wrong answer, so the owner must choose.
+		switch r.How {
+		case "picked", "answered", "suggested":
+			id = r.Article
+		case "best match":
+			return usageError{fmt.Sprintf("--accept %d: %q only loosely matches %s (confidence %.3f); choose the article with --article ID", n, r.Question, r.Article, r.Confidence)}
+		default:
+			return usageError{fmt.Sprintf("--accept %d: no article matches %q; choose one with --article ID", n, r.Question)}
+		}
 	}
 	a, ok := b.Article(id)
 	if !ok {

@@ -97,6 +97,15 @@ func TestKBReviewAccept(t *testing.T) {
 			t.Errorf("review list does not match %s:\n%s", want, out)
 		}
 	}
+	// A question that only loosely matches an article is not written into
+	// it without --article.
+	if m := regexp.MustCompile(`(?m)^1 .*"do you sell  KAYAKS" +(.*)$`).FindStringSubmatch(out); m != nil && (strings.Contains(m[1], "best match") || m[1] == "no article") {
+		if code, _, errOut := run(t, "kb", "review", "--data-dir", dataDir, "--kb", kbDir, "--accept", "1"); code != 2 || !strings.Contains(errOut, "choose") {
+			t.Errorf("accepting a loose match: exit %d %q", code, errOut)
+		}
+	} else {
+		t.Logf("kayaks row is %q; loose-match refusal not exercised", m)
+	}
 	if code, out, _ = run(t, "kb", "review", "--data-dir", dataDir, "--kb", kbDir, "--since", "24h"); code != 0 || strings.Contains(out, "kayaks") || !strings.Contains(out, "parcel") {
 		t.Errorf("--since 24h: exit %d\n%s", code, out)
 	}

@@ -21,7 +21,7 @@ type reviewRow struct {
 }
 
 // Likely renders the article column, e.g. "returns-policy (picked 2×)" or
-// "shipping-times (suggested, confidence 0.62)".
+// "shipping-times (suggested, confidence 0.620)".
 func (r reviewRow) Likely() string {
 	switch {
 	case r.Article == "":
@@ -29,7 +29,7 @@ func (r reviewRow) Likely() string {
 	case r.How == "picked":
 		return fmt.Sprintf("%s (picked %d×)", r.Article, r.PickedCount)
 	}
-	return fmt.Sprintf("%s (%s, confidence %.2f)", r.Article, r.How, r.Confidence)
+	return fmt.Sprintf("%s (%s, confidence %.3f)", r.Article, r.How, r.Confidence)
 }
 
 // reviewList reads the review entries since since, groups them and finds
