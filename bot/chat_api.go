@@ -30,6 +30,11 @@ func (s *Server) handleChatAPI(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, errorFrame(protocol.ErrBadRequest, "Malformed JSON body."))
 		return
 	}
+	in, ok, msg := inboundOf(req)
+	if msg != "" {
+		writeJSON(w, http.StatusBadRequest, errorFrame(protocol.ErrBadRequest, msg))
+		return
+	}
 	ctx := r.Context()
 	var sess *Session
 	var msgs []any
@@ -55,13 +60,42 @@ func (s *Server) handleChatAPI(w http.ResponseWriter, r *http.Request) {
 		}
 		msgs = s.hub.Drain(sess.ID)
 	}
-	if req.Text != "" {
-		msgs = append(msgs, s.engine.Handle(ctx, sess, protocol.Inbound{Type: protocol.TypeSay, Text: req.Text})...)
+	if ok {
+		msgs = append(msgs, s.engine.Handle(ctx, sess, in)...)
 	}
 	if msgs == nil {
 		msgs = []any{}
 	}
 	writeJSON(w, http.StatusOK, protocol.ChatResponse{Session: sess.Token, Profile: sess.Profile, Messages: msgs})
+}
+
+// inboundOf turns a request into the client frame the socket would have
+// carried: text, an action (with an article id for "article") or a consent
+// decision. ok is false for a call that only polls or starts a session; a
+// non-empty msg says why the request is refused.
+func inboundOf(req protocol.ChatRequest) (in protocol.Inbound, ok bool, msg string) {
+	n := 0
+	for _, set := range []bool{req.Text != "", req.Action != "", req.Consent != nil} {
+		if set {
+			n++
+		}
+	}
+	switch {
+	case n > 1:
+		return in, false, "Send one of \"text\", \"action\" or \"consent\" per call."
+	case req.ID != "" && req.Action != protocol.ActionArticle:
+		return in, false, "\"id\" goes with the action \"article\"."
+	case req.Text != "":
+		return protocol.Inbound{Type: protocol.TypeSay, Text: req.Text}, true, ""
+	case req.Action != "":
+		return protocol.Inbound{Type: protocol.TypeAction, Name: req.Action, ID: req.ID}, true, ""
+	case req.Consent != nil:
+		if req.Consent.Purpose == "" || req.Consent.Granted == nil {
+			return in, false, "\"consent\" needs \"purpose\" and \"granted\"."
+		}
+		return protocol.Inbound{Type: protocol.TypeConsent, Purpose: req.Consent.Purpose, Granted: req.Consent.Granted}, true, ""
+	}
+	return in, false, ""
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -1,0 +1,101 @@
+package bot_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"testing"
+
+	"deskbot/app"
+	"deskbot/protocol"
+)
+
+type chatReply struct {
+	Session  string           `json:"session"`
+	Messages []protocol.Frame `json:"messages"`
+}
+
+func postChat(t testing.TB, l *app.Local, req protocol.ChatRequest) (int, chatReply, protocol.Frame) {
+	t.Helper()
+	b, _ := json.Marshal(req)
+	res, err := http.Post(l.URL+"/api/v1/chat", "application/json", bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var raw json.RawMessage
+	if err := json.NewDecoder(res.Body).Decode(&raw); err != nil {
+		t.Fatal(err)
+	}
+	var out chatReply
+	var f protocol.Frame
+	if res.StatusCode == http.StatusOK {
+		err = json.Unmarshal(raw, &out)
+	} else {
+		err = json.Unmarshal(raw, &f)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.StatusCode, out, f
+}
+
+// The HTTP mirror carries what the socket carries: a suggestion is picked
+// with {"action":"article","id":…} and answered with the article's own text
+// and source (ACC-2); the other buttons and consent work the same way.
+func TestChatAPIActionsAndConsent(t *testing.T) {
+	l := startBotKB(t, smallKB, nil)
+	q, hits := suggestedQuery(t, l, 1, "returns", "warranty", "gift")
+	_, start, _ := postChat(t, l, protocol.ChatRequest{})
+	tok := start.Session
+	_, r, _ := postChat(t, l, protocol.ChatRequest{Session: tok, Text: q})
+	if b := articleButtons(lastMessage(r.Messages)); len(b) == 0 || b[0].ID != hits[0].Article.ID {
+		t.Fatalf("%q over HTTP: want article buttons, got %+v", q, r.Messages)
+	}
+	_, r, _ = postChat(t, l, protocol.ChatRequest{Session: tok, Action: protocol.ActionArticle, ID: hits[0].Article.ID})
+	checkAnswer(t, l, lastMessage(r.Messages), hits[0].Article.ID)
+
+	_, r, _ = postChat(t, l, protocol.ChatRequest{Session: tok, Action: protocol.ActionArticle, ID: "no-such-article"})
+	if len(r.Messages) != 1 || r.Messages[0].Code != protocol.ErrBadRequest {
+		t.Fatalf("unknown article over HTTP: %+v", r.Messages)
+	}
+
+	// CONS-1: consent is an explicit act, over HTTP too.
+	_, r, _ = postChat(t, l, protocol.ChatRequest{Session: tok, Text: "my e-mail is jane@example.com"})
+	asked := false
+	for _, f := range r.Messages {
+		asked = asked || f.Type == protocol.TypeConsentRequest
+	}
+	if !asked {
+		t.Fatalf("no consent request: %+v", r.Messages)
+	}
+	yes := true
+	_, r, _ = postChat(t, l, protocol.ChatRequest{Session: tok, Consent: &protocol.ConsentChoice{Purpose: "contact", Granted: &yes}})
+	if len(r.Messages) == 0 || r.Messages[0].Type == protocol.TypeError {
+		t.Fatalf("consent over HTTP: %+v", r.Messages)
+	}
+
+	// HUM-2: the "Talk to a person" button over HTTP.
+	_, r, _ = postChat(t, l, protocol.ChatRequest{Session: tok, Action: protocol.ActionHuman})
+	if !hasHandover(r.Messages) {
+		t.Fatalf("human action over HTTP: %+v", r.Messages)
+	}
+}
+
+// A request that mixes text, action and consent, or gives an id without
+// the article action, is refused before anything is done.
+func TestChatAPIRefusesMixedRequests(t *testing.T) {
+	l := startBotKB(t, smallKB, nil)
+	yes := true
+	for _, req := range []protocol.ChatRequest{
+		{Text: "hi", Action: protocol.ActionHuman},
+		{Action: protocol.ActionHuman, Consent: &protocol.ConsentChoice{Purpose: "contact", Granted: &yes}},
+		{Action: protocol.ActionHuman, ID: "returns"},
+		{Consent: &protocol.ConsentChoice{Purpose: "contact"}},
+	} {
+		code, _, f := postChat(t, l, req)
+		if code != http.StatusBadRequest || f.Code != protocol.ErrBadRequest {
+			t.Errorf("%+v: HTTP %d %+v; want 400 bad_request", req, code, f)
+		}
+	}
+}
