@@ -17,13 +17,14 @@ import (
 
 const kbUsage = `Usage:
   deskbot kb index  [--kb DIR] [--data-dir DIR]     build or update the on-disk index
-  deskbot kb search [--kb DIR] [-n N] QUERY          ranked articles with scores and why
+  deskbot kb search [--kb DIR] [-n N] QUERY          the decision, calibration, ranked articles and why
   deskbot kb lint   [--kb DIR] [--strict]           stale, duplicate, empty articles
   deskbot kb import --out DIR FILE.csv              CSV (text,category or question,answer) to articles
   deskbot kb eval   --kb DIR --queries FILE.csv [--threshold T] [--per-article]
                                                     what customers get: answered, right, suggested, out of scope
   deskbot kb review [--kb DIR] [--data-dir DIR] [--since 30d|YYYY-MM-DD] [--accept N [--article ID]]
-                                                    missed questions, grouped; --accept adds one to an article
+                                                    missed questions, grouped; --accept (or, on a terminal, the prompt)
+                                                    adds one to its article's example questions
 `
 
 func cmdKB(ctx context.Context, args []string, stdout, stderr io.Writer) error {

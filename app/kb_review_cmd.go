@@ -1,11 +1,13 @@
 package app
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -75,7 +77,51 @@ func cmdKBReview(ctx context.Context, fs *flag.FlagSet, cf *commonFlags, kbDir *
 		return acceptQuestion(dir, b, rows, *accept, *article, stdout)
 	}
 	printReview(stdout, rows, since, b.Calibration(cfg.Answer.Threshold))
+	if in, ok := reviewInput(); ok && len(rows) > 0 {
+		return promptAccept(in, dir, b, rows, stdout)
+	}
 	return nil
+}
+
+// reviewInput returns standard input and whether it is a terminal: only
+// then does kb review ask which questions to accept (scripts get the list).
+var reviewInput = func() (io.Reader, bool) {
+	fi, err := os.Stdin.Stat()
+	return os.Stdin, err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// promptAccept asks for "N" or "N ARTICLE-ID" until an empty line or end of
+// input, accepting each as --accept N [--article ID] would.
+func promptAccept(in io.Reader, dir string, b *kb.Base, rows []reviewRow, stdout io.Writer) error {
+	if dir == "" {
+		fmt.Fprintln(stdout, "(to accept questions, set kb_dir or pass --kb DIR: the demo knowledge base is read-only)")
+		return nil
+	}
+	sc := bufio.NewScanner(in)
+	for {
+		fmt.Fprint(stdout, "accept question (N, or N ARTICLE-ID; Enter to finish): ")
+		if !sc.Scan() {
+			fmt.Fprintln(stdout)
+			return sc.Err()
+		}
+		f := strings.Fields(sc.Text())
+		if len(f) == 0 {
+			return nil
+		}
+		n, err := strconv.Atoi(f[0])
+		if err != nil || n < 1 || len(f) > 2 {
+			fmt.Fprintf(stdout, "want a number from 1 to %d, optionally followed by an article id\n", len(rows))
+			continue
+		}
+		id := ""
+		if len(f) == 2 {
+			id = f[1]
+		}
+		if err := acceptQuestion(dir, b, rows, n, id, stdout); err != nil {
+			// One refused question does not end the session.
+			fmt.Fprintln(stdout, "not added:", err)
+		}
+	}
 }
 
 // acceptQuestion appends question n of rows to its article's file in dir.

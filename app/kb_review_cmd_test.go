@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"deskbot/app"
 	"deskbot/compliance"
 	"deskbot/kb"
 	"deskbot/store"
@@ -72,6 +73,7 @@ Orders arrive in 3-5 days.
 `
 
 func TestKBReviewAccept(t *testing.T) {
+	defer app.SetReviewInputForTest(nil, false)() // a list, no prompt, even when run from a terminal
 	dataDir, kbDir := t.TempDir(), t.TempDir()
 	os.WriteFile(filepath.Join(kbDir, "returns.md"), []byte(returnsArticle), 0o600)
 	os.WriteFile(filepath.Join(kbDir, "shipping.md"), []byte(shippingArticle), 0o600)
@@ -159,4 +161,35 @@ func TestKBReviewAccept(t *testing.T) {
 			t.Errorf("%s: exit %d %q, want exit %d mentioning %q", tc.name, code, errOut, tc.code, tc.want)
 		}
 	}
+}
+
+// On a terminal, kb review asks which questions to accept; a refused
+// answer does not end the session.
+func TestKBReviewPrompt(t *testing.T) {
+	dataDir, kbDir := t.TempDir(), t.TempDir()
+	os.WriteFile(filepath.Join(kbDir, "returns.md"), []byte(returnsArticle), 0o600)
+	reviewStore(t, dataDir, []store.Turn{
+		{At: time.Now().Add(-time.Hour), Picked: []store.Pick{{Question: "money back?", Article: "returns"}}},
+	})
+	defer app.SetReviewInputForTest(strings.NewReader("7\nsoon\n1\n1\n\n"), true)()
+	code, out, errOut := run(t, "kb", "review", "--data-dir", dataDir, "--kb", kbDir)
+	if code != 0 {
+		t.Fatalf("exit %d %q %q", code, out, errOut)
+	}
+	for _, want := range []string{"the list has 1 questions", "want a number from 1 to 1", `added "money back?"`, "not added: returns already has"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("prompt output lacks %q:\n%s", want, out)
+		}
+	}
+	a, err := kb.ParseArticle("returns.md", must(os.ReadFile(filepath.Join(kbDir, "returns.md"))))
+	if err != nil || !slices.Equal(a.Questions, []string{"How do I return an item?", "Can I send something back?", "money back?"}) {
+		t.Fatalf("returns.md: %+v, %v", a.Questions, err)
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
