@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 
+	"deskbot/bot"
 	"deskbot/compliance"
 	"deskbot/protocol"
 )
@@ -160,7 +161,9 @@ var reProcedural = regexp.MustCompile(`(?i)(automated assistant|\bnot a human\b|
 //   - a reply to a button, a consent decision or a raw frame, or one sent
 //     with a consent request, handover or new session in the same turn;
 //   - a line about the conversation itself (consent, card numbers, your
-//     data, deleted, can't confirm, try again).
+//     data, deleted, can't confirm, try again);
+//   - the reply to small talk: the customer's message was only a greeting,
+//     thanks, a goodbye or an acknowledgement (hi, thanks, bye, ok).
 //
 // In-process, where the knowledge base is known, a sourceless message that
 // is article text is a violation whatever else applies.
@@ -168,6 +171,9 @@ func (w *World) checkCitations() []Violation {
 	var vs []Violation
 	for _, t := range w.turns {
 		procedural := t.In.Type != protocol.TypeSay || t.Has(protocol.TypeConsentRequest) || t.Has(protocol.TypeHandover) || t.Has(protocol.TypeSession)
+		if _, ok := bot.DetectSmallTalk(t.In.Text); ok && t.In.Type == protocol.TypeSay {
+			procedural = true // nothing was asked, so nothing is claimed
+		}
 		for _, m := range t.Messages() {
 			if m.From != protocol.FromBot {
 				continue

@@ -100,19 +100,28 @@ func (w *World) receive(ctx context.Context, t *Turn, f protocol.Frame, start ti
 	}
 }
 
-// sendHTTP says text over the HTTP mirror; it carries text only.
+// sendHTTP sends text, a button press or a consent decision over the HTTP
+// mirror, as the socket would carry the frame.
 func (w *World) sendHTTP(ctx context.Context, in protocol.Inbound) (*Turn, error) {
-	if in.Type != protocol.TypeSay {
-		return nil, fmt.Errorf("the HTTP channel carries only text; %q frames need the WebSocket chat", in.Type)
-	}
-	if in.Text == "" {
-		return nil, errors.New("the HTTP channel cannot send an empty message (that call starts a session)")
+	req := protocol.ChatRequest{Session: w.httpSession}
+	switch in.Type {
+	case protocol.TypeSay:
+		if in.Text == "" {
+			return nil, errors.New("the HTTP channel cannot send an empty message (that call starts a session)")
+		}
+		req.Text = in.Text
+	case protocol.TypeAction:
+		req.Action, req.ID = in.Name, in.ID
+	case protocol.TypeConsent:
+		req.Consent = &protocol.ConsentChoice{Purpose: in.Purpose, Granted: in.Granted}
+	default:
+		return nil, fmt.Errorf("the HTTP channel carries text, actions and consent; %q frames need the WebSocket chat", in.Type)
 	}
 	t := &Turn{In: in, Granted: w.granted}
 	w.turns = append(w.turns, t)
 	w.transcript = append(w.transcript, Line{At: time.Now(), Outbound: true, In: in, Turn: len(w.turns) - 1})
 	start := time.Now()
-	resp, err := w.postChat(ctx, protocol.ChatRequest{Session: w.httpSession, Text: in.Text})
+	resp, err := w.postChat(ctx, req)
 	if err != nil {
 		return nil, err
 	}

@@ -179,7 +179,7 @@ func stepDefs() []stepDef {
 			"A connection from that Origin must be refused (cross-site WebSocket hijacking).",
 			func(w *World) any { return w.refused }),
 		def(`a customer opens the chat over HTTP`, `a customer opens the chat over HTTP`, `Given a customer opens the chat over HTTP`,
-			"Uses the HTTP mirror (POST /api/v1/chat) instead of the socket; text only, agent lines are polled.",
+			"Uses the HTTP mirror (POST /api/v1/chat) instead of the socket; text, buttons and consent decisions as the socket would send them; agent lines are polled.",
 			func(w *World) any { return w.openHTTP }),
 		def(`the customer reconnects`, `the customer reconnects`, `When the customer reconnects`,
 			"Closes the socket and resumes the same session (/ws?session=TOKEN).",
@@ -338,6 +338,21 @@ func stepDefs() []stepDef {
 		def(`agent `+q+` hands the conversation back`, `agent "<name>" hands the conversation back`, `When agent "Anna" hands the conversation back`,
 			"The agent hands back to the bot; waits for the handover frame \"left\".",
 			func(w *World) any { return w.agentHandsBack }),
+		def(`the bot suggests `+q, `the bot suggests "<article title or id>"`, `Then the bot suggests "Returning an item"`,
+			"The latest turn offers the article as a \"did you mean\" button (action \"article\"), in a message that cites no article (ACC-1).",
+			func(w *World) any { return w.suggests }),
+		def(`the bot does not suggest anything`, `the bot does not suggest anything`, `Then the bot does not suggest anything`,
+			"The latest turn offers no article button.",
+			func(w *World) any { return w.suggestsNothing }),
+		def(`the customer picks the suggestion `+q, `the customer picks the suggestion "<article title or id>"`, `When the customer picks the suggestion "Returning an item"`,
+			"Presses the newest article button with that title or id: sends {\"type\":\"action\",\"name\":\"article\",\"id\":...}.",
+			func(w *World) any { return w.picks }),
+		def(`the bot does not say it cannot confirm`, `the bot does not say it cannot confirm`, `Then the bot does not say it cannot confirm`,
+			"No message of the latest turn says it can't confirm (e.g. small talk is not a miss).",
+			func(w *World) any { return w.notCannotConfirm }),
+		def(`the conversation has not been handed over`, `the conversation has not been handed over`, `Then the conversation has not been handed over`,
+			"No handover frame (queued, joined or offline) arrived since the chat opened.",
+			func(w *World) any { return w.notHandedOver }),
 	}
 }
 
@@ -494,11 +509,11 @@ func (w *World) withdraws(ctx context.Context, purpose string) error {
 }
 
 func (w *World) clicks(ctx context.Context, button string) error {
-	name := ""
+	name, id := "", ""
 	for _, f := range w.sinceCustomer() {
 		for _, a := range f.Actions {
 			if strings.EqualFold(a.Label, button) || a.Name == button {
-				name = a.Name
+				name, id = a.Name, a.ID
 			}
 		}
 	}
@@ -511,7 +526,7 @@ func (w *World) clicks(ctx context.Context, button string) error {
 			return fmt.Errorf("no button %q was offered since the customer last acted; offered: %s", button, w.offered())
 		}
 	}
-	_, err := w.send(ctx, protocol.Inbound{Type: protocol.TypeAction, Name: name})
+	_, err := w.send(ctx, protocol.Inbound{Type: protocol.TypeAction, Name: name, ID: id})
 	return err
 }
 
