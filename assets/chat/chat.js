@@ -16,6 +16,7 @@
   var HUMAN_LABEL = 'Human agent';
   var BOT_LABEL = 'Automated assistant';
   var DOWNLOAD_EXPORT = 'download_export';
+  var ARTICLE = 'article'; // a "did you mean …?" suggestion; pressing it sends the article's id
   var EXPORT_FILE = 'my-data.json';
 
   // Session storage can be unavailable (privacy modes, blocked third-party
@@ -217,11 +218,16 @@
 
   function actions(list) {
     var box = node('div', 'actions');
+    var suggestions = list.some(function (a) { return a && a.name === ARTICLE && a.id; });
+    if (suggestions) box.setAttribute('aria-label', 'Suggested articles');
     list.forEach(function (a) {
       if (!a || !a.name) return;
-      var b = node('button', 'btn btn-secondary', a.label || a.name);
+      var isArticle = a.name === ARTICLE;
+      if (isArticle && !a.id) return; // a suggestion without its article cannot be picked
+      var b = node('button', 'btn ' + (isArticle ? 'btn-suggestion' : 'btn-secondary'), a.label || a.name);
       b.type = 'button';
       b.setAttribute('data-action', String(a.name));
+      if (isArticle) b.setAttribute('data-id', String(a.id));
       box.appendChild(b);
     });
     return box;
@@ -376,6 +382,14 @@
     if (CONSENT_ACTIONS[name]) {
       var card = btn && btn.closest('.consent');
       if (decideConsent(name === 'consent.accept', card)) return;
+    }
+    if (name === ARTICLE) {
+      var id = btn && btn.getAttribute('data-id');
+      if (!id) return;
+      // The pick shows as the customer's line, as if they had typed the title.
+      userLine(btn.textContent);
+      send({ type: 'action', name: ARTICLE, id: id });
+      return;
     }
     send({ type: 'action', name: name });
   }
