@@ -348,6 +348,9 @@ func consoleLine(en store.Entry) (ConsoleLine, bool) {
 			l.Text = b["text"]
 		case b["action"] != "":
 			l.Text = "[pressed: " + b["action"] + "]"
+			if b["id"] != "" {
+				l.Text = "[pressed: " + b["action"] + " " + b["id"] + "]" // the suggested article picked
+			}
 		case b["consent"] != "":
 			l.Text = "[consent " + b["consent"] + ": " + b["decision"] + "]"
 		default:

@@ -114,7 +114,8 @@ func (s *Suite) Record(ctx context.Context, in *bufio.Reader, out io.Writer, o R
 }
 
 // recordedInput turns one input line into a frame and its step. Lines
-// starting with "/" press buttons: /accept, /decline, /withdraw, /click NAME.
+// starting with "/" press buttons: /accept, /decline, /withdraw, /click NAME,
+// /pick ARTICLE-ID (a suggested article).
 func recordedInput(d *compliance.Detector, line string) (protocol.Inbound, string, error) {
 	if !strings.HasPrefix(line, "/") {
 		return protocol.Inbound{Type: protocol.TypeSay, Text: line}, "When the customer says " + quote(Scrub(d, line)), nil
@@ -134,8 +135,13 @@ func recordedInput(d *compliance.Detector, line string) (protocol.Inbound, strin
 			return protocol.Inbound{}, "", fmt.Errorf("usage: /click ACTION (e.g. /click human)")
 		}
 		return protocol.Inbound{Type: protocol.TypeAction, Name: arg}, "When the customer clicks " + quote(arg), nil
+	case "pick":
+		if arg == "" {
+			return protocol.Inbound{}, "", fmt.Errorf("usage: /pick ARTICLE-ID (a suggested article, e.g. /pick returns-policy)")
+		}
+		return protocol.Inbound{Type: protocol.TypeAction, Name: protocol.ActionArticle, ID: arg}, "When the customer picks the suggestion " + quote(arg), nil
 	}
-	return protocol.Inbound{}, "", fmt.Errorf("unknown command %q; use /accept, /decline, /withdraw or /click ACTION", line)
+	return protocol.Inbound{}, "", fmt.Errorf("unknown command %q; use /accept, /decline, /withdraw, /click ACTION or /pick ARTICLE-ID", line)
 }
 
 // thenSteps describe what the bot did in one turn, most specific first.
@@ -161,6 +167,16 @@ func thenSteps(d *compliance.Detector, t *Turn) []string {
 	switch {
 	case len(last.Sources) > 0:
 		out = append(out, "Then the reply cites the article "+quote(last.Sources[0].Title))
+	case last.HasAction(protocol.ActionArticle):
+		if last.HasAction(protocol.ActionHuman) {
+			out = append(out, "Then the bot offers a human")
+		}
+		for _, a := range last.Actions {
+			if a.Name == protocol.ActionArticle {
+				out = append(out, "Then the bot suggests "+quote(a.Label))
+				break
+			}
+		}
 	case last.HasAction(protocol.ActionHuman) && !t.Has(protocol.TypeHandover):
 		out = append(out, "Then the bot offers a human")
 	case len(out) == 0:
