@@ -70,21 +70,23 @@ func (s *Server) handleChatAPI(w http.ResponseWriter, r *http.Request) {
 }
 
 // inboundOf turns a request into the client frame the socket would have
-// carried: text, an action (with an article id for "article") or a consent
-// decision. ok is false for a call that only polls or starts a session; a
+// carried: text, an action (with an article id for "article"), a consent
+// decision, or the frame itself. ok is false for a call that only polls or starts a session; a
 // non-empty msg says why the request is refused.
 func inboundOf(req protocol.ChatRequest) (in protocol.Inbound, ok bool, msg string) {
 	n := 0
-	for _, set := range []bool{req.Text != "", req.Action != "", req.Consent != nil} {
+	for _, set := range []bool{req.Text != "", req.Action != "", req.Consent != nil, req.Frame != nil} {
 		if set {
 			n++
 		}
 	}
 	switch {
 	case n > 1:
-		return in, false, "Send one of \"text\", \"action\" or \"consent\" per call."
+		return in, false, "Send one of \"text\", \"action\", \"consent\" or \"frame\" per call."
 	case req.ID != "" && req.Action != protocol.ActionArticle:
 		return in, false, "\"id\" goes with the action \"article\"."
+	case req.Frame != nil:
+		return *req.Frame, true, "" // the engine answers an unknown type as the socket does
 	case req.Text != "":
 		return protocol.Inbound{Type: protocol.TypeSay, Text: req.Text}, true, ""
 	case req.Action != "":

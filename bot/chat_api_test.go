@@ -75,6 +75,10 @@ func TestChatAPIActionsAndConsent(t *testing.T) {
 		t.Fatalf("consent over HTTP: %+v", r.Messages)
 	}
 
+	// Any socket frame may be sent as it is.
+	_, r, _ = postChat(t, l, protocol.ChatRequest{Session: tok, Frame: &protocol.Inbound{Type: protocol.TypeAction, Name: protocol.ActionArticle, ID: "warranty"}})
+	checkAnswer(t, l, lastMessage(r.Messages), "warranty")
+
 	// HUM-2: the "Talk to a person" button over HTTP.
 	_, r, _ = postChat(t, l, protocol.ChatRequest{Session: tok, Action: protocol.ActionHuman})
 	if !hasHandover(r.Messages) {
@@ -92,6 +96,7 @@ func TestChatAPIRefusesMixedRequests(t *testing.T) {
 		{Action: protocol.ActionHuman, Consent: &protocol.ConsentChoice{Purpose: "contact", Granted: &yes}},
 		{Action: protocol.ActionHuman, ID: "returns"},
 		{Consent: &protocol.ConsentChoice{Purpose: "contact"}},
+		{Text: "hi", Frame: &protocol.Inbound{Type: protocol.TypeSay, Text: "hi"}},
 	} {
 		code, _, f := postChat(t, l, req)
 		if code != http.StatusBadRequest || f.Code != protocol.ErrBadRequest {

@@ -155,13 +155,15 @@ type Frame struct {
 }
 
 // ChatRequest is the body of POST /api/v1/chat. At most one of Text,
-// Action and Consent is set; none only polls (or, without a session, starts one).
+// Action, Consent and Frame is set; none only polls (or, without a session,
+// starts one).
 type ChatRequest struct {
 	Session string         `json:"session,omitempty"`
 	Text    string         `json:"text,omitempty"`
 	Action  string         `json:"action,omitempty"` // as {"type":"action","name":Action}
 	ID      string         `json:"id,omitempty"`     // the article id when Action is "article"
 	Consent *ConsentChoice `json:"consent,omitempty"`
+	Frame   *Inbound       `json:"frame,omitempty"` // any client frame, as sent over the socket
 }
 
 // ConsentChoice is a consent decision sent over the HTTP mirror, as the
