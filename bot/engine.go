@@ -580,17 +580,17 @@ func (e *Engine) reply(ctx context.Context, t *turn, raw, query string, findings
 		t.send(m)
 		return
 	}
+	if e.autoEscalate(ctx, t, raw) {
+		return // HUM-2: a sensitive topic goes to a person even if it names a suggestion
+	}
 	// A typed pick ("the first one", a suggested title) answers like the button.
 	if id, ok := e.typedPick(s, raw); ok {
 		e.pick(t, id)
 		return
 	}
-	if e.autoEscalate(ctx, t, raw) {
-		return
-	}
 	if len(findings) == 0 {
 		if kind, ok := DetectSmallTalk(raw); ok {
-			if offered && kind == Acknowledge && isYes(raw) {
+			if offered && isYes(raw) {
 				e.handover(ctx, t, ReasonRequest) // HUM-2: "yes" to "shall I get a person?"
 				return
 			}
