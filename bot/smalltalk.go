@@ -30,12 +30,14 @@ var smallTalkPhrases = map[SmallTalkKind][]string{
 		"thanks", "thank you", "thankyou", "thx", "thnx", "ty", "tysm", "tyvm", "cheers", "ta",
 		"many thanks", "much appreciated", "appreciate it", "appreciated", "i appreciate it",
 		"that helps", "that helped", "that's helpful", "thats helpful", "very helpful", "helpful",
+		"danke", "merci", "gracias",
 	},
 	Goodbye: {
 		"bye", "goodbye", "bye bye", "byebye", "see you", "see ya", "see you later", "cya", "later",
 		"that's all", "thats all", "that is all", "that's it", "thats it", "that is it", "nothing else",
 		"have a nice day", "have a good day", "have a great day", "good night", "take care",
 		"i'm done", "im done", "all done", "i'm good", "im good",
+		"tschüss", "tschuss", "ciao", "adios", "adiós", "au revoir",
 	},
 	Acknowledge: {
 		"ok", "okay", "okey", "k", "kk", "okie", "cool", "great", "got it", "gotcha", "alright", "all right",

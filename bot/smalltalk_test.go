@@ -21,6 +21,8 @@ func TestDetectSmallTalk(t *testing.T) {
 		{"ty", Thanks},
 		{"cheers", Thanks},
 		{"🙏", Thanks},
+		{"merci!", Thanks},
+		{"ciao", Goodbye},
 		{"bye", Goodbye},
 		{"ok thanks, bye", Goodbye},
 		{"see you", Goodbye},
