@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -44,22 +43,27 @@ type generation struct {
 	stamp    string            // content hash of the source files
 	print    string            // file names, sizes and mtimes when loaded
 	terms    sync.Map          // id -> *articleTerms, filled on first use by why
+	titleDF  map[string]int    // content word -> number of titles using it
 }
 
 // articleTerms caches the analysed words of an article for explanations.
 type articleTerms struct {
 	all      map[string]bool
 	examples [][]string
-	cover    map[string]bool // all plus the answer text's words, for lexicalConfidence
+	title    map[string]bool // the title's content words
+	cover    map[string]bool // all plus the answer text's words: what the article covers
 }
 
 func (g *generation) termsOf(a *Article) *articleTerms {
 	if v, ok := g.terms.Load(a.ID); ok {
 		return v.(*articleTerms)
 	}
-	t := &articleTerms{all: map[string]bool{}}
+	t := &articleTerms{all: map[string]bool{}, title: map[string]bool{}}
 	for _, w := range analyze(a.Title) {
 		t.all[w] = true
+	}
+	for _, w := range contentWords(analyze(a.Title)) {
+		t.title[w] = true
 	}
 	for _, q := range a.Questions {
 		ws := analyze(q)
@@ -136,10 +140,14 @@ func (b *Base) Reload(ctx context.Context) error {
 		print:    src.print,
 	}
 	g.exact = make(map[string]string, len(vals)*4)
+	g.titleDF = map[string]int{}
 	for i := range vals {
 		a := &vals[i]
 		g.arts[i] = a
 		g.byID[a.ID] = a
+		for _, w := range contentWords(analyze(a.Title)) {
+			g.titleDF[w]++
+		}
 		for _, q := range append([]string{a.Title}, a.Questions...) {
 			n := normalise(q)
 			if _, taken := g.exact[n]; !taken && n != "" {
@@ -305,53 +313,51 @@ func (b *Base) Search(ctx context.Context, query string, k int) ([]Hit, error) {
 		// from costing more than a few milliseconds.
 		query = strings.ToValidUTF8(query[:maxQueryBytes], "")
 	}
+	hits, _, err := b.search(ctx, g, query, k)
+	return hits, err
+}
+
+// queryInfo is what Decide needs to know about the query besides the hits.
+type queryInfo struct {
+	content []string // analysed content words (no function words)
+	exact   bool     // the query is an article's title or example question
+}
+
+func (b *Base) search(ctx context.Context, g *generation, query string, k int) ([]Hit, queryInfo, error) {
 	query = stripCourtesy(query)
 	toks := analyze(query)
+	info := queryInfo{content: contentWords(toks)}
 	if len(toks) == 0 || len(g.arts) == 0 {
-		return nil, nil
+		return nil, info, nil
 	}
 	n := max(k, rankCandidates)
-	preds := g.model.predict(query, n)
-	// Lexical BM25 refines the classifier's candidates; when the classifier
-	// knows no word of the query, the Bleve index ranks alone.
-	var lex []bm25Hit
-	if len(preds) == 0 {
-		var err error
-		if lex, err = b.text.search(ctx, toks, n); err != nil {
+	rs := g.model.rank(query, toks, n)
+	if len(rs) == 0 {
+		// The classifier knows no word of the query: the Bleve index ranks
+		// alone and the confidence is 0, such an answer is never confirmed.
+		lex, err := b.text.search(ctx, toks, n)
+		if err != nil {
 			if b.isClosed() {
-				return nil, ErrClosed
+				return nil, info, ErrClosed
 			}
-			return nil, err
+			return nil, info, err
 		}
-	} else if bm25Blend > 0 {
-		cands := make([]int32, len(preds))
-		for i, p := range preds {
-			cands[i] = p.class
-		}
-		for i, s := range g.model.lex.score(toks, cands) {
-			if s > 0 {
-				lex = append(lex, bm25Hit{id: g.model.ids[cands[i]], score: s})
+		for _, h := range lex {
+			if _, ok := g.byID[h.id]; ok {
+				rs = append(rs, ranked{id: h.id, score: h.score / lex[0].score})
 			}
 		}
-		sort.Slice(lex, func(i, j int) bool {
-			if lex[i].score != lex[j].score {
-				return lex[i].score > lex[j].score
+	} else {
+		for i := range rs {
+			rs[i].conf = g.model.cal.prob(signalOf(rs, i))
+			if i > 0 {
+				rs[i].conf = min(rs[i].conf, rs[i-1].conf)
 			}
-			return lex[i].id < lex[j].id
-		})
+		}
 	}
-	rs := combine(g, preds, lex)
 	if id, ok := g.exact[normalise(query)]; ok {
 		rs = promote(rs, id)
-	}
-	// Articles with few example questions give the classifier too little
-	// to be confident about; word coverage stands in for the examples.
-	if len(rs) > 0 && len(g.byID[rs[0].id].Questions) < thinArticleQuestions {
-		var runnerUp map[string]bool
-		if len(rs) > 1 {
-			runnerUp = g.termsOf(g.byID[rs[1].id]).cover
-		}
-		rs[0].conf = max(rs[0].conf, lexicalConfidence(contentWords(toks), g.termsOf(g.byID[rs[0].id]).cover, runnerUp))
+		info.exact = true
 	}
 	if len(rs) > k {
 		rs = rs[:k]
@@ -361,7 +367,7 @@ func (b *Base) Search(ctx context.Context, query string, k int) ([]Hit, error) {
 		a := g.byID[r.id]
 		hits = append(hits, Hit{Article: a, Score: r.score, Confidence: r.conf, Why: why(toks, a, g.termsOf(a))})
 	}
-	return hits, nil
+	return hits, info, nil
 }
 
 // exactConfidence is the confidence of an article whose title or example
@@ -399,65 +405,6 @@ const rankCandidates = 20
 // against the classifier score; 0.2 added about one point of top-1 on
 // BANKING77 dev with 10 examples per intent (QUALITY.md).
 const bm25Blend = 0.2
-
-// combine merges classifier and BM25 candidates into one ranking. When the
-// classifier knows none of the query's features, BM25 alone ranks and the
-// confidence is 0: such an answer is never confirmed.
-func combine(g *generation, preds []classScore, lex []bm25Hit) []ranked {
-	scores := map[string]float64{}
-	for _, p := range preds {
-		scores[g.model.ids[p.class]] = p.score
-	}
-	if len(lex) > 0 && (len(preds) == 0 || bm25Blend > 0) {
-		w := bm25Blend
-		if len(preds) == 0 {
-			w = 1
-		}
-		top := lex[0].score
-		for _, h := range lex {
-			if top > 0 {
-				scores[h.id] += w * h.score / top
-			}
-		}
-	}
-	out := make([]ranked, 0, len(scores))
-	for id, s := range scores {
-		if _, ok := g.byID[id]; ok {
-			out = append(out, ranked{id: id, score: s})
-		}
-	}
-	sortRanked(out)
-	if len(preds) == 0 {
-		return out
-	}
-	// Confidence comes from the classifier alone, the signal it was
-	// calibrated on: its score for the article and the margin over the best
-	// other article. Articles outside the classifier's candidates score no
-	// more than its last candidate.
-	lin := make(map[string]float64, len(preds))
-	for _, p := range preds {
-		lin[g.model.ids[p.class]] = p.score
-	}
-	floor := preds[len(preds)-1].score
-	for i := range out {
-		s, ok := lin[out[i].id]
-		if !ok {
-			s = floor
-		}
-		other := 0.0
-		switch {
-		case g.model.ids[preds[0].class] != out[i].id:
-			other = preds[0].score
-		case len(preds) > 1:
-			other = max(preds[1].score, 0)
-		}
-		out[i].conf = g.model.cal.prob(s, s-other)
-		if i > 0 {
-			out[i].conf = min(out[i].conf, out[i-1].conf)
-		}
-	}
-	return out
-}
 
 func (b *Base) isClosed() bool {
 	b.mu.Lock()
@@ -505,15 +452,7 @@ func why(toks []string, a *Article, t *articleTerms) string {
 // ranked is one article after combining the classifier and the text index.
 type ranked struct {
 	id    string
+	class int32
 	score float64
 	conf  float64
-}
-
-func sortRanked(rs []ranked) {
-	sort.Slice(rs, func(i, j int) bool {
-		if rs[i].score != rs[j].score {
-			return rs[i].score > rs[j].score
-		}
-		return rs[i].id < rs[j].id
-	})
 }

@@ -1,9 +1,6 @@
 package kb
 
-import (
-	"strings"
-	"sync"
-)
+import "strings"
 
 // functionWords are ignored when measuring how much of a question an
 // article covers: they carry no topic ("do you", "how much is", "can I").
@@ -18,62 +15,6 @@ var functionWords = func() map[string]bool {
 	}
 	return m
 }()
-
-// coverageTerms are the stems of an article's title, example questions and
-// answer text, for coverage.
-type coverageTerms struct {
-	once  sync.Once
-	terms map[string]bool
-}
-
-// lexicalConfidence estimates how surely the top article answers the
-// query from word coverage alone. An article that contains every content
-// word of the question, when the runner-up does not, is taken as the
-// answer (fullCoverConfidence); if the runner-up contains them all too,
-// coverage says nothing. Partial coverage never reaches the threshold on
-// its own, and one-word questions are too vague to count. This lets small
-// knowledge bases, whose classifier has too few examples to be confident,
-// answer questions asked in the article's own words.
-func lexicalConfidence(content []string, top, runnerUp map[string]bool) float64 {
-	if len(content) == 0 || top == nil {
-		return 0
-	}
-	cover := func(t map[string]bool) float64 {
-		if t == nil {
-			return 0
-		}
-		n := 0
-		for _, w := range content {
-			if t[w] {
-				n++
-			}
-		}
-		return float64(n) / float64(len(content))
-	}
-	c0, c1 := cover(top), cover(runnerUp)
-	var conf float64
-	switch {
-	case c0 == 0 || c1 >= c0:
-		return 0
-	case c0 == 1:
-		conf = fullCoverConfidence
-	default:
-		conf = partialCoverScale * c0 * (1 - c1/c0)
-	}
-	if len(content) < 2 {
-		conf *= 0.5
-	}
-	return conf
-}
-
-const (
-	// thinArticleQuestions: below this many example questions an article's
-	// confidence may come from coverage (more examples make the classifier
-	// better calibrated than coverage, as measured on BANKING77).
-	thinArticleQuestions = 3
-	fullCoverConfidence  = 0.97
-	partialCoverScale    = 0.9
-)
 
 // contentWords drops function words from analysed tokens (deduplicated).
 func contentWords(toks []string) []string {

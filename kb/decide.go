@@ -3,6 +3,7 @@ package kb
 import (
 	"context"
 	"fmt"
+	"strings"
 )
 
 // Verdict is what the bot should do with a question (ACC-1: only a
@@ -39,30 +40,130 @@ const MaxSuggestions = 3
 // 0 means DefaultThreshold). The bot and `kb eval` both use it, so what is
 // measured is what customers get.
 func (b *Base) Decide(ctx context.Context, query string, target float64) (Decision, error) {
-	if target <= 0 {
-		target = DefaultThreshold
+	g := b.gen.Load()
+	if g == nil {
+		return Decision{}, ErrClosed
 	}
-	hits, err := b.Search(ctx, query, MaxSuggestions+1)
-	if err != nil || len(hits) == 0 {
+	if len(query) > maxQueryBytes {
+		query = strings.ToValidUTF8(query[:maxQueryBytes], "")
+	}
+	hits, info, err := b.search(ctx, g, query, MaxSuggestions+1)
+	if err != nil {
 		return Decision{Verdict: VerdictNone, Reason: "no match"}, err
 	}
-	cal := b.Calibration(target)
-	top := hits[0].Confidence
+	none := Decision{Verdict: VerdictNone, Hits: hits[:min(len(hits), MaxSuggestions)], Reason: "no match"}
+	if len(hits) == 0 {
+		return none, nil
+	}
+	if info.exact {
+		// The owner wrote this very question (or title) down.
+		return Decision{Verdict: VerdictAnswer, Hits: hits[:1], Reason: "exact"}, nil
+	}
+	cal := g.calibration(target)
+	sug := suggestions(g, info.content, hits, cal.SuggestAt)
 	switch {
-	case top >= cal.AnswerAt:
-		return Decision{Verdict: VerdictAnswer, Hits: hits, Reason: "confident"}, nil
-	case top >= cal.SuggestAt:
-		var sug []Hit
-		for _, h := range hits {
-			if len(sug) == MaxSuggestions || h.Confidence < cal.SuggestAt/2 {
-				break
-			}
-			sug = append(sug, h)
-		}
+	case len(info.content) == 0:
+		return none, nil
+	case len(info.content) == 1 && len(sug) > 0 && hits[0].Confidence < exactConfidence:
+		// One word names a topic, not a question: offer the articles on it.
+		return Decision{Verdict: VerdictSuggest, Hits: sug, Reason: "topic word"}, nil
+	}
+	if other, ok := crossArticle(g, info.content, hits); ok {
+		return Decision{Verdict: VerdictSuggest, Hits: withHit(sug, hits[0], other), Reason: "ambiguous"}, nil
+	}
+	if hits[0].Confidence >= cal.AnswerAt {
+		return Decision{Verdict: VerdictAnswer, Hits: hits[:min(len(hits), MaxSuggestions)], Reason: "confident"}, nil
+	}
+	if len(sug) > 0 {
 		return Decision{Verdict: VerdictSuggest, Hits: sug, Reason: "plausible"}, nil
 	}
-	return Decision{Verdict: VerdictNone, Hits: hits, Reason: "no match"}, nil
+	return none, nil
 }
+
+// suggestions are the best hits that share a content word with the query
+// and score at least half the best, when the best is plausible at all.
+func suggestions(g *generation, content []string, hits []Hit, floor float64) []Hit {
+	if len(hits) == 0 || hits[0].Confidence < floor {
+		return nil
+	}
+	var out []Hit
+	for _, h := range hits {
+		if len(out) == MaxSuggestions || h.Score < hits[0].Score*suggestScoreRatio {
+			break
+		}
+		if shares(g.termsOf(h.Article).cover, content) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+const suggestScoreRatio = 0.3
+
+// withHit returns the suggestions with the two articles of an ambiguous
+// question first.
+func withHit(sug []Hit, a, b Hit) []Hit {
+	out := []Hit{a, b}
+	for _, h := range sug {
+		if len(out) < MaxSuggestions && h.Article.ID != a.Article.ID && h.Article.ID != b.Article.ID {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+func shares(terms map[string]bool, content []string) bool {
+	for _, w := range content {
+		if terms[w] {
+			return true
+		}
+	}
+	return false
+}
+
+// crossArticle finds a runner-up whose title names a topic of the query
+// that the best article never mentions, while the best article's title
+// names one the runner-up never mentions: the question spans both topics
+// ("can I return a gift card?" over "Returning an item" and "Gift cards"),
+// and answering with either could contradict the other.
+func crossArticle(g *generation, content []string, hits []Hit) (Hit, bool) {
+	if len(hits) < 2 || len(content) < 2 {
+		return Hit{}, false
+	}
+	t0 := g.termsOf(hits[0].Article)
+	for _, h := range hits[1:min(len(hits), MaxSuggestions)] {
+		if h.Score < hits[0].Score*crossScoreRatio {
+			break
+		}
+		t1 := g.termsOf(h.Article)
+		onlyTop, onlyOther := false, false
+		for _, w := range content {
+			switch {
+			case g.topicOf(t0, w) && !t1.cover[w]:
+				onlyTop = true
+			case g.topicOf(t1, w) && !t0.cover[w]:
+				onlyOther = true
+			}
+		}
+		if onlyTop && onlyOther {
+			return h, true
+		}
+	}
+	return Hit{}, false
+}
+
+// topicOf reports whether w names the topic of an article: a word of its
+// short title that few other titles use.
+func (g *generation) topicOf(t *articleTerms, w string) bool {
+	return t.title[w] && len(t.title) <= maxTopicTitleWords && g.titleDF[w] <= maxTopicTitles
+}
+
+const (
+	maxTopicTitleWords = 4
+	maxTopicTitles     = 2
+)
+
+const crossScoreRatio = 0.4
 
 // Calibration is how a target precision becomes confidence cut-offs on
 // this knowledge base.
@@ -79,8 +180,21 @@ func (c Calibration) String() string {
 
 // Calibration returns the cut-offs for target on the current generation.
 func (b *Base) Calibration(target float64) Calibration {
+	g := b.gen.Load()
+	if g == nil {
+		return Calibration{Target: target}
+	}
+	return g.calibration(target)
+}
+
+func (g *generation) calibration(target float64) Calibration {
 	if target <= 0 {
 		target = DefaultThreshold
 	}
-	return Calibration{Target: target, AnswerAt: target, SuggestAt: 0.3, Method: "fixed"}
+	at, how := g.model.self.answerCut(target)
+	return Calibration{Target: target, AnswerAt: at, SuggestAt: suggestFloor, Method: how}
 }
+
+// suggestFloor is the least confidence at which the best article is worth
+// offering as a suggestion.
+const suggestFloor = 0.03

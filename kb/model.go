@@ -19,7 +19,7 @@ const DefaultThreshold = 0.95
 
 // modelVersion changes whenever features, training or the file format
 // change, so that a stale model file is retrained rather than misread.
-const modelVersion = "deskbot-model-2"
+const modelVersion = "deskbot-model-3"
 
 // calib maps the top score and its margin over the runner-up to a
 // probability: sigmoid(A*top + B*margin + C).
@@ -43,7 +43,8 @@ type intentModel struct {
 	lin  *linear
 	lex  *lexicon
 	cal  calib
-	pool sync.Pool // *scorer sized for len(ids)
+	self selfCalibration // how cal was fitted and the precision curve; empty: prior
+	pool sync.Pool       // *scorer sized for len(ids)
 }
 
 func (m *intentModel) scorer() *scorer {
@@ -79,33 +80,36 @@ func examples(a *Article) []string {
 const calibrateMax = 2000
 
 type example struct {
+	text  string
 	raw   []rawFeature
 	class int32
 	hold  bool // held out to fit the calibration
 }
 
 // trainModel fits the classifier on the articles' examples. It first
-// trains on 4/5 of the example questions and fits the confidence
-// calibration on the rest, then trains the final model on everything.
+// calibrates the confidence on texts held out of a first model (see
+// calibrate), then trains the final model on everything.
 func trainModel(ctx context.Context, key string, arts []*Article, fc featureConfig, tc trainConfig) (*intentModel, error) {
 	m := &intentModel{key: key, ids: make([]string, len(arts)), fc: fc, cal: priorCalib}
 	var exs []example
 	for ci, a := range arts {
 		m.ids[ci] = a.ID
 		for j, t := range examples(a) {
-			// j=0 is the title; questions 4, 9, 14, ... are held out.
-			hold := j > 0 && j <= len(a.Questions) && j%5 == 0 && len(a.Questions) >= 5
-			exs = append(exs, example{raw: fc.extract(t), class: int32(ci), hold: hold})
+			exs = append(exs, example{text: t, raw: fc.extract(t), class: int32(ci), hold: heldOut(a, j)})
 		}
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	// Fitting the calibration costs a second training run; beyond
-	// calibrateMax articles the prior (fitted on BANKING77) is used.
+	// Calibrating costs a second training run; beyond calibrateMax
+	// articles the prior is used.
 	if len(arts) <= calibrateMax {
-		if cal, ok := fitCalibration(exs, len(arts), fc, tc); ok {
-			m.cal = cal
+		sc, ok, err := calibrate(ctx, arts, exs, fc, tc)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			m.cal, m.self = sc.Cal, sc
 		}
 	}
 	if err := ctx.Err(); err != nil {
@@ -126,44 +130,6 @@ func trainModel(ctx context.Context, key string, arts []*Article, fc featureConf
 	m.lin = trainLinear(xs, ys, len(arts), len(m.voc.idf), tc)
 	m.lex = buildLexicon(arts)
 	return m, nil
-}
-
-// fitCalibration trains on the non-held-out examples and fits calib on
-// the held-out ones. It reports false when there are too few to fit.
-func fitCalibration(exs []example, nClass int, fc featureConfig, tc trainConfig) (calib, bool) {
-	var trainRaw [][]rawFeature
-	var ys []int32
-	var held []example
-	for _, e := range exs {
-		if e.hold {
-			held = append(held, e)
-		} else {
-			trainRaw = append(trainRaw, e.raw)
-			ys = append(ys, e.class)
-		}
-	}
-	if len(held) < 30 || nClass < 2 {
-		return calib{}, false
-	}
-	voc := buildVocab(trainRaw, ys)
-	xs := make([]sparse, len(trainRaw))
-	for i, r := range trainRaw {
-		xs[i] = voc.vector(fc, r)
-	}
-	lin := trainLinear(xs, ys, nClass, len(voc.idf), tc)
-	sc := newScorer(nClass)
-	pts := make([]calPoint, 0, len(held))
-	for _, e := range held {
-		lin.score(voc.vector(fc, e.raw), sc)
-		best, top, margin := topTwo(sc, nClass)
-		pts = append(pts, calPoint{top: top, margin: margin, ok: best == e.class})
-	}
-	return fitPlatt(pts, priorCalib), true
-}
-
-type calPoint struct {
-	top, margin float64
-	ok          bool
 }
 
 // topTwo returns the best class, its score and its margin over the
@@ -205,7 +171,7 @@ func topTwo(sc *scorer, nClass int) (best int32, top, margin float64) {
 // fitPlatt fits the logistic calibration by Newton's method with step
 // halving and an L2 pull towards prior, so that small knowledge bases stay
 // close to it.
-func fitPlatt(pts []calPoint, prior calib) calib {
+func fitPlatt(pts []calibrationPoint, prior calib) calib {
 	p0 := [3]float64{prior.A, prior.B, prior.C}
 	const lambda = 1.0
 	loss := func(w [3]float64) float64 {
@@ -214,11 +180,11 @@ func fitPlatt(pts []calPoint, prior calib) calib {
 			l += lambda / 2 * (w[i] - p0[i]) * (w[i] - p0[i])
 		}
 		for _, p := range pts {
-			z := w[0]*p.top + w[1]*p.margin + w[2]
+			z := w[0]*p.score + w[1]*p.margin + w[2]
 			if p.ok {
-				l += softplus(-z)
+				l += p.weight * softplus(-z)
 			} else {
-				l += softplus(z)
+				l += p.weight * softplus(z)
 			}
 		}
 		return l
@@ -233,16 +199,16 @@ func fitPlatt(pts []calPoint, prior calib) calib {
 			h[i][i] = lambda
 		}
 		for _, p := range pts {
-			x := [3]float64{p.top, p.margin, 1}
+			x := [3]float64{p.score, p.margin, 1}
 			q := 1 / (1 + math.Exp(-(w[0]*x[0] + w[1]*x[1] + w[2]*x[2])))
 			y := 0.0
 			if p.ok {
 				y = 1
 			}
 			for i := 0; i < 3; i++ {
-				g[i] += (q - y) * x[i]
+				g[i] += p.weight * (q - y) * x[i]
 				for j := 0; j < 3; j++ {
-					h[i][j] += q * (1 - q) * x[i] * x[j]
+					h[i][j] += p.weight * q * (1 - q) * x[i] * x[j]
 				}
 			}
 		}

@@ -22,14 +22,15 @@ var modelMagic = [8]byte{'D', 'K', 'B', 'M', 'O', 'D', 'L', '1'}
 var ErrModelFormat = errors.New("kb: bad model file")
 
 type modelHeader struct {
-	Key      string        `json:"key"`
-	IDs      []string      `json:"ids"`
-	Features featureConfig `json:"features"`
-	Calib    calib         `json:"calib"`
-	NFeat    int           `json:"n_feat"`
-	NPost    int           `json:"n_post"`
-	NLex     int           `json:"n_lex"`
-	NLexPost int           `json:"n_lex_post"`
+	Key      string          `json:"key"`
+	IDs      []string        `json:"ids"`
+	Features featureConfig   `json:"features"`
+	Calib    calib           `json:"calib"`
+	Self     selfCalibration `json:"self"`
+	NFeat    int             `json:"n_feat"`
+	NPost    int             `json:"n_post"`
+	NLex     int             `json:"n_lex"`
+	NLexPost int             `json:"n_lex_post"`
 }
 
 // loadOrTrainModel returns the model for arts, reading it from dir when the
@@ -64,7 +65,7 @@ func writeModel(p string, m *intentModel) (err error) {
 	}()
 	w := bufio.NewWriterSize(tmp, 1<<20)
 	hdr, err := json.Marshal(modelHeader{
-		Key: m.key, IDs: m.ids, Features: m.fc, Calib: m.cal,
+		Key: m.key, IDs: m.ids, Features: m.fc, Calib: m.cal, Self: m.self,
 		NFeat: len(m.voc.idf), NPost: len(m.lin.cls),
 		NLex: len(m.lex.keys), NLexPost: len(m.lex.cls),
 	})
@@ -159,5 +160,5 @@ func readModel(p string) (*intentModel, error) {
 	for i, x := range hashes {
 		voc.ids[x] = int32(i)
 	}
-	return &intentModel{key: h.Key, ids: h.IDs, fc: h.Features, voc: voc, lin: lin, lex: lex, cal: h.Calib}, nil
+	return &intentModel{key: h.Key, ids: h.IDs, fc: h.Features, voc: voc, lin: lin, lex: lex, cal: h.Calib, self: h.Self}, nil
 }

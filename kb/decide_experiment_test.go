@@ -1,0 +1,237 @@
+package kb
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+func faqDevRoot(t *testing.T) string {
+	for _, r := range []string{"../../shared/data/faq-dev", "../../../shared/data/faq-dev"} {
+		if _, err := os.Stat(r); err == nil {
+			return r
+		}
+	}
+	t.Skip("faq-dev data not found")
+	return ""
+}
+
+func readCSV(t *testing.T, p string) []EvalQuery {
+	f, err := os.Open(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	qs, err := ReadQueries(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return qs
+}
+
+type decideStats struct{ n, ans, ansOK, shown, oosN, oosAns, oosSug, sug, none int }
+
+func (s decideStats) String() string {
+	return fmt.Sprintf("answered=%.3f precision=%.3f shown=%.3f suggested=%.3f none=%.3f oos_answered=%.3f oos_suggested=%.3f n=%d oos=%d",
+		float64(s.ans)/float64(s.n), float64(s.ansOK)/float64(max(s.ans, 1)), float64(s.shown)/float64(s.n),
+		float64(s.sug)/float64(s.n), float64(s.none)/float64(s.n),
+		float64(s.oosAns)/float64(max(s.oosN, 1)), float64(s.oosSug)/float64(max(s.oosN, 1)), s.n, s.oosN)
+}
+
+func decideAll(t *testing.T, b *Base, in, oos []EvalQuery, target float64) decideStats {
+	ctx := context.Background()
+	var st decideStats
+	for _, q := range in {
+		d, err := b.Decide(ctx, q.Text, target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st.n++
+		switch d.Verdict {
+		case VerdictAnswer:
+			st.ans++
+			if d.Hits[0].Article.ID == q.Want {
+				st.ansOK++
+				st.shown++
+			}
+		case VerdictSuggest:
+			st.sug++
+			for _, h := range d.Hits {
+				if h.Article.ID == q.Want {
+					st.shown++
+				}
+			}
+		default:
+			st.none++
+		}
+	}
+	for _, q := range oos {
+		d, _ := b.Decide(ctx, q.Text, target)
+		st.oosN++
+		switch d.Verdict {
+		case VerdictAnswer:
+			st.oosAns++
+		case VerdictSuggest:
+			st.oosSug++
+		}
+	}
+	return st
+}
+
+func TestExperimentDecideFAQ(t *testing.T) {
+	skipUnlessExperiment(t)
+	root := faqDevRoot(t)
+	in := readCSV(t, filepath.Join(root, "queries-in.csv"))
+	oos := readCSV(t, filepath.Join(root, "queries-oos.csv"))
+	for _, kbn := range []string{"kb-a", "kb-c"} {
+		start := time.Now()
+		b, err := Open(context.Background(), Options{Source: os.DirFS(filepath.Join(root, kbn)), IndexDir: t.TempDir()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := b.gen.Load()
+		t.Logf("%s: built in %s, cal=%+v", kbn, time.Since(start).Round(time.Millisecond), g.model.cal)
+		t.Logf("  %s", b.Calibration(0.95))
+		for _, target := range []float64{0.9, 0.95, 0.97} {
+			t.Logf("  target %.2f: %s", target, decideAll(t, b, in, oos, target))
+		}
+		b.Close()
+	}
+}
+
+func TestExperimentCutsFAQ(t *testing.T) {
+	skipUnlessExperiment(t)
+	root := faqDevRoot(t)
+	in := readCSV(t, filepath.Join(root, "queries-in.csv"))
+	oos := readCSV(t, filepath.Join(root, "queries-oos.csv"))
+	for _, kbn := range []string{"kb-a", "kb-c"} {
+		b, err := Open(context.Background(), Options{Source: os.DirFS(filepath.Join(root, kbn)), IndexDir: t.TempDir()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := b.gen.Load()
+		for _, cut := range []float64{0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95} {
+			g.model.self.Curve = []cutPoint{{Conf: cut, Precision: 1}}
+			t.Logf("%s cut %.2f: %s", kbn, cut, decideAll(t, b, in, oos, 0.95))
+		}
+		b.Close()
+	}
+}
+
+// TestExperimentPseudoVsReal prints, per cut, the pseudo-queries' answered
+// shares next to the real ones.
+func TestExperimentPseudoVsReal(t *testing.T) {
+	skipUnlessExperiment(t)
+	root := faqDevRoot(t)
+	for _, kbn := range []string{"kb-a", "kb-c"} {
+		arts, _ := LoadFS(os.DirFS(filepath.Join(root, kbn)))
+		ps := make([]*Article, len(arts))
+		for i := range arts {
+			ps[i] = &arts[i]
+		}
+		var exs []example
+		for ci, a := range ps {
+			for j, tx := range examples(a) {
+				exs = append(exs, example{text: tx, raw: defaultFeatures.extract(tx), class: int32(ci), hold: heldOut(a, j)})
+			}
+		}
+		sc, _, _ := calibrate(context.Background(), ps, exs, defaultFeatures, defaultTrain)
+		in, _, _ := inScopePoints(context.Background(), ps, exs, defaultFeatures, defaultTrain)
+		out, _ := simulateOutOfScope(context.Background(), ps, exs, defaultFeatures, defaultTrain)
+		for _, cut := range []float64{0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95} {
+			var a, ok, o int
+			for _, p := range in {
+				if sc.Cal.prob(p.score, p.margin) >= cut {
+					a++
+					if p.ok {
+						ok++
+					}
+				}
+			}
+			for _, p := range out {
+				if sc.Cal.prob(p.score, p.margin) >= cut {
+					o++
+				}
+			}
+			t.Logf("%s cut %.2f: pseudo in answered=%.3f precision=%.3f, pseudo oos answered=%.3f", kbn, cut, float64(a)/float64(len(in)), float64(ok)/float64(max(a, 1)), float64(o)/float64(len(out)))
+		}
+	}
+}
+
+func TestExperimentListOOS(t *testing.T) {
+	skipUnlessExperiment(t)
+	root := faqDevRoot(t)
+	kbn := os.Getenv("KB_NAME")
+	oos := readCSV(t, filepath.Join(root, "queries-oos.csv"))
+	b, err := Open(context.Background(), Options{Source: os.DirFS(filepath.Join(root, kbn)), IndexDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range oos {
+		hits, _ := b.Search(context.Background(), q.Text, 2)
+		if len(hits) > 1 && hits[0].Confidence > 0.7 {
+			t.Logf("%.3f %s | %s | %s", hits[0].Confidence, q.Text, hits[0].Article.Title, hits[0].Why)
+		}
+	}
+}
+
+func TestExperimentDecideBanking(t *testing.T) {
+	skipUnlessExperiment(t)
+	s := loadBanking77(t)
+	for _, shots := range []int{0, 10} {
+		start := time.Now()
+		dir := writeKB(t, s.articles(shots))
+		b, err := Open(context.Background(), Options{Source: os.DirFS(dir), IndexDir: t.TempDir()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g := b.gen.Load()
+		t.Logf("shots %d: built in %s cal=%+v %s", shots, time.Since(start).Round(time.Millisecond), g.model.cal, b.Calibration(0.95))
+		t.Logf("  target .95: %s", decideAll(t, b, s.dev, nil, 0.95))
+		for _, cut := range []float64{0.7, 0.8, 0.85, 0.9, 0.95} {
+			g.model.self.Curve = []cutPoint{{Conf: cut, Precision: 1}}
+			t.Logf("   cut %.2f: %s", cut, decideAll(t, b, s.dev, nil, 0.95))
+		}
+		b.Close()
+	}
+}
+
+func TestExperimentAllKBs(t *testing.T) {
+	skipUnlessExperiment(t)
+	root := faqDevRoot(t)
+	in := readCSV(t, filepath.Join(root, "queries-in.csv"))
+	oos := readCSV(t, filepath.Join(root, "queries-oos.csv"))
+	s := loadBanking77(t)
+	b77 := map[string]string{"b77-full": writeKB(t, s.articles(0)), "b77-10": writeKB(t, s.articles(10))}
+	{
+		for _, kbn := range []string{"kb-a", "kb-c", "b77-10", "b77-full"} {
+			dir := filepath.Join(root, kbn)
+			qin, qout := in, oos
+			if b77[kbn] != "" {
+				dir, qin, qout = b77[kbn], s.dev, nil
+			}
+			b, err := Open(context.Background(), Options{Source: os.DirFS(dir), IndexDir: t.TempDir()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%-8s at %.3f %s", kbn, b.Calibration(0.95).AnswerAt, decideAll(t, b, qin, qout, 0.95))
+			b.Close()
+		}
+	}
+}
+
+func TestExperimentListAmbiguous(t *testing.T) {
+	skipUnlessExperiment(t)
+	root := faqDevRoot(t)
+	in := readCSV(t, filepath.Join(root, "queries-in.csv"))
+	b, _ := Open(context.Background(), Options{Source: os.DirFS(filepath.Join(root, os.Getenv("KB_NAME"))), IndexDir: t.TempDir()})
+	for _, q := range in {
+		d, _ := b.Decide(context.Background(), q.Text, 0.95)
+		if d.Reason == "ambiguous" {
+			t.Logf("%v %s | %s | %s", d.Hits[0].Article.ID == q.Want, q.Text, d.Hits[0].Article.Title, d.Hits[1].Article.Title)
+		}
+	}
+}
