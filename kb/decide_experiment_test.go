@@ -122,12 +122,17 @@ func TestExperimentCutsFAQ(t *testing.T) {
 }
 
 // TestExperimentPseudoVsReal prints, per cut, the pseudo-queries' answered
-// shares next to the real ones.
+// shares.
 func TestExperimentPseudoVsReal(t *testing.T) {
 	skipUnlessExperiment(t)
 	root := faqDevRoot(t)
+	s := loadBanking77(t)
+	sets := map[string][]Article{"b77-10": s.articles(10)}
 	for _, kbn := range []string{"kb-a", "kb-c"} {
-		arts, _ := LoadFS(os.DirFS(filepath.Join(root, kbn)))
+		sets[kbn], _ = LoadFS(os.DirFS(filepath.Join(root, kbn)))
+	}
+	for _, kbn := range []string{"kb-a", "kb-c", "b77-10"} {
+		arts := sets[kbn]
 		ps := make([]*Article, len(arts))
 		for i := range arts {
 			ps[i] = &arts[i]
@@ -141,6 +146,7 @@ func TestExperimentPseudoVsReal(t *testing.T) {
 		sc, _, _ := calibrate(context.Background(), ps, exs, defaultFeatures, defaultTrain)
 		in, _, _ := inScopePoints(context.Background(), ps, exs, defaultFeatures, defaultTrain)
 		out, _ := simulateOutOfScope(context.Background(), ps, exs, defaultFeatures, defaultTrain)
+		t.Logf("%s cal %+v", kbn, sc.Cal)
 		for _, cut := range []float64{0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95} {
 			var a, ok, o int
 			for _, p := range in {
