@@ -72,7 +72,15 @@ func (b *Base) Decide(ctx context.Context, query string, target float64) (Decisi
 		return Decision{Verdict: VerdictSuggest, Hits: withHit(sug, hits[0], other), Reason: "ambiguous"}, nil
 	}
 	if hits[0].Confidence >= cal.AnswerAt {
-		return Decision{Verdict: VerdictAnswer, Hits: hits[:min(len(hits), MaxSuggestions)], Reason: "confident"}, nil
+		if coverage(g.termsOf(hits[0].Article).cover, info.content) >= minAnswerCoverage {
+			return Decision{Verdict: VerdictAnswer, Hits: hits[:min(len(hits), MaxSuggestions)], Reason: "confident"}, nil
+		}
+		if len(sug) == 0 || sug[0].Article.ID != hits[0].Article.ID {
+			// Matched by phrasing or spelling more than by topic words: worth
+			// offering, not answering.
+			sug = append([]Hit{hits[0]}, sug[:min(len(sug), MaxSuggestions-1)]...)
+		}
+		return Decision{Verdict: VerdictSuggest, Hits: sug, Reason: "few shared words"}, nil
 	}
 	if len(sug) > 0 {
 		return Decision{Verdict: VerdictSuggest, Hits: sug, Reason: "plausible"}, nil
@@ -111,6 +119,26 @@ func withHit(sug []Hit, a, b Hit) []Hit {
 	}
 	return out
 }
+
+// coverage is the share of the query's content words an article uses.
+func coverage(terms map[string]bool, content []string) float64 {
+	if len(content) == 0 {
+		return 0
+	}
+	n := 0
+	for _, w := range content {
+		if terms[w] {
+			n++
+		}
+	}
+	return float64(n) / float64(len(content))
+}
+
+// minAnswerCoverage: an article that uses fewer of the question's content
+// words is not taken as the answer, however the phrasing matches ("do you
+// have high chairs?" is not answered by "Do you have anything without
+// gluten?").
+const minAnswerCoverage = 0.4
 
 func shares(terms map[string]bool, content []string) bool {
 	for _, w := range content {

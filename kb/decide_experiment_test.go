@@ -213,9 +213,20 @@ func TestExperimentAllKBs(t *testing.T) {
 	s := loadBanking77(t)
 	b77 := map[string]string{"b77-full": writeKB(t, s.articles(0)), "b77-10": writeKB(t, s.articles(10))}
 	{
-		for _, kbn := range []string{"kb-a", "kb-c", "b77-10", "b77-full"} {
+		for _, kbn := range []string{"kb-a", "kb-c", "b77-10", "bike-repair", "bakery", "yarn-shop"} {
 			dir := filepath.Join(root, kbn)
 			qin, qout := in, oos
+			if _, err := os.Stat(filepath.Join("testdata/shops", kbn)); err == nil {
+				dir = filepath.Join("testdata/shops", kbn)
+				qin, qout = nil, nil
+				for _, q := range readCSV(t, filepath.Join(dir, "queries.csv")) {
+					if q.Want == "oos" {
+						qout = append(qout, q)
+					} else {
+						qin = append(qin, q)
+					}
+				}
+			}
 			if b77[kbn] != "" {
 				dir, qin, qout = b77[kbn], s.dev, nil
 			}
