@@ -227,13 +227,20 @@ func TestSuggestionPickedByTyping(t *testing.T) {
 }
 
 // The pending suggestions live in the sealed session state: a customer who
-// reconnects can still pick one.
+// reconnects, after the session left memory, can still pick one.
 func TestSuggestionPickAfterResume(t *testing.T) {
 	l := startBotKB(t, smallKB, nil)
 	q, hits := suggestedQuery(t, l, 1, "returns", "warranty", "gift")
 	c, token := openSession(t, l)
 	ask(t, c, q)
 	c.Close()
+	// Drop the in-memory copy once the server has seen the socket close, so
+	// the resume reads the state back from the store.
+	for deadline := time.Now().Add(5 * time.Second); l.App.Engine.Evict(0) == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the idle session never left memory")
+		}
+	}
 	c2 := dial(t, l, chatclient.Options{Session: token})
 	ctx := ctxT(t)
 	if f, err := c2.Next(ctx); err != nil || f.Session != token {
