@@ -89,8 +89,8 @@ type EngineOptions struct {
 	Notifier Notifier
 }
 
-// NewEngine returns an engine; the answer threshold defaults to the
-// knowledge base's calibrated one.
+// NewEngine returns an engine; an answer.threshold of 0 lets the knowledge
+// base decide at its calibrated default.
 func NewEngine(o EngineOptions) *Engine {
 	if o.Now == nil {
 		o.Now = time.Now
@@ -101,7 +101,6 @@ func NewEngine(o EngineOptions) *Engine {
 	if o.Detector == nil {
 		o.Detector = compliance.NewDetector(nil)
 	}
-	th := o.Config.Answer.Threshold
 	hours, err := NewHours(o.Config.BusinessHours)
 	if err != nil {
 		o.Logger.Error("business hours unusable; treating the team as always open", "err", err)
@@ -112,7 +111,7 @@ func NewEngine(o EngineOptions) *Engine {
 	}
 	return &Engine{
 		cfg: o.Config, kb: o.KB, store: o.Store, detector: o.Detector,
-		threshold: th, now: o.Now, log: o.Logger, blind: o.Blind,
+		threshold: o.Config.Answer.Threshold, now: o.Now, log: o.Logger, blind: o.Blind,
 		desk: NewDesk(o.Now, hours), escalator: NewEscalator(o.Config.Handover), hstore: hs, notifier: o.Notifier,
 		sessions: make(map[string]*Session),
 	}
