@@ -42,6 +42,7 @@ type Config struct {
 	AllowedOrigins        []string      `mapstructure:"allowed_origins"`
 	FrameAncestors        []string      `mapstructure:"frame_ancestors"`
 	Limits                Limits        `mapstructure:"limits"`
+	Timeouts              Timeouts      `mapstructure:"timeouts"`
 	Answer                Answer        `mapstructure:"answer"`
 	Consent               Consent       `mapstructure:"consent"`
 	Retention             Retention     `mapstructure:"retention"`
@@ -108,6 +109,26 @@ type Limits struct {
 	MaxMessageBytes   int `mapstructure:"max_message_bytes"`
 	MessagesPerMinute int `mapstructure:"messages_per_minute"`
 	Burst             int `mapstructure:"burst"`
+	// New sessions per client address (socket and HTTP together).
+	NewSessionsPerMinute int `mapstructure:"new_sessions_per_minute"`
+	NewSessionsBurst     int `mapstructure:"new_sessions_burst"`
+	// Sessions kept in memory; beyond it the idlest are released (their
+	// state is on disk and is read back on the next message).
+	MaxLiveSessions int `mapstructure:"max_live_sessions"`
+	// Minutes without a message or socket before a session leaves memory.
+	IdleSessionMinutes int `mapstructure:"idle_session_minutes"`
+	// Agent log-in password checks (argon2id, 19 MiB each) run at once.
+	LoginHashes int `mapstructure:"login_hashes"`
+}
+
+// Timeouts bound each phase of an HTTP request. Sockets are exempt once
+// upgraded: they have their own ping and write deadlines.
+type Timeouts struct {
+	ReadHeader time.Duration `mapstructure:"read_header"`
+	Read       time.Duration `mapstructure:"read"`
+	Write      time.Duration `mapstructure:"write"`
+	Idle       time.Duration `mapstructure:"idle"`
+	Shutdown   time.Duration `mapstructure:"shutdown"`
 }
 
 // Answer tunes when the bot answers and when it hands over (ACC-1, HUM-2).
@@ -164,54 +185,64 @@ func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 // defaults mirrors config.yaml at the repository root; a test keeps the two equal.
 func defaults() map[string]any {
 	return map[string]any{
-		"listen":                        ":8080",
-		"data_dir":                      "./deskbot-data",
-		"kb_dir":                        "",
-		"kb_watch_interval":             "2s",
-		"public_url":                    "",
-		"log_level":                     "info",
-		"profile":                       "eu",
-		"business_name":                 "Northwind Outfitters",
-		"bot_name":                      "Northwind assistant",
-		"disclosure.enabled":            true,
-		"disclosure.text":               "Hi, I'm {bot}, an automated assistant for {business}, not a human. I answer from our help articles and can bring in a person from our team whenever you ask.",
-		"privacy_policy_url":            "/articles/privacy-policy",
-		"notice_at_collection_url":      "/articles/privacy-policy",
-		"allowed_origins":               []string{},
-		"frame_ancestors":               []string{},
-		"limits.max_message_bytes":      2000,
-		"limits.messages_per_minute":    30,
-		"limits.burst":                  10,
-		"answer.threshold":              0.0,
-		"answer.misses_before_handover": 3,
-		"answer.small_talk.greeting":    "Hello! What can I help you with?",
-		"answer.small_talk.thanks":      "You're welcome! Is there anything else I can help you with?",
-		"answer.small_talk.goodbye":     "Thanks for chatting. Goodbye!",
-		"answer.small_talk.acknowledge": "All right. If there's anything else, just ask.",
-		"consent.contact.version":       "1",
-		"consent.contact.text":          "May we keep the contact details you typed, so our team can reply to you by e-mail or phone? We keep them encrypted, use them only to answer this request, and delete them after the retention period. You can withdraw at any time by saying \"withdraw consent\".",
-		"retention.transcripts_days":    30,
-		"retention.contact_days":        90,
-		"retention.consent_days":        730,
-		"retention.audit_days":          730,
-		"admin_token":                   "",
-		"handover.sensitive_topics":     []string{"legal", "complaint", "medical", "cancellation"},
-		"handover.frustration":          true,
-		"business_hours.enabled":        false,
-		"business_hours.timezone":       "UTC",
-		"business_hours.mon":            "09:00-17:30",
-		"business_hours.tue":            "09:00-17:30",
-		"business_hours.wed":            "09:00-17:30",
-		"business_hours.thu":            "09:00-17:30",
-		"business_hours.fri":            "09:00-17:30",
-		"business_hours.sat":            "",
-		"business_hours.sun":            "",
-		"smtp.host":                     "",
-		"smtp.port":                     587,
-		"smtp.from":                     "",
-		"smtp.to":                       "",
-		"smtp.username":                 "",
-		"smtp.password":                 "",
+		"listen":                         ":8080",
+		"data_dir":                       "./deskbot-data",
+		"kb_dir":                         "",
+		"kb_watch_interval":              "2s",
+		"public_url":                     "",
+		"log_level":                      "info",
+		"profile":                        "eu",
+		"business_name":                  "Northwind Outfitters",
+		"bot_name":                       "Northwind assistant",
+		"disclosure.enabled":             true,
+		"disclosure.text":                "Hi, I'm {bot}, an automated assistant for {business}, not a human. I answer from our help articles and can bring in a person from our team whenever you ask.",
+		"privacy_policy_url":             "/articles/privacy-policy",
+		"notice_at_collection_url":       "/articles/privacy-policy",
+		"allowed_origins":                []string{},
+		"frame_ancestors":                []string{},
+		"limits.max_message_bytes":       2000,
+		"limits.messages_per_minute":     30,
+		"limits.burst":                   10,
+		"limits.new_sessions_per_minute": 30,
+		"limits.new_sessions_burst":      60,
+		"limits.max_live_sessions":       10000,
+		"limits.idle_session_minutes":    30,
+		"limits.login_hashes":            2,
+		"timeouts.read_header":           "10s",
+		"timeouts.read":                  "30s",
+		"timeouts.write":                 "30s",
+		"timeouts.idle":                  "120s",
+		"timeouts.shutdown":              "10s",
+		"answer.threshold":               0.0,
+		"answer.misses_before_handover":  3,
+		"answer.small_talk.greeting":     "Hello! What can I help you with?",
+		"answer.small_talk.thanks":       "You're welcome! Is there anything else I can help you with?",
+		"answer.small_talk.goodbye":      "Thanks for chatting. Goodbye!",
+		"answer.small_talk.acknowledge":  "All right. If there's anything else, just ask.",
+		"consent.contact.version":        "1",
+		"consent.contact.text":           "May we keep the contact details you typed, so our team can reply to you by e-mail or phone? We keep them encrypted, use them only to answer this request, and delete them after the retention period. You can withdraw at any time by saying \"withdraw consent\".",
+		"retention.transcripts_days":     30,
+		"retention.contact_days":         90,
+		"retention.consent_days":         730,
+		"retention.audit_days":           730,
+		"admin_token":                    "",
+		"handover.sensitive_topics":      []string{"legal", "complaint", "medical", "cancellation"},
+		"handover.frustration":           true,
+		"business_hours.enabled":         false,
+		"business_hours.timezone":        "UTC",
+		"business_hours.mon":             "09:00-17:30",
+		"business_hours.tue":             "09:00-17:30",
+		"business_hours.wed":             "09:00-17:30",
+		"business_hours.thu":             "09:00-17:30",
+		"business_hours.fri":             "09:00-17:30",
+		"business_hours.sat":             "",
+		"business_hours.sun":             "",
+		"smtp.host":                      "",
+		"smtp.port":                      587,
+		"smtp.from":                      "",
+		"smtp.to":                        "",
+		"smtp.username":                  "",
+		"smtp.password":                  "",
 	}
 }
 
@@ -352,6 +383,27 @@ func (c Config) Validate() error {
 	}
 	if c.Limits.Burst < 1 {
 		return bad("limits.burst", "must be at least 1")
+	}
+	for _, l := range []struct {
+		key string
+		val int
+	}{{"limits.new_sessions_per_minute", c.Limits.NewSessionsPerMinute}, {"limits.new_sessions_burst", c.Limits.NewSessionsBurst},
+		{"limits.max_live_sessions", c.Limits.MaxLiveSessions}, {"limits.idle_session_minutes", c.Limits.IdleSessionMinutes}, {"limits.login_hashes", c.Limits.LoginHashes}} {
+		if l.val < 1 {
+			return bad(l.key, "must be at least 1")
+		}
+	}
+	for _, d := range []struct {
+		key string
+		val time.Duration
+	}{{"timeouts.read_header", c.Timeouts.ReadHeader}, {"timeouts.read", c.Timeouts.Read}, {"timeouts.write", c.Timeouts.Write},
+		{"timeouts.idle", c.Timeouts.Idle}, {"timeouts.shutdown", c.Timeouts.Shutdown}} {
+		if d.val < 100*time.Millisecond || d.val > time.Hour {
+			return bad(d.key, "must be between 100ms and 1h")
+		}
+	}
+	if c.Timeouts.Read < c.Timeouts.ReadHeader {
+		return bad("timeouts.read", "must not be shorter than timeouts.read_header (it includes the headers)")
 	}
 	if c.Answer.Threshold < 0 || c.Answer.Threshold > 1 {
 		return bad("answer.threshold", "must be between 0 and 1 (0 uses the calibrated default)")
