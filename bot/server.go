@@ -31,6 +31,8 @@ type Server struct {
 	handlers sync.WaitGroup // open socket handlers, for a clean shutdown
 	origins  []string       // host patterns accepted on /ws besides same-origin
 	admin    Admin
+	checks   []ReadyCheck // what /readyz requires besides start-up
+	health   healthState
 	baseMu   sync.Mutex
 	base     context.Context // sockets' parent context, from Run
 }
@@ -42,7 +44,8 @@ type ServerOptions struct {
 	Articles Articles
 	Assets   fs.FS // the embedded assets (chat/, widget.js)
 	Logger   *slog.Logger
-	Admin    Admin // the admin API, served only when Admin.Token is set
+	Admin    Admin        // the admin API, served only when Admin.Token is set
+	Ready    []ReadyCheck // conditions of /readyz (database, index, disk)
 }
 
 // NewServer returns a server; call SetReady once the bot can answer.
@@ -50,7 +53,7 @@ func NewServer(o ServerOptions) *Server {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: o.Config, engine: o.Engine, articles: o.Articles, assets: o.Assets, log: o.Logger, hub: NewHub(), admin: o.Admin}
+	s := &Server{cfg: o.Config, engine: o.Engine, articles: o.Articles, assets: o.Assets, log: o.Logger, hub: NewHub(), admin: o.Admin, checks: o.Ready}
 	for _, origin := range o.Config.AllowedOrigins {
 		if u, err := url.Parse(origin); err == nil {
 			s.origins = append(s.origins, u.Host)
@@ -59,7 +62,7 @@ func NewServer(o ServerOptions) *Server {
 	return s
 }
 
-// SetReady flips /healthz to 200.
+// SetReady marks start-up finished (one condition of /readyz).
 func (s *Server) SetReady(ok bool) { s.ready.Store(ok) }
 
 // Hub returns the connection hub (for pushes from agents and tests).
@@ -69,6 +72,7 @@ func (s *Server) Hub() *Hub { return s.hub }
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.handleHealth)
+	mux.HandleFunc("GET /readyz", s.handleReady)
 	mux.HandleFunc("GET /ws", s.handleWS)
 	mux.HandleFunc("POST /api/v1/chat", s.handleChatAPI)
 	mux.HandleFunc("POST /api/v1/export", s.handleExport)
@@ -79,16 +83,6 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /static/", http.StripPrefix("/static/", s.staticHandler()))
 	mux.HandleFunc("GET /{$}", s.handleIndex)
 	return s.securityHeaders(mux)
-}
-
-func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	if !s.ready.Load() {
-		w.WriteHeader(http.StatusServiceUnavailable)
-		w.Write([]byte("starting\n"))
-		return
-	}
-	w.Write([]byte("ok\n"))
 }
 
 // Start begins the server's background work (pinging quiet sockets) until

@@ -109,6 +109,9 @@ type Limits struct {
 	MaxMessageBytes   int `mapstructure:"max_message_bytes"`
 	MessagesPerMinute int `mapstructure:"messages_per_minute"`
 	Burst             int `mapstructure:"burst"`
+	// MinFreeDiskMB is the free space the data directory's filesystem must
+	// keep for /readyz to answer 200.
+	MinFreeDiskMB int `mapstructure:"min_free_disk_mb"`
 	// New sessions per client address (socket and HTTP together).
 	NewSessionsPerMinute int `mapstructure:"new_sessions_per_minute"`
 	NewSessionsBurst     int `mapstructure:"new_sessions_burst"`
@@ -213,6 +216,7 @@ func defaults() map[string]any {
 		"timeouts.write":                 "30s",
 		"timeouts.idle":                  "120s",
 		"timeouts.shutdown":              "10s",
+		"limits.min_free_disk_mb":        64,
 		"answer.threshold":               0.0,
 		"answer.misses_before_handover":  3,
 		"answer.small_talk.greeting":     "Hello! What can I help you with?",
@@ -404,6 +408,9 @@ func (c Config) Validate() error {
 	}
 	if c.Timeouts.Read < c.Timeouts.ReadHeader {
 		return bad("timeouts.read", "must not be shorter than timeouts.read_header (it includes the headers)")
+	}
+	if c.Limits.MinFreeDiskMB < 0 {
+		return bad("limits.min_free_disk_mb", "must be 0 or more")
 	}
 	if c.Answer.Threshold < 0 || c.Answer.Threshold > 1 {
 		return bad("answer.threshold", "must be between 0 and 1 (0 uses the calibrated default)")

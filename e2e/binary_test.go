@@ -79,34 +79,11 @@ func freePort(t *testing.T) string {
 	return l.Addr().String()
 }
 
-// start runs the binary as an operator would and waits for /healthz.
+// start runs the binary as an operator would and waits until /readyz
+// answers 200: a session can be opened.
 func start(t *testing.T, dataDir, addr string, extraEnv ...string) *server {
 	t.Helper()
-	cmd := exec.Command(binary, "--listen", addr, "--data-dir", dataDir)
-	cmd.Dir = t.TempDir() // no config.yaml: embedded defaults
-	cmd.Env = append(os.Environ(), "DESKBOT_MASTER_KEY="+masterKey, "DESKBOT_ADMIN_TOKEN="+admin,
-		"DESKBOT_LIMITS_MESSAGES_PER_MINUTE=6000", "DESKBOT_LIMITS_BURST=500")
-	cmd.Env = append(cmd.Env, extraEnv...)
-	logs := &lockedBuffer{}
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	s := &server{cmd: cmd, url: "http://" + addr, logs: logs}
-	t.Cleanup(func() { s.cmd.Process.Kill(); s.cmd.Wait() })
-	deadline := time.Now().Add(15 * time.Second)
-	for time.Now().Before(deadline) {
-		resp, err := http.Get(s.url + "/healthz")
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return s
-			}
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	t.Fatalf("server did not become healthy; logs:\n%s", logs)
-	return nil
+	return startUntil(t, "/readyz", dataDir, addr, extraEnv...)
 }
 
 func ctx(t *testing.T) context.Context {

@@ -1,0 +1,109 @@
+package bot_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"deskbot/app"
+	"deskbot/config"
+)
+
+type readiness struct {
+	code    int
+	Status  string   `json:"status"`
+	Reasons []string `json:"reasons"`
+}
+
+func getReady(t *testing.T, l *app.Local) readiness {
+	t.Helper()
+	resp, err := http.Get(l.URL + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	r := readiness{code: resp.StatusCode}
+	if err := json.NewDecoder(resp.Body).Decode(&r); err != nil {
+		t.Fatalf("/readyz body: %v", err)
+	}
+	return r
+}
+
+func getHealth(t *testing.T, l *app.Local) int {
+	t.Helper()
+	resp, err := http.Get(l.URL + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// H3: /healthz is liveness (the process serves HTTP), /readyz readiness
+// (a session can be opened now), and /readyz tells the truth when the
+// database cannot be written or the index is closed.
+func TestReadyzFailsWhenStoreOrIndexClosed(t *testing.T) {
+	l := startBot(t, nil)
+	if code := getHealth(t, l); code != 200 {
+		t.Fatalf("/healthz = %d, want 200", code)
+	}
+	if r := getReady(t, l); r.code != 200 || r.Status != "ready" {
+		t.Fatalf("/readyz = %d %+v, want 200 ready", r.code, r)
+	}
+	// Readiness writes nothing: no audit record, no subject (AUD-1 chain unchanged).
+	before, err := l.App.Store.AuditRecords(ctxT(t), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		getReady(t, l)
+	}
+	after, _ := l.App.Store.AuditRecords(ctxT(t), "")
+	if len(after) != len(before) {
+		t.Errorf("readiness probes wrote %d audit records", len(after)-len(before))
+	}
+
+	if err := l.App.Store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r := getReady(t, l)
+	if r.code != 503 || r.Status != "unavailable" || !hasReason(r.Reasons, "database not writable") {
+		t.Fatalf("/readyz with the store closed = %d %+v, want 503 naming the database", r.code, r)
+	}
+	if code := getHealth(t, l); code != 200 {
+		t.Errorf("/healthz = %d with the store closed; liveness must stay 200", code)
+	}
+	l.App.KB.Close()
+	r = getReady(t, l)
+	if !hasReason(r.Reasons, "knowledge base index not open") {
+		t.Errorf("/readyz with the index closed: %+v", r)
+	}
+}
+
+// H3: below limits.min_free_disk_mb of free space in the data dir /readyz
+// is 503, with a reason that names no path and no personal data.
+func TestReadyzFailsBelowFreeDiskFloor(t *testing.T) {
+	l := startBot(t, func(c *config.Config) { c.Limits.MinFreeDiskMB = 1 << 40 }) // 1 EiB: above any real free space
+	r := getReady(t, l)
+	if r.code != 503 || !hasReason(r.Reasons, "free disk space low") {
+		t.Fatalf("/readyz with a floor above the free space = %d %+v, want 503 free disk space low", r.code, r)
+	}
+	for _, why := range r.Reasons {
+		if strings.Contains(why, "/") {
+			t.Errorf("reason %q leaks a path", why)
+		}
+	}
+	if code := getHealth(t, l); code != 200 {
+		t.Errorf("/healthz = %d, want 200", code)
+	}
+}
+
+func hasReason(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

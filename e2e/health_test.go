@@ -1,0 +1,68 @@
+package e2e
+
+import (
+	"encoding/json"
+	"net/http"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+)
+
+// startUntil runs the binary as an operator would and waits until path
+// (/readyz, or /healthz for a server expected not to be ready) answers 200.
+func startUntil(t *testing.T, path, dataDir, addr string, extraEnv ...string) *server {
+	t.Helper()
+	cmd := exec.Command(binary, "--listen", addr, "--data-dir", dataDir)
+	cmd.Dir = t.TempDir() // no config.yaml: embedded defaults
+	cmd.Env = append(os.Environ(), "DESKBOT_MASTER_KEY="+masterKey, "DESKBOT_ADMIN_TOKEN="+admin,
+		"DESKBOT_LIMITS_MESSAGES_PER_MINUTE=6000", "DESKBOT_LIMITS_BURST=500")
+	cmd.Env = append(cmd.Env, extraEnv...)
+	logs := &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	s := &server{cmd: cmd, url: "http://" + addr, logs: logs}
+	t.Cleanup(func() { s.cmd.Process.Kill(); s.cmd.Wait() })
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(s.url + path)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return s
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("server did not answer 200 on %s; logs:\n%s", path, logs)
+	return nil
+}
+
+// H3 from outside: with less free space in the data dir than
+// limits.min_free_disk_mb, the process is live (/healthz 200) but not
+// ready (/readyz 503 with a JSON reason and no path); the server log
+// names the directory and the figures.
+func TestBinaryReadyzFailsBelowDiskFloor(t *testing.T) {
+	s := startUntil(t, "/healthz", t.TempDir(), freePort(t), "DESKBOT_LIMITS_MIN_FREE_DISK_MB=1099511627776")
+	resp, err := http.Get(s.url + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body struct {
+		Status  string   `json:"status"`
+		Reasons []string `json:"reasons"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 503 || body.Status != "unavailable" || len(body.Reasons) != 1 || body.Reasons[0] != "free disk space low" {
+		t.Fatalf("/readyz = %d %+v, want 503 [free disk space low]", resp.StatusCode, body)
+	}
+	if !strings.Contains(s.logs.String(), "free disk space below limits.min_free_disk_mb") {
+		t.Errorf("the server log should say why it is not ready:\n%s", s.logs)
+	}
+}
