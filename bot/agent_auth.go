@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/crypto/argon2"
@@ -78,67 +77,10 @@ type AgentStore interface {
 // Log-in errors.
 var (
 	ErrBadLogin    = errors.New("wrong name or password")
-	ErrLoginLocked = errors.New("too many failed log-ins; try again later")
+	ErrLoginLocked = errors.New("too many log-in attempts; try again later")
 )
 
-const (
-	agentSessionTTL = 12 * time.Hour
-	loginWindow     = 15 * time.Minute
-	loginMaxFails   = 5
-	limiterMaxKeys  = 10_000
-)
-
-// loginLimiter counts failed log-ins per IP address and per account.
-type loginLimiter struct {
-	mu    sync.Mutex
-	fails map[string][]time.Time
-}
-
-func newLoginLimiter() *loginLimiter { return &loginLimiter{fails: map[string][]time.Time{}} }
-
-// blocked reports how long any of the keys must still wait.
-func (l *loginLimiter) blocked(now time.Time, keys ...string) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var wait time.Duration
-	for _, k := range keys {
-		fs := l.recentLocked(k, now)
-		if len(fs) >= loginMaxFails {
-			if w := fs[0].Add(loginWindow).Sub(now); w > wait {
-				wait = w
-			}
-		}
-	}
-	return wait
-}
-
-func (l *loginLimiter) recentLocked(k string, now time.Time) []time.Time {
-	fs := l.fails[k]
-	i := 0
-	for i < len(fs) && now.Sub(fs[i]) >= loginWindow {
-		i++
-	}
-	fs = fs[i:]
-	if len(fs) == 0 {
-		delete(l.fails, k)
-	} else {
-		l.fails[k] = fs
-	}
-	return fs
-}
-
-func (l *loginLimiter) fail(now time.Time, keys ...string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.fails) > limiterMaxKeys {
-		for k := range l.fails { // bounded memory under a spray of addresses
-			l.recentLocked(k, now)
-		}
-	}
-	for _, k := range keys {
-		l.fails[k] = append(l.recentLocked(k, now), now)
-	}
-}
+const agentSessionTTL = 12 * time.Hour
 
 // agentAuth logs agents in and out and checks their sessions.
 type agentAuth struct {
@@ -148,33 +90,43 @@ type agentAuth struct {
 	dummy   string // compared against for unknown names, so timing does not tell
 }
 
-func newAgentAuth(st AgentStore, now func() time.Time) *agentAuth {
+func newAgentAuth(st AgentStore, now func() time.Time, concurrentHashes int) *agentAuth {
 	dummy, _ := HashPassword("not-a-real-password-for-timing")
-	return &agentAuth{st: st, now: now, limiter: newLoginLimiter(), dummy: dummy}
+	return &agentAuth{st: st, now: now, limiter: newLoginLimiter(concurrentHashes), dummy: dummy}
 }
 
-// login checks a password and opens a session; it returns the cookie token.
-func (a *agentAuth) login(ctx context.Context, ip, name, pw string) (store.Agent, string, time.Duration, error) {
+// login checks a password and opens a session; it returns the cookie
+// token, or with ErrLoginLocked how long to wait. addr is the client
+// address (see clientIP).
+func (a *agentAuth) login(ctx context.Context, addr, name, pw string) (store.Agent, string, time.Duration, error) {
 	now := a.now()
-	keys := []string{"ip:" + ip, "agent:" + strings.ToLower(name)}
-	if wait := a.limiter.blocked(now, keys...); wait > 0 {
+	res, wait := a.limiter.reserve(now, loginKeys(addr, strings.ToLower(name))...)
+	if res == nil {
 		return store.Agent{}, "", wait, ErrLoginLocked
+	}
+	if !a.limiter.acquireHash(ctx) {
+		res.cancelled()
+		return store.Agent{}, "", time.Second, ErrLoginLocked
 	}
 	ag, err := a.st.AgentByName(ctx, name)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return store.Agent{}, "", 0, err
+		a.limiter.releaseHash()
+		res.cancelled()
+		return store.Agent{}, "", 0, fmt.Errorf("agent log-in: %w", err)
 	}
 	hash := ag.PasswordHash
 	if err != nil || ag.Disabled {
 		hash = a.dummy
 	}
-	if !CheckPassword(hash, pw) || err != nil || ag.Disabled {
-		a.limiter.fail(now, keys...)
-		return store.Agent{}, "", 0, ErrBadLogin
+	ok := CheckPassword(hash, pw) && err == nil && !ag.Disabled
+	a.limiter.releaseHash()
+	if !ok {
+		return store.Agent{}, "", 0, ErrBadLogin // the reservation stays counted as a failure
 	}
+	res.succeeded()
 	token := newToken()
 	if err := a.st.CreateAgentSession(ctx, store.AgentSession{TokenHash: hashToken(token), Agent: ag.Name, CreatedAt: now, ExpiresAt: now.Add(agentSessionTTL)}); err != nil {
-		return store.Agent{}, "", 0, err
+		return store.Agent{}, "", 0, fmt.Errorf("agent log-in: %w", err)
 	}
 	return ag, token, 0, nil
 }

@@ -34,7 +34,7 @@ func (s *Server) agentRoutes(mux *http.ServeMux) {
 	if s.engine != nil {
 		s.engine.AttachHub(s.hub)
 		if st, ok := s.engine.store.(AgentStore); ok {
-			c.auth = newAgentAuth(st, s.engine.now)
+			c.auth = newAgentAuth(st, s.engine.now, s.cfg.Limits.LoginHashes)
 		}
 	}
 	mux.HandleFunc("GET /agent", c.page)
