@@ -125,7 +125,10 @@ func openSynth(b *testing.B, n int) (*Base, []Article) {
 	return base, arts
 }
 
-func benchSearch(b *testing.B, n int) {
+func benchSearch(b *testing.B, n int) { benchQuery(b, n, false) }
+
+// benchQuery measures Search, or with decide the whole Decide the bot calls.
+func benchQuery(b *testing.B, n int, decide bool) {
 	base, arts := openSynth(b, n)
 	qs := make([]string, 0, 1000)
 	for i := 0; i < 1000; i++ {
@@ -136,7 +139,13 @@ func benchSearch(b *testing.B, n int) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		s := time.Now()
-		if _, err := base.Search(context.Background(), qs[i%len(qs)], 5); err != nil {
+		var err error
+		if decide {
+			_, err = base.Decide(context.Background(), qs[i%len(qs)], DefaultThreshold)
+		} else {
+			_, err = base.Search(context.Background(), qs[i%len(qs)], 5)
+		}
+		if err != nil {
 			b.Fatal(err)
 		}
 		lat = append(lat, time.Since(s))
@@ -149,6 +158,28 @@ func benchSearch(b *testing.B, n int) {
 
 func BenchmarkSearch1k(b *testing.B)  { benchSearch(b, 1000) }
 func BenchmarkSearch10k(b *testing.B) { benchSearch(b, 10000) }
+func BenchmarkDecide10k(b *testing.B) { benchQuery(b, 10000, true) }
+
+// BenchmarkCalibrate1k measures the self-calibration of a 1,000-article
+// knowledge base (held-out model plus the out-of-scope models), the part of
+// a cold start it adds.
+func BenchmarkCalibrate1k(b *testing.B) {
+	vals := synthKB(b, b.TempDir(), 1000)
+	arts := make([]*Article, len(vals))
+	var exs []example
+	for ci := range vals {
+		arts[ci] = &vals[ci]
+		for j, t := range examples(arts[ci]) {
+			exs = append(exs, example{text: t, raw: defaultFeatures.extract(t), class: int32(ci), hold: heldOut(arts[ci], j)})
+		}
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, ok, err := calibrate(context.Background(), arts, exs, defaultFeatures, defaultTrain); err != nil || !ok {
+			b.Fatal(ok, err)
+		}
+	}
+}
 
 // BenchmarkBuild10k measures a cold Open: parse 10,000 articles, build the
 // Bleve index and train the model. Run with -benchtime=1x.

@@ -2,9 +2,11 @@ package kb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Self-calibration: a knowledge base tells how separable its own articles
@@ -81,13 +83,37 @@ func calibrate(ctx context.Context, arts []*Article, exs []example, fc featureCo
 	if len(arts) < 2 {
 		return selfCalibration{}, false, nil
 	}
-	in, top1, err := inScopePoints(ctx, arts, exs, fc, tc)
-	if err != nil || len(in) < minCalibrationPoints {
+	arts, exs = calibrationSample(arts, exs, maxCalibrationArticles)
+	// The three models are independent: train them side by side.
+	var (
+		wg    sync.WaitGroup
+		in    []calibrationPoint
+		top1  int
+		folds [outOfScopeFolds][]calibrationPoint
+		errIn error
+		errs  [outOfScopeFolds]error
+	)
+	wg.Add(1 + outOfScopeFolds)
+	go func() {
+		defer wg.Done()
+		in, top1, errIn = inScopePoints(ctx, arts, exs, fc, tc)
+	}()
+	for f := range int32(outOfScopeFolds) {
+		go func() {
+			defer wg.Done()
+			folds[f], errs[f] = outOfScopePoints(ctx, arts, exs, fc, tc, f)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(append([]error{errIn}, errs[:]...)...); err != nil {
 		return selfCalibration{}, false, err
 	}
-	out, err := simulateOutOfScope(ctx, arts, exs, fc, tc)
-	if err != nil {
-		return selfCalibration{}, false, err
+	if len(in) < minCalibrationPoints {
+		return selfCalibration{}, false, nil
+	}
+	var out []calibrationPoint
+	for _, f := range folds {
+		out = append(out, f...)
 	}
 	if ow := totalWeight(out); ow > 0 {
 		w := assumedOutOfScope / (1 - assumedOutOfScope) * totalWeight(in) / ow
@@ -100,6 +126,33 @@ func calibrate(ctx context.Context, arts []*Article, exs []example, fc featureCo
 	sc.Cal = fitPlatt(pts, priorCalib)
 	sc.Curve = precisionCurve(sc.Cal, pts)
 	return sc, true, nil
+}
+
+// maxCalibrationArticles bounds the cost of calibrating a large knowledge
+// base: above it, an evenly spread sample of articles calibrates.
+const maxCalibrationArticles = 200
+
+// calibrationSample returns at most n articles, evenly spread, with their
+// examples renumbered.
+func calibrationSample(arts []*Article, exs []example, n int) ([]*Article, []example) {
+	if len(arts) <= n {
+		return arts, exs
+	}
+	keep := make(map[int32]int32, n)
+	sub := make([]*Article, 0, n)
+	for i := 0; i < n; i++ {
+		c := int32(i * len(arts) / n)
+		keep[c] = int32(len(sub))
+		sub = append(sub, arts[c])
+	}
+	var subEx []example
+	for _, e := range exs {
+		if c, ok := keep[e.class]; ok {
+			e.class = c
+			subEx = append(subEx, e)
+		}
+	}
+	return sub, subEx
 }
 
 // inScopePoints trains a model without the held-out texts and ranks each
@@ -167,53 +220,52 @@ func trainPartial(arts []*Article, raws [][]rawFeature, ys []int32, lexArts []*A
 	return m
 }
 
-// simulateOutOfScope trains a model on every other article and asks it
-// the titles and example questions of the rest, twice with the halves
-// swapped: every answer is wrong, and the neighbours are as fully
-// described as they are for a real customer's question.
-func simulateOutOfScope(ctx context.Context, arts []*Article, exs []example, fc featureConfig, tc trainConfig) (out []calibrationPoint, err error) {
-	for fold := int32(0); fold < outOfScopeFolds; fold++ {
-		absent := func(c int32) bool { return c%outOfScopeFolds == fold }
-		var raws [][]rawFeature
-		var ys []int32
-		var asked []example
-		perArticle := map[int32]int{}
-		for _, e := range exs {
-			switch {
-			case !absent(e.class):
-				raws = append(raws, e.raw)
-				ys = append(ys, e.class)
-			case e.text != arts[e.class].Body && perArticle[e.class] < maxOutOfScopePerArticle:
-				perArticle[e.class]++
-				asked = append(asked, e)
+// outOfScopePoints trains a model without the articles of one fold (every
+// outOfScopeFolds-th) and asks it their titles and example questions:
+// every answer is wrong, and the best match is as fully described as it is
+// for a real customer's question about a missing topic.
+func outOfScopePoints(ctx context.Context, arts []*Article, exs []example, fc featureConfig, tc trainConfig, fold int32) ([]calibrationPoint, error) {
+	absent := func(c int32) bool { return c%outOfScopeFolds == fold }
+	var raws [][]rawFeature
+	var ys []int32
+	var asked []example
+	perArticle := map[int32]int{}
+	for _, e := range exs {
+		switch {
+		case !absent(e.class):
+			raws = append(raws, e.raw)
+			ys = append(ys, e.class)
+		case e.text != arts[e.class].Body && perArticle[e.class] < maxOutOfScopePerArticle:
+			perArticle[e.class]++
+			asked = append(asked, e)
+		}
+	}
+	if len(raws) == 0 || len(asked) == 0 {
+		return nil, nil
+	}
+	present := make([]*Article, len(arts))
+	for i, a := range arts {
+		present[i] = &Article{ID: a.ID}
+		if !absent(int32(i)) {
+			present[i] = a
+		}
+	}
+	m := trainPartial(arts, raws, ys, present, fc, tc)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var out []calibrationPoint
+	for _, e := range asked {
+		q := stripCourtesy(e.text)
+		var rs []ranked
+		for _, r := range m.rank(q, analyze(q), rankCandidates) {
+			if !absent(r.class) {
+				rs = append(rs, r)
 			}
 		}
-		if len(raws) == 0 || len(asked) == 0 {
-			continue
-		}
-		present := make([]*Article, len(arts))
-		for i, a := range arts {
-			present[i] = &Article{ID: a.ID}
-			if !absent(int32(i)) {
-				present[i] = a
-			}
-		}
-		m := trainPartial(arts, raws, ys, present, fc, tc)
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		for _, e := range asked {
-			q := stripCourtesy(e.text)
-			var rs []ranked
-			for _, r := range m.rank(q, analyze(q), rankCandidates) {
-				if !absent(r.class) {
-					rs = append(rs, r)
-				}
-			}
-			if len(rs) > 0 {
-				s, mg := signalOf(rs, 0)
-				out = append(out, calibrationPoint{score: s, margin: mg, weight: 1})
-			}
+		if len(rs) > 0 {
+			s, mg := signalOf(rs, 0)
+			out = append(out, calibrationPoint{score: s, margin: mg, weight: 1})
 		}
 	}
 	return out, nil

@@ -145,7 +145,9 @@ func TestExperimentPseudoVsReal(t *testing.T) {
 		}
 		sc, _, _ := calibrate(context.Background(), ps, exs, defaultFeatures, defaultTrain)
 		in, _, _ := inScopePoints(context.Background(), ps, exs, defaultFeatures, defaultTrain)
-		out, _ := simulateOutOfScope(context.Background(), ps, exs, defaultFeatures, defaultTrain)
+		o0, _ := outOfScopePoints(context.Background(), ps, exs, defaultFeatures, defaultTrain, 0)
+		o1, _ := outOfScopePoints(context.Background(), ps, exs, defaultFeatures, defaultTrain, 1)
+		out := append(o0, o1...)
 		t.Logf("%s cal %+v", kbn, sc.Cal)
 		for _, cut := range []float64{0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95} {
 			var a, ok, o int
@@ -212,7 +214,7 @@ func TestExperimentAllKBs(t *testing.T) {
 	oos := readCSV(t, filepath.Join(root, "queries-oos.csv"))
 	s := loadBanking77(t)
 	b77 := map[string]string{"b77-full": writeKB(t, s.articles(0)), "b77-10": writeKB(t, s.articles(10))}
-	{
+	for _, ep := range []int{10} {
 		for _, kbn := range []string{"kb-a", "kb-c", "b77-10", "bike-repair", "bakery", "yarn-shop"} {
 			dir := filepath.Join(root, kbn)
 			qin, qout := in, oos
@@ -234,7 +236,7 @@ func TestExperimentAllKBs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			t.Logf("%-8s at %.3f %s", kbn, b.Calibration(0.95).AnswerAt, decideAll(t, b, qin, qout, 0.95))
+			t.Logf("ep %d %-8s at %.3f %s", ep, kbn, b.Calibration(0.95).AnswerAt, decideAll(t, b, qin, qout, 0.95))
 			b.Close()
 		}
 	}
