@@ -75,15 +75,23 @@ func DefaultHealthTerms() []string {
 		"eating disorder", "anorexia", "bulimia", "addiction", "rehab", "overdose", "psychiatrist",
 		"therapist", "medical condition", "health condition", "covid", "covid 19",
 		"ivf", "arthritis", "parkinson", "stroke patient",
+		// Care and injuries: where someone was treated says as much about
+		// their health as a diagnosis (MIN-2; the escalator's medical
+		// topic sends these to a person too).
+		"hospital", "hospitalised", "hospitalized", "hospitalisation", "hospitalization",
+		"emergency room", "intensive care", "anaphylaxis", "anaphylactic", "allergic reaction",
+		"injury", "injuries", "injured", "food poisoning", "hurt myself", "burned myself", "burnt myself",
 		// German
 		"krebs", "diagnosen", "schwanger", "schwangerschaft", "depressionen", "medikament",
 		"medikamente", "allergie", "krankheit", "erkrankung", "behinderung", "zuckerkrankheit",
+		"krankenhaus", "notaufnahme",
 		// French
 		"diabète", "grossesse", "dépression", "médicament", "médicaments",
-		"chirurgie", "maladie", "handicapé",
-		// Spanish
+		"chirurgie", "maladie", "handicapé", "hôpital", "urgences", "blessure", "blessé", "blessée",
+		// Spanish ("hospital" is in the English list)
 		"diagnóstico", "cáncer", "embarazada", "embarazo", "depresión", "medicamento",
-		"medicamentos", "cirugía", "alergia", "enfermedad", "discapacidad",
+		"medicamentos", "cirugía", "alergia", "enfermedad", "discapacidad", "hospitalizado",
+		"hospitalizada", "lesión",
 	}
 }
 
@@ -958,6 +966,10 @@ func (d *Detector) findHealth(w words, out []Finding) []Finding {
 	}
 	folded := w.folded
 	for i := 0; i < len(folded); i++ {
+		if n := notHealthAt(folded, i); n > 0 {
+			i += n - 1
+			continue
+		}
 		for _, seq := range d.health[stemPlural(folded[i], d.health)] {
 			if i+len(seq) > len(folded) {
 				continue
@@ -978,6 +990,20 @@ func (d *Detector) findHealth(w words, out []Finding) []Finding {
 		}
 	}
 	return out
+}
+
+// notHealth are phrases that begin with a health term but mean something
+// else in a shop: "hospital corners" is how a sheet is folded.
+var notHealth = [][]string{{"hospital", "corner"}, {"hospital", "corners"}}
+
+// notHealthAt returns the length of a notHealth phrase starting at word i, or 0.
+func notHealthAt(folded []string, i int) int {
+	for _, p := range notHealth {
+		if i+len(p) <= len(folded) && slices.Equal(folded[i:i+len(p)], p) {
+			return len(p)
+		}
+	}
+	return 0
 }
 
 // stemPlural returns w, or w without a plural "s"/"es" when only that form
@@ -1045,4 +1071,85 @@ func foldWord(w string) string {
 		}
 	}
 	return w
+}
+
+// IsContact reports whether k is a contact detail (e-mail, phone): the
+// kinds kept only with consent for "contact" (CONS-1, MIN-1).
+func IsContact(k Kind) bool { return k == KindEmail || k == KindPhone }
+
+// ContactValues returns the contact details (e-mail, phone) in text.
+func (d *Detector) ContactValues(text string) []string {
+	var out []string
+	for _, f := range d.Find(text) {
+		if IsContact(f.Kind) {
+			out = append(out, f.Text)
+		}
+	}
+	return out
+}
+
+// RedactTyped redacts text a customer typed exactly as it is stored
+// without consent: every finding is replaced by its placeholder. It is
+// applied again to stored lines when consent is withdrawn (CONS-5, MIN-1).
+func (d *Detector) RedactTyped(text string) string {
+	return Redact(text, d.Find(text), nil)
+}
+
+// RedactKnown replaces only the e-mail addresses and phone numbers in text
+// that equal one of known (e-mail case-insensitively, phones by their
+// digits, so "+44 20 7946 0958" also matches "020 7946 0958"), leaving
+// every other finding alone. It is for lines the customer did not type
+// (an agent's reply quoting the customer's address) where other contact
+// details, such as the shop's own, must stay (CONS-5).
+func (d *Detector) RedactKnown(text string, known []string) string {
+	if len(known) == 0 {
+		return text
+	}
+	emails := map[string]bool{}
+	var phones []string
+	for _, v := range known {
+		if strings.Contains(v, "@") {
+			emails[strings.ToLower(strings.TrimSpace(v))] = true
+		} else if p := digitsOf(v); len(p) >= 6 {
+			phones = append(phones, p)
+		}
+	}
+	var drop []Finding
+	for _, f := range d.Find(text) {
+		switch f.Kind {
+		case KindEmail:
+			if emails[strings.ToLower(f.Text)] {
+				drop = append(drop, f)
+			}
+		case KindPhone:
+			if samePhone(digitsOf(f.Text), phones) {
+				drop = append(drop, f)
+			}
+		}
+	}
+	if len(drop) == 0 {
+		return text
+	}
+	return Redact(text, drop, nil)
+}
+
+func digitsOf(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if isDigit(s[i]) {
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
+}
+
+// samePhone: equal digits, or the same last nine digits (the national
+// number with and without country code or trunk prefix).
+func samePhone(p string, known []string) bool {
+	for _, k := range known {
+		if p == k || len(p) >= 9 && len(k) >= 9 && p[len(p)-9:] == k[len(k)-9:] {
+			return true
+		}
+	}
+	return false
 }

@@ -110,6 +110,20 @@ func TestFindPositives(t *testing.T) {
 		{"j'ai une dépression", KindHealth, "dépression"},
 		{"tengo cáncer", KindHealth, "cáncer"},
 		{"my mental health is poor", KindHealth, "mental health"},
+		// care and injuries (MIN-2): the security review's "went to hospital"
+		{"I had an allergic reaction and went to hospital", KindHealth, "hospital"},
+		{"I had an allergic reaction and went to hospital", KindHealth, "allergic reaction"},
+		{"two hospitals later", KindHealth, "hospitals"},
+		{"I was hospitalised for a week", KindHealth, "hospitalised"},
+		{"he was Hospitalized", KindHealth, "Hospitalized"},
+		{"ended up in the emergency room", KindHealth, "emergency room"},
+		{"anaphylactic shock from the snack bar", KindHealth, "anaphylactic"},
+		{"the buckle caused an injury", KindHealth, "injury"},
+		{"I injured my back lifting it", KindHealth, "injured"},
+		{"I burned myself on the stove", KindHealth, "burned myself"},
+		{"Ich war im Krankenhaus", KindHealth, "Krankenhaus"},
+		{"je suis allé à l'hôpital", KindHealth, "hôpital"},
+		{"fui al hospital ayer", KindHealth, "hospital"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {
@@ -179,6 +193,12 @@ func TestFindLookAlikes(t *testing.T) {
 		"the Sicherheitscode of my bike lock",
 		"version 2026.11.24",
 		"lot 2026112400123",
+		// near "hospital" (MIN-2 must not eat shop words)
+		"is the hospitality suite open?",
+		"very hospitable staff",
+		"how do I make hospital corners with this fitted sheet",
+		"Hospital Corners Sheet Set, king size",
+		"we sell to the hospitality industry",
 	}
 	for _, text := range texts {
 		t.Run(text, func(t *testing.T) {
