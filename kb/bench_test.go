@@ -169,9 +169,7 @@ func BenchmarkCalibrate1k(b *testing.B) {
 	var exs []example
 	for ci := range vals {
 		arts[ci] = &vals[ci]
-		for j, t := range examples(arts[ci]) {
-			exs = append(exs, example{text: t, raw: defaultFeatures.extract(t), class: int32(ci), hold: heldOut(arts[ci], j)})
-		}
+		exs = append(exs, articleExamples(defaultFeatures, int32(ci), arts[ci])...)
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {

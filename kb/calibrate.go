@@ -235,7 +235,7 @@ func outOfScopePoints(ctx context.Context, arts []*Article, exs []example, fc fe
 		case !absent(e.class):
 			raws = append(raws, e.raw)
 			ys = append(ys, e.class)
-		case e.text != arts[e.class].Body && perArticle[e.class] < maxOutOfScopePerArticle:
+		case !e.answer && perArticle[e.class] < maxOutOfScopePerArticle:
 			perArticle[e.class]++
 			asked = append(asked, e)
 		}

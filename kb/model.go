@@ -79,11 +79,23 @@ func examples(a *Article) []string {
 
 const calibrateMax = 2000
 
+// articleExamples extracts the training examples of article a, class ci,
+// marking those held out for calibration.
+func articleExamples(fc featureConfig, ci int32, a *Article) []example {
+	ts := examples(a)
+	out := make([]example, len(ts))
+	for j, t := range ts {
+		out[j] = example{text: t, answer: j > len(a.Questions), raw: fc.extract(t), class: ci, hold: heldOut(a, j)}
+	}
+	return out
+}
+
 type example struct {
-	text  string
-	raw   []rawFeature
-	class int32
-	hold  bool // held out to fit the calibration
+	text   string
+	answer bool // a part of the answer text, not a question-like text
+	raw    []rawFeature
+	class  int32
+	hold   bool // held out to fit the calibration
 }
 
 // trainModel fits the classifier on the articles' examples. It first
@@ -94,9 +106,7 @@ func trainModel(ctx context.Context, key string, arts []*Article, fc featureConf
 	var exs []example
 	for ci, a := range arts {
 		m.ids[ci] = a.ID
-		for j, t := range examples(a) {
-			exs = append(exs, example{text: t, raw: fc.extract(t), class: int32(ci), hold: heldOut(a, j)})
-		}
+		exs = append(exs, articleExamples(fc, int32(ci), a)...)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
