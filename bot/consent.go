@@ -67,7 +67,10 @@ func (e *Engine) decide(t *turn, d compliance.Decision) {
 	t.audit(compliance.EventConsent, "customer", "purpose=contact decision="+string(d)+" version="+ct.Version)
 }
 
-// withdraw takes effect at once and removes kept contact details (CONS-5).
+// withdraw takes effect at once and removes kept contact details (CONS-5),
+// and, in the same commit, the e-mail addresses and phone numbers typed
+// while consent was granted from the stored conversation and left messages
+// (MIN-1): they are re-redacted as text typed without consent is.
 func (e *Engine) withdraw(t *turn) {
 	if !t.s.st.Consent.Granted(compliance.PurposeContact) {
 		t.send(e.botMessage("There is no consent to withdraw: I am not keeping your contact details.", false))
@@ -75,8 +78,10 @@ func (e *Engine) withdraw(t *turn) {
 	}
 	e.decide(t, compliance.DecisionWithdrawn)
 	t.rec.DropContacts = true
+	t.rec.Redactor = e.detector
+	t.rec.Contacts, t.rec.Blinds = nil, nil
 	t.s.pendingContact = nil
-	t.send(e.botMessage("Done: your consent is withdrawn and the contact details we kept are deleted. I can still answer your questions.", false))
+	t.send(e.botMessage("Done: your consent is withdrawn. The contact details we kept are deleted, and the e-mail addresses and phone numbers you typed are removed from this conversation and any message you left. I can still answer your questions.", false))
 }
 
 func (e *Engine) keepContacts(t *turn, fs []compliance.Finding, text string) {

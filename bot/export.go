@@ -26,6 +26,21 @@ type ExportDoc struct {
 	Consents      []ExportConsent `json:"consents"`
 	Contacts      []string        `json:"contact_details"`
 	Unanswered    []string        `json:"unanswered_questions"`
+	LeftMessages  []ExportLeft    `json:"left_messages"`
+	// Notes say in words what happened to the data, e.g. that contact
+	// details were removed when consent was withdrawn (CONS-5).
+	Notes []string `json:"notes"`
+	// Unreadable lists stored rows that could not be decrypted (damaged on
+	// disk) and are therefore missing from this copy; everything else is
+	// included (DSR-1).
+	Unreadable []store.UnreadableRow `json:"unreadable"`
+}
+
+// ExportLeft is a message the customer left for the team.
+type ExportLeft struct {
+	At        time.Time  `json:"at"`
+	Text      string     `json:"text"`
+	HandledAt *time.Time `json:"handled_at,omitempty"`
 }
 
 // ExportSession is one conversation with its stored lines.
@@ -56,7 +71,8 @@ type ExportConsent struct {
 // BuildExport turns stored data into the export document.
 func BuildExport(d store.SubjectData, controller string, now time.Time) ExportDoc {
 	doc := ExportDoc{Schema: ExportSchema, GeneratedAt: now.UTC(), Controller: controller, Subject: d.Subject,
-		Conversations: []ExportSession{}, Consents: []ExportConsent{}, Contacts: []string{}, Unanswered: []string{}}
+		Conversations: []ExportSession{}, Consents: []ExportConsent{}, Contacts: []string{}, Unanswered: []string{},
+		LeftMessages: []ExportLeft{}, Notes: []string{}, Unreadable: []store.UnreadableRow{}}
 	for _, s := range d.Sessions {
 		es := ExportSession{ID: s.ID, Profile: s.Profile, StartedAt: s.CreatedAt, LastSeenAt: s.LastSeen, Messages: []ExportEntry{}}
 		for _, e := range d.Transcripts[s.ID] {
@@ -75,6 +91,25 @@ func BuildExport(d store.SubjectData, controller string, now time.Time) ExportDo
 		doc.Contacts = append(doc.Contacts, string(c))
 	}
 	doc.Unanswered = append(doc.Unanswered, d.Unanswered...)
+	for _, m := range d.LeftMessages {
+		l := ExportLeft{At: m.At, Text: m.Text}
+		if !m.HandledAt.IsZero() {
+			h := m.HandledAt
+			l.HandledAt = &h
+		}
+		doc.LeftMessages = append(doc.LeftMessages, l)
+	}
+	for _, c := range d.Consents {
+		if c.Purpose == compliance.PurposeContact && c.Decision == compliance.DecisionWithdrawn {
+			doc.Notes = append(doc.Notes, fmt.Sprintf("%s: consent to keep contact details was withdrawn. The contact details kept were deleted, "+
+				"and e-mail addresses and phone numbers typed while consent was given were removed from the stored conversations and left messages (shown as [email] and [phone]).",
+				c.At.UTC().Format(time.RFC3339)))
+		}
+	}
+	if len(d.Unreadable) > 0 {
+		doc.Unreadable = append(doc.Unreadable, d.Unreadable...)
+		doc.Notes = append(doc.Notes, fmt.Sprintf("%d stored records could not be decrypted (damaged) and are missing from this copy; they are listed under \"unreadable\".", len(d.Unreadable)))
+	}
 	return doc
 }
 

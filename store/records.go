@@ -18,11 +18,17 @@ type Turn struct {
 	State            []byte // nil keeps the stored state
 	Consents         []compliance.ConsentRecord
 	Contacts         [][]byte // contact details the customer consented to keep
-	DropContacts     bool     // delete the subject's contact details first (consent withdrawn)
-	Blinds           []string // keyed lookup hashes (e.g. of an e-mail) for rights requests
-	Unanswered       []string // redacted questions the knowledge base could not answer
-	Picked           []Pick   // suggestions the customer picked, for the owner's review
-	Audit            []compliance.AuditRecord
+	// DropContacts deletes the subject's kept contact details (consent
+	// withdrawn, CONS-5); the turn's own Contacts and Blinds are then not
+	// kept either. With Redactor set, the same transaction also removes the
+	// contact details typed while consent was granted from the stored
+	// transcript lines, left messages and review questions (MIN-1).
+	DropContacts bool
+	Redactor     *compliance.Detector
+	Blinds       []string // keyed lookup hashes (e.g. of an e-mail) for rights requests
+	Unanswered   []string // redacted questions the knowledge base could not answer
+	Picked       []Pick   // suggestions the customer picked, for the owner's review
+	Audit        []compliance.AuditRecord
 }
 
 // Pick is a suggested article the customer chose for a question: the
@@ -94,12 +100,10 @@ func (s *Store) Commit(ctx context.Context, t Turn) error {
 			}
 		}
 		if t.DropContacts {
-			// The lookup hashes point at the contact details: they go too.
-			for _, q := range []string{`DELETE FROM contacts WHERE subject_id = ?`, `DELETE FROM lookup WHERE subject_id = ?`} {
-				if _, err := tx.ExecContext(ctx, q, t.Subject); err != nil {
-					return fmt.Errorf("store: drop contacts: %w", err)
-				}
+			if err := s.withdrawContacts(ctx, tx, c, t.Subject, t.Redactor, t.At); err != nil {
+				return err
 			}
+			contacts, t.Blinds = nil, nil // nothing typed in the withdrawing turn is kept
 		}
 		for _, b := range contacts {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO contacts(subject_id, at, body) VALUES(?,?,?)`, t.Subject, unixMilli(t.At), b); err != nil {

@@ -12,15 +12,21 @@ import (
 
 // SubjectData is everything held about one subject, decrypted (DSR-1, DSR-2).
 type SubjectData struct {
-	Subject     string
-	Sessions    []Session
-	Transcripts map[string][]Entry // by session id
-	Consents    []compliance.ConsentRecord
-	Contacts    [][]byte
-	Unanswered  []string
+	Subject      string
+	Sessions     []Session
+	Transcripts  map[string][]Entry // by session id
+	Consents     []compliance.ConsentRecord
+	Contacts     [][]byte
+	Unanswered   []string
+	LeftMessages []OfflineMessage // messages left for the team while nobody was available
+	// Unreadable lists rows that could not be decrypted and are left out;
+	// everything else is still exported.
+	Unreadable []UnreadableRow
 }
 
-// Export gathers a subject's data. It reads everything the erase below deletes.
+// Export gathers a subject's data. It reads everything the erase below
+// deletes. A row that cannot be decrypted does not fail the export: it is
+// listed in Unreadable and named in the log.
 func (s *Store) Export(ctx context.Context, subject string) (SubjectData, error) {
 	d := SubjectData{Subject: subject, Transcripts: map[string][]Entry{}}
 	c, err := s.cipher(ctx, subject)
@@ -43,42 +49,73 @@ func (s *Store) Export(ctx context.Context, subject string) (SubjectData, error)
 	}
 	rows.Close()
 	for _, ss := range d.Sessions {
-		if d.Transcripts[ss.ID], err = s.Transcript(ctx, subject, ss.ID); err != nil {
+		tr, bad, err := s.transcript(ctx, subject, ss.ID)
+		if err != nil {
 			return d, err
 		}
+		d.Transcripts[ss.ID] = tr
+		d.Unreadable = append(d.Unreadable, bad...)
 	}
 	if d.Consents, err = s.Consents(ctx, subject); err != nil {
 		return d, err
 	}
-	open := func(q, kind string) ([][]byte, error) {
+	type sealed struct {
+		id                 int64
+		session, handledBy string
+		at, handled        int64
+		body               []byte
+	}
+	read := func(table, q, kind string) ([]sealed, error) {
 		rows, err := s.r.QueryContext(ctx, q, subject)
 		if err != nil {
-			return nil, fmt.Errorf("store: export %s: %w", kind, err)
+			return nil, fmt.Errorf("store: export %s: %w", table, err)
 		}
 		defer rows.Close()
-		var out [][]byte
+		var out []sealed
 		for rows.Next() {
+			var r sealed
 			var b []byte
-			if err := rows.Scan(&b); err != nil {
-				return nil, err
+			if err := rows.Scan(&r.id, &r.session, &r.at, &r.handled, &r.handledBy, &b); err != nil {
+				return nil, fmt.Errorf("store: export %s: %w", table, err)
 			}
-			p, err := c.Open(b, aad(kind, subject, ""))
+			sess := r.session
+			if kind != "offline" {
+				sess = ""
+			}
+			p, err := c.Open(b, aad(kind, subject, sess))
 			if err != nil {
-				return nil, fmt.Errorf("store: export %s: %w", kind, err)
+				d.Unreadable = append(d.Unreadable, s.unreadable(table, r.id, err))
+				continue
 			}
-			out = append(out, p)
+			r.body = p
+			out = append(out, r)
 		}
 		return out, rows.Err()
 	}
-	if d.Contacts, err = open(`SELECT body FROM contacts WHERE subject_id = ? ORDER BY id`, "contact"); err != nil {
-		return d, err
-	}
-	qs, err := open(`SELECT body FROM unanswered WHERE subject_id = ? ORDER BY id`, "unanswered")
+	cs, err := read("contacts", `SELECT id, '', at, 0, '', body FROM contacts WHERE subject_id = ? ORDER BY id`, "contact")
 	if err != nil {
 		return d, err
 	}
-	for _, q := range qs {
-		d.Unanswered = append(d.Unanswered, string(q))
+	for _, r := range cs {
+		d.Contacts = append(d.Contacts, r.body)
+	}
+	qs, err := read("unanswered", `SELECT id, '', at, 0, '', body FROM unanswered WHERE subject_id = ? ORDER BY id`, "unanswered")
+	if err != nil {
+		return d, err
+	}
+	for _, r := range qs {
+		d.Unanswered = append(d.Unanswered, string(r.body))
+	}
+	ls, err := read("offline_messages", `SELECT id, session_id, at, coalesce(handled_at, 0), coalesce(handled_by, ''), body FROM offline_messages WHERE subject_id = ? ORDER BY id`, "offline")
+	if err != nil {
+		return d, err
+	}
+	for _, r := range ls {
+		m := OfflineMessage{ID: r.id, Subject: subject, Session: r.session, At: fromMilli(r.at), Text: string(r.body), HandledBy: r.handledBy}
+		if r.handled != 0 {
+			m.HandledAt = fromMilli(r.handled)
+		}
+		d.LeftMessages = append(d.LeftMessages, m)
 	}
 	return d, nil
 }

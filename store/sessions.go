@@ -91,32 +91,45 @@ func (s *Store) SessionByToken(ctx context.Context, tokenHash []byte) (Session, 
 	return sess, nil
 }
 
-// Transcript returns a session's entries in order, decrypted.
+// Transcript returns a session's entries in order, decrypted. A row that
+// cannot be decrypted is left out and named in the log (table and id), so
+// one damaged row does not hide the rest of the conversation.
 func (s *Store) Transcript(ctx context.Context, subject, session string) ([]Entry, error) {
+	out, _, err := s.transcript(ctx, subject, session)
+	return out, err
+}
+
+// transcript is Transcript that also returns the rows it left out.
+func (s *Store) transcript(ctx context.Context, subject, session string) ([]Entry, []UnreadableRow, error) {
 	c, err := s.cipher(ctx, subject)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT id, at, sender, body FROM messages WHERE session_id = ? AND subject_id = ? ORDER BY id`, session, subject)
 	if err != nil {
-		return nil, fmt.Errorf("store: transcript: %w", err)
+		return nil, nil, fmt.Errorf("store: transcript: %w", err)
 	}
 	defer rows.Close()
 	var out []Entry
+	var bad []UnreadableRow
 	for rows.Next() {
 		var e Entry
 		var at int64
 		var body []byte
 		if err := rows.Scan(&e.ID, &at, &e.Sender, &body); err != nil {
-			return nil, fmt.Errorf("store: transcript: %w", err)
+			return nil, nil, fmt.Errorf("store: transcript: %w", err)
 		}
 		e.At = fromMilli(at)
 		if e.Body, err = c.Open(body, aad("msg", subject, session)); err != nil {
-			return nil, fmt.Errorf("store: transcript entry %d: %w", e.ID, err)
+			bad = append(bad, s.unreadable("messages", e.ID, err))
+			continue
 		}
 		out = append(out, e)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("store: transcript: %w", err)
+	}
+	return out, bad, nil
 }
 
 // cipher returns the subject's unwrapped data key, from cache or disk.

@@ -1,0 +1,105 @@
+package bot_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"deskbot/bot"
+	"deskbot/protocol"
+)
+
+// CONS-5, MIN-1: contact details typed while consent was granted are
+// removed from the stored transcript and from left messages when the
+// customer withdraws; the export says so, and neither the export, the
+// agents' offline inbox nor the database files hold them afterwards.
+func TestWithdrawalReRedactsTranscriptAndLeftMessages(t *testing.T) {
+	l := startBot(t, nil)
+	c, token := openSession(t, l)
+	ctx := ctxT(t)
+	yes := true
+	if err := c.Send(ctx, protocol.Inbound{Type: protocol.TypeConsent, Purpose: "contact", Granted: &yes}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.NextOf(ctx, protocol.TypeMessage); err != nil {
+		t.Fatal(err)
+	}
+	ask(t, c, "reply to a@b.example or +44 20 7946 0958")
+	// Nobody is on duty: leave a message with the address in it.
+	ask(t, c, "real person please")
+	if err := c.Send(ctx, protocol.Inbound{Type: protocol.TypeAction, Name: protocol.ActionLeaveMessage}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.NextOf(ctx, protocol.TypeMessage); err != nil {
+		t.Fatal(err)
+	}
+	ask(t, c, "my tent pole snapped, write to a@b.example please")
+	msgs, err := l.App.Store.OfflineMessages(ctx)
+	if err != nil || len(msgs) != 1 || !strings.Contains(msgs[0].Text, "a@b.example") {
+		t.Fatalf("before withdrawal the left message keeps the consented address: %+v, %v", msgs, err)
+	}
+
+	m := lastMessage(ask(t, c, "withdraw my consent"))
+	if !strings.Contains(strings.ToLower(m.Text), "withdrawn") {
+		t.Fatalf("withdrawal not confirmed: %q", m.Text)
+	}
+
+	secrets := []string{"a@b.example", "+44 20 7946 0958", "7946 0958"}
+	resp, err := http.Post(l.URL+"/api/v1/export", "application/json", strings.NewReader(`{"session":"`+token+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := new(bytes.Buffer)
+	raw.ReadFrom(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("export: %d %s", resp.StatusCode, raw)
+	}
+	for _, s := range secrets {
+		if strings.Contains(raw.String(), s) {
+			t.Errorf("CONS-5, MIN-1: export still holds %q after withdrawal:\n%s", s, raw)
+		}
+	}
+	var doc bot.ExportDoc
+	if err := json.Unmarshal(raw.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"reply to [email] or [phone]", "tent pole snapped"} {
+		if !strings.Contains(raw.String(), want) {
+			t.Errorf("the rest of the conversation must stay: export lacks %q:\n%s", want, raw)
+		}
+	}
+	if len(doc.LeftMessages) != 1 || !strings.Contains(doc.LeftMessages[0].Text, "write to [email] please") {
+		t.Errorf("DSR-2: left message missing from the export or not re-redacted: %+v", doc.LeftMessages)
+	}
+	if len(doc.Notes) == 0 || !strings.Contains(strings.Join(doc.Notes, " "), "removed") {
+		t.Errorf("the export must say contact details were removed on withdrawal: %q", doc.Notes)
+	}
+	// What agents read in the offline inbox is re-redacted too.
+	msgs, err = l.App.Store.OfflineMessages(ctx)
+	if err != nil || len(msgs) != 1 || strings.Contains(msgs[0].Text, "a@b.example") || !strings.Contains(msgs[0].Text, "[email]") {
+		t.Fatalf("left message after withdrawal = %+v, %v", msgs, err)
+	}
+	// SEC-1: and no file of the data dir holds them in clear.
+	c.Close()
+	dir := l.App.Config.DataDir
+	if err := l.Close(); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "deskbot.db*"))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range secrets {
+			if bytes.Contains(b, []byte(s)) {
+				t.Errorf("%q in clear in %s", s, f)
+			}
+		}
+	}
+}
