@@ -7,13 +7,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"deskbot/bot"
-	"deskbot/compliance"
 	"deskbot/config"
 	"deskbot/store"
 )
@@ -141,13 +139,9 @@ func openAgentStore(ctx context.Context, cfg config.Config, stderr io.Writer) (*
 		return nil, fmt.Errorf("data_dir %s: %w", cfg.DataDir, err)
 	}
 	log := newLogger(stderr, "warn")
-	mk, _, err := compliance.LoadMasterKey(os.Getenv, cfg.DataDir, log)
+	mk, _, err := loadMasterKey(os.Getenv, cfg.DataDir, log)
 	if err != nil {
 		return nil, err
 	}
-	return store.Open(ctx, filepath.Join(cfg.DataDir, "deskbot.db"), store.Options{Logger: log, Crypto: store.Crypto{
-		Wrapper:    mk,
-		NewCipher:  func(dk []byte) (store.Cipher, error) { return compliance.NewSealer(dk) },
-		NewDataKey: compliance.NewDataKey,
-	}})
+	return store.Open(ctx, dbFile(cfg.DataDir), storeOptions(cfg, mk, log))
 }

@@ -19,7 +19,6 @@ import (
 
 	"deskbot/assets"
 	"deskbot/bot"
-	"deskbot/compliance"
 	"deskbot/config"
 	"deskbot/kb"
 	"deskbot/store"
@@ -61,21 +60,14 @@ func New(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 		return nil, fmt.Errorf("data_dir %s: %w", cfg.DataDir, err)
 	}
 	// 1. Keys: the master key never comes from config.yaml (SEC-1).
-	mk, src, err := compliance.LoadMasterKey(getenv, cfg.DataDir, log)
+	mk, src, err := loadMasterKey(getenv, cfg.DataDir, log)
 	if err != nil {
 		return nil, err
 	}
 	log.Info("master key loaded", "source", src)
 
 	// 2. Store.
-	st, err := store.Open(ctx, filepath.Join(cfg.DataDir, "deskbot.db"), store.Options{
-		Logger: log,
-		Crypto: store.Crypto{
-			Wrapper:    mk,
-			NewCipher:  func(dk []byte) (store.Cipher, error) { return compliance.NewSealer(dk) },
-			NewDataKey: compliance.NewDataKey,
-		},
-	})
+	st, err := store.Open(ctx, dbFile(cfg.DataDir), storeOptions(cfg, mk, log))
 	if err != nil {
 		return nil, err
 	}

@@ -25,15 +25,11 @@ func openStore(ctx context.Context, cfg config.Config, stderr io.Writer) (*store
 		return nil, compliance.MasterKey{}, fmt.Errorf("no deskbot database in %s (data_dir / --data-dir)", cfg.DataDir)
 	}
 	log := newLogger(stderr, "warn")
-	mk, _, err := compliance.LoadMasterKey(os.Getenv, cfg.DataDir, log)
+	mk, _, err := loadMasterKey(os.Getenv, cfg.DataDir, log)
 	if err != nil {
 		return nil, mk, err
 	}
-	st, err := store.Open(ctx, dbPath, store.Options{Logger: log, Crypto: store.Crypto{
-		Wrapper:    mk,
-		NewCipher:  func(dk []byte) (store.Cipher, error) { return compliance.NewSealer(dk) },
-		NewDataKey: compliance.NewDataKey,
-	}})
+	st, err := store.Open(ctx, dbPath, storeOptions(cfg, mk, log))
 	return st, mk, err
 }
 

@@ -50,6 +50,15 @@ type Config struct {
 	Handover              Handover      `mapstructure:"handover"`
 	BusinessHours         BusinessHours `mapstructure:"business_hours"`
 	SMTP                  SMTP          `mapstructure:"smtp"`
+	Store                 Storage       `mapstructure:"store"`
+}
+
+// Storage tunes the database (H4).
+type Storage struct {
+	// Sync is "full" (a reply is sent only after its commit reached the
+	// disk: survives a power loss) or "normal" (survives a process crash,
+	// not a power loss).
+	Sync string `mapstructure:"sync"`
 }
 
 // Handover tunes when the bot brings in a person besides an explicit
@@ -247,6 +256,7 @@ func defaults() map[string]any {
 		"smtp.to":                        "",
 		"smtp.username":                  "",
 		"smtp.password":                  "",
+		"store.sync":                     "full",
 	}
 }
 
@@ -439,6 +449,9 @@ func (c Config) Validate() error {
 	}
 	if t := c.AdminToken.Reveal(); t != "" && len(t) < 16 {
 		return bad("admin_token", "must be at least 16 characters")
+	}
+	if c.Store.Sync != "full" && c.Store.Sync != "normal" {
+		return bad("store.sync", fmt.Sprintf("%q must be \"full\" (default: every reply follows a commit that reached the disk) or \"normal\" (survives a process crash, not a power loss)", c.Store.Sync))
 	}
 	return c.validateHandover(bad)
 }

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -25,6 +26,25 @@ var (
 	ErrClosed   = errors.New("store closed")
 	// ErrErased means the subject's data key is gone (crypto-shredded, DSR-4).
 	ErrErased = errors.New("subject erased")
+	// ErrInvalidSync refuses a synchronous mode other than full or normal.
+	ErrInvalidSync = errors.New("invalid store.sync")
+	// ErrCorrupt means SQLite found the database file damaged; the error
+	// names the file and the restore procedure.
+	ErrCorrupt = errors.New("database file is damaged")
+	// ErrAcknowledgedMissing means writes that were acknowledged (committed,
+	// and the commit mark says so) are no longer in the database: the WAL
+	// that held them was lost or damaged.
+	ErrAcknowledgedMissing = errors.New("acknowledged records missing")
+)
+
+// Synchronous modes (store.sync).
+const (
+	// SyncFull: every commit reaches the disk (fsync of the WAL) before
+	// its writers are answered; survives a power loss or kernel crash.
+	SyncFull = "full"
+	// SyncNormal: a commit survives a process crash (kill -9), not a power
+	// loss: the WAL is synced only at checkpoints.
+	SyncNormal = "normal"
 )
 
 // KeyWrapper wraps per-subject data keys under the master key.
@@ -52,6 +72,8 @@ type Options struct {
 	Logger *slog.Logger
 	// MaxBatch bounds how many queued writes share one commit.
 	MaxBatch int
+	// Sync is SyncFull (default when empty) or SyncNormal.
+	Sync string
 }
 
 // Store is safe for concurrent use.
@@ -65,7 +87,14 @@ type Store struct {
 	closeMu sync.RWMutex
 	closed  bool
 	maxB    int
+	path    string
 	walPath string
+	sync    string
+
+	// Owned by the writer goroutine.
+	mark      *commitMark
+	ckpt      walState
+	lossOnOpn *Loss
 
 	keyMu sync.Mutex
 	keys  map[string]Cipher // unwrapped data keys by subject; bounded
@@ -76,10 +105,7 @@ type writeOp struct {
 	done chan error
 }
 
-const (
-	maxCachedKeys      = 100_000
-	walCheckpointBytes = 8 << 20
-)
+const maxCachedKeys = 100_000
 
 // Open opens (creating if needed) the database at path.
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
@@ -92,16 +118,26 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if opts.MaxBatch <= 0 {
 		opts.MaxBatch = 512
 	}
+	switch opts.Sync {
+	case "":
+		opts.Sync = SyncFull
+	case SyncFull, SyncNormal:
+	default:
+		return nil, fmt.Errorf("store: %w: %q: must be %q or %q", ErrInvalidSync, opts.Sync, SyncFull, SyncNormal)
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	// WAL with synchronous=NORMAL survives a process kill (kill -9) without
-	// losing committed transactions; secure_delete overwrites erased rows;
+	// WAL mode. synchronous=FULL (default) syncs the WAL at every commit,
+	// so an acknowledged write survives a power loss; the writer commits
+	// many turns per transaction, so that is one fsync per batch. NORMAL
+	// survives a process kill only. secure_delete overwrites erased rows;
 	// temp_store=MEMORY keeps sorter spills out of temp files.
-	// Automatic checkpoints are off: they would run (and fsync) inside a
-	// commit and stall every turn queued behind it; checkpointer does them
-	// on another connection instead.
-	dsn := "file:" + filepath.ToSlash(path) + "?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=secure_delete(1)&_pragma=temp_store(MEMORY)&_pragma=wal_autocheckpoint(0)"
+	// Automatic checkpoints are off: the writer goroutine runs them
+	// between batches (wal.go), where no writer can starve them, and
+	// journal_size_limit shrinks the WAL file back after each reset.
+	dsn := "file:" + filepath.ToSlash(path) + "?_pragma=journal_mode(WAL)&_pragma=synchronous(" + strings.ToUpper(opts.Sync) + ")&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=secure_delete(1)&_pragma=temp_store(MEMORY)&_pragma=wal_autocheckpoint(0)" +
+		fmt.Sprintf("&_pragma=journal_size_limit(%d)", walLimitBytes)
 	// Create the file 0600 before SQLite opens it: SQLite gives the WAL
 	// and shared-memory files the database file's mode.
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
@@ -128,11 +164,6 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("store: open: %w", err)
 	}
 	r.SetMaxOpenConns(4)
-	if err := migrate(ctx, w); err != nil {
-		w.Close()
-		r.Close()
-		return nil, err
-	}
 	s := &Store{
 		w: w, r: r, crypto: opts.Crypto, log: opts.Logger,
 		queue: make(chan *writeOp, 4096),
@@ -140,32 +171,43 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		done:  make(chan struct{}),
 		maxB:  opts.MaxBatch,
 		keys:  make(map[string]Cipher),
+		path:  path,
+		sync:  opts.Sync,
 	}
 	s.walPath = path + "-wal"
+	fail := func(err error) (*Store, error) {
+		if s.mark != nil {
+			s.mark.close()
+		}
+		w.Close()
+		r.Close()
+		return nil, s.describe(err)
+	}
+	if err := migrate(ctx, w); err != nil {
+		return fail(err)
+	}
+	// The commit mark is read before the database is, so a mark written
+	// by a live process can only trail what the database holds.
+	if err := s.openDurability(ctx); err != nil {
+		return fail(err)
+	}
+	if s.sync == SyncNormal {
+		s.log.Warn("store: store.sync=normal: a commit survives a process crash, not a power loss", "file", path)
+	} else {
+		s.log.Debug("store: opened", "file", path, "sync", s.sync)
+	}
 	go s.writer()
-	go s.checkpointer()
 	return s, nil
 }
 
-// checkpointer copies the WAL back into the database when it has grown,
-// without blocking the writer (PASSIVE), so commits never pay for it.
-func (s *Store) checkpointer() {
-	t := time.NewTicker(time.Second)
-	defer t.Stop()
-	for {
-		select {
-		case <-s.stop:
-			return
-		case <-t.C:
-		}
-		fi, err := os.Stat(s.walPath)
-		if err != nil || fi.Size() < walCheckpointBytes {
-			continue
-		}
-		if _, err := s.r.Exec("PRAGMA wal_checkpoint(PASSIVE)"); err != nil {
-			s.log.Warn("store: checkpoint failed", "err", err)
-		}
+// Synchronous returns the writer connection's PRAGMA synchronous (1
+// NORMAL, 2 FULL).
+func (s *Store) Synchronous(ctx context.Context) (string, error) {
+	var v string
+	if err := s.w.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&v); err != nil {
+		return "", fmt.Errorf("store: %w", err)
 	}
+	return v, nil
 }
 
 // Close flushes queued writes, checkpoints the WAL and closes the database.
@@ -180,7 +222,7 @@ func (s *Store) Close() error {
 	s.closeMu.Unlock()
 	<-s.done
 	_, cerr := s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
-	err := errors.Join(cerr, s.r.Close(), s.w.Close())
+	err := errors.Join(s.describe(cerr), s.r.Close(), s.w.Close(), s.mark.close())
 	if err != nil {
 		return fmt.Errorf("store: close: %w", err)
 	}
@@ -207,15 +249,24 @@ func (s *Store) write(ctx context.Context, fn func(ctx context.Context, tx *sql.
 	return <-op.done
 }
 
-// writer commits queued operations in batches: one fsync for many messages.
+// writer commits queued operations in batches: one fsync for many
+// messages. Between batches it keeps the WAL bounded (wal.go).
 func (s *Store) writer() {
 	defer close(s.done)
 	batch := make([]*writeOp, 0, s.maxB)
+	idle := time.NewTimer(idleCheckpointAfter)
+	defer idle.Stop()
 	for {
 		batch = batch[:0]
 		select {
 		case op := <-s.queue:
 			batch = append(batch, op)
+		case <-idle.C:
+			// Quiet: move what the WAL holds into the database, so damage
+			// to the WAL later cannot take it.
+			s.idleCheckpoint()
+			idle.Reset(idleCheckpointAfter)
+			continue
 		case <-s.stop:
 			// Drain what was queued before Close.
 			for {
@@ -237,21 +288,30 @@ func (s *Store) writer() {
 			}
 		}
 		s.commit(batch)
+		s.maybeCheckpoint()
+		idle.Reset(idleCheckpointAfter)
 	}
 }
 
 func (s *Store) commit(batch []*writeOp) {
 	// Optimistically run the whole batch in one transaction; only if an
 	// operation fails is the batch replayed one transaction per operation,
-	// so one bad write never sinks the others.
+	// so one bad write never sinks the others. The commit mark is written
+	// (and synced under FULL) before anyone is answered, so every
+	// acknowledged write is counted outside the WAL.
+	errs := make([]error, len(batch))
 	if err := s.runTx(batch); err == nil || len(batch) == 1 {
-		for _, op := range batch {
-			op.done <- err
+		for i := range errs {
+			errs[i] = err
 		}
-		return
+	} else {
+		for i, op := range batch {
+			errs[i] = s.runTx([]*writeOp{op})
+		}
 	}
-	for _, op := range batch {
-		op.done <- s.runTx([]*writeOp{op})
+	s.writeMark()
+	for i, op := range batch {
+		op.done <- errs[i]
 	}
 }
 
@@ -259,17 +319,25 @@ func (s *Store) runTx(ops []*writeOp) error {
 	ctx := context.Background()
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("store: begin: %w", err)
+		return fmt.Errorf("store: begin: %w", s.describe(err))
 	}
 	for _, op := range ops {
 		if err := op.fn(ctx, tx); err != nil {
 			tx.Rollback()
-			return err
+			return s.describe(err)
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: commit: %w", err)
+	// Count the acknowledged writes in the same transaction (durability.go).
+	m, err := bumpCommitCount(ctx, tx, len(ops))
+	if err != nil {
+		tx.Rollback()
+		return s.describe(err)
 	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", s.describe(err))
+	}
+	s.ckpt.dirty = true
+	s.mark.pending = m
 	return nil
 }
 
