@@ -140,7 +140,7 @@ func (e *Engine) leaveMessage(ctx context.Context, t *turn, stored string) {
 		go e.notify(context.WithoutCancel(ctx), t.now)
 	}
 	if s.st.Consent.Granted(compliance.PurposeContact) {
-		t.send(e.botMessage("Thank you, your message is saved for our team. If you'd like a reply and haven't given them yet, type your e-mail address or phone number.", false))
+		t.send(e.botMessage("Thank you, your message is saved for our team. If you'd like a reply and haven't given your contact details yet, type your e-mail address or phone number.", false))
 		return
 	}
 	t.send(e.botMessage("Thank you, your message is saved for our team. If you'd like a reply, we need your consent to keep your contact details first: if you accept, type your e-mail address or phone number next.", false),
