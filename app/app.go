@@ -142,6 +142,7 @@ func Retention(c config.Config) store.Retention {
 		Contacts:    time.Duration(c.Retention.ContactDays) * day,
 		Consents:    time.Duration(c.Retention.ConsentDays) * day,
 		Audit:       time.Duration(c.Retention.AuditDays) * day,
+		Requests:    time.Duration(c.Retention.RequestsDays) * day,
 	}
 }
 
@@ -152,7 +153,7 @@ func (a *App) Purge(ctx context.Context) (store.PurgeCounts, error) {
 		return n, fmt.Errorf("purge: %w", err)
 	}
 	if n.Total() > 0 {
-		a.Log.Info("retention purge", "sessions", n.Sessions, "messages", n.Messages, "contacts", n.Contacts, "consents", n.Consents, "subjects", n.Subjects)
+		a.Log.Info("retention purge", "sessions", n.Sessions, "messages", n.Messages, "left_messages", n.LeftMessages, "contacts", n.Contacts, "consents", n.Consents, "subjects", n.Subjects, "requests", n.Requests)
 	}
 	return n, nil
 }

@@ -176,6 +176,10 @@ type Retention struct {
 	ContactDays     int `mapstructure:"contact_days"`
 	ConsentDays     int `mapstructure:"consent_days"`
 	AuditDays       int `mapstructure:"audit_days"`
+	// RequestsDays keeps data-subject request records (export, erasure) as
+	// proof of compliance after the data they concern is gone (AUD-1: at
+	// least 24 months).
+	RequestsDays int `mapstructure:"requests_days"`
 }
 
 // Secret is a string that never prints; config dumps show "[redacted]".
@@ -238,6 +242,7 @@ func defaults() map[string]any {
 		"retention.contact_days":         90,
 		"retention.consent_days":         730,
 		"retention.audit_days":           730,
+		"retention.requests_days":        1095,
 		"admin_token":                    "",
 		"handover.sensitive_topics":      []string{"legal", "complaint", "medical", "cancellation"},
 		"handover.frustration":           true,
@@ -446,6 +451,9 @@ func (c Config) Validate() error {
 		if r.days < 1 || r.days > 3650 {
 			return bad(r.key, "must be between 1 and 3650 days")
 		}
+	}
+	if d := c.Retention.RequestsDays; d < 730 || d > 3650 {
+		return bad("retention.requests_days", "must be between 730 and 3650 days (AUD-1: request records are kept at least 24 months)")
 	}
 	if t := c.AdminToken.Reveal(); t != "" && len(t) < 16 {
 		return bad("admin_token", "must be at least 16 characters")

@@ -96,6 +96,7 @@ func TestInvalidConfigNamesKey(t *testing.T) {
 		{"threshold out of range", "answer:\n  threshold: 1.5\n", "answer.threshold"},
 		{"bad origin", "allowed_origins: [\"shop.example\"]\n", "allowed_origins[0]"},
 		{"retention zero", "retention:\n  transcripts_days: 0\n", "retention.transcripts_days"},
+		{"request records under 24 months (AUD-1)", "retention:\n  requests_days: 365\n", "retention.requests_days"},
 		{"short admin token", "admin_token: abc\n", "admin_token"},
 		{"wrong type", "limits:\n  burst: lots\n", "burst"},
 		{"no policy url", "privacy_policy_url: \"\"\n", "privacy_policy_url"},

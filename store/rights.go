@@ -213,19 +213,22 @@ func (s *Store) SubjectExists(ctx context.Context, subject string) (bool, error)
 	return err == nil, err
 }
 
-// Retention is how long each category is kept (RET-1).
+// Retention is how long each category is kept (RET-1). Messages left for
+// the team go with the transcripts. Requests is how long data-subject
+// request records are kept as proof of compliance (AUD-1 asks for at least
+// 24 months); zero keeps them, as does zero Audit.
 type Retention struct {
-	Transcripts, Contacts, Consents, Audit time.Duration
+	Transcripts, Contacts, Consents, Audit, Requests time.Duration
 }
 
 // PurgeCounts says what a purge removed.
 type PurgeCounts struct {
-	Sessions, Messages, Contacts, Consents, Unanswered, Subjects, Audit int64
+	Sessions, Messages, LeftMessages, Contacts, Consents, Unanswered, Subjects, Audit, Requests int64
 }
 
 // Total is the number of rows removed.
 func (p PurgeCounts) Total() int64 {
-	return p.Sessions + p.Messages + p.Contacts + p.Consents + p.Unanswered + p.Subjects + p.Audit
+	return p.Sessions + p.Messages + p.LeftMessages + p.Contacts + p.Consents + p.Unanswered + p.Subjects + p.Audit + p.Requests
 }
 
 // Purge deletes what is older than its retention period, then the data keys
@@ -243,6 +246,11 @@ func (s *Store) Purge(ctx context.Context, now time.Time, r Retention) (PurgeCou
 		var err error
 		tc := now.Add(-r.Transcripts)
 		if n.Messages, err = del(`DELETE FROM messages WHERE at < ?`, tc); err != nil {
+			return err
+		}
+		// A returning customer keeps the session row alive, so the cascade
+		// from sessions does not reach old left messages: they go by age.
+		if n.LeftMessages, err = del(`DELETE FROM offline_messages WHERE at < ?`, tc); err != nil {
 			return err
 		}
 		if n.Sessions, err = del(`DELETE FROM sessions WHERE last_seen < ?`, tc); err != nil {
@@ -275,11 +283,16 @@ func (s *Store) Purge(ctx context.Context, now time.Time, r Retention) (PurgeCou
 				return err
 			}
 		}
+		if r.Requests > 0 {
+			if n.Requests, err = del(`DELETE FROM requests WHERE at < ?`, now.Add(-r.Requests)); err != nil {
+				return err
+			}
+		}
 		if n.Total() == 0 {
 			return nil
 		}
-		detail := fmt.Sprintf("sessions=%d messages=%d contacts=%d consents=%d unanswered=%d subjects=%d audit=%d",
-			n.Sessions, n.Messages, n.Contacts, n.Consents, n.Unanswered, n.Subjects, n.Audit)
+		detail := fmt.Sprintf("sessions=%d messages=%d left_messages=%d contacts=%d consents=%d unanswered=%d subjects=%d audit=%d requests=%d",
+			n.Sessions, n.Messages, n.LeftMessages, n.Contacts, n.Consents, n.Unanswered, n.Subjects, n.Audit, n.Requests)
 		return appendAudit(ctx, tx, compliance.AuditRecord{At: now, Event: compliance.EventPurge, Actor: "system", Detail: detail})
 	})
 	if err == nil && n.Subjects > 0 {
