@@ -118,7 +118,7 @@ func New(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 	a := &App{Config: cfg, Store: st, KB: base, Log: log, cancelWatch: cancelWatch, now: now, blind: blindFunc(lookupKey)}
 	a.Engine = bot.NewEngine(bot.EngineOptions{Config: cfg, KB: base, Store: st, Now: now, Logger: log, Blind: a.blind})
 	a.Server = bot.NewServer(bot.ServerOptions{Config: cfg, Engine: a.Engine, Articles: base, Assets: assets.FS(), Logger: log,
-		Admin: bot.Admin{Token: cfg.AdminToken.Reveal(), Store: st, DataDir: cfg.DataDir, Purge: a.Purge},
+		Admin: bot.Admin{Token: cfg.AdminToken.Reveal(), Store: st, Scan: storageScanner(cfg.DataDir, getenv, log), Purge: a.Purge},
 		Ready: a.readyChecks()})
 	a.Server.SetReady(true)
 	return a, nil

@@ -86,8 +86,7 @@ func cmdKBReview(ctx context.Context, fs *flag.FlagSet, cf *commonFlags, kbDir *
 // reviewInput returns standard input and whether it is a terminal: only
 // then does kb review ask which questions to accept (scripts get the list).
 var reviewInput = func() (io.Reader, bool) {
-	fi, err := os.Stdin.Stat()
-	return os.Stdin, err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return os.Stdin, isTerminal(os.Stdin)
 }
 
 // promptAccept asks for "N" or "N ARTICLE-ID" until an empty line or end of

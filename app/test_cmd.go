@@ -137,14 +137,19 @@ func cmdTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return fmt.Errorf("%d of %d scenario(s) failed, or had undefined or pending steps", max(failed, 1), len(ts))
 }
 
-// isTerminal reports whether w is a terminal (colours only there).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
+// isTerminal reports whether v is a terminal (colours and prompts only
+// there). /dev/null is a character device too, but no terminal.
+func isTerminal(v any) bool {
+	f, ok := v.(*os.File)
 	if !ok {
 		return false
 	}
 	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return false
+	}
+	null, err := os.Stat(os.DevNull)
+	return err != nil || !os.SameFile(fi, null)
 }
 
 // configFile is the file cf.load read, if any.

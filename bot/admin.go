@@ -5,7 +5,11 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"math"
 	"net/http"
+	"strconv"
+	"sync"
 	"time"
 
 	"deskbot/compliance"
@@ -24,10 +28,51 @@ type AdminStore interface {
 
 // Admin wires the admin API. It is served only when Token is set.
 type Admin struct {
-	Token   string
-	Store   AdminStore
-	DataDir string
-	Purge   func(ctx context.Context) (store.PurgeCounts, error)
+	Token string
+	Store AdminStore
+	// Scan reads the raw files of the data dir for needles (SEC-1). It must
+	// not read the database files inside the server's process (app runs
+	// it in a child process, issue 10 H1); nil means no scan endpoint.
+	Scan  func(ctx context.Context, needles []string) (compliance.ScanResult, error)
+	Purge func(ctx context.Context) (store.PurgeCounts, error)
+
+	scans *scanGate
+}
+
+// Scans are rate-limited and run one at a time: each reads the whole data
+// dir, and even without key files it answers "is this text on disk?".
+const (
+	scanBurst    = 20
+	scansPerSec  = 2.0
+	scanActorAPI = "admin"
+)
+
+// scanGate is a token bucket (scansPerSec, scanBurst) plus a one-slot
+// semaphore for the admin scan.
+type scanGate struct {
+	mu     sync.Mutex
+	tokens float64
+	last   time.Time
+	one    chan struct{}
+}
+
+func newScanGate() *scanGate {
+	return &scanGate{tokens: scanBurst, one: make(chan struct{}, 1)}
+}
+
+// take spends a token, or says how long until one is available.
+func (g *scanGate) take(now time.Time) (ok bool, wait time.Duration) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if !g.last.IsZero() {
+		g.tokens = min(scanBurst, g.tokens+now.Sub(g.last).Seconds()*scansPerSec)
+	}
+	g.last = now
+	if g.tokens < 1 {
+		return false, time.Duration((1 - g.tokens) / scansPerSec * float64(time.Second))
+	}
+	g.tokens--
+	return true, 0
 }
 
 func (s *Server) adminRoutes(mux *http.ServeMux) {
@@ -40,7 +85,12 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/admin/consents/{subject}", h(s.adminConsents))
 	mux.HandleFunc("GET /api/v1/admin/transcript/{subject}", h(s.adminTranscript))
 	mux.HandleFunc("GET /api/v1/admin/audit", h(s.adminAudit))
-	mux.HandleFunc("POST /api/v1/admin/scan", h(s.adminScan))
+	if s.admin.Scan != nil {
+		if s.admin.scans == nil {
+			s.admin.scans = newScanGate()
+		}
+		mux.HandleFunc("POST /api/v1/admin/scan", h(s.adminScan))
+	}
 	mux.HandleFunc("POST /api/v1/admin/purge", h(s.adminPurge))
 }
 
@@ -149,6 +199,10 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"records": out, "chain_ok": verr == nil, "chain_error": chainErr})
 }
 
+// adminScan answers whether needles occur in plain text in any file of
+// the data dir (SEC-1). Each scan is audited with its actor before it runs
+// (AUD-1, SEC-2; the needles themselves are personal data and are not
+// recorded), rate-limited, and run by Admin.Scan outside this process.
 func (s *Server) adminScan(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Needles []string `json:"needles"`
@@ -158,13 +212,40 @@ func (s *Server) adminScan(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "send {\"needles\":[...]}"})
 		return
 	}
-	res, err := compliance.ScanDir(s.admin.DataDir, req.Needles)
+	if err := compliance.CheckScanNeedles(req.Needles); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf("send 1 to %d needles of %d to %d bytes",
+			compliance.MaxScanNeedles, compliance.MinScanNeedleLen, compliance.MaxScanNeedleLen)})
+		return
+	}
+	if ok, wait := s.admin.scans.take(time.Now()); !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		writeJSON(w, http.StatusTooManyRequests, map[string]string{"error": "too many scans; retry later"})
+		return
+	}
+	select {
+	case s.admin.scans.one <- struct{}{}:
+		defer func() { <-s.admin.scans.one }()
+	case <-r.Context().Done():
+		return
+	}
+	ctx := r.Context()
+	if err := s.admin.Store.Audit(ctx, compliance.AuditRecord{At: s.engine.now(), Event: compliance.EventStorageScan,
+		Actor: scanActorAPI, Detail: fmt.Sprintf("channel=admin-api needles=%d", len(req.Needles))}); err != nil {
+		s.adminError(w, fmt.Errorf("audit storage scan: %w", err))
+		return
+	}
+	res, err := s.admin.Scan(ctx, req.Needles)
 	if err != nil {
 		s.adminError(w, err)
 		return
 	}
+	s.log.Info("storage scan", "actor", scanActorAPI, "needles", len(req.Needles), "files", res.FilesScanned,
+		"bytes", res.BytesScanned, "hits", len(res.Found), "skipped", len(res.Skipped))
 	if res.Found == nil {
 		res.Found = []compliance.ScanHit{}
+	}
+	if res.Skipped == nil {
+		res.Skipped = []string{}
 	}
 	writeJSON(w, http.StatusOK, res)
 }

@@ -2,6 +2,7 @@ package compliance
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -22,14 +23,71 @@ type ScanResult struct {
 	FilesScanned int       `json:"files_scanned"`
 	BytesScanned int64     `json:"bytes_scanned"`
 	Found        []ScanHit `json:"found"`
+	// Skipped names the key files that were not read (SEC-1: the scan is
+	// no oracle for key material).
+	Skipped []string `json:"skipped"`
+}
+
+// EventStorageScan is the audit event of one raw storage scan (AUD-1,
+// SEC-2): who asked, how many needles, what was read and found.
+const EventStorageScan = "storage_scan"
+
+// Limits on what a scan may be asked, so it stays a check for personal
+// data and not a probe for arbitrary bytes.
+const (
+	MaxScanNeedles   = 256
+	MinScanNeedleLen = 4
+	MaxScanNeedleLen = 4096
+)
+
+// ErrScanNeedles means the needles were not acceptable (none, too many,
+// too short or too long).
+var ErrScanNeedles = errors.New("scan: unacceptable needles")
+
+// CheckScanNeedles reports whether needles are acceptable for a scan:
+// 1..MaxScanNeedles needles of MinScanNeedleLen..MaxScanNeedleLen bytes.
+func CheckScanNeedles(needles []string) error {
+	if len(needles) == 0 || len(needles) > MaxScanNeedles {
+		return fmt.Errorf("%w: send 1 to %d needles", ErrScanNeedles, MaxScanNeedles)
+	}
+	for _, n := range needles {
+		if l := len(strings.TrimSpace(n)); l < MinScanNeedleLen || len(n) > MaxScanNeedleLen {
+			return fmt.Errorf("%w: each needle must be %d to %d bytes", ErrScanNeedles, MinScanNeedleLen, MaxScanNeedleLen)
+		}
+	}
+	return nil
+}
+
+// IsKeyFile reports whether a file name is key material the scan must
+// never read: master.key (and its temporary files), any *.key, and TLS or
+// keystore files.
+func IsKeyFile(name string) bool {
+	n := strings.ToLower(filepath.Base(name))
+	if strings.Contains(n, MasterKeyFileName) || strings.Contains(n, ".key-") {
+		return true
+	}
+	for _, ext := range []string{".key", ".pem", ".p12", ".pfx", ".jks", ".keystore", ".p8"} {
+		if strings.HasSuffix(n, ext) {
+			return true
+		}
+	}
+	return false
 }
 
 // ScanDir reads every file under dir as raw bytes and reports where any
 // needle occurs in plain text, as typed, lower-cased, or UTF-16 encoded
 // (SEC-1: no plaintext personal data in the database, its WAL or journal,
-// the index, logs or temp files). Empty needles are ignored.
-func ScanDir(dir string, needles []string) (ScanResult, error) {
-	var res ScanResult
+// the index, logs or temp files). Empty needles are ignored. Key files
+// (IsKeyFile) and the paths in exclude are never opened; they are listed
+// in Skipped.
+//
+// ScanDir must not run in a process that has the SQLite database open:
+// closing a descriptor on deskbot.db, -wal or -shm drops every POSIX lock
+// the process holds on that file, and another process may then unlink the
+// live WAL (issue 10, H1). The server runs it in a child process
+// (`deskbot` re-executed, app/scan_cmd.go).
+func ScanDir(dir string, needles []string, exclude ...string) (ScanResult, error) {
+	res := ScanResult{Found: []ScanHit{}, Skipped: []string{}}
 	type form struct {
 		needle string
 		b      []byte
@@ -49,6 +107,15 @@ func ScanDir(dir string, needles []string) (ScanResult, error) {
 			forms = append(forms, form{n, utf16le(v)})
 		}
 	}
+	skip := map[string]bool{}
+	for _, p := range exclude {
+		if p == "" {
+			continue
+		}
+		if abs, err := filepath.Abs(p); err == nil {
+			skip[abs] = true
+		}
+	}
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -56,11 +123,19 @@ func ScanDir(dir string, needles []string) (ScanResult, error) {
 		if !d.Type().IsRegular() {
 			return nil
 		}
+		rel, _ := filepath.Rel(dir, p)
+		abs, _ := filepath.Abs(p)
+		if IsKeyFile(p) || skip[abs] {
+			res.Skipped = append(res.Skipped, rel)
+			return nil
+		}
 		b, err := os.ReadFile(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil // removed while walking (a temp file, a checkpointed WAL)
+		}
 		if err != nil {
 			return fmt.Errorf("scan %s: %w", p, err)
 		}
-		rel, _ := filepath.Rel(dir, p)
 		res.FilesScanned++
 		res.BytesScanned += int64(len(b))
 		for _, f := range forms {

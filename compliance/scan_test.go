@@ -1,8 +1,10 @@
 package compliance
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -35,5 +37,37 @@ func TestScanDir(t *testing.T) {
 	}
 	if _, ok := got["absent"]; ok {
 		t.Error("found a needle that is not there")
+	}
+}
+
+// SEC-1 (issue 10, H1/F7): key files are never read, so a scan is no
+// oracle for the master key; they are named as skipped.
+func TestScanDirSkipsKeyFiles(t *testing.T) {
+	dir := t.TempDir()
+	secret := "c2VjcmV0LW1hc3Rlci1rZXktbWF0ZXJpYWw="
+	for _, name := range []string{"master.key", ".master.key-123", "tls.key", "server.pem", "custom-key.bin"} {
+		os.WriteFile(filepath.Join(dir, name), []byte(secret), 0o600)
+	}
+	os.WriteFile(filepath.Join(dir, "deskbot.db"), []byte("sealed"), 0o600)
+	res, err := ScanDir(dir, []string{secret, secret[:6]}, filepath.Join(dir, "custom-key.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Found) != 0 {
+		t.Errorf("found key material: %+v", res.Found)
+	}
+	if res.FilesScanned != 1 || len(res.Skipped) != 5 {
+		t.Errorf("scanned %d, skipped %v; want 1 scanned and 5 key files skipped", res.FilesScanned, res.Skipped)
+	}
+}
+
+func TestCheckScanNeedles(t *testing.T) {
+	for _, bad := range [][]string{nil, {"abc"}, {"    x   "}, {strings.Repeat("a", MaxScanNeedleLen+1)}, make([]string, MaxScanNeedles+1)} {
+		if err := CheckScanNeedles(bad); !errors.Is(err, ErrScanNeedles) {
+			t.Errorf("CheckScanNeedles(%d needles) = %v, want ErrScanNeedles", len(bad), err)
+		}
+	}
+	if err := CheckScanNeedles([]string{"4111111111111111", "robin@example.com"}); err != nil {
+		t.Error(err)
 	}
 }

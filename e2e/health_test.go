@@ -62,7 +62,11 @@ func TestBinaryReadyzFailsBelowDiskFloor(t *testing.T) {
 	if resp.StatusCode != 503 || body.Status != "unavailable" || len(body.Reasons) != 1 || body.Reasons[0] != "free disk space low" {
 		t.Fatalf("/readyz = %d %+v, want 503 [free disk space low]", resp.StatusCode, body)
 	}
-	if !strings.Contains(s.logs.String(), "free disk space below limits.min_free_disk_mb") {
-		t.Errorf("the server log should say why it is not ready:\n%s", s.logs)
+	// The log line travels through a pipe; give it a moment.
+	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(s.logs.String(), "free disk space below limits.min_free_disk_mb"); {
+		if time.Now().After(deadline) {
+			t.Fatalf("the server log should say why it is not ready:\n%s", s.logs)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

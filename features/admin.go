@@ -8,8 +8,11 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
+
+	"deskbot/compliance"
 )
 
 // adminClient calls the bot's admin API (bearer token), the only way the
@@ -28,31 +31,64 @@ func newAdminClient(base, token string) *adminClient {
 func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
 func (a *adminClient) do(ctx context.Context, method, path string, body, out any) error {
-	var rd io.Reader
+	var payload []byte
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
 			return err
 		}
-		rd = bytes.NewReader(b)
+		payload = b
+	}
+	// The bot rate-limits expensive admin calls (the storage scan) with
+	// 429 and Retry-After; a suite against a --target waits its turn.
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		resp, b, err := a.once(ctx, method, path, payload)
+		if err != nil {
+			return err
+		}
+		if resp.StatusCode == http.StatusTooManyRequests && time.Now().Before(deadline) {
+			wait := time.Second
+			if secs, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && secs > 0 {
+				wait = min(time.Duration(secs)*time.Second, 10*time.Second)
+			}
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("admin API %s %s: %w", method, path, ctx.Err())
+			case <-time.After(wait):
+			}
+			continue
+		}
+		return a.decode(method, path, resp, b, out)
+	}
+}
+
+func (a *adminClient) once(ctx context.Context, method, path string, payload []byte) (*http.Response, []byte, error) {
+	var rd io.Reader
+	if payload != nil {
+		rd = bytes.NewReader(payload)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, a.base+path, rd)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+a.token)
-	if body != nil {
+	if payload != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	resp, err := a.http.Do(req)
 	if err != nil {
-		return fmt.Errorf("admin API %s %s: %w", method, path, err)
+		return nil, nil, fmt.Errorf("admin API %s %s: %w", method, path, err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
 	if err != nil {
-		return fmt.Errorf("admin API %s %s: %w", method, path, err)
+		return nil, nil, fmt.Errorf("admin API %s %s: %w", method, path, err)
 	}
+	return resp, b, nil
+}
+
+func (a *adminClient) decode(method, path string, resp *http.Response, b []byte, out any) error {
 	switch resp.StatusCode {
 	case http.StatusOK:
 	case http.StatusUnauthorized:
@@ -125,6 +161,7 @@ type (
 		FilesScanned int       `json:"files_scanned"`
 		BytesScanned int64     `json:"bytes_scanned"`
 		Found        []scanHit `json:"found"`
+		Skipped      []string  `json:"skipped"`
 	}
 )
 
@@ -163,10 +200,23 @@ func (a *adminClient) transcript(ctx context.Context, subject string) ([]transcr
 	return r.Entries, err
 }
 
+// scan asks the bot for a raw scan of its data dir (SEC-1), in requests
+// of at most compliance.MaxScanNeedles needles.
 func (a *adminClient) scan(ctx context.Context, needles []string) (scanResult, error) {
-	var r scanResult
-	err := a.post(ctx, "/api/v1/admin/scan", map[string][]string{"needles": needles}, &r)
-	return r, err
+	var all scanResult
+	for len(needles) > 0 {
+		n := min(len(needles), compliance.MaxScanNeedles)
+		var r scanResult
+		if err := a.post(ctx, "/api/v1/admin/scan", map[string][]string{"needles": needles[:n]}, &r); err != nil {
+			return all, err
+		}
+		all.FilesScanned = max(all.FilesScanned, r.FilesScanned)
+		all.BytesScanned = max(all.BytesScanned, r.BytesScanned)
+		all.Found = append(all.Found, r.Found...)
+		all.Skipped = r.Skipped
+		needles = needles[n:]
+	}
+	return all, nil
 }
 
 func (a *adminClient) purge(ctx context.Context) (map[string]int64, error) {

@@ -142,7 +142,7 @@ func stepDefs() []stepDef {
 			"A handover frame \"offline\" and a message offering \"leave_message\" (HUM-2).",
 			func(w *World) any { return w.toldOffline }),
 		def(`the stored data does not contain `+qAny, `the stored data does not contain "<text>"`, `Then the stored data does not contain "jane@example.com"`,
-			"Raw byte scan (as typed, lower case, UTF-16) of every file the bot wrote (admin API, SEC-1).",
+			"Raw byte scan (as typed, lower case, UTF-16) of every file the bot wrote except key files (admin API, SEC-1).",
 			func(w *World) any { return w.storedNotContains }),
 		def(`the consent ledger shows `+q+` as `+q, `the consent ledger shows "<purpose>" as "<granted|declined|withdrawn>"`,
 			`Then the consent ledger shows "contact" as "granted"`,

@@ -1,0 +1,130 @@
+package bot_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"syscall"
+	"testing"
+
+	"deskbot/app"
+	"deskbot/config"
+)
+
+const scanToken = "scan-test-admin-token-0123456789"
+
+func scanBot(t *testing.T) *app.Local {
+	return startBot(t, func(c *config.Config) { c.AdminToken = config.Secret(scanToken) })
+}
+
+func postScan(t *testing.T, l *app.Local, needles ...string) (*http.Response, map[string]any) {
+	t.Helper()
+	b, _ := json.Marshal(map[string][]string{"needles": needles})
+	req, _ := http.NewRequest("POST", l.URL+"/api/v1/admin/scan", bytes.NewReader(b))
+	req.Header.Set("Authorization", "Bearer "+scanToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	json.NewDecoder(resp.Body).Decode(&out)
+	return resp, out
+}
+
+// posixLocks lists this process's POSIX locks on path's inode, from /proc/locks.
+func posixLocks(t *testing.T, path string) []string {
+	t.Helper()
+	var st syscall.Stat_t
+	if err := syscall.Stat(path, &st); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile("/proc/locks")
+	if err != nil {
+		t.Skipf("no /proc/locks: %v", err)
+	}
+	suffix := fmt.Sprintf(":%d", st.Ino)
+	pid := fmt.Sprint(os.Getpid())
+	var out []string
+	for _, line := range strings.Split(string(raw), "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 8 && f[1] == "POSIX" && f[4] == pid && strings.HasSuffix(f[5], suffix) {
+			out = append(out, strings.Join(f[1:], " "))
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Issue 10 H1 (SEC-1): a scan through the admin API leaves every POSIX lock
+// the server's SQLite connections hold on the database and its -shm in
+// place: the files are read by a child process, never opened and closed
+// in the server's.
+func TestAdminScanKeepsServerSQLiteLocks(t *testing.T) {
+	l := scanBot(t)
+	_, tok := openSession(t, l)
+	_ = tok
+	dir := l.App.Config.DataDir
+	shm := filepath.Join(dir, "deskbot.db-shm")
+	db := filepath.Join(dir, "deskbot.db")
+	beforeShm, beforeDB := posixLocks(t, shm), posixLocks(t, db)
+	if len(beforeShm)+len(beforeDB) == 0 {
+		t.Fatal("the server holds no POSIX lock on the database or its -shm: nothing to check")
+	}
+	resp, out := postScan(t, l, "robin@example.com")
+	if resp.StatusCode != 200 {
+		t.Fatalf("scan: HTTP %d %v", resp.StatusCode, out)
+	}
+	if n, _ := out["files_scanned"].(float64); n < 2 {
+		t.Fatalf("the scan read %v files; want the database files among them", out["files_scanned"])
+	}
+	afterShm, afterDB := posixLocks(t, shm), posixLocks(t, db)
+	if strings.Join(afterShm, "|") != strings.Join(beforeShm, "|") || strings.Join(afterDB, "|") != strings.Join(beforeDB, "|") {
+		t.Fatalf("the scan changed the server's SQLite locks:\n-shm before %v\n-shm after  %v\ndb before %v\ndb after  %v", beforeShm, afterShm, beforeDB, afterDB)
+	}
+}
+
+// Issue 10 H1/F7 (AUD-1, SEC-2): every scan is an audit event with its
+// actor and without the needles; the API refuses needles too short to
+// prove anything, and limits the rate (429 with Retry-After).
+func TestAdminScanAuditedValidatedAndRateLimited(t *testing.T) {
+	l := scanBot(t)
+	if resp, _ := postScan(t, l, "abc"); resp.StatusCode != 400 {
+		t.Errorf("a 3-byte needle: HTTP %d, want 400", resp.StatusCode)
+	}
+	if resp, _ := postScan(t, l); resp.StatusCode != 400 {
+		t.Errorf("no needles: HTTP %d, want 400", resp.StatusCode)
+	}
+	resp, out := postScan(t, l, "drew@example.com")
+	if resp.StatusCode != 200 {
+		t.Fatalf("scan: HTTP %d %v", resp.StatusCode, out)
+	}
+	recs, err := l.App.Store.AuditRecords(ctxT(t), "storage_scan")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 1 || recs[0].Actor != "admin" || strings.Contains(recs[0].Detail, "drew") {
+		t.Fatalf("want one storage_scan audit record by admin without the needle, got %+v", recs)
+	}
+	if n, err := l.App.Store.VerifyAudit(ctxT(t)); err != nil {
+		t.Fatalf("audit chain after %d records: %v", n, err)
+	}
+	limited := 0
+	for i := 0; i < 40 && limited == 0; i++ {
+		resp, _ := postScan(t, l, "drew@example.com")
+		if resp.StatusCode == http.StatusTooManyRequests {
+			limited++
+			if resp.Header.Get("Retry-After") == "" {
+				t.Error("429 without Retry-After")
+			}
+		}
+	}
+	if limited == 0 {
+		t.Fatal("40 scans in a row were never rate-limited")
+	}
+}
