@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -45,7 +46,9 @@ const GenesisHash = "00000000000000000000000000000000000000000000000000000000000
 // callers pass only counts, ids and kinds (e.g. "kinds=email,card",
 // "purpose=contact decision=granted version=1", "sessions=3"), because the
 // audit log outlives erasure (AUD-1 keeps request records for 24 months
-// while DSR-4 erases the subject's data).
+// while DSR-4 erases the subject's data). Nor may it name a special
+// category or a sensitive topic: storage passes every record through
+// MinimiseAudit.
 type AuditRecord struct {
 	Seq      int64
 	At       time.Time
@@ -80,6 +83,48 @@ func (r AuditRecord) ComputeHash() string {
 	field(h, r.PrevHash)
 	return hex.EncodeToString(h.Sum(nil))
 }
+
+// MinimiseAudit keeps special-category inferences out of an audit record
+// before it is chained (MIN-2, AUD-1, DSR-4). The audit log is clear text,
+// keyed by subject, kept for years and kept after erasure, so a row saying
+// that a customer's text held health terms, or that a medical or legal
+// matter brought in a person, would outlive the transcript it describes.
+// In the detail, health is dropped from a "kinds=" list (the transcript's
+// own "[health]" placeholder, erased with the subject, is the evidence of
+// that redaction) and "reason=sensitive:<topic>" becomes "reason=sensitive".
+// It reports false when nothing is left worth recording: a redaction of
+// special-category data only.
+func MinimiseAudit(r AuditRecord) (AuditRecord, bool) {
+	fields := strings.Fields(r.Detail)
+	out := fields[:0]
+	for _, f := range fields {
+		k, v, ok := strings.Cut(f, "=")
+		switch {
+		case ok && k == "kinds":
+			var keep []string
+			for _, kind := range strings.Split(v, ",") {
+				if kind != "" && !specialCategory(Kind(kind)) {
+					keep = append(keep, kind)
+				}
+			}
+			if len(keep) == 0 {
+				if r.Event == EventRedaction {
+					return r, false
+				}
+				continue
+			}
+			f = k + "=" + strings.Join(keep, ",")
+		case ok && k == "reason" && strings.HasPrefix(v, "sensitive:"):
+			f = "reason=sensitive"
+		}
+		out = append(out, f)
+	}
+	r.Detail = strings.Join(out, " ")
+	return r, true
+}
+
+// specialCategory: GDPR Art. 9 data the detector finds (MIN-2).
+func specialCategory(k Kind) bool { return k == KindHealth }
 
 // ChainAfter returns r linked after prev: Seq is prev.Seq+1, PrevHash is
 // prev.Hash and Hash is computed. Pass the zero AuditRecord as prev for the

@@ -159,3 +159,28 @@ func TestComputeHashCanonical(t *testing.T) {
 		t.Errorf("hash %q is not hex SHA-256", r.Hash)
 	}
 }
+
+// MIN-2, AUD-1, DSR-4: audit details never name a special category or a
+// sensitive topic; everything else stays as the caller wrote it.
+func TestMinimiseAudit(t *testing.T) {
+	tests := []struct {
+		event, detail, want string
+		keep                bool
+	}{
+		{EventRedaction, "kinds=email,health,card", "kinds=email,card", true},
+		{EventRedaction, "kinds=health", "", false},
+		{EventRedaction, "kinds=phone", "kinds=phone", true},
+		{EventHandover, "reason=sensitive:medical state=offline", "reason=sensitive state=offline", true},
+		{EventHandover, "reason=sensitive:legal state=queued", "reason=sensitive state=queued", true},
+		{EventHandover, "reason=request state=queued", "reason=request state=queued", true},
+		{EventHandover, "state=left reason=agent_offline", "state=left reason=agent_offline", true},
+		{EventConsent, "purpose=contact decision=granted version=1", "purpose=contact decision=granted version=1", true},
+		{EventPurge, "", "", true},
+	}
+	for _, tc := range tests {
+		got, keep := MinimiseAudit(AuditRecord{Event: tc.event, Detail: tc.detail})
+		if keep != tc.keep || (keep && got.Detail != tc.want) {
+			t.Errorf("MinimiseAudit(%s %q) = %q, %v; want %q, %v", tc.event, tc.detail, got.Detail, keep, tc.want, tc.keep)
+		}
+	}
+}

@@ -149,6 +149,10 @@ func appendAudit(ctx context.Context, tx *sql.Tx, recs ...compliance.AuditRecord
 		if r.Actor == "" {
 			r.Actor = "system"
 		}
+		r, ok := compliance.MinimiseAudit(r) // MIN-2, AUD-1: no special-category inference in clear
+		if !ok {
+			continue
+		}
 		r = compliance.ChainAfter(prev, r)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO audit(seq, at, event, subject, actor, detail, prev_hash, hash) VALUES(?,?,?,?,?,?,?,?)`,
 			r.Seq, r.At.Format(time.RFC3339Nano), r.Event, r.Subject, r.Actor, r.Detail, r.PrevHash, r.Hash); err != nil {
