@@ -1,13 +1,18 @@
 package e2e
 
 import (
+	"database/sql"
 	"encoding/json"
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
+
+	_ "modernc.org/sqlite"
 )
 
 // startUntil runs the binary as an operator would and waits until path
@@ -68,5 +73,63 @@ func TestBinaryReadyzFailsBelowDiskFloor(t *testing.T) {
 			t.Fatalf("the server log should say why it is not ready:\n%s", s.logs)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// H3 from outside, the reliability run's case: with the audit table's root
+// page zeroed, the server starts and /healthz answers 200 (the process is
+// up), but no chat can be opened, and /readyz says so (503, "database not
+// writable") instead of sending customers to it.
+func TestBinaryReadyzFailsOnDamagedDatabase(t *testing.T) {
+	dir, addr := t.TempDir(), freePort(t)
+	s := start(t, dir, addr)
+	tok := chatHTTP(t, s.url, "", "")
+	chatHTTP(t, s.url, tok, "How do I return an item?")
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	s.cmd.Wait() // a clean stop checkpoints everything into deskbot.db
+
+	dbPath := filepath.Join(dir, "deskbot.db")
+	db, err := sql.Open("sqlite", "file:"+dbPath+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var root, pageSize int64
+	if err := db.QueryRow(`SELECT rootpage FROM sqlite_master WHERE name = 'audit'`).Scan(&root); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow(`PRAGMA page_size`).Scan(&pageSize); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	f, err := os.OpenFile(dbPath, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteAt(make([]byte, pageSize), (root-1)*pageSize); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+
+	s2 := startUntil(t, "/healthz", dir, addr)
+	resp, err := http.Post(s2.url+"/api/v1/chat", "application/json", strings.NewReader(`{}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode == 200 {
+		t.Fatal("a chat opened on the damaged database: the test's premise does not hold")
+	}
+	resp, err = http.Get(s2.url + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body struct {
+		Status  string   `json:"status"`
+		Reasons []string `json:"reasons"`
+	}
+	json.NewDecoder(resp.Body).Decode(&body)
+	if resp.StatusCode != 503 || len(body.Reasons) == 0 || body.Reasons[0] != "database not writable" {
+		t.Fatalf("/readyz on a damaged database = %d %+v, want 503 [database not writable]", resp.StatusCode, body)
 	}
 }
