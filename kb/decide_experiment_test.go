@@ -2,7 +2,6 @@ package kb
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -32,93 +31,14 @@ func readCSV(t *testing.T, p string) []EvalQuery {
 	return qs
 }
 
-type decideStats struct{ n, ans, ansOK, shown, oosN, oosAns, oosSug, sug, none int }
-
-func (s decideStats) String() string {
-	return fmt.Sprintf("answered=%.3f precision=%.3f shown=%.3f suggested=%.3f none=%.3f oos_answered=%.3f oos_suggested=%.3f n=%d oos=%d",
-		float64(s.ans)/float64(s.n), float64(s.ansOK)/float64(max(s.ans, 1)), float64(s.shown)/float64(s.n),
-		float64(s.sug)/float64(s.n), float64(s.none)/float64(s.n),
-		float64(s.oosAns)/float64(max(s.oosN, 1)), float64(s.oosSug)/float64(max(s.oosN, 1)), s.n, s.oosN)
-}
-
-func decideAll(t *testing.T, b *Base, in, oos []EvalQuery, target float64) decideStats {
-	ctx := context.Background()
-	var st decideStats
-	for _, q := range in {
-		d, err := b.Decide(ctx, q.Text, target)
-		if err != nil {
-			t.Fatal(err)
-		}
-		st.n++
-		switch d.Verdict {
-		case VerdictAnswer:
-			st.ans++
-			if d.Hits[0].Article.ID == q.Want {
-				st.ansOK++
-				st.shown++
-			}
-		case VerdictSuggest:
-			st.sug++
-			for _, h := range d.Hits {
-				if h.Article.ID == q.Want {
-					st.shown++
-				}
-			}
-		default:
-			st.none++
-		}
+// decideAll evaluates in-scope and out-of-scope queries together; the
+// out-of-scope ones name articles that are not in the knowledge base.
+func decideAll(t *testing.T, b *Base, in, oos []EvalQuery, target float64) string {
+	res, err := EvaluateQueries(context.Background(), b, append(append([]EvalQuery(nil), in...), oos...), target)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, q := range oos {
-		d, _ := b.Decide(ctx, q.Text, target)
-		st.oosN++
-		switch d.Verdict {
-		case VerdictAnswer:
-			st.oosAns++
-		case VerdictSuggest:
-			st.oosSug++
-		}
-	}
-	return st
-}
-
-func TestExperimentDecideFAQ(t *testing.T) {
-	skipUnlessExperiment(t)
-	root := faqDevRoot(t)
-	in := readCSV(t, filepath.Join(root, "queries-in.csv"))
-	oos := readCSV(t, filepath.Join(root, "queries-oos.csv"))
-	for _, kbn := range []string{"kb-a", "kb-c"} {
-		start := time.Now()
-		b, err := Open(context.Background(), Options{Source: os.DirFS(filepath.Join(root, kbn)), IndexDir: t.TempDir()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		g := b.gen.Load()
-		t.Logf("%s: built in %s, cal=%+v", kbn, time.Since(start).Round(time.Millisecond), g.model.cal)
-		t.Logf("  %s", b.Calibration(0.95))
-		for _, target := range []float64{0.9, 0.95, 0.97} {
-			t.Logf("  target %.2f: %s", target, decideAll(t, b, in, oos, target))
-		}
-		b.Close()
-	}
-}
-
-func TestExperimentCutsFAQ(t *testing.T) {
-	skipUnlessExperiment(t)
-	root := faqDevRoot(t)
-	in := readCSV(t, filepath.Join(root, "queries-in.csv"))
-	oos := readCSV(t, filepath.Join(root, "queries-oos.csv"))
-	for _, kbn := range []string{"kb-a", "kb-c"} {
-		b, err := Open(context.Background(), Options{Source: os.DirFS(filepath.Join(root, kbn)), IndexDir: t.TempDir()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		g := b.gen.Load()
-		for _, cut := range []float64{0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95} {
-			g.model.self.Curve = []cutPoint{{Conf: cut, Precision: 1}}
-			t.Logf("%s cut %.2f: %s", kbn, cut, decideAll(t, b, in, oos, 0.95))
-		}
-		b.Close()
-	}
+	return res.Line()
 }
 
 // TestExperimentPseudoVsReal prints, per cut, the pseudo-queries' answered
