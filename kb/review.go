@@ -240,13 +240,19 @@ func parseFront(lines [][]byte, end int) (*yaml.Node, error) {
 	return doc.Content[0], nil
 }
 
+// readFront splits data's front matter into lines (end: the index of
+// its closing line) and parses it.
+func readFront(data []byte) (lines [][]byte, end int, m *yaml.Node, err error) {
+	if lines, end, err = frontLines(data); err != nil {
+		return nil, 0, nil, err
+	}
+	m, err = parseFront(lines, end)
+	return lines, end, m, err
+}
+
 // insertQuestionLine adds q as one new line of the front matter.
 func insertQuestionLine(data []byte, q string) ([]byte, error) {
-	lines, end, err := frontLines(data)
-	if err != nil {
-		return nil, err
-	}
-	m, err := parseFront(lines, end)
+	lines, end, m, err := readFront(data)
 	if err != nil {
 		return nil, err
 	}
@@ -332,11 +338,7 @@ func yamlScalar(q string) (string, error) {
 // matter again (key order and comments kept, layout normalised); the body
 // is untouched.
 func reencodeQuestions(data []byte, q string) ([]byte, error) {
-	lines, end, err := frontLines(data)
-	if err != nil {
-		return nil, err
-	}
-	m, err := parseFront(lines, end)
+	lines, end, m, err := readFront(data)
 	if err != nil {
 		return nil, err
 	}
