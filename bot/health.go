@@ -20,11 +20,19 @@ type ReadyCheck struct {
 // writer stuck behind a full disk) counts as failed.
 const readyTimeout = 3 * time.Second
 
-// healthState remembers the last readiness outcome, so a failing check is
-// logged when it starts and ends failing, not on every probe.
+// readyCacheFor is how long one probe's outcome answers /readyz: the
+// database check takes the write lock for a moment, and a flood of probes
+// must not queue behind (or in front of) customers' commits.
+const readyCacheFor = 500 * time.Millisecond
+
+// healthState remembers the last readiness outcome: it is served again for
+// readyCacheFor, and a failing check is logged when it starts and stops
+// failing, not on every probe.
 type healthState struct {
-	mu     sync.Mutex
-	failed map[string]bool
+	mu      sync.Mutex // held while checks run: concurrent probes share one run
+	at      time.Time
+	reasons []string
+	failed  map[string]bool
 }
 
 // handleHealth is liveness: the process is up and serving HTTP. It says
@@ -44,39 +52,48 @@ func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 	if !s.ready.Load() {
 		reasons = append(reasons, "starting")
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
-	defer cancel()
-	type result struct {
-		c   ReadyCheck
-		err error
-	}
-	results := make([]result, len(s.checks))
-	var wg sync.WaitGroup
-	for i, c := range s.checks {
-		wg.Go(func() { results[i] = result{c, c.Check(ctx)} })
-	}
-	wg.Wait()
-	s.health.mu.Lock()
-	if s.health.failed == nil {
-		s.health.failed = map[string]bool{}
-	}
-	for _, res := range results {
-		was := s.health.failed[res.c.Name]
-		switch {
-		case res.err != nil && !was:
-			s.log.Warn("not ready", "check", res.c.Name, "err", res.err)
-		case res.err == nil && was:
-			s.log.Info("ready again", "check", res.c.Name)
-		}
-		s.health.failed[res.c.Name] = res.err != nil
-		if res.err != nil {
-			reasons = append(reasons, res.c.Reason)
-		}
-	}
-	s.health.mu.Unlock()
+	reasons = append(reasons, s.readyReasons(r.Context())...)
 	if len(reasons) > 0 {
 		writeJSON(w, http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "reasons": reasons})
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"status": "ready"})
+}
+
+// readyReasons runs the checks (at most once per readyCacheFor) and
+// returns the reasons of those that fail.
+func (s *Server) readyReasons(ctx context.Context) []string {
+	h := &s.health
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !h.at.IsZero() && time.Since(h.at) < readyCacheFor {
+		return h.reasons
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), readyTimeout)
+	defer cancel()
+	errs := make([]error, len(s.checks))
+	var wg sync.WaitGroup
+	for i, c := range s.checks {
+		wg.Go(func() { errs[i] = c.Check(ctx) })
+	}
+	wg.Wait()
+	if h.failed == nil {
+		h.failed = map[string]bool{}
+	}
+	var reasons []string
+	for i, c := range s.checks {
+		err, was := errs[i], h.failed[c.Name]
+		switch {
+		case err != nil && !was:
+			s.log.Warn("not ready", "check", c.Name, "err", err)
+		case err == nil && was:
+			s.log.Info("ready again", "check", c.Name)
+		}
+		h.failed[c.Name] = err != nil
+		if err != nil {
+			reasons = append(reasons, c.Reason)
+		}
+	}
+	h.at, h.reasons = time.Now(), reasons
+	return reasons
 }
