@@ -210,7 +210,8 @@ func (s *Store) OfflineMessages(ctx context.Context) ([]OfflineMessage, error) {
 		}
 		p, err := c.Open(r.body, aad("offline", r.m.Subject, r.m.Session))
 		if err != nil {
-			return nil, fmt.Errorf("store: offline message %d: %w", r.m.ID, err)
+			s.unreadable("offline_messages", r.m.ID, err) // one damaged row must not empty the inbox
+			continue
 		}
 		r.m.Text = string(p)
 		out = append(out, r.m)
@@ -247,20 +248,22 @@ func (s *Store) Contacts(ctx context.Context, subject string) ([]string, error) 
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT body FROM contacts WHERE subject_id = ? ORDER BY id`, subject)
+	rows, err := s.r.QueryContext(ctx, `SELECT id, body FROM contacts WHERE subject_id = ? ORDER BY id`, subject)
 	if err != nil {
 		return nil, fmt.Errorf("store: contacts: %w", err)
 	}
 	defer rows.Close()
 	var out []string
 	for rows.Next() {
+		var id int64
 		var b []byte
-		if err := rows.Scan(&b); err != nil {
+		if err := rows.Scan(&id, &b); err != nil {
 			return nil, fmt.Errorf("store: contacts: %w", err)
 		}
 		p, err := c.Open(b, aad("contact", subject, ""))
 		if err != nil {
-			return nil, fmt.Errorf("store: contacts: %w", err)
+			s.unreadable("contacts", id, err)
+			continue
 		}
 		out = append(out, string(p))
 	}

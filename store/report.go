@@ -91,19 +91,19 @@ func (s *Store) ReviewQuestions(ctx context.Context, since time.Time, limit int)
 	if limit <= 0 {
 		limit = -1
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT subject_id, at, body, article FROM unanswered WHERE at >= ? ORDER BY id DESC LIMIT ?`, unixMilli(since), limit)
+	rows, err := s.r.QueryContext(ctx, `SELECT id, subject_id, at, body, article FROM unanswered WHERE at >= ? ORDER BY id DESC LIMIT ?`, unixMilli(since), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: unanswered: %w", err)
 	}
 	type row struct {
 		subject, article string
-		at               int64
+		id, at           int64
 		body             []byte
 	}
 	var rs []row
 	for rows.Next() {
 		var r row
-		if err := rows.Scan(&r.subject, &r.at, &r.body, &r.article); err != nil {
+		if err := rows.Scan(&r.id, &r.subject, &r.at, &r.body, &r.article); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -121,7 +121,8 @@ func (s *Store) ReviewQuestions(ctx context.Context, since time.Time, limit int)
 		}
 		q, err := c.Open(r.body, aad("unanswered", r.subject, ""))
 		if err != nil {
-			return nil, fmt.Errorf("store: unanswered: %w", err)
+			s.unreadable("unanswered", r.id, err)
+			continue
 		}
 		out = append(out, ReviewQuestion{At: time.UnixMilli(r.at), Question: string(q), Article: r.article})
 	}

@@ -195,3 +195,54 @@ func TestUnreadableRowIsolated(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// DSR-1, SEC-2: the agents' offline inbox, a subject's contact details and
+// the owner's review list also skip a damaged row (logged by table and id)
+// instead of failing for everyone.
+func TestUnreadableRowSkippedInInboxContactsAndReview(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	var logBuf bytes.Buffer
+	s, err := store.Open(ctx, filepath.Join(dir, "deskbot.db"), store.Options{Crypto: crypto(t, key1),
+		Logger: slog.New(slog.NewTextHandler(&logBuf, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	sess := newSession(t, s, "s1")
+	at := sess.CreatedAt.Add(time.Minute)
+	if err := s.Commit(ctx, store.Turn{Subject: sess.SubjectID, Session: sess.ID, At: at,
+		Contacts:   [][]byte{[]byte("a@b.example"), []byte("+44 20 7946 0958")},
+		Unanswered: []string{"first question", "second question"}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{"first left", "second left"} {
+		if _, err := s.LeaveMessage(ctx, store.OfflineMessage{Subject: sess.SubjectID, Session: sess.ID, At: at, Text: text}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "deskbot.db")+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, table := range []string{"offline_messages", "contacts", "unanswered"} {
+		if _, err := db.Exec(`UPDATE ` + table + ` SET body = zeroblob(48) WHERE id = (SELECT min(id) FROM ` + table + `)`); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	if msgs, err := s.OfflineMessages(ctx); err != nil || len(msgs) != 1 || msgs[0].Text != "second left" {
+		t.Errorf("offline inbox = %+v, %v; want the readable message", msgs, err)
+	}
+	if cs, err := s.Contacts(ctx, sess.SubjectID); err != nil || len(cs) != 1 || cs[0] != "+44 20 7946 0958" {
+		t.Errorf("contacts = %q, %v; want the readable one", cs, err)
+	}
+	if qs, err := s.ReviewQuestions(ctx, time.Time{}, 0); err != nil || len(qs) != 1 || qs[0].Question != "second question" {
+		t.Errorf("review questions = %+v, %v; want the readable one", qs, err)
+	}
+	for _, table := range []string{"offline_messages", "contacts", "unanswered"} {
+		if !strings.Contains(logBuf.String(), "table="+table+" id=1") {
+			t.Errorf("log does not name %s row 1:\n%s", table, logBuf.String())
+		}
+	}
+}
