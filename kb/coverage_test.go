@@ -60,3 +60,45 @@ func TestSmallKnowledgeBaseDecides(t *testing.T) {
 		}
 	}
 }
+
+// A question spanning two articles of the demo shop is not answered with
+// either: "can I return a gift card?" gets the gift-card and returns
+// articles as suggestions, while a question on one topic is answered.
+func TestDemoKBCrossArticleQuestion(t *testing.T) {
+	b, err := Open(context.Background(), Options{Source: DemoFS(), IndexDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	cases := []struct {
+		q    string
+		want Verdict
+		ids  []string // must be among the hits
+	}{
+		{"can i return a gift card", VerdictSuggest, []string{"gift-cards", "returns-policy"}},
+		{"do gift cards expire", VerdictAnswer, []string{"gift-cards"}},
+		{"returns", VerdictSuggest, []string{"returns-policy"}},
+	}
+	for _, c := range cases {
+		d, err := b.Decide(context.Background(), c.q, DefaultThreshold)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, h := range d.Hits {
+			got = append(got, h.Article.ID)
+		}
+		if d.Verdict != c.want {
+			t.Errorf("%q: %s (%s) %v, want %s", c.q, d.Verdict, d.Reason, got, c.want)
+			continue
+		}
+		if c.want == VerdictAnswer && got[0] != c.ids[0] {
+			t.Errorf("%q: answered with %s, want %s", c.q, got[0], c.ids[0])
+		}
+		for _, id := range c.ids {
+			if !slices.Contains(got, id) {
+				t.Errorf("%q: %s %v lacks %s", c.q, d.Verdict, got, id)
+			}
+		}
+	}
+}

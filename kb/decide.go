@@ -188,7 +188,7 @@ func (g *generation) topicOf(t *articleTerms, w string) bool {
 
 const (
 	maxTopicTitleWords = 4
-	maxTopicTitles     = 2
+	maxTopicTitles     = 3
 )
 
 const crossScoreRatio = 0.4
