@@ -198,7 +198,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	go a.purgeLoop(baseCtx, time.Hour)
-	go a.Engine.Janitor(baseCtx, time.Minute, 30*time.Minute)
+	go a.Engine.Janitor(baseCtx, time.Minute, time.Duration(a.Config.Limits.IdleSessionMinutes)*time.Minute)
 	a.Log.Info("serving", "addr", ln.Addr().String())
 	select {
 	case err := <-errc:

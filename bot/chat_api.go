@@ -5,6 +5,7 @@ import (
 	"errors"
 	"mime"
 	"net/http"
+	"time"
 
 	"deskbot/protocol"
 )
@@ -39,6 +40,10 @@ func (s *Server) handleChatAPI(w http.ResponseWriter, r *http.Request) {
 	var sess *Session
 	var msgs []any
 	if req.Session == "" {
+		if wait, err := s.admitNewSession(r); err != nil {
+			refuseHTTP(w, wait, err)
+			return
+		}
 		var frames []any
 		var err error
 		sess, frames, err = s.engine.Start(ctx, connMeta(r))
@@ -49,6 +54,10 @@ func (s *Server) handleChatAPI(w http.ResponseWriter, r *http.Request) {
 		}
 		msgs = frames[1:] // the session frame's content is the response's session field
 	} else {
+		if err := s.admitLoad(); err != nil {
+			refuseHTTP(w, time.Minute, err)
+			return
+		}
 		var err error
 		sess, err = s.engine.Lookup(ctx, req.Session)
 		if err != nil {

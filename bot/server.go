@@ -35,6 +35,8 @@ type Server struct {
 	health   healthState
 	baseMu   sync.Mutex
 	base     context.Context // sockets' parent context, from Run
+
+	newSessions *addrLimiter // new sessions per client address (sessionlimit.go)
 }
 
 // ServerOptions wires a Server.
@@ -54,6 +56,7 @@ func NewServer(o ServerOptions) *Server {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{cfg: o.Config, engine: o.Engine, articles: o.Articles, assets: o.Assets, log: o.Logger, hub: NewHub(), admin: o.Admin, checks: o.Ready}
+	s.newSessions = newAddrLimiter(o.Config.Limits.NewSessionsPerMinute, o.Config.Limits.NewSessionsBurst)
 	for _, origin := range o.Config.AllowedOrigins {
 		if u, err := url.Parse(origin); err == nil {
 			s.origins = append(s.origins, u.Host)

@@ -32,13 +32,28 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	var sess *Session
 	var frames []any
 	if token := r.URL.Query().Get("session"); token != "" {
-		sess, frames, err = s.engine.Resume(ctx, token)
+		if err = s.admitLoad(); err == nil {
+			sess, frames, err = s.engine.Resume(ctx, token)
+		}
 		if errors.Is(err, ErrUnknownSession) {
 			err = nil // an expired or erased session simply starts afresh
 		}
 	}
 	if sess == nil && err == nil {
-		sess, frames, err = s.engine.Start(ctx, connMeta(r))
+		if _, err = s.admitNewSession(r); err == nil {
+			sess, frames, err = s.engine.Start(ctx, connMeta(r))
+		}
+	}
+	if errors.Is(err, ErrTooManySessions) || errors.Is(err, ErrServerFull) {
+		// Say why, then close: 1008 for this address's allowance, 1013
+		// (try again later) when the server is full.
+		code, reason := websocket.StatusPolicyViolation, "too many new sessions"
+		if errors.Is(err, ErrServerFull) {
+			code, reason = websocket.StatusTryAgainLater, "server busy"
+		}
+		refuseSocket(ctx, ws, code, reason, limitFrame(err))
+		cancel()
+		return
 	}
 	if err != nil {
 		s.log.Error("opening session failed", "err", err)
@@ -103,6 +118,17 @@ func (s *Server) serveSocket(ctx context.Context, cancel context.CancelFunc, ws 
 			return
 		}
 	}
+}
+
+// refuseSocket sends one frame and closes the socket with code, waiting
+// (bounded) for the close handshake so the client learns why.
+func refuseSocket(ctx context.Context, ws *websocket.Conn, code websocket.StatusCode, reason string, frame any) {
+	wctx, cancel := context.WithTimeout(ctx, writeTimeout)
+	defer cancel()
+	if b, err := json.Marshal(frame); err == nil {
+		ws.Write(wctx, websocket.MessageText, b)
+	}
+	ws.Close(code, reason)
 }
 
 func isRateLimited(out []any) bool {

@@ -1,0 +1,184 @@
+package bot
+
+import (
+	"errors"
+	"math"
+	"net/http"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"deskbot/protocol"
+)
+
+// Limits on opening sessions (F5, M7). Each new session writes a subject,
+// a wrapped data key, a session row, the disclosure and an audit record
+// (DISC-1, SEC-1), so one client address may open only
+// limits.new_sessions_per_minute of them, with a burst, over the socket and
+// the HTTP mirror together. Resuming a session is not opening one. In
+// memory at most limits.max_live_sessions are held: beyond that the idlest
+// without a socket are released; their state is on disk and is read back
+// when they return (Engine.Evict does the same after idle_session_minutes).
+
+// Session-limit errors.
+var (
+	ErrTooManySessions = errors.New("too many new sessions from this address")
+	ErrServerFull      = errors.New("no room for another live session")
+)
+
+const maxLimitedAddrs = 10_000 // addresses tracked at once
+
+// clientAddr is the address per-client limits count by: the connection's
+// peer (RemoteAddr), IPv6 by its /64. A trusted_proxies setting resolves a
+// forwarded address in clientIP, and every limit follows it.
+func clientAddr(r *http.Request) string { return addrKey(clientIP(r)) }
+
+// addrLimiter is a token bucket per client address, with bounded memory.
+type addrLimiter struct {
+	mu    sync.Mutex
+	every rate.Limit
+	burst int
+	addrs map[string]*rate.Limiter
+}
+
+func newAddrLimiter(perMinute, burst int) *addrLimiter {
+	every := rate.Limit(float64(perMinute) / 60)
+	if perMinute <= 0 || burst <= 0 { // not configured: no limit
+		every, burst = rate.Inf, 1
+	}
+	return &addrLimiter{every: every, burst: burst, addrs: map[string]*rate.Limiter{}}
+}
+
+// allow takes one token for addr, or says how long until one is free.
+func (a *addrLimiter) allow(addr string, now time.Time) (bool, time.Duration) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	l := a.addrs[addr]
+	if l == nil {
+		if len(a.addrs) >= maxLimitedAddrs {
+			a.pruneLocked(now)
+		}
+		l = rate.NewLimiter(a.every, a.burst)
+		a.addrs[addr] = l
+	}
+	if l.AllowN(now, 1) {
+		return true, 0
+	}
+	missing := 1 - l.TokensAt(now)
+	return false, time.Duration(math.Ceil(missing / float64(a.every) * float64(time.Second)))
+}
+
+// pruneLocked forgets addresses whose bucket is full again (they would
+// start with a full one anyway); a spray of addresses that keeps the table
+// full loses arbitrary entries, and max_live_sessions still bounds memory.
+func (a *addrLimiter) pruneLocked(now time.Time) {
+	for k, l := range a.addrs {
+		if l.TokensAt(now) >= float64(a.burst) {
+			delete(a.addrs, k)
+		}
+	}
+	for k := range a.addrs {
+		if len(a.addrs) < maxLimitedAddrs*9/10 {
+			break
+		}
+		delete(a.addrs, k)
+	}
+}
+
+// admitNewSession checks the client address's allowance and makes room in
+// memory for one more session. wait says when to retry.
+func (s *Server) admitNewSession(r *http.Request) (wait time.Duration, err error) {
+	if ok, wait := s.newSessions.allow(clientAddr(r), time.Now()); !ok {
+		return wait, ErrTooManySessions
+	}
+	if !s.engine.makeRoom(s.cfg.Limits.MaxLiveSessions) {
+		return time.Minute, ErrServerFull
+	}
+	return 0, nil
+}
+
+// admitLoad makes room in memory before a stored session is read back.
+func (s *Server) admitLoad() error {
+	if !s.engine.makeRoom(s.cfg.Limits.MaxLiveSessions) {
+		return ErrServerFull
+	}
+	return nil
+}
+
+// retryAfter is a Retry-After value in whole seconds, at least 1.
+func retryAfter(wait time.Duration) string {
+	return strconv.Itoa(max(1, int(math.Ceil(wait.Seconds()))))
+}
+
+// refuseHTTP answers a call refused by a session limit: 429 for the
+// address's allowance, 503 when memory is full.
+func refuseHTTP(w http.ResponseWriter, wait time.Duration, err error) {
+	status := http.StatusTooManyRequests
+	if errors.Is(err, ErrServerFull) {
+		status = http.StatusServiceUnavailable
+	}
+	w.Header().Set("Retry-After", retryAfter(wait))
+	writeJSON(w, status, limitFrame(err))
+}
+
+// limitFrame tells the client why it was refused.
+func limitFrame(err error) protocol.Error {
+	if errors.Is(err, ErrServerFull) {
+		return errorFrame(protocol.ErrRateLimited, "The assistant is very busy right now; please try again in a minute.")
+	}
+	return errorFrame(protocol.ErrRateLimited, "Too many new conversations from your network; please try again later.")
+}
+
+// Live returns how many sessions are held in memory.
+func (e *Engine) Live() int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return len(e.sessions)
+}
+
+// makeRoom keeps the sessions in memory below limit: when full it releases
+// the idlest tenth that have no socket and no agent (as Evict does). It
+// reports false when nothing could be released.
+func (e *Engine) makeRoom(limit int) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if limit <= 0 || len(e.sessions) < limit {
+		return true
+	}
+	type cand struct {
+		key  string
+		s    *Session
+		last time.Time
+	}
+	var cs []cand
+	for key, s := range e.sessions {
+		if s.attached == 0 {
+			cs = append(cs, cand{key, s, s.lastActive})
+		}
+	}
+	slices.SortFunc(cs, func(a, b cand) int { return a.last.Compare(b.last) })
+	target := len(e.sessions) - limit + 1 + limit/10
+	n := 0
+	for _, c := range cs {
+		if n >= target {
+			break
+		}
+		if !c.s.mu.TryLock() {
+			continue
+		}
+		busy := c.s.st.Handover == protocol.HandoverQueued || c.s.st.Handover == protocol.HandoverJoined || c.s.st.Leaving
+		c.s.mu.Unlock()
+		if busy {
+			continue
+		}
+		delete(e.sessions, c.key)
+		if e.hub != nil {
+			e.hub.forget(c.s.ID)
+		}
+		n++
+	}
+	return len(e.sessions) < limit
+}
