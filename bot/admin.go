@@ -9,8 +9,9 @@ import (
 	"math"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 
 	"deskbot/compliance"
 	"deskbot/store"
@@ -50,28 +51,21 @@ const (
 // scanGate is a token bucket (scansPerSec, scanBurst) plus a one-slot
 // semaphore for the admin scan.
 type scanGate struct {
-	mu     sync.Mutex
-	tokens float64
-	last   time.Time
-	one    chan struct{}
+	lim *rate.Limiter
+	one chan struct{}
 }
 
 func newScanGate() *scanGate {
-	return &scanGate{tokens: scanBurst, one: make(chan struct{}, 1)}
+	return &scanGate{lim: rate.NewLimiter(scansPerSec, scanBurst), one: make(chan struct{}, 1)}
 }
 
 // take spends a token, or says how long until one is available.
 func (g *scanGate) take(now time.Time) (ok bool, wait time.Duration) {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if !g.last.IsZero() {
-		g.tokens = min(scanBurst, g.tokens+now.Sub(g.last).Seconds()*scansPerSec)
+	r := g.lim.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
+		return false, d
 	}
-	g.last = now
-	if g.tokens < 1 {
-		return false, time.Duration((1 - g.tokens) / scansPerSec * float64(time.Second))
-	}
-	g.tokens--
 	return true, 0
 }
 
