@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"deskbot/compliance"
@@ -100,17 +101,32 @@ func BuildExport(d store.SubjectData, controller string, now time.Time) ExportDo
 		doc.LeftMessages = append(doc.LeftMessages, l)
 	}
 	for _, c := range d.Consents {
-		if c.Purpose == compliance.PurposeContact && c.Decision == compliance.DecisionWithdrawn {
-			doc.Notes = append(doc.Notes, fmt.Sprintf("%s: consent to keep contact details was withdrawn. The contact details kept were deleted, "+
-				"and e-mail addresses and phone numbers typed while consent was given were removed from the stored conversations and left messages (shown as [email] and [phone]).",
-				c.At.UTC().Format(time.RFC3339)))
+		if c.Purpose != compliance.PurposeContact || c.Decision != compliance.DecisionWithdrawn {
+			continue
 		}
+		note := fmt.Sprintf("%s: consent to keep contact details was withdrawn and the contact details kept were deleted.", c.At.UTC().Format(time.RFC3339))
+		if rescrubbedAt(d.Rescrubbed, c.At) {
+			note = strings.TrimSuffix(note, ".") + ", and e-mail addresses and phone numbers typed while consent was given were removed from the stored conversations and left messages (shown as [email] and [phone])."
+		}
+		doc.Notes = append(doc.Notes, note)
 	}
 	if len(d.Unreadable) > 0 {
 		doc.Unreadable = append(doc.Unreadable, d.Unreadable...)
 		doc.Notes = append(doc.Notes, fmt.Sprintf("%d stored records could not be decrypted (damaged) and are missing from this copy; they are listed under \"unreadable\".", len(d.Unreadable)))
 	}
 	return doc
+}
+
+// rescrubbedAt reports whether the stored text was re-redacted by the
+// withdrawal recorded at at (same commit: same time, to the millisecond the
+// ledger keeps). Withdrawals before re-redaction existed have no such record.
+func rescrubbedAt(times []time.Time, at time.Time) bool {
+	for _, t := range times {
+		if d := t.Sub(at); d > -time.Second && d < time.Second {
+			return true
+		}
+	}
+	return false
 }
 
 // Export returns a session's customer's export and records the request (DSR-1, DSR-2, AUD-1).

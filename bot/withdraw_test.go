@@ -8,9 +8,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"deskbot/bot"
+	"deskbot/compliance"
 	"deskbot/protocol"
+	"deskbot/store"
 )
 
 // CONS-5, MIN-1: contact details typed while consent was granted are
@@ -101,5 +104,30 @@ func TestWithdrawalReRedactsTranscriptAndLeftMessages(t *testing.T) {
 				t.Errorf("%q in clear in %s", s, f)
 			}
 		}
+	}
+}
+
+// CONS-5, DSR-1: the export claims the re-redaction only for withdrawals
+// that did it (an audit entry in the same commit), not for a withdrawal
+// recorded before it existed; damaged rows are listed with a note.
+func TestExportNotesOnlyWhatWasDone(t *testing.T) {
+	at := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
+	w := compliance.ConsentRecord{Purpose: compliance.PurposeContact, Decision: compliance.DecisionWithdrawn, TextVersion: "1", At: at}
+	old := w
+	old.At = at.Add(-48 * time.Hour)
+	doc := bot.BuildExport(store.SubjectData{Subject: "s", Consents: []compliance.ConsentRecord{old, w},
+		Rescrubbed: []time.Time{at.Add(300 * time.Microsecond)},
+		Unreadable: []store.UnreadableRow{{Table: "messages", ID: 7}}}, "Shop", at)
+	if len(doc.Notes) != 3 {
+		t.Fatalf("notes = %q", doc.Notes)
+	}
+	if strings.Contains(doc.Notes[0], "removed") || !strings.Contains(doc.Notes[0], "deleted") {
+		t.Errorf("a withdrawal without re-redaction must not claim it: %q", doc.Notes[0])
+	}
+	if !strings.Contains(doc.Notes[1], "removed from the stored conversations and left messages") {
+		t.Errorf("re-redaction not stated: %q", doc.Notes[1])
+	}
+	if len(doc.Unreadable) != 1 || doc.Unreadable[0] != (store.UnreadableRow{Table: "messages", ID: 7}) || !strings.Contains(doc.Notes[2], "could not be decrypted") {
+		t.Errorf("unreadable = %+v, notes %q", doc.Unreadable, doc.Notes)
 	}
 }

@@ -234,3 +234,25 @@ func (s *Store) withdrawContacts(ctx context.Context, tx *sql.Tx, c Cipher, subj
 		n.Messages, n.LeftMessages, n.Unanswered, len(n.Unreadable)+len(bad))
 	return appendAudit(ctx, tx, compliance.AuditRecord{At: at, Event: compliance.EventRedaction, Subject: subject, Actor: "system", Detail: detail})
 }
+
+// rescrubbed returns when withdrawals re-redacted the subject's stored
+// text, from the audit entries withdrawContacts writes.
+func (s *Store) rescrubbed(ctx context.Context, subject string) ([]time.Time, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT at FROM audit WHERE subject = ? AND event = ? AND detail LIKE 'reason=withdrawal %' ORDER BY seq`,
+		subject, compliance.EventRedaction)
+	if err != nil {
+		return nil, fmt.Errorf("store: withdrawal records: %w", err)
+	}
+	defer rows.Close()
+	var out []time.Time
+	for rows.Next() {
+		var at string
+		if err := rows.Scan(&at); err != nil {
+			return nil, fmt.Errorf("store: withdrawal records: %w", err)
+		}
+		if t, err := time.Parse(time.RFC3339Nano, at); err == nil {
+			out = append(out, t)
+		}
+	}
+	return out, rows.Err()
+}

@@ -22,6 +22,9 @@ type SubjectData struct {
 	// Unreadable lists rows that could not be decrypted and are left out;
 	// everything else is still exported.
 	Unreadable []UnreadableRow
+	// Rescrubbed are the times a withdrawal of consent re-redacted the
+	// subject's stored text (CONS-5), from the audit log.
+	Rescrubbed []time.Time
 }
 
 // Export gathers a subject's data. It reads everything the erase below
@@ -108,6 +111,9 @@ func (s *Store) Export(ctx context.Context, subject string) (SubjectData, error)
 	}
 	ls, err := read("offline_messages", `SELECT id, session_id, at, coalesce(handled_at, 0), coalesce(handled_by, ''), body FROM offline_messages WHERE subject_id = ? ORDER BY id`, "offline")
 	if err != nil {
+		return d, err
+	}
+	if d.Rescrubbed, err = s.rescrubbed(ctx, subject); err != nil {
 		return d, err
 	}
 	for _, r := range ls {
