@@ -3,6 +3,7 @@ package app
 import (
 	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -46,7 +47,7 @@ func cmdTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: deskbot test [PATHS...] [--target URL] [--admin-token TOKEN] [--format pretty|progress|junit|cucumber] [--output FILE] [--tags EXPR] [--concurrency N] [--timings]")
+		fmt.Fprintln(stderr, "Usage: deskbot test [PATHS...] [--target URL] [--admin-token TOKEN] [--format pretty|progress|junit|cucumber] [--output FILE] [--tags EXPR] [--allow-empty] [--concurrency N] [--timings]")
 		fmt.Fprintln(stderr, "Runs Gherkin feature files (default: ./features) against an isolated in-process bot per scenario, or a running one with --target.")
 		fs.PrintDefaults()
 	}
@@ -56,7 +57,8 @@ func cmdTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	adminToken := fs.String("admin-token", "", "admin API token of the target (default $DESKBOT_ADMIN_TOKEN, then admin_token from the configuration)")
 	format := fs.String("format", "pretty", "report format: "+strings.Join(features.Formats, ", "))
 	output := fs.String("output", "", "write the report to FILE instead of standard output")
-	tags := fs.String("tags", "", `run only scenarios matching the tag expression, e.g. "@CONS-1 && ~@slow"`)
+	tags := fs.String("tags", "", `run only scenarios matching the tag expression, e.g. "@CONS-1 and not (@slow or @agent-console)" (the older "@CONS-1 && ~@slow" works too)`)
+	allowEmpty := fs.Bool("allow-empty", false, "pass when no scenario is selected (by default that fails the run)")
 	concurrency := fs.Int("concurrency", 4, "scenarios run at once")
 	timings := fs.Bool("timings", false, "list every scenario's time on standard error, slowest first")
 	paths, err := parseInterleaved(fs, args)
@@ -72,10 +74,11 @@ func cmdTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if len(paths) == 0 {
 		paths = []string{"features"}
 	}
-	for _, p := range paths {
-		if _, err := os.Stat(strings.Split(p, ":")[0]); err != nil {
-			return usageError{fmt.Sprintf("no feature files at %s", p)}
-		}
+	if _, err := features.ParseTagExpression(*tags); err != nil {
+		return usageError{"--tags: " + err.Error()}
+	}
+	if _, err := features.Select(paths, *tags); err != nil && !errors.Is(err, features.ErrNoScenario) {
+		return usageError{err.Error()}
 	}
 	cfg, err := cf.load()
 	if err != nil {
@@ -104,7 +107,7 @@ func cmdTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		Notices:       stderr,
 	}
 	start := time.Now()
-	code := s.Run(features.RunOptions{Paths: paths, Format: *format, Output: out, Tags: *tags, Concurrency: *concurrency, NoColors: !isTerminal(out)})
+	code := s.Run(features.RunOptions{Paths: paths, Format: *format, Output: out, Tags: *tags, Concurrency: *concurrency, NoColors: !isTerminal(out), AllowEmpty: *allowEmpty, Errors: io.Discard})
 	ts := s.Timings()
 	failed := 0
 	var sum time.Duration
@@ -131,6 +134,11 @@ func cmdTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	switch code {
 	case features.ExitOK:
 		return nil
+	case features.ExitEmpty:
+		if *tags != "" {
+			return fmt.Errorf("no scenario matched --tags %q in %s (pass --allow-empty if that is expected)", *tags, strings.Join(paths, " "))
+		}
+		return fmt.Errorf("no scenario found in %s (pass --allow-empty if that is expected)", strings.Join(paths, " "))
 	case features.ExitOptions:
 		return usageError{"the feature files could not be read (see above)"}
 	}

@@ -66,3 +66,37 @@ func TestTestCommand(t *testing.T) {
 		t.Errorf("unknown format: exit %d; want 2", code)
 	}
 }
+
+// A tag that matches nothing fails the run (no silent green in CI);
+// --allow-empty opts out; Cucumber's syntax selects.
+func TestTestCommandTags(t *testing.T) {
+	dir := t.TempDir()
+	body := "Feature: t\n  @consent\n  Scenario: a\n    Given a customer opens the chat\n    Then the bot discloses that it is an automated assistant\n  @consent @failing\n  Scenario: b\n    Given a customer opens the chat\n    Then the bot replies \"nothing like this\"\n"
+	p := filepath.Join(dir, "x.feature")
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errb bytes.Buffer
+	if code := Run([]string{"test", p, "--tags", "@consent and not @failing", "--format", "progress"}, &out, &errb); code != 0 {
+		t.Fatalf("--tags \"@consent and not @failing\": exit %d\n%s\n%s", code, out.String(), errb.String())
+	}
+	if !strings.Contains(errb.String(), "1 scenario(s)") {
+		t.Errorf("want one scenario run:\n%s", errb.String())
+	}
+	errb.Reset()
+	if code := Run([]string{"test", p, "--tags", "@consnet"}, &out, &errb); code == 0 || !strings.Contains(errb.String(), `no scenario matched --tags "@consnet"`) {
+		t.Errorf("a misspelled tag: exit %d\n%s", code, errb.String())
+	}
+	errb.Reset()
+	if code := Run([]string{"test", p, "--tags", "@consnet", "--allow-empty"}, &out, &errb); code != 0 {
+		t.Errorf("--allow-empty: exit %d\n%s", code, errb.String())
+	}
+	errb.Reset()
+	if code := Run([]string{"test", dir + ":3"}, &out, &errb); code != 2 || !strings.Contains(errb.String(), "is a folder") {
+		t.Errorf("folder:LINE: exit %d\n%s", code, errb.String())
+	}
+	errb.Reset()
+	if code := Run([]string{"test", p, "--tags", "(@consent"}, &out, &errb); code != 2 || !strings.Contains(errb.String(), "could not be parsed") {
+		t.Errorf("a broken expression: exit %d\n%s", code, errb.String())
+	}
+}

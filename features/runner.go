@@ -2,6 +2,7 @@ package features
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -14,12 +15,20 @@ var Formats = []string{"pretty", "progress", "junit", "cucumber"}
 
 // RunOptions say which feature files to run and how to report.
 type RunOptions struct {
-	Paths       []string // files or folders; default "features"
-	Format      string   // pretty (default), progress, junit or cucumber
-	Output      io.Writer
-	Tags        string // godog tag expression, e.g. "@CONS-1 && ~@slow"
-	Concurrency int    // scenarios run at once; default 1
+	Paths  []string // files or folders; default "features"
+	Format string   // pretty (default), progress, junit or cucumber
+	Output io.Writer
+	// Tags selects scenarios: a Cucumber tag expression ("@CONS-1 and not
+	// @slow") or godog's older form ("@CONS-1 && ~@slow"); see TagExpr.
+	Tags        string
+	Concurrency int // scenarios run at once; default 1
 	NoColors    bool
+	// AllowEmpty lets a run in which no scenario is selected pass; by
+	// default it fails with ExitEmpty, so a mistyped tag cannot turn a CI
+	// job silently green.
+	AllowEmpty bool
+	// Errors receives option and selection errors (default Output).
+	Errors io.Writer
 }
 
 // Exit codes of Run (godog's).
@@ -27,6 +36,7 @@ const (
 	ExitOK      = 0
 	ExitFailed  = 1
 	ExitOptions = 2
+	ExitEmpty   = 3 // no scenario selected (see RunOptions.AllowEmpty)
 )
 
 // Run runs the feature files and returns the exit code: non-zero on any
@@ -39,9 +49,12 @@ func (s *Suite) Run(o RunOptions) int {
 	for _, f := range Formats {
 		ok = ok || f == o.Format
 	}
+	if o.Errors == nil {
+		o.Errors = o.Output
+	}
 	if !ok {
-		if o.Output != nil {
-			fmt.Fprintf(o.Output, "unknown format %q; use one of %s\n", o.Format, strings.Join(Formats, ", "))
+		if o.Errors != nil {
+			fmt.Fprintf(o.Errors, "unknown format %q; use one of %s\n", o.Format, strings.Join(Formats, ", "))
 		}
 		return ExitOptions
 	}
@@ -50,6 +63,30 @@ func (s *Suite) Run(o RunOptions) int {
 	}
 	if o.Concurrency < 1 {
 		o.Concurrency = 1
+	}
+	_, err := Select(o.Paths, o.Tags)
+	if errors.Is(err, ErrNoScenario) {
+		if o.AllowEmpty {
+			return ExitOK
+		}
+		if o.Errors != nil {
+			fmt.Fprintln(o.Errors, err)
+		}
+		return ExitEmpty
+	}
+	if err != nil {
+		if o.Errors != nil {
+			fmt.Fprintln(o.Errors, err)
+		}
+		return ExitOptions
+	}
+	expr, _ := ParseTagExpression(o.Tags)
+	filter, err := expr.godogFilter()
+	if err != nil {
+		if o.Errors != nil {
+			fmt.Fprintf(o.Errors, "--tags %q: %v\n", o.Tags, err)
+		}
+		return ExitOptions
 	}
 	noColors := o.NoColors || o.Format == "junit" || o.Format == "cucumber"
 	defer s.Close()
@@ -63,7 +100,7 @@ func (s *Suite) Run(o RunOptions) int {
 			Format:      o.Format,
 			Output:      o.Output,
 			Paths:       o.Paths,
-			Tags:        o.Tags,
+			Tags:        filter,
 			Concurrency: o.Concurrency,
 			Strict:      true,
 			NoColors:    noColors,
