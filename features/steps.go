@@ -221,7 +221,7 @@ func stepDefs() []stepDef {
 				}
 			}),
 		def(`the customer clicks `+q, `the customer clicks "<action name or button label>"`, `When the customer clicks "Talk to a person"`,
-			"Presses a button the bot offered (by label or action name) or sends the named action.",
+			"Presses a button the bot offered (by label or action name), one of the chat page's own buttons by its label (Talk to a person, Get my data, Delete my data, Withdraw consent, Leave a message) or sends the named action.",
 			func(w *World) any { return w.clicks }),
 		def(`the customer sends the frame:`, `the customer sends the frame:`, "When the customer sends the frame:  (then a \"\"\" doc string with raw JSON)",
 			"Sends the doc string as one raw text frame (malformed input, custom consent frames).",
@@ -518,6 +518,9 @@ func (w *World) clicks(ctx context.Context, button string) error {
 		}
 	}
 	if name == "" {
+		if n, ok := pageButtons[strings.ToLower(strings.TrimSpace(button))]; ok {
+			button = n // a button the chat page always shows, by its label
+		}
 		switch button {
 		case protocol.ActionHuman, protocol.ActionExport, protocol.ActionErase, protocol.ActionWithdraw,
 			protocol.ActionLeaveMessage, protocol.ActionConsentAccept, protocol.ActionConsentDecline:
@@ -528,6 +531,17 @@ func (w *World) clicks(ctx context.Context, button string) error {
 	}
 	_, err := w.send(ctx, protocol.Inbound{Type: protocol.TypeAction, Name: name, ID: id})
 	return err
+}
+
+// pageButtons are the chat page's own buttons (assets/chat/index.html) and
+// the bot's usual labels, by lower-cased label: a scenario may press them
+// by what the customer reads before the bot offered them.
+var pageButtons = map[string]string{
+	"talk to a person": protocol.ActionHuman,
+	"get my data":      protocol.ActionExport,
+	"delete my data":   protocol.ActionErase,
+	"withdraw consent": protocol.ActionWithdraw,
+	"leave a message":  protocol.ActionLeaveMessage,
 }
 
 func (w *World) refused(ctx context.Context, origin string) error {
