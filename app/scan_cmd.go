@@ -138,5 +138,10 @@ func storageScanner(dataDir string, getenv func(string) string, log *slog.Logger
 		log.Warn("storage scan unavailable: cannot find the server's executable", "err", err)
 		exe = ""
 	}
+	// On Linux /proc/self/exe, resolved by the kernel at exec time, is this
+	// very binary even after an upgrade replaced or removed the file.
+	if _, err := os.Stat("/proc/self/exe"); err == nil {
+		exe = "/proc/self/exe"
+	}
 	return childScanner(exe, dataDir, []string{getenv(compliance.EnvMasterKeyFile)})
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -129,7 +130,11 @@ func ScanDir(dir string, needles []string, exclude ...string) (ScanResult, error
 			res.Skipped = append(res.Skipped, rel)
 			return nil
 		}
-		b, err := os.ReadFile(p)
+		pats := make([][]byte, len(forms))
+		for i, f := range forms {
+			pats[i] = f.b
+		}
+		n, at, err := scanFile(p, pats)
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil // removed while walking (a temp file, a checkpointed WAL)
 		}
@@ -137,15 +142,61 @@ func ScanDir(dir string, needles []string, exclude ...string) (ScanResult, error
 			return fmt.Errorf("scan %s: %w", p, err)
 		}
 		res.FilesScanned++
-		res.BytesScanned += int64(len(b))
-		for _, f := range forms {
-			if i := bytes.Index(b, f.b); i >= 0 {
-				res.Found = append(res.Found, ScanHit{Needle: f.needle, File: rel, Offset: int64(i)})
+		res.BytesScanned += n
+		for i, f := range forms {
+			if at[i] >= 0 {
+				res.Found = append(res.Found, ScanHit{Needle: f.needle, File: rel, Offset: at[i]})
 			}
 		}
 		return nil
 	})
 	return res, err
+}
+
+// scanChunk is how much of a file is in memory at once: a database of
+// hundreds of MB is streamed, not read whole.
+const scanChunk = 4 << 20
+
+// scanFile streams the file at path and returns its size and, for each
+// pattern, the offset of its first occurrence or -1. Consecutive chunks
+// overlap by the longest pattern's length minus one, so no occurrence
+// across a chunk boundary is missed.
+func scanFile(path string, pats [][]byte) (int64, []int64, error) {
+	at := make([]int64, len(pats))
+	longest := 1
+	for i, p := range pats {
+		at[i] = -1
+		longest = max(longest, len(p))
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer f.Close()
+	buf := make([]byte, 0, scanChunk+longest)
+	var base, total int64 // base: file offset of buf[0]
+	for {
+		m, err := io.ReadFull(f, buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+m]
+		total += int64(m)
+		for i, p := range pats {
+			if at[i] < 0 && len(p) > 0 {
+				if j := bytes.Index(buf, p); j >= 0 {
+					at[i] = base + int64(j)
+				}
+			}
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return total, at, nil
+		}
+		if err != nil {
+			return total, at, err
+		}
+		keep := min(longest-1, len(buf))
+		base += int64(len(buf) - keep)
+		copy(buf, buf[len(buf)-keep:])
+		buf = buf[:keep]
+	}
 }
 
 func utf16le(s string) []byte {

@@ -1,6 +1,7 @@
 package compliance
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -69,5 +70,34 @@ func TestCheckScanNeedles(t *testing.T) {
 	}
 	if err := CheckScanNeedles([]string{"4111111111111111", "robin@example.com"}); err != nil {
 		t.Error(err)
+	}
+}
+
+// Large files are streamed in chunks; a needle across a chunk boundary is
+// found at its offset (SEC-1: nothing escapes the scan by position).
+func TestScanDirAcrossChunkBoundary(t *testing.T) {
+	dir := t.TempDir()
+	b := bytes.Repeat([]byte{0}, 3*scanChunk)
+	needle := "jane.doe@example.com"
+	at := scanChunk - 7
+	copy(b[at:], needle)
+	copy(b[2*scanChunk-3:], utf16le("robin hood 0117 496 0000"))
+	os.WriteFile(filepath.Join(dir, "big.db"), b, 0o600)
+	res, err := ScanDir(dir, []string{needle, "robin hood 0117 496 0000"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.BytesScanned != int64(len(b)) {
+		t.Errorf("bytes scanned = %d, want %d", res.BytesScanned, len(b))
+	}
+	got := map[string]int64{}
+	for _, h := range res.Found {
+		got[h.Needle] = h.Offset
+	}
+	if off, ok := got[needle]; !ok || off != int64(at) {
+		t.Errorf("needle across the first boundary: %v, want offset %d", res.Found, at)
+	}
+	if off, ok := got["robin hood 0117 496 0000"]; !ok || off != int64(2*scanChunk-3) {
+		t.Errorf("UTF-16 needle across the second boundary: %v, want offset %d", res.Found, 2*scanChunk-3)
 	}
 }
