@@ -58,7 +58,7 @@ func def(pattern, phrase, example, help string, bind func(w *World) any) stepDef
 }
 
 func stepDefs() []stepDef {
-	return []stepDef{
+	return append([]stepDef{
 		// --- canonical phrases (DESIGN.md) ---
 		def(`a customer opens the chat`, `a customer opens the chat`, `Given a customer opens the chat`,
 			"Connects a new customer over WebSocket (/ws) and reads the session frame and disclosure.",
@@ -353,7 +353,7 @@ func stepDefs() []stepDef {
 		def(`the conversation has not been handed over`, `the conversation has not been handed over`, `Then the conversation has not been handed over`,
 			"No handover frame (queued, joined or offline) arrived since the chat opened.",
 			func(w *World) any { return w.notHandedOver }),
-	}
+	}, extraStepDefs()...)
 }
 
 // --- Given ---

@@ -157,6 +157,9 @@ type World struct {
 	erasures    []int // turns after which the customer's data was erased or purged
 	agents      map[string]*agentSim
 	exported    []byte
+
+	asked          []asked // answer-quality steps: each question and what the bot did
+	qualityArticle string  // the article the questions should be answered from
 }
 
 func newWorld(s *Suite) *World {

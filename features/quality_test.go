@@ -1,0 +1,81 @@
+package features_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"deskbot/features"
+)
+
+// The paraphrase scenario of the suite passes on the demo knowledge base
+// and fails, listing every question that missed with the bot's verdict,
+// once answer.threshold is raised above what any answer reaches (ACC-1:
+// below the threshold the bot must not answer).
+func TestQualityScenarioFailsWhenThresholdRaised(t *testing.T) {
+	csvData, err := os.ReadFile("suite/quality/returns.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "returns.csv"), csvData, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	scenario := func(config string) string {
+		return `Feature: quality
+  Scenario: paraphrases
+` + config + `    When the customer asks each question in "returns.csv"
+    Then at least 90% are answered from the article "returns-policy"
+    And none is answered from another article
+`
+	}
+	p := filepath.Join(dir, "q.feature")
+	runIt := func(body string) (int, string) {
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		code := newSuite().Run(features.RunOptions{Paths: []string{p}, Format: "pretty", Output: &out, NoColors: true})
+		return code, out.String()
+	}
+	if code, out := runIt(scenario("")); code != features.ExitOK {
+		t.Fatalf("on the demo knowledge base: exit %d\n%s", code, out)
+	}
+	code, out := runIt(scenario("    Given the bot is configured with:\n      | answer.threshold | 0.999 |\n"))
+	if code == features.ExitOK {
+		t.Fatalf("with answer.threshold 0.999 the scenario passed:\n%s", out)
+	}
+	for _, want := range []string{
+		`expected at least 90% of 10 questions to be answered from the article "returns-policy", but `,
+		`returns.csv:4 `, `"how can I return my order" -> suggest returns-policy`,
+		`returns.csv:11 `, `"I'd like to return an item please" -> suggest`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the failure lacks %q:\n%s", want, out)
+		}
+	}
+	t.Logf("failure:\n%s", excerpt(out, "expected at least"))
+}
+
+// A wrong answer is reported by "none is answered from another article",
+// and a table of questions works like a file.
+func TestQualityWrongArticle(t *testing.T) {
+	code, out := run(t, newSuite(), `Feature: quality
+  Scenario: mixed
+    When the customer asks each question:
+      | question                     |
+      | How do I return an item?     |
+      | How long does delivery take? |
+    Then at least 50% are answered from the article "returns-policy"
+    And none is answered from another article
+`, "pretty")
+	if code == features.ExitOK {
+		t.Fatalf("passed:\n%s", out)
+	}
+	if !strings.Contains(out, `expected no question to be answered from an article other than "returns-policy", but 1 of 2 were:`) ||
+		!strings.Contains(out, `table row 3`) || !strings.Contains(out, `"How long does delivery take?" -> answer citing`) {
+		t.Errorf("the failure does not list the wrong answer:\n%s", out)
+	}
+}
