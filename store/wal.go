@@ -39,6 +39,7 @@ const (
 // walState is owned by the writer goroutine.
 type walState struct {
 	dirty    bool      // commits since the last complete checkpoint
+	lastBusy time.Time // when a RESTART/TRUNCATE last found a reader in the way
 	lastWarn time.Time // rate limit for "WAL cannot be reset"
 }
 
@@ -55,6 +56,12 @@ func (s *Store) maybeCheckpoint() {
 		mode = "TRUNCATE"
 	case sz > walRestartBytes:
 		mode = "RESTART"
+	}
+	// A reader that held on through the last wait probably still does:
+	// wait for it at most once a second, so it slows the writer by a
+	// quarter at worst; PASSIVE in between costs next to nothing.
+	if mode != "PASSIVE" && time.Since(s.ckpt.lastBusy) < time.Second {
+		mode = "PASSIVE"
 	}
 	s.checkpoint(mode, fi.Size())
 }
@@ -105,6 +112,9 @@ func (s *Store) checkpoint(mode string, walSize int64) {
 	if busy == 0 && copied == frames {
 		s.ckpt.dirty = false
 		return
+	}
+	if mode != "PASSIVE" {
+		s.ckpt.lastBusy = time.Now()
 	}
 	if mode != "PASSIVE" && time.Since(s.ckpt.lastWarn) > time.Minute {
 		s.ckpt.lastWarn = time.Now()

@@ -3,9 +3,11 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -140,4 +142,79 @@ func BenchmarkSaturationWAL(b *testing.B) {
 			}
 		})
 	}
+}
+
+// H2: a reader that holds a snapshot keeps the WAL from rewinding only
+// while it holds it; the writer escalates (RESTART, TRUNCATE, each waiting
+// at most 250 ms) and the WAL is back within bounds once the reader left.
+func TestWALShrinksAfterPinningReaderLeaves(t *testing.T) {
+	dir := t.TempDir()
+	log, buf := captureLog()
+	s, err := store.Open(context.Background(), filepath.Join(dir, "deskbot.db"), store.Options{Crypto: crypto(t, key1), Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	// Another connection, through SQLite (never os functions on its files).
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "deskbot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	walPath := filepath.Join(dir, "deskbot.db-wal")
+	var pinnedMax int64
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		time.Sleep(300 * time.Millisecond)
+		tx, err := db.BeginTx(context.Background(), &sql.TxOptions{ReadOnly: true})
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		var n int
+		if err := tx.QueryRow(`SELECT count(*) FROM messages`).Scan(&n); err != nil {
+			t.Error(err)
+		}
+		time.Sleep(2 * time.Second) // the snapshot is held
+		if fi, err := os.Stat(walPath); err == nil {
+			pinnedMax = fi.Size()
+		}
+		tx.Rollback()
+	}()
+	maxWAL, commits := walLoad(t, s, dir, 100, 5*time.Second)
+	<-done
+	fi, err := os.Stat(walPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d turns; WAL %.1f MB while pinned, %.1f MB max, %.1f MB at the end", commits, float64(pinnedMax)/(1<<20), float64(maxWAL)/(1<<20), float64(fi.Size())/(1<<20))
+	if fi.Size() > 40<<20 {
+		t.Fatalf("WAL still %.1f MB after the reader left", float64(fi.Size())/(1<<20))
+	}
+	if pinnedMax > 24<<20 && !strings.Contains(buf.String(), "a reader holds an old snapshot") {
+		t.Errorf("the writer did not say why the WAL could not be reset:\n%s", buf.String())
+	}
+}
+
+// BenchmarkCommitParallel50Normal is BenchmarkCommitParallel50 under
+// store.sync=normal, for the price of full.
+func BenchmarkCommitParallel50Normal(b *testing.B) {
+	s, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "deskbot.db"), store.Options{Crypto: crypto(b, key1), Sync: store.SyncNormal})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	sess := newSession(b, s, "bench")
+	body := bytes.Repeat([]byte("x"), 200)
+	b.SetParallelism(25)
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			now := time.Now()
+			if err := s.Commit(context.Background(), store.Turn{Subject: sess.SubjectID, Session: sess.ID, At: now, State: body,
+				Entries: []store.Entry{{At: now, Sender: "customer", Body: body}, {At: now, Sender: "bot", Body: body}}}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
