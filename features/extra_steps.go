@@ -3,5 +3,5 @@ package features
 // extraStepDefs are the phrases kept outside steps.go: answer quality
 // (quality_steps.go) and the finer checks of more_steps.go.
 func extraStepDefs() []stepDef {
-	return qualityStepDefs()
+	return append(moreStepDefs(), qualityStepDefs()...)
 }
