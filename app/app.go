@@ -187,10 +187,14 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	baseCtx, cancelBase := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelBase()
 	hs := &http.Server{
-		Handler:           a.Server.Handler(),
-		BaseContext:       func(net.Listener) context.Context { return baseCtx },
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		Handler:     a.Server.Deadlines(a.Server.Handler()),
+		BaseContext: func(net.Listener) context.Context { return baseCtx },
+		// Every phase is bounded (F6); a socket is exempt once upgraded
+		// (bot.Server.Deadlines), it has pings and per-frame write deadlines.
+		ReadHeaderTimeout: a.Config.Timeouts.ReadHeader,
+		ReadTimeout:       a.Config.Timeouts.Read,
+		WriteTimeout:      a.Config.Timeouts.Write,
+		IdleTimeout:       a.Config.Timeouts.Idle,
 		MaxHeaderBytes:    32 << 10,
 		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
 	}
@@ -206,13 +210,33 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	case <-ctx.Done():
 	}
 	a.Log.Info("shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	start := time.Now()
+	sctx, cancel := context.WithTimeout(context.Background(), a.Config.Timeouts.Shutdown)
 	defer cancel()
-	cancelBase() // every connection's context: sockets close with "going away"
-	a.Server.Shutdown(sctx)
-	err := hs.Shutdown(sctx)
+	// Stop listening and let HTTP calls finish, while sockets finish their
+	// turns in flight and get every reply before a 1001 close (M5).
+	herr := make(chan error, 1)
+	go func() { herr <- hs.Shutdown(sctx) }()
+	if err := a.Server.Shutdown(sctx); err != nil {
+		a.Log.Warn("shutdown: sockets not flushed in time", "err", err, "timeout", a.Config.Timeouts.Shutdown)
+	}
+	var err error
+	select {
+	case err = <-herr:
+	case <-time.After(time.Second):
+		// Calls still open a second after the sockets are done are long
+		// polls (the agent console's events): cancelling ends them.
+		cancelBase()
+		err = <-herr
+	}
+	cancelBase() // whatever is left closes now
 	a.Server.Wait(sctx)
+	a.Log.Info("connections closed", "took", time.Since(start).Round(time.Millisecond))
 	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		a.Log.Warn("shutdown: HTTP calls still running at the timeout", "timeout", a.Config.Timeouts.Shutdown)
 		err = nil
 	}
 	return err

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -19,6 +20,11 @@ type Hub struct {
 	conns   map[string]map[*conn]struct{}
 	session map[*conn]string // each socket's current session id
 	pending map[string][]any
+
+	turnMu   sync.Mutex
+	turns    int           // customer turns in flight (Engine.Handle until replies are queued)
+	draining bool          // shutdown began: no new turns
+	idle     chan struct{} // closed when turns drops to 0 while draining
 }
 
 const (
@@ -126,8 +132,71 @@ func (h *Hub) Connected() int {
 	return n
 }
 
-// CloseAll closes every socket with "going away" (server shutdown).
-func (h *Hub) CloseAll() {
+// beginTurn admits one customer turn, or refuses it once shutdown has
+// begun; every admitted turn must call endTurn after its replies are
+// queued. A refused frame is not handled (not committed, not answered).
+func (h *Hub) beginTurn() bool {
+	h.turnMu.Lock()
+	defer h.turnMu.Unlock()
+	if h.draining {
+		return false
+	}
+	h.turns++
+	return true
+}
+
+func (h *Hub) endTurn() {
+	h.turnMu.Lock()
+	defer h.turnMu.Unlock()
+	if h.turns--; h.turns == 0 && h.idle != nil {
+		close(h.idle)
+		h.idle = nil
+	}
+}
+
+// Draining reports whether shutdown has begun.
+func (h *Hub) Draining() bool {
+	h.turnMu.Lock()
+	defer h.turnMu.Unlock()
+	return h.draining
+}
+
+// Shutdown closes every socket with 1001 "going away" and keeps the
+// promise of a reply: no new turn starts, the turns in flight finish, and
+// every frame queued for a socket (their replies) is written before its
+// close frame. It returns when every socket is closed or ctx ends.
+func (h *Hub) Shutdown(ctx context.Context) error {
+	h.turnMu.Lock()
+	h.draining = true
+	var idle chan struct{}
+	if h.turns > 0 {
+		if h.idle == nil {
+			h.idle = make(chan struct{})
+		}
+		idle = h.idle
+	}
+	h.turnMu.Unlock()
+	if idle != nil {
+		select {
+		case <-idle:
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for turns in flight: %w", ctx.Err())
+		}
+	}
+	all := h.CloseAll()
+	for _, c := range all {
+		select {
+		case <-c.finished:
+		case <-ctx.Done():
+			return fmt.Errorf("flushing sockets: %w", ctx.Err())
+		}
+	}
+	return nil
+}
+
+// CloseAll closes every socket with "going away" once what is queued for
+// it is written, and returns them.
+func (h *Hub) CloseAll() []*conn {
 	h.mu.Lock()
 	var all []*conn
 	for _, cs := range h.conns {
@@ -137,9 +206,17 @@ func (h *Hub) CloseAll() {
 	}
 	h.mu.Unlock()
 	for _, c := range all {
-		c.close(websocket.StatusGoingAway, "server shutting down")
+		c.closeAfterFlush(websocket.StatusGoingAway, "server shutting down")
 	}
+	return all
 }
+
+// Close codes the server sends (wire protocol v1, README): 1001 going away
+// at shutdown, 1008 policy violation for a flood or a client too slow to
+// read, 1009 for a frame over the read limit (sent by the websocket
+// library), 1011 when a session cannot be opened, 1013 when the server has
+// no room. Every close waits for its frame to go out, bounded by the
+// library's own 5 s handshake timeouts.
 
 // conn is one socket with a bounded send queue. A writer goroutine runs
 // only while frames are queued, so an idle socket costs one goroutine (its
@@ -150,13 +227,17 @@ type conn struct {
 	mu       sync.Mutex
 	queue    [][]byte
 	writing  bool
-	closed   bool
-	done     chan struct{}
+	closing  bool // no more frames; the close frame follows the queue
+	code     websocket.StatusCode
+	reason   string
+	done     chan struct{} // closed when closing starts
+	finished chan struct{} // closed when the close frame is out (or the socket is gone)
+	once     sync.Once
 	lastSeen atomic.Int64 // unix nanos of the last frame either way or pong
 }
 
 func newConn(ctx context.Context, ws *websocket.Conn) *conn {
-	c := &conn{ws: ws, ctx: ctx, done: make(chan struct{})}
+	c := &conn{ws: ws, ctx: ctx, done: make(chan struct{}), finished: make(chan struct{})}
 	c.touch()
 	return c
 }
@@ -173,7 +254,7 @@ func (c *conn) enqueue(frames ...any) bool {
 		}
 	}
 	c.mu.Lock()
-	if c.closed {
+	if c.closing {
 		c.mu.Unlock()
 		return false
 	}
@@ -191,14 +272,18 @@ func (c *conn) enqueue(frames ...any) bool {
 	return true
 }
 
-// drain writes queued frames in order and exits when the queue is empty.
+// drain writes queued frames in order and exits when the queue is empty;
+// when the socket is closing, the close frame goes out after the last one.
 func (c *conn) drain() {
 	for {
 		c.mu.Lock()
-		if c.closed || len(c.queue) == 0 {
+		if len(c.queue) == 0 {
 			c.writing = false
-			c.queue = nil
+			closing := c.closing
 			c.mu.Unlock()
+			if closing {
+				c.finish()
+			}
 			return
 		}
 		b := c.queue[0]
@@ -209,23 +294,76 @@ func (c *conn) drain() {
 		err := c.ws.Write(wctx, websocket.MessageText, b)
 		cancel()
 		if err != nil {
-			c.close(websocket.StatusAbnormalClosure, "write failed")
+			c.mu.Lock()
+			c.closing, c.queue, c.writing = true, nil, false
+			c.mu.Unlock()
+			c.abort()
 			return
 		}
 		c.touch()
 	}
 }
 
+// close closes the socket now with code, dropping what is queued (a
+// client that does not read would not read it either).
 func (c *conn) close(code websocket.StatusCode, reason string) {
-	c.mu.Lock()
-	if c.closed {
-		c.mu.Unlock()
-		return
+	if c.startClose(code, reason, false) {
+		go c.finish()
 	}
-	c.closed = true
+}
+
+// closeAfterFlush closes the socket with code once every queued frame is
+// written.
+func (c *conn) closeAfterFlush(code websocket.StatusCode, reason string) {
+	c.startClose(code, reason, true)
+}
+
+// startClose stops new frames; it reports whether the caller must send
+// the close frame itself (no flush wanted).
+func (c *conn) startClose(code websocket.StatusCode, reason string, flush bool) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closing {
+		return false
+	}
+	c.closing, c.code, c.reason = true, code, reason
 	close(c.done)
-	c.mu.Unlock()
-	go c.ws.Close(code, reason)
+	if !flush {
+		c.queue = nil
+		return true
+	}
+	if !c.writing { // nothing queued: the close frame goes out now
+		c.writing = true
+		go c.drain()
+	}
+	return false
+}
+
+// finish sends the close frame and waits for the handshake (the library
+// bounds it); it runs once.
+func (c *conn) finish() {
+	c.once.Do(func() {
+		c.ws.Close(c.code, c.reason)
+		close(c.finished)
+	})
+}
+
+// abort tears the socket down without a close frame (it is already broken).
+func (c *conn) abort() {
+	c.once.Do(func() {
+		c.ws.CloseNow()
+		close(c.finished)
+	})
+}
+
+// wait blocks until the close is done or d passes.
+func (c *conn) wait(d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-c.finished:
+	case <-t.C:
+	}
 }
 
 // ping checks a quiet socket is still there; proxies also drop idle sockets.

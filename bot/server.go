@@ -107,8 +107,9 @@ func (s *Server) baseContext() context.Context {
 	return s.base
 }
 
-// Shutdown closes every open socket with "going away".
-func (s *Server) Shutdown(ctx context.Context) { s.hub.CloseAll() }
+// Shutdown stops new turns, lets those in flight finish and closes every
+// socket with "going away" after its replies are written (see Hub.Shutdown).
+func (s *Server) Shutdown(ctx context.Context) error { return s.hub.Shutdown(ctx) }
 
 // Wait blocks until every socket handler has returned or ctx ends.
 func (s *Server) Wait(ctx context.Context) {

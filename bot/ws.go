@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/coder/websocket"
 
@@ -17,6 +18,11 @@ import (
 // deeper per-request stack and the request itself are not kept for the
 // lifetime of an idle customer.
 func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
+	if s.hub.Draining() {
+		http.Error(w, "shutting down", http.StatusServiceUnavailable)
+		return
+	}
+	exemptFromTimeouts(w)
 	// Same origin is always allowed; other origins only when configured
 	// (the shop's site embedding the widget).
 	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: s.origins})
@@ -71,7 +77,7 @@ func (s *Server) serveSocket(ctx context.Context, cancel context.CancelFunc, ws 
 	defer cancel()
 	defer ws.CloseNow()
 	// Reads use their own context so shutdown closes the socket with a
-	// proper close frame (via AfterFunc) instead of tearing it down mid-read.
+	// proper close frame instead of tearing it down mid-read.
 	readCtx, stopReads := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopReads()
 	c := newConn(readCtx, ws)
@@ -79,10 +85,20 @@ func (s *Server) serveSocket(ctx context.Context, cancel context.CancelFunc, ws 
 	defer s.hub.remove(c)
 	s.engine.Attach(sess)
 	defer s.engine.Detach(sess)
-	// Server shutdown cancels ctx; AfterFunc closes the socket then
-	// without a goroutine per connection.
-	stopWatch := context.AfterFunc(ctx, func() { c.close(websocket.StatusGoingAway, "server shutting down") })
+	// Whatever ends the loop, a close the server started gets its queued
+	// frames and its close frame out before the socket is torn down; a
+	// close by the client is answered by the library.
+	defer c.wait(2*writeTimeout + time.Second)
+	defer c.close(websocket.StatusNormalClosure, "")
+	// Server shutdown cancels ctx (after Hub.Shutdown has flushed every
+	// socket); AfterFunc closes what is left without a goroutine per socket.
+	stopWatch := context.AfterFunc(ctx, func() { c.closeAfterFlush(websocket.StatusGoingAway, "server shutting down") })
 	defer stopWatch()
+	if s.hub.Draining() {
+		c.enqueue(frames...) // the greeting was committed: send it, then go away
+		c.closeAfterFlush(websocket.StatusGoingAway, "server shutting down")
+		return
+	}
 	c.enqueue(frames...)
 	if pending := s.hub.Drain(sess.ID); len(pending) > 0 {
 		c.enqueue(pending...)
@@ -95,6 +111,12 @@ func (s *Server) serveSocket(ctx context.Context, cancel context.CancelFunc, ws 
 			return
 		}
 		c.touch()
+		if !s.hub.beginTurn() {
+			// Shutting down: this frame is neither handled nor answered;
+			// the client resends it after reconnecting.
+			c.closeAfterFlush(websocket.StatusGoingAway, "server shutting down")
+			return
+		}
 		var out []any
 		if typ != websocket.MessageText {
 			out = []any{errorFrame(protocol.ErrBadRequest, "Frames must be JSON text.")}
@@ -106,16 +128,20 @@ func (s *Server) serveSocket(ctx context.Context, cancel context.CancelFunc, ws 
 				out = s.engine.Handle(readCtx, sess, in)
 			}
 		}
+		queued := c.enqueue(out...)
+		s.hub.endTurn()
+		if !queued {
+			return
+		}
 		if isRateLimited(out) {
 			if strikes++; strikes >= maxRateStrikes {
-				c.close(websocket.StatusPolicyViolation, "too many messages")
+				// The rate_limited frames and every earlier reply go out
+				// first, then the close says why (1008).
+				c.closeAfterFlush(websocket.StatusPolicyViolation, "too many messages")
 				return
 			}
 		} else {
 			strikes = 0
-		}
-		if !c.enqueue(out...) {
-			return
 		}
 	}
 }
