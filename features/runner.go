@@ -93,12 +93,23 @@ func (s *Suite) Run(o RunOptions) int {
 	if err := s.Prepare(context.Background()); err != nil && o.Output != nil {
 		fmt.Fprintf(o.Output, "note: %v (each scenario will index on its own)\n", err)
 	}
-	return godog.TestSuite{
+	format, out := o.Format, o.Output
+	var snips *snippetFilter
+	switch format {
+	case "junit":
+		format = junitFormat
+	case "pretty", "progress":
+		if out != nil {
+			snips = &snippetFilter{w: out}
+			out = snips
+		}
+	}
+	code := godog.TestSuite{
 		Name:                "deskbot",
 		ScenarioInitializer: s.InitializeScenario,
 		Options: &godog.Options{
-			Format:      o.Format,
-			Output:      o.Output,
+			Format:      format,
+			Output:      out,
 			Paths:       o.Paths,
 			Tags:        filter,
 			Concurrency: o.Concurrency,
@@ -106,4 +117,14 @@ func (s *Suite) Run(o RunOptions) int {
 			NoColors:    noColors,
 		},
 	}.Run()
+	if snips != nil {
+		snips.Close()
+	}
+	switch {
+	case o.Format == "pretty" || o.Format == "progress":
+		s.writeUndefined(o.Output)
+	case s.Notices != nil:
+		s.writeUndefined(s.Notices)
+	}
+	return code
 }

@@ -62,11 +62,12 @@ type Suite struct {
 	// Notices receives run-wide notes, e.g. checks that could not run.
 	Notices io.Writer
 
-	mu      sync.Mutex
-	timings []ScenarioTiming
-	noticed map[string]bool
-	kbText  map[string]string // lower-cased article text per KB, for SEC-1
-	index   struct {
+	mu        sync.Mutex
+	timings   []ScenarioTiming
+	noticed   map[string]bool
+	undefined []undefinedStep   // steps no phrase matched, for the closest phrases
+	kbText    map[string]string // lower-cased article text per KB, for SEC-1
+	index     struct {
 		once sync.Once
 		dir  string
 		err  error
@@ -172,6 +173,12 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	})
 	sc.StepContext().Before(func(ctx context.Context, st *godog.Step) (context.Context, error) {
 		w.step = st
+		return ctx, nil
+	})
+	sc.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, _ error) (context.Context, error) {
+		if status == godog.StepUndefined {
+			s.noteUndefined(st.Text, w.where(st.Id))
+		}
 		return ctx, nil
 	})
 	sc.After(func(ctx context.Context, p *godog.Scenario, stepErr error) (context.Context, error) {

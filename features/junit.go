@@ -1,0 +1,284 @@
+package features
+
+import (
+	"encoding/xml"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cucumber/godog"
+	"github.com/cucumber/godog/formatters"
+	messages "github.com/cucumber/messages/go/v21"
+)
+
+// junitFormat is the name the JUnit report is registered under; --format
+// junit selects it. Unlike godog's own, its test cases name an outline's
+// example values ("Refund time (country: FR, days: 14)") instead of "#1",
+// and carry the feature file and the line of the scenario or example row,
+// so a CI page links each result to its source.
+const junitFormat = "deskbot-junit"
+
+func init() {
+	godog.Format(junitFormat, "JUnit XML with example values, file and line per test case", newJUnit)
+}
+
+type junitReport struct {
+	mu      sync.Mutex
+	out     io.Writer
+	suite   string
+	started time.Time
+	docs    map[string]*messages.GherkinDocument // by feature URI as godog reports it
+	order   []string                             // feature URIs in the order seen
+	cases   map[string]*junitCase                // by pickle id
+	pickles map[string][]*messages.Pickle        // by feature URI
+}
+
+type junitCase struct {
+	XMLName   xml.Name      `xml:"testcase"`
+	Name      string        `xml:"name,attr"`
+	Classname string        `xml:"classname,attr"`
+	File      string        `xml:"file,attr"`
+	Line      int           `xml:"line,attr"`
+	Status    string        `xml:"status,attr"`
+	Time      string        `xml:"time,attr"`
+	Failure   *junitFailure `xml:"failure,omitempty"`
+	Errors    []*junitError `xml:"error,omitempty"`
+	Skipped   *struct{}     `xml:"skipped,omitempty"`
+
+	start, end time.Time
+}
+
+type junitFailure struct {
+	Message string `xml:"message,attr"`
+	Body    string `xml:",chardata"`
+}
+
+type junitError struct {
+	Message string `xml:"message,attr"`
+	Type    string `xml:"type,attr"`
+}
+
+type junitSuite struct {
+	XMLName  xml.Name     `xml:"testsuite"`
+	Name     string       `xml:"name,attr"`
+	File     string       `xml:"file,attr"`
+	Tests    int          `xml:"tests,attr"`
+	Skipped  int          `xml:"skipped,attr"`
+	Failures int          `xml:"failures,attr"`
+	Errors   int          `xml:"errors,attr"`
+	Time     string       `xml:"time,attr"`
+	Cases    []*junitCase `xml:"testcase"`
+}
+
+type junitSuites struct {
+	XMLName  xml.Name      `xml:"testsuites"`
+	Name     string        `xml:"name,attr"`
+	Tests    int           `xml:"tests,attr"`
+	Skipped  int           `xml:"skipped,attr"`
+	Failures int           `xml:"failures,attr"`
+	Errors   int           `xml:"errors,attr"`
+	Time     string        `xml:"time,attr"`
+	Suites   []*junitSuite `xml:"testsuite"`
+}
+
+func newJUnit(suite string, out io.Writer) formatters.Formatter {
+	return &junitReport{out: out, suite: suite, docs: map[string]*messages.GherkinDocument{},
+		cases: map[string]*junitCase{}, pickles: map[string][]*messages.Pickle{}}
+}
+
+func (r *junitReport) TestRunStarted() {
+	r.mu.Lock()
+	r.started = time.Now()
+	r.mu.Unlock()
+}
+
+func (r *junitReport) Feature(doc *messages.GherkinDocument, uri string, _ []byte) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if _, ok := r.docs[uri]; !ok {
+		r.order = append(r.order, uri)
+	}
+	r.docs[uri] = doc
+}
+
+func (r *junitReport) Pickle(p *messages.Pickle) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	now := time.Now()
+	file := reLineSuffix.ReplaceAllString(p.Uri, "")
+	c := &junitCase{Name: p.Name, File: file, Status: "skipped", start: now, end: now}
+	if doc := r.docs[p.Uri]; doc != nil && doc.Feature != nil {
+		c.Classname = doc.Feature.Name
+		c.Line, c.Name = pickleLineAndName(doc, p)
+	}
+	r.cases[p.Id] = c
+	r.pickles[p.Uri] = append(r.pickles[p.Uri], p)
+}
+
+// pickleLineAndName finds the line of a pickle's scenario (or, for an
+// outline, of its example row) and names an outline's row by its values.
+func pickleLineAndName(doc *messages.GherkinDocument, p *messages.Pickle) (int, string) {
+	if len(p.AstNodeIds) == 0 {
+		return 0, p.Name
+	}
+	var scenarios []*messages.Scenario
+	for _, c := range doc.Feature.Children {
+		if c.Scenario != nil {
+			scenarios = append(scenarios, c.Scenario)
+		}
+		if c.Rule != nil {
+			for _, rc := range c.Rule.Children {
+				if rc.Scenario != nil {
+					scenarios = append(scenarios, rc.Scenario)
+				}
+			}
+		}
+	}
+	for _, sc := range scenarios {
+		if sc.Id != p.AstNodeIds[0] {
+			continue
+		}
+		if len(p.AstNodeIds) < 2 {
+			return int(sc.Location.Line), p.Name
+		}
+		for _, ex := range sc.Examples {
+			for _, row := range ex.TableBody {
+				if row.Id != p.AstNodeIds[1] || ex.TableHeader == nil {
+					continue
+				}
+				var vals []string
+				for i, cell := range row.Cells {
+					if i < len(ex.TableHeader.Cells) {
+						vals = append(vals, ex.TableHeader.Cells[i].Value+": "+cell.Value)
+					}
+				}
+				name := p.Name
+				if ex.Name != "" {
+					name += " — " + ex.Name
+				}
+				return int(row.Location.Line), name + " (" + strings.Join(vals, ", ") + ")"
+			}
+		}
+		return int(sc.Location.Line), p.Name
+	}
+	return 0, p.Name
+}
+
+// step records one step's result on its pickle's case; later steps
+// overwrite the status as godog's own report does.
+func (r *junitReport) step(p *messages.Pickle, st *messages.PickleStep, status string, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	c := r.cases[p.Id]
+	if c == nil {
+		return
+	}
+	c.end = time.Now()
+	switch status {
+	case "passed":
+		if c.Status == "skipped" {
+			c.Status = "passed"
+		}
+	case "failed":
+		c.Status = "failed"
+		msg := fmt.Sprintf("Step %s: %v", st.Text, err)
+		c.Failure = &junitFailure{Message: msg, Body: msg}
+	case "skipped":
+		c.Errors = append(c.Errors, &junitError{Type: "skipped", Message: "Step " + st.Text})
+	default: // undefined, pending, ambiguous
+		c.Status = status
+		m := "Step " + st.Text
+		if err != nil {
+			m += ": " + err.Error()
+		}
+		c.Errors = append(c.Errors, &junitError{Type: status, Message: m})
+	}
+}
+
+func (r *junitReport) Defined(*messages.Pickle, *messages.PickleStep, *formatters.StepDefinition) {}
+func (r *junitReport) Passed(p *messages.Pickle, st *messages.PickleStep, _ *formatters.StepDefinition) {
+	r.step(p, st, "passed", nil)
+}
+func (r *junitReport) Failed(p *messages.Pickle, st *messages.PickleStep, _ *formatters.StepDefinition, err error) {
+	r.step(p, st, "failed", err)
+}
+func (r *junitReport) Skipped(p *messages.Pickle, st *messages.PickleStep, _ *formatters.StepDefinition) {
+	r.step(p, st, "skipped", nil)
+}
+func (r *junitReport) Undefined(p *messages.Pickle, st *messages.PickleStep, _ *formatters.StepDefinition) {
+	r.step(p, st, "undefined", nil)
+}
+func (r *junitReport) Pending(p *messages.Pickle, st *messages.PickleStep, _ *formatters.StepDefinition) {
+	r.step(p, st, "pending", nil)
+}
+func (r *junitReport) Ambiguous(p *messages.Pickle, st *messages.PickleStep, _ *formatters.StepDefinition, err error) {
+	r.step(p, st, "ambiguous", err)
+}
+
+func seconds(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) }
+
+func (r *junitReport) Summary() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	all := junitSuites{Name: r.suite, Time: seconds(time.Since(r.started))}
+	for _, uri := range r.order {
+		ps := r.pickles[uri]
+		if len(ps) == 0 {
+			continue
+		}
+		doc := r.docs[uri]
+		s := &junitSuite{File: reLineSuffix.ReplaceAllString(uri, "")}
+		if doc != nil && doc.Feature != nil {
+			s.Name = doc.Feature.Name
+		}
+		var first, last time.Time
+		seen := map[string]int{}
+		for _, p := range ps {
+			seen[r.cases[p.Id].Name]++
+		}
+		no := map[string]int{}
+		for _, p := range ps {
+			c := r.cases[p.Id]
+			if seen[c.Name] > 1 { // the same values twice: number them
+				no[c.Name]++
+				c.Name += fmt.Sprintf(" #%d", no[c.Name])
+			}
+			if first.IsZero() || c.start.Before(first) {
+				first = c.start
+			}
+			if c.end.After(last) {
+				last = c.end
+			}
+			c.Time = seconds(c.end.Sub(c.start))
+			s.Tests++
+			switch c.Status {
+			case "failed":
+				s.Failures++
+			case "undefined", "pending", "ambiguous":
+				s.Errors++
+			case "skipped":
+				s.Skipped++
+				c.Skipped = &struct{}{}
+			}
+			s.Cases = append(s.Cases, c)
+		}
+		sort.SliceStable(s.Cases, func(i, j int) bool { return s.Cases[i].Line < s.Cases[j].Line })
+		s.Time = seconds(last.Sub(first))
+		all.Tests += s.Tests
+		all.Failures += s.Failures
+		all.Errors += s.Errors
+		all.Skipped += s.Skipped
+		all.Suites = append(all.Suites, s)
+	}
+	io.WriteString(r.out, xml.Header)
+	enc := xml.NewEncoder(r.out)
+	enc.Indent("", "  ")
+	if err := enc.Encode(all); err != nil {
+		fmt.Fprintln(r.out, "<!-- failed to write the report:", err, "-->")
+	}
+	io.WriteString(r.out, "\n")
+}
