@@ -223,7 +223,7 @@ func defaults() map[string]any {
 		"limits.new_sessions_burst":      60,
 		"limits.max_live_sessions":       10000,
 		"limits.idle_session_minutes":    30,
-		"limits.login_hashes":            2,
+		"limits.login_hashes":            1,
 		"timeouts.read_header":           "10s",
 		"timeouts.read":                  "30s",
 		"timeouts.write":                 "30s",
