@@ -215,3 +215,46 @@ func TestSessionFloodBoundsMemoryAndDisk(t *testing.T) {
 	}
 	_ = os.Stdout
 }
+
+// With no room for another live session (every one has a socket), a new
+// socket is told so and closed with 1013 try again later; HTTP gets 503.
+func TestServerFullClosesWith1013(t *testing.T) {
+	l := startBot(t, func(c *config.Config) { c.Limits.MaxLiveSessions = 2 })
+	openSession(t, l)
+	openSession(t, l)
+	ctx := ctxT(t)
+	c, err := chatclient.Dial(ctx, l.URL, chatclient.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f, err := c.Next(ctx); err != nil || f.Code != protocol.ErrRateLimited {
+		t.Errorf("first frame %+v, %v; want a rate_limited error", f, err)
+	}
+	waitClosed(t, c)
+	if got := c.CloseStatus(); got != websocket.StatusTryAgainLater {
+		t.Errorf("close status %v, want 1013 try again later", got)
+	}
+	if code, _, _ := postChatFrom(keepAliveClient("127.0.0.1", 1), l.URL, map[string]string{}); code != http.StatusServiceUnavailable {
+		t.Errorf("HTTP with no room: %d, want 503", code)
+	}
+}
+
+// A session that cannot be opened (the store is gone) closes with 1011.
+func TestSessionOpenFailureClosesWith1011(t *testing.T) {
+	cfg := config.Defaults(t.TempDir())
+	l, err := app.StartLocal(ctxT(t), cfg, app.Options{Getenv: testEnv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	l.App.Store.Close()
+	ctx := ctxT(t)
+	c, err := chatclient.Dial(ctx, l.URL, chatclient.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitClosed(t, c)
+	if got := c.CloseStatus(); got != websocket.StatusInternalError {
+		t.Errorf("close status %v, want 1011 internal error", got)
+	}
+}
