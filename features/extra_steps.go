@@ -1,7 +1,8 @@
 package features
 
 // extraStepDefs are the phrases kept outside steps.go: answer quality
-// (quality_steps.go) and the finer checks of more_steps.go.
+// (quality_steps.go), paraphrase lists (phrasings.go) and the finer
+// checks of more_steps.go.
 func extraStepDefs() []stepDef {
-	return append(moreStepDefs(), qualityStepDefs()...)
+	return append(append(moreStepDefs(), qualityStepDefs()...), phrasingStepDefs()...)
 }

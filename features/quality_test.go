@@ -79,3 +79,31 @@ func TestQualityWrongArticle(t *testing.T) {
 		t.Errorf("the failure does not list the wrong answer:\n%s", out)
 	}
 }
+
+// "says one of" checks each phrasing's reply and names the phrasings a
+// check failed for.
+func TestSaysOneOfNamesFailingPhrasings(t *testing.T) {
+	code, out := run(t, newSuite(), `Feature: phrasings
+  Scenario: one phrasing only suggests
+    When the customer says one of:
+      | How do I return an item?  |
+      | how can I return my order |
+      | How long does delivery take? |
+    Then the reply cites the article "returns-policy"
+`, "pretty")
+	if code == features.ExitOK {
+		t.Fatalf("passed:\n%s", out)
+	}
+	for _, want := range []string{
+		`failed for 1 of 3 phrasings:`,
+		`phrasing 3 of 3, "How long does delivery take?" (table row 3):`,
+		`expected the reply to cite the article "returns-policy", but it cites`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, `phrasing 1 of 3`) || strings.Contains(out, `phrasing 2 of 3`) {
+		t.Errorf("passing phrasings reported as failing:\n%s", out)
+	}
+}

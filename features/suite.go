@@ -173,6 +173,7 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	})
 	sc.StepContext().Before(func(ctx context.Context, st *godog.Step) (context.Context, error) {
 		w.step = st
+		w.endVariants(st)
 		return ctx, nil
 	})
 	sc.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, _ error) (context.Context, error) {
@@ -226,7 +227,12 @@ func (w *World) decorate(h any) any {
 	t := v.Type()
 	errType := reflect.TypeFor[error]()
 	return reflect.MakeFunc(t, func(args []reflect.Value) []reflect.Value {
-		out := v.Call(args)
+		var out []reflect.Value
+		if len(w.variants) > 0 && t.NumOut() > 0 && t.Out(t.NumOut()-1) == errType {
+			out = w.perVariant(v, args) // after "says one of": each phrasing's reply
+		} else {
+			out = v.Call(args)
+		}
 		last := out[len(out)-1]
 		if t.Out(t.NumOut()-1) != errType || last.IsNil() {
 			return out

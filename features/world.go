@@ -158,8 +158,9 @@ type World struct {
 	agents      map[string]*agentSim
 	exported    []byte
 
-	asked          []asked // answer-quality steps: each question and what the bot did
-	qualityArticle string  // the article the questions should be answered from
+	asked          []asked   // answer-quality steps: each question and what the bot did
+	qualityArticle string    // the article the questions should be answered from
+	variants       []variant // after "says one of": each phrasing's place, checked one by one
 }
 
 func newWorld(s *Suite) *World {

@@ -19,3 +19,12 @@ Feature: Answer quality over paraphrases
     Then at least 50% are answered from the article "Delivery times"
     And none is answered from another article
     And none is answered from the article "returns-policy"
+
+  @ACC-1 @ACC-2
+  Scenario: Every phrasing gets the returns article (a paraphrase list)
+    When the customer says one of "quality/returns-phrasings.txt"
+    Then the reply cites the article "returns-policy"
+    And the reply contains "30 days"
+    And the bot does not hand over
+    When the customer says "thank you"
+    Then the bot does not say it cannot confirm
