@@ -199,8 +199,10 @@ func (s *Store) writeMark() {
 // counts for the mark.
 func bumpCommitCount(ctx context.Context, tx *sql.Tx, n int) (markVals, error) {
 	var m markVals
-	err := tx.QueryRowContext(ctx, `UPDATE durability SET writes = writes + ?,
-		audit_seq = max(audit_seq, coalesce((SELECT max(seq) FROM audit), 0)) WHERE id = 1 RETURNING writes, audit_seq`, n).
+	// An upsert, so a missing row (deleted by hand) cannot fail every commit.
+	err := tx.QueryRowContext(ctx, `INSERT INTO durability(id, writes, audit_seq) VALUES(1, ?1, coalesce((SELECT max(seq) FROM audit), 0))
+		ON CONFLICT(id) DO UPDATE SET writes = writes + ?1, audit_seq = max(audit_seq, excluded.audit_seq)
+		RETURNING writes, audit_seq`, n).
 		Scan(&m.Writes, &m.AuditSeq)
 	if err != nil {
 		return m, fmt.Errorf("store: commit count: %w", err)

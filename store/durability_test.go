@@ -3,6 +3,7 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -222,5 +223,25 @@ func TestCorruptDatabaseNamesFile(t *testing.T) {
 				t.Fatalf("error does not name %s or the restore procedure: %v", db, err)
 			}
 		})
+	}
+}
+
+// A durability row deleted by hand does not make every commit fail.
+func TestCommitCountSurvivesDeletedRow(t *testing.T) {
+	dir := t.TempDir()
+	s := open(t, dir, key1)
+	defer s.Close()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "deskbot.db")+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`DELETE FROM durability`); err != nil {
+		t.Fatal(err)
+	}
+	newSession(t, s, "s1")
+	var writes int64
+	if err := db.QueryRow(`SELECT writes FROM durability WHERE id = 1`).Scan(&writes); err != nil || writes != 1 {
+		t.Fatalf("writes = %d, %v; want 1", writes, err)
 	}
 }
