@@ -197,7 +197,11 @@ func cmdSteps(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintln(stdout, "Step phrases (Given, When, Then, And and But all work with every phrase):")
 	fmt.Fprintln(stdout)
 	for _, s := range features.Steps() {
-		fmt.Fprintf(stdout, "%s\n    example: %s\n    %s\n\n", s.Phrase, s.Example, s.Help)
+		help := s.Help
+		if features.InProcessOnly(s.Phrase) {
+			help += " In-process only: against --target the scenario is skipped with the reason."
+		}
+		fmt.Fprintf(stdout, "%s\n    example: %s\n    %s\n\n", s.Phrase, s.Example, help)
 	}
 	fmt.Fprintf(stdout, "After every scenario these legal checks run and fail it with the rule id: %s.\n", strings.Join(features.LegalRules, ", "))
 	return nil

@@ -47,14 +47,19 @@ type junitCase struct {
 	Time      string        `xml:"time,attr"`
 	Failure   *junitFailure `xml:"failure,omitempty"`
 	Errors    []*junitError `xml:"error,omitempty"`
-	Skipped   *struct{}     `xml:"skipped,omitempty"`
+	Skipped   *junitSkipped `xml:"skipped,omitempty"`
 
 	start, end time.Time
+	skipped    string // the first step skipped on purpose
 }
 
 type junitFailure struct {
 	Message string `xml:"message,attr"`
 	Body    string `xml:",chardata"`
+}
+
+type junitSkipped struct {
+	Message string `xml:"message,attr"`
 }
 
 type junitError struct {
@@ -188,7 +193,10 @@ func (r *junitReport) step(p *messages.Pickle, st *messages.PickleStep, status s
 		msg := fmt.Sprintf("Step %s: %v", st.Text, err)
 		c.Failure = &junitFailure{Message: msg, Body: msg}
 	case "skipped":
-		c.Errors = append(c.Errors, &junitError{Type: "skipped", Message: "Step " + st.Text})
+		if c.Status == "passed" || c.Status == "skipped" && c.skipped == "" {
+			// skipped on purpose (in-process only under --target), not after a failure
+			c.Status, c.skipped = "skipped", "Step "+st.Text
+		}
 	default: // undefined, pending, ambiguous
 		c.Status = status
 		m := "Step " + st.Text
@@ -262,7 +270,7 @@ func (r *junitReport) Summary() {
 				s.Errors++
 			case "skipped":
 				s.Skipped++
-				c.Skipped = &struct{}{}
+				c.Skipped = &junitSkipped{Message: c.skipped}
 			}
 			s.Cases = append(s.Cases, c)
 		}

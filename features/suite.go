@@ -164,7 +164,7 @@ func (s *Suite) notice(msg string) {
 func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	w := newWorld(s)
 	for _, d := range stepDefs() {
-		sc.Step(d.Pattern, w.decorate(d.bind(w)))
+		sc.Step(d.Pattern, w.decorate(d.bind(w), d.Phrase))
 	}
 	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
 		w.uri, w.name, w.started = reLineSuffix.ReplaceAllString(p.Uri, ""), p.Name, time.Now()
@@ -222,7 +222,7 @@ func (w *World) where(stepID string) string {
 
 // decorate wraps a step handler so that its failure says where the step is
 // and what the conversation was so far.
-func (w *World) decorate(h any) any {
+func (w *World) decorate(h any, phrase string) any {
 	v := reflect.ValueOf(h)
 	t := v.Type()
 	errType := reflect.TypeFor[error]()
@@ -245,6 +245,10 @@ func (w *World) decorate(h any) any {
 		text := ""
 		if w.step != nil {
 			stepID, text = w.step.Id, w.step.Text
+		}
+		if skip := w.skipUnderTarget(phrase, err, w.where(stepID)); errors.Is(skip, godog.ErrSkip) {
+			out[len(out)-1] = reflect.ValueOf(&skip).Elem()
+			return out
 		}
 		err = &StepError{Err: err, Step: text, Location: w.where(stepID), Transcript: w.Transcript()}
 		out[len(out)-1] = reflect.ValueOf(&err).Elem()
