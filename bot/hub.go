@@ -21,6 +21,8 @@ type Hub struct {
 	session map[*conn]string // each socket's current session id
 	pending map[string][]any
 
+	addrs map[string]int // open sockets per client address (under mu)
+
 	turnMu   sync.Mutex
 	turns    int           // customer turns in flight (Engine.Handle until replies are queued)
 	draining bool          // shutdown began: no new turns
@@ -130,6 +132,29 @@ func (h *Hub) Connected() int {
 		n += len(cs)
 	}
 	return n
+}
+
+// holdAddr counts one more socket from addr unless it already has limit
+// open (limit < 1: no limit); releaseAddr gives it back.
+func (h *Hub) holdAddr(addr string, limit int) bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.addrs == nil {
+		h.addrs = make(map[string]int)
+	}
+	if limit > 0 && h.addrs[addr] >= limit {
+		return false
+	}
+	h.addrs[addr]++
+	return true
+}
+
+func (h *Hub) releaseAddr(addr string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.addrs[addr]--; h.addrs[addr] <= 0 {
+		delete(h.addrs, addr)
+	}
 }
 
 // beginTurn admits one customer turn, or refuses it once shutdown has

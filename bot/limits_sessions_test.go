@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -256,5 +257,32 @@ func TestSessionOpenFailureClosesWith1011(t *testing.T) {
 	waitClosed(t, c)
 	if got := c.CloseStatus(); got != websocket.StatusInternalError {
 		t.Errorf("close status %v, want 1011 internal error", got)
+	}
+}
+
+// Open sockets are capped per address too (resuming one token over and
+// over opens no session but holds a socket each).
+func TestSocketsPerAddressCapped(t *testing.T) {
+	l := startBot(t, func(c *config.Config) { c.Limits.SocketsPerAddress = 3 })
+	c, token := openSession(t, l)
+	for range 2 {
+		dial(t, l, chatclient.Options{Session: token})
+	}
+	ctx := ctxT(t)
+	if _, err := chatclient.Dial(ctx, l.URL, chatclient.Options{Session: token}); err == nil || !strings.Contains(err.Error(), "429") {
+		t.Fatalf("4th socket from one address: %v, want refused with HTTP 429", err)
+	}
+	c.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		c4, err := chatclient.Dial(ctx, l.URL, chatclient.Options{Session: token})
+		if err == nil {
+			c4.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after one socket closed, a new one is still refused: %v", err)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

@@ -22,6 +22,20 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "shutting down", http.StatusServiceUnavailable)
 		return
 	}
+	// Sockets per client address are capped before the upgrade: resuming
+	// one token over and over opens no session but holds a socket each.
+	addr := clientAddr(r)
+	if !s.hub.holdAddr(addr, s.cfg.Limits.SocketsPerAddress) {
+		w.Header().Set("Retry-After", "10")
+		writeJSON(w, http.StatusTooManyRequests, errorFrame(protocol.ErrRateLimited, "Too many open chats from your network; please close one and try again."))
+		return
+	}
+	held := true
+	defer func() {
+		if held {
+			s.hub.releaseAddr(addr)
+		}
+	}()
 	exemptFromTimeouts(w)
 	// Same origin is always allowed; other origins only when configured
 	// (the shop's site embedding the widget).
@@ -68,7 +82,11 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.handlers.Add(1)
-	go s.serveSocket(ctx, cancel, ws, sess, frames)
+	held = false // serveSocket releases it
+	go func() {
+		defer s.hub.releaseAddr(addr)
+		s.serveSocket(ctx, cancel, ws, sess, frames)
+	}()
 }
 
 // serveSocket reads a customer's frames until the socket closes.

@@ -131,6 +131,8 @@ type Limits struct {
 	IdleSessionMinutes int `mapstructure:"idle_session_minutes"`
 	// Agent log-in password checks (argon2id, 19 MiB each) run at once.
 	LoginHashes int `mapstructure:"login_hashes"`
+	// Sockets open at once from one client address.
+	SocketsPerAddress int `mapstructure:"sockets_per_address"`
 }
 
 // Timeouts bound each phase of an HTTP request. Sockets are exempt once
@@ -224,6 +226,7 @@ func defaults() map[string]any {
 		"limits.max_live_sessions":       10000,
 		"limits.idle_session_minutes":    30,
 		"limits.login_hashes":            1,
+		"limits.sockets_per_address":     200,
 		"timeouts.read_header":           "10s",
 		"timeouts.read":                  "30s",
 		"timeouts.write":                 "30s",
@@ -407,7 +410,8 @@ func (c Config) Validate() error {
 		key string
 		val int
 	}{{"limits.new_sessions_per_minute", c.Limits.NewSessionsPerMinute}, {"limits.new_sessions_burst", c.Limits.NewSessionsBurst},
-		{"limits.max_live_sessions", c.Limits.MaxLiveSessions}, {"limits.idle_session_minutes", c.Limits.IdleSessionMinutes}, {"limits.login_hashes", c.Limits.LoginHashes}} {
+		{"limits.max_live_sessions", c.Limits.MaxLiveSessions}, {"limits.idle_session_minutes", c.Limits.IdleSessionMinutes}, {"limits.login_hashes", c.Limits.LoginHashes},
+		{"limits.sockets_per_address", c.Limits.SocketsPerAddress}} {
 		if l.val < 1 {
 			return bad(l.key, "must be at least 1")
 		}
