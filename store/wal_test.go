@@ -192,7 +192,9 @@ func TestWALShrinksAfterPinningReaderLeaves(t *testing.T) {
 	if fi.Size() > 40<<20 {
 		t.Fatalf("WAL still %.1f MB after the reader left", float64(fi.Size())/(1<<20))
 	}
-	if pinnedMax > 24<<20 && !strings.Contains(buf.String(), "a reader holds an old snapshot") {
+	// Well past the RESTART bound while the reader still held on, a
+	// RESTART must have found it in the way and said so.
+	if pinnedMax > 28<<20 && !strings.Contains(buf.String(), "a reader holds an old snapshot") {
 		t.Errorf("the writer did not say why the WAL could not be reset:\n%s", buf.String())
 	}
 }
