@@ -98,7 +98,10 @@ func (s *Suite) Run(o RunOptions) int {
 	switch format {
 	case "junit":
 		format = junitFormat
-	case "pretty", "progress":
+	case "pretty":
+		format = prettyFormat
+	}
+	if o.Format == "pretty" || o.Format == "progress" {
 		if out != nil {
 			snips = &snippetFilter{w: out}
 			out = snips

@@ -1,0 +1,319 @@
+package features
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cucumber/godog"
+	"github.com/cucumber/godog/formatters"
+	messages "github.com/cucumber/messages/go/v21"
+)
+
+// prettyFormat is deskbot's pretty report; --format pretty selects it.
+// Unlike godog's, each scenario is printed whole once it has finished, under
+// its own feature's heading, so scenarios running at once never interleave
+// or land under another feature; and steps carry no "# suite.go -> reflect"
+// definition comments (every step is deskbot's own; `deskbot steps` lists them).
+const prettyFormat = "deskbot-pretty"
+
+func init() {
+	godog.Format(prettyFormat, "scenarios printed whole under their own feature", newPretty)
+}
+
+const (
+	ansiGreen  = "\x1b[32m"
+	ansiRed    = "\x1b[31m"
+	ansiYellow = "\x1b[33m"
+	ansiCyan   = "\x1b[36m"
+	ansiGray   = "\x1b[90m"
+	ansiReset  = "\x1b[0m"
+)
+
+type prettyReport struct {
+	mu          sync.Mutex
+	out         io.Writer
+	started     time.Time
+	docs        map[string]*messages.GherkinDocument
+	running     map[string]*prettyScenario // by pickle id
+	lastFeature string                     // file of the feature whose heading was printed last
+	headed      map[string]bool            // features whose heading was printed
+	scenarios   map[string]int             // by status
+	steps       map[string]int
+	total       int
+	stepTotal   int
+}
+
+type prettyScenario struct {
+	pickle *messages.Pickle
+	uri    string
+	lines  []string
+	done   int
+	status string
+}
+
+func newPretty(_ string, out io.Writer) formatters.Formatter {
+	return &prettyReport{out: out, docs: map[string]*messages.GherkinDocument{}, running: map[string]*prettyScenario{}, headed: map[string]bool{},
+		scenarios: map[string]int{}, steps: map[string]int{}}
+}
+
+func (r *prettyReport) TestRunStarted() {
+	r.mu.Lock()
+	r.started = time.Now()
+	r.mu.Unlock()
+}
+
+func (r *prettyReport) Feature(doc *messages.GherkinDocument, uri string, _ []byte) {
+	r.mu.Lock()
+	r.docs[uri] = doc
+	r.mu.Unlock()
+}
+
+func (r *prettyReport) Pickle(p *messages.Pickle) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	sc := &prettyScenario{pickle: p, uri: p.Uri, status: "passed"}
+	line, name := 0, p.Name
+	keyword := "Scenario"
+	if doc := r.docs[p.Uri]; doc != nil && doc.Feature != nil {
+		line, name = pickleLineAndName(doc, p)
+		if s := findScenario(doc, p); s != nil {
+			keyword = s.Keyword
+		}
+	}
+	if len(p.AstNodeIds) > 1 {
+		keyword = "Example"
+	}
+	sc.lines = append(sc.lines, fmt.Sprintf("\n  %s: %s %s# %s:%d%s", keyword, name, ansiGray, reLineSuffix.ReplaceAllString(p.Uri, ""), line, ansiReset))
+	r.running[p.Id] = sc
+	if len(p.Steps) == 0 {
+		sc.status = "undefined"
+		r.finish(sc)
+	}
+}
+
+func findScenario(doc *messages.GherkinDocument, p *messages.Pickle) *messages.Scenario {
+	if len(p.AstNodeIds) == 0 {
+		return nil
+	}
+	for _, c := range doc.Feature.Children {
+		if c.Scenario != nil && c.Scenario.Id == p.AstNodeIds[0] {
+			return c.Scenario
+		}
+		if c.Rule != nil {
+			for _, rc := range c.Rule.Children {
+				if rc.Scenario != nil && rc.Scenario.Id == p.AstNodeIds[0] {
+					return rc.Scenario
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// stepKeyword finds the keyword ("Given ", "And ") a pickle step was
+// written with.
+func stepKeyword(doc *messages.GherkinDocument, st *messages.PickleStep) string {
+	if doc == nil || doc.Feature == nil || len(st.AstNodeIds) == 0 {
+		return "* "
+	}
+	id := st.AstNodeIds[0]
+	find := func(steps []*messages.Step) string {
+		for _, s := range steps {
+			if s.Id == id {
+				return s.Keyword
+			}
+		}
+		return ""
+	}
+	var scan func(children []*messages.FeatureChild) string
+	scan = func(children []*messages.FeatureChild) string {
+		for _, c := range children {
+			if c.Background != nil {
+				if k := find(c.Background.Steps); k != "" {
+					return k
+				}
+			}
+			if c.Scenario != nil {
+				if k := find(c.Scenario.Steps); k != "" {
+					return k
+				}
+			}
+			if c.Rule != nil {
+				for _, rc := range c.Rule.Children {
+					if rc.Background != nil {
+						if k := find(rc.Background.Steps); k != "" {
+							return k
+						}
+					}
+					if rc.Scenario != nil {
+						if k := find(rc.Scenario.Steps); k != "" {
+							return k
+						}
+					}
+				}
+			}
+		}
+		return ""
+	}
+	if k := scan(doc.Feature.Children); k != "" {
+		return k
+	}
+	return "* "
+}
+
+var statusColour = map[string]string{
+	"passed": ansiGreen, "failed": ansiRed, "undefined": ansiYellow, "pending": ansiYellow,
+	"ambiguous": ansiYellow, "skipped": ansiCyan,
+}
+
+// statusRank orders a scenario's worst step status.
+var statusRank = map[string]int{"passed": 0, "skipped": 1, "pending": 2, "undefined": 3, "ambiguous": 4, "failed": 5}
+
+func (r *prettyReport) step(p *messages.Pickle, st *messages.PickleStep, status string, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	sc := r.running[p.Id]
+	if sc == nil {
+		return
+	}
+	col := statusColour[status]
+	kw := stepKeyword(r.docs[p.Uri], st)
+	sc.lines = append(sc.lines, fmt.Sprintf("    %s%s%s%s", col, kw, st.Text, ansiReset))
+	if a := st.Argument; a != nil {
+		if a.DocString != nil {
+			sc.lines = append(sc.lines, col+`      """`)
+			for _, l := range strings.Split(a.DocString.Content, "\n") {
+				sc.lines = append(sc.lines, "      "+l)
+			}
+			sc.lines = append(sc.lines, `      """`+ansiReset)
+		}
+		if a.DataTable != nil {
+			sc.lines = append(sc.lines, tableLines(a.DataTable, col)...)
+		}
+	}
+	if err != nil {
+		for _, l := range strings.Split(strings.TrimRight(err.Error(), "\n"), "\n") {
+			sc.lines = append(sc.lines, ansiRed+"      "+l+ansiReset)
+		}
+	}
+	switch {
+	case status == "skipped" && sc.status == "passed":
+		sc.status = "skipped" // skipped on purpose (in-process only under --target)
+	case status != "skipped" && statusRank[status] > statusRank[sc.status]:
+		sc.status = status
+	}
+	r.steps[status]++
+	r.stepTotal++
+	sc.done++
+	if sc.done >= len(p.Steps) {
+		r.finish(sc)
+	}
+}
+
+func tableLines(t *messages.PickleTable, col string) []string {
+	widths := map[int]int{}
+	for _, row := range t.Rows {
+		for i, c := range row.Cells {
+			widths[i] = max(widths[i], len([]rune(c.Value)))
+		}
+	}
+	var out []string
+	for _, row := range t.Rows {
+		var b strings.Builder
+		b.WriteString("      " + col + "|")
+		for i, c := range row.Cells {
+			b.WriteString(" " + c.Value + strings.Repeat(" ", widths[i]-len([]rune(c.Value))) + " |")
+		}
+		b.WriteString(ansiReset)
+		out = append(out, b.String())
+	}
+	return out
+}
+
+// finish prints a scenario whole, under its feature's heading when the
+// scenario printed before it belonged to another feature.
+func (r *prettyReport) finish(sc *prettyScenario) {
+	delete(r.running, sc.pickle.Id)
+	var b strings.Builder
+	file := reLineSuffix.ReplaceAllString(sc.uri, "")
+	if file != r.lastFeature {
+		if r.lastFeature != "" {
+			b.WriteString("\n")
+		}
+		r.lastFeature = file
+		if doc := r.docs[sc.uri]; doc != nil && doc.Feature != nil {
+			again := ""
+			if r.headed[file] {
+				again = " (continued)"
+			}
+			fmt.Fprintf(&b, "%s: %s%s %s# %s%s\n", doc.Feature.Keyword, doc.Feature.Name, again, ansiGray, file, ansiReset)
+			if d := strings.TrimSpace(doc.Feature.Description); d != "" && !r.headed[file] {
+				for _, l := range strings.Split(doc.Feature.Description, "\n") {
+					if strings.TrimSpace(l) != "" {
+						b.WriteString("  " + strings.TrimSpace(l) + "\n")
+					}
+				}
+			}
+			r.headed[file] = true
+		}
+	}
+	for _, l := range sc.lines {
+		b.WriteString(l + "\n")
+	}
+	io.WriteString(r.out, b.String())
+	r.scenarios[sc.status]++
+	r.total++
+}
+
+func (r *prettyReport) Defined(*messages.Pickle, *messages.PickleStep, *formatters.StepDefinition) {}
+func (r *prettyReport) Passed(p *messages.Pickle, st *messages.PickleStep, _ *formatters.StepDefinition) {
+	r.step(p, st, "passed", nil)
+}
+func (r *prettyReport) Failed(p *messages.Pickle, st *messages.PickleStep, _ *formatters.StepDefinition, err error) {
+	r.step(p, st, "failed", err)
+}
+func (r *prettyReport) Skipped(p *messages.Pickle, st *messages.PickleStep, _ *formatters.StepDefinition) {
+	r.step(p, st, "skipped", nil)
+}
+func (r *prettyReport) Undefined(p *messages.Pickle, st *messages.PickleStep, _ *formatters.StepDefinition) {
+	r.step(p, st, "undefined", nil)
+}
+func (r *prettyReport) Pending(p *messages.Pickle, st *messages.PickleStep, _ *formatters.StepDefinition) {
+	r.step(p, st, "pending", nil)
+}
+func (r *prettyReport) Ambiguous(p *messages.Pickle, st *messages.PickleStep, _ *formatters.StepDefinition, err error) {
+	r.step(p, st, "ambiguous", err)
+}
+
+func countsText(total int, by map[string]int, what string) string {
+	if total == 0 {
+		return "No " + what
+	}
+	var parts []string
+	for _, s := range []string{"passed", "failed", "pending", "ambiguous", "undefined", "skipped"} {
+		if n := by[s]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s%d %s%s", statusColour[s], n, s, ansiReset))
+		}
+	}
+	return fmt.Sprintf("%d %s (%s)", total, what, strings.Join(parts, ", "))
+}
+
+func (r *prettyReport) Summary() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	// scenarios that never finished (should not happen) are printed as they are
+	var rest []*prettyScenario
+	for _, sc := range r.running {
+		rest = append(rest, sc)
+	}
+	sort.Slice(rest, func(i, j int) bool { return rest[i].pickle.Id < rest[j].pickle.Id })
+	for _, sc := range rest {
+		r.finish(sc)
+	}
+	fmt.Fprintf(r.out, "\n%s\n%s\n%v\n", countsText(r.total, r.scenarios, "scenarios"), countsText(r.stepTotal, r.steps, "steps"),
+		time.Since(r.started).Round(time.Millisecond))
+}

@@ -1,0 +1,58 @@
+package features_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"deskbot/features"
+)
+
+// With scenarios running at once, each is printed whole under its own
+// feature's heading, and steps carry no reflection noise.
+func TestPrettyGroupsScenariosUnderTheirFeature(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"alpha", "beta"} {
+		var b strings.Builder
+		b.WriteString("Feature: " + name + "\n")
+		for i := 0; i < 4; i++ {
+			b.WriteString("  Scenario: " + name + " scenario\n    Given a customer opens the chat\n    When the customer says \"" + name + "\"\n    Then the bot discloses that it is an automated assistant\n")
+		}
+		if err := os.WriteFile(filepath.Join(dir, name+".feature"), []byte(b.String()), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out bytes.Buffer
+	code := newSuite().Run(features.RunOptions{Paths: []string{dir}, Format: "pretty", Output: &out, NoColors: true, Concurrency: 4})
+	if code != features.ExitOK {
+		t.Fatalf("exit %d\n%s", code, out.String())
+	}
+	report := out.String()
+	if strings.Contains(report, "reflect") || strings.Contains(report, "suite.go") {
+		t.Errorf("reflection noise in the report:\n%s", report)
+	}
+	feature := ""
+	blocks := 0
+	reFeature := regexp.MustCompile(`^Feature: (\w+)`)
+	reScenario := regexp.MustCompile(`^  Scenario: (\w+) scenario # .*(alpha|beta)\.feature:\d+$`)
+	for _, l := range strings.Split(report, "\n") {
+		if m := reFeature.FindStringSubmatch(l); m != nil {
+			feature = m[1]
+		}
+		if m := reScenario.FindStringSubmatch(l); m != nil {
+			blocks++
+			if m[1] != feature || m[2] != feature {
+				t.Errorf("scenario of %s printed under feature %q", m[1], feature)
+			}
+		}
+		if strings.HasPrefix(l, `    When the customer says "`) && !strings.Contains(l, feature) {
+			t.Errorf("step %q printed under feature %q", l, feature)
+		}
+	}
+	if blocks != 8 || !strings.Contains(report, "8 scenarios (8 passed)") || !strings.Contains(report, "24 steps (24 passed)") {
+		t.Errorf("want 8 scenarios, 24 steps:\n%s", report)
+	}
+}
