@@ -286,3 +286,30 @@ func TestSocketsPerAddressCapped(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// Resuming writes a greeting and an audit record (DISC-6), so resumes per
+// address are limited too, at four times the new-session allowance.
+func TestSocketResumesLimitedPerAddress(t *testing.T) {
+	l := startBot(t, func(c *config.Config) { c.Limits.NewSessionsBurst, c.Limits.NewSessionsPerMinute = 2, 1 })
+	_, token := openSession(t, l)
+	ctx := ctxT(t)
+	for i := range 9 {
+		c, err := chatclient.Dial(ctx, l.URL, chatclient.Options{Session: token})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := c.Next(ctx)
+		c.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i < 8 && f.Session != token {
+			t.Fatalf("resume %d: %+v, want the session", i+1, f)
+		}
+		if i == 8 {
+			if f.Code != protocol.ErrRateLimited {
+				t.Fatalf("resume 9 with an allowance of 8: %+v, want rate_limited", f)
+			}
+		}
+	}
+}

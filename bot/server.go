@@ -37,6 +37,7 @@ type Server struct {
 	base     context.Context // sockets' parent context, from Run
 
 	newSessions *addrLimiter // new sessions per client address (sessionlimit.go)
+	resumes     *addrLimiter // socket resumes per client address
 }
 
 // ServerOptions wires a Server.
@@ -57,6 +58,7 @@ func NewServer(o ServerOptions) *Server {
 	}
 	s := &Server{cfg: o.Config, engine: o.Engine, articles: o.Articles, assets: o.Assets, log: o.Logger, hub: NewHub(), admin: o.Admin, checks: o.Ready}
 	s.newSessions = newAddrLimiter(o.Config.Limits.NewSessionsPerMinute, o.Config.Limits.NewSessionsBurst)
+	s.resumes = newAddrLimiter(4*o.Config.Limits.NewSessionsPerMinute, 4*o.Config.Limits.NewSessionsBurst)
 	for _, origin := range o.Config.AllowedOrigins {
 		if u, err := url.Parse(origin); err == nil {
 			s.origins = append(s.origins, u.Host)

@@ -18,10 +18,12 @@ import (
 // a wrapped data key, a session row, the disclosure and an audit record
 // (DISC-1, SEC-1), so one client address may open only
 // limits.new_sessions_per_minute of them, with a burst, over the socket and
-// the HTTP mirror together. Resuming a session is not opening one. In
-// memory at most limits.max_live_sessions are held: beyond that the idlest
-// without a socket are released; their state is on disk and is read back
-// when they return (Engine.Evict does the same after idle_session_minutes).
+// the HTTP mirror together. Resuming a session is not opening one, but a
+// socket resume writes a greeting and an audit record (DISC-6), so resumes
+// per address are limited at four times that allowance. In memory at most
+// limits.max_live_sessions are held: beyond that the idlest without a
+// socket are released; their state is on disk and is read back when they
+// return (Engine.Evict does the same after idle_session_minutes).
 
 // Session-limit errors.
 var (
@@ -100,6 +102,15 @@ func (s *Server) admitNewSession(r *http.Request) (wait time.Duration, err error
 	return 0, nil
 }
 
+// admitResume checks the address's allowance of socket resumes (each
+// writes a greeting and an audit record) and makes room in memory.
+func (s *Server) admitResume(r *http.Request) error {
+	if ok, _ := s.resumes.allow(clientAddr(r), time.Now()); !ok {
+		return ErrTooManySessions
+	}
+	return s.admitLoad()
+}
+
 // admitLoad makes room in memory before a stored session is read back.
 func (s *Server) admitLoad() error {
 	if !s.engine.makeRoom(s.cfg.Limits.MaxLiveSessions) {
@@ -129,7 +140,7 @@ func limitFrame(err error) protocol.Error {
 	if errors.Is(err, ErrServerFull) {
 		return errorFrame(protocol.ErrRateLimited, "The assistant is very busy right now; please try again in a minute.")
 	}
-	return errorFrame(protocol.ErrRateLimited, "Too many new conversations from your network; please try again later.")
+	return errorFrame(protocol.ErrRateLimited, "Too many conversations opened from your network; please try again later.")
 }
 
 // Live returns how many sessions are held in memory.

@@ -52,7 +52,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	var sess *Session
 	var frames []any
 	if token := r.URL.Query().Get("session"); token != "" {
-		if err = s.admitLoad(); err == nil {
+		if err = s.admitResume(r); err == nil {
 			sess, frames, err = s.engine.Resume(ctx, token)
 		}
 		if errors.Is(err, ErrUnknownSession) {
