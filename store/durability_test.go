@@ -245,3 +245,18 @@ func TestCommitCountSurvivesDeletedRow(t *testing.T) {
 		t.Fatalf("writes = %d, %v; want 1", writes, err)
 	}
 }
+
+// The loss recorded at a start also fails the store's own audit check
+// (deskbot report, the admin API), after the chain itself verified.
+func TestRecordedLossFailsStoreVerify(t *testing.T) {
+	dir := t.TempDir()
+	commitAndDie(t, dir, 10, "")
+	if err := os.Remove(filepath.Join(dir, "deskbot.db-wal")); err != nil {
+		t.Fatal(err)
+	}
+	s := open(t, dir, key1)
+	defer s.Close()
+	if _, err := s.VerifyAudit(context.Background()); !errors.Is(err, store.ErrAcknowledgedMissing) {
+		t.Fatalf("VerifyAudit after a recorded loss: %v", err)
+	}
+}

@@ -146,13 +146,26 @@ func VerifyAuditFile(ctx context.Context, path string) (int, error) {
 	}
 	// The commit mark is read before the chain: records acknowledged but
 	// lost with the WAL leave no broken link, only a shorter chain (H4).
-	if err := checkDurability(ctx, db, path, MarkPath(path)); err != nil {
-		return 0, err
+	derr := checkDurability(ctx, db, path, MarkPath(path))
+	verified, err := verifyChain(ctx, db)
+	if err != nil {
+		return verified, err
 	}
-	return verifyAudit(ctx, db)
+	return verified, derr
 }
 
+// verifyAudit verifies the chain and then reports a loss of acknowledged
+// records recorded at a start (durability.go), so `deskbot report` and
+// the admin API say so too.
 func verifyAudit(ctx context.Context, db *sql.DB) (int, error) {
+	n, err := verifyChain(ctx, db)
+	if err != nil {
+		return n, err
+	}
+	return n, checkDurability(ctx, db, "database", "")
+}
+
+func verifyChain(ctx context.Context, db *sql.DB) (int, error) {
 	anchorSeq, anchorHash := int64(0), compliance.GenesisHash
 	err := db.QueryRowContext(ctx, `SELECT seq, hash FROM audit_anchor WHERE id = 1`).Scan(&anchorSeq, &anchorHash)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
