@@ -61,6 +61,10 @@ type Suite struct {
 	Logger *slog.Logger
 	// Notices receives run-wide notes, e.g. checks that could not run.
 	Notices io.Writer
+	// StartTime is the time every in-process scenario's clock starts at
+	// (zero: DefaultStartTime); "Given the time is" overrides it. A fixed
+	// start keeps business hours, retention and dates the same on every run.
+	StartTime time.Time
 
 	mu        sync.Mutex
 	timings   []ScenarioTiming

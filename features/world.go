@@ -163,8 +163,19 @@ type World struct {
 	variants       []variant // after "says one of": each phrasing's place, checked one by one
 }
 
+// DefaultStartTime is where an in-process scenario's clock starts unless
+// Suite.StartTime or "Given the time is" say otherwise: a Wednesday at
+// 10:00 UTC, inside the default business hours, so a scenario passes or
+// fails the same at any time of day.
+var DefaultStartTime = time.Date(2026, time.December, 2, 10, 0, 0, 0, time.UTC)
+
 func newWorld(s *Suite) *World {
 	w := &World{suite: s, clock: &Clock{}, agents: map[string]*agentSim{}, hash: s.HashPassword}
+	start := s.StartTime
+	if start.IsZero() {
+		start = DefaultStartTime
+	}
+	w.clock.Set(start)
 	return w
 }
 
