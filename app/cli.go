@@ -26,7 +26,7 @@ Usage:
   deskbot kb index|search QUERY|lint|import --out DIR FILE.csv|eval --kb DIR --queries FILE.csv|review [--accept N]
   deskbot agent add NAME [--display-name X] [--password-file F] | agent list
   deskbot privacy export|erase --subject ID|--email ADDR [--output FILE]
-  deskbot audit verify [--data-dir DIR]
+  deskbot audit verify [--data-dir DIR] | audit accept-loss --note TEXT
   deskbot keys rotate --new-key-file FILE      (run while the server is stopped)
   deskbot report [--output FILE]               compliance report (HTML)
   deskbot load [--target URL] [--sessions N] [--rate R] [--duration D]   loopback load test

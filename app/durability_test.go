@@ -13,6 +13,7 @@ import (
 	"deskbot/app"
 	"deskbot/compliance"
 	"deskbot/config"
+	"deskbot/store"
 )
 
 // SEC-1, L5: with the key file gone and the database still there, the
@@ -84,5 +85,25 @@ func TestAuditVerifyFailsWhenAcknowledgedRecordsAreMissing(t *testing.T) {
 	// Still failing after the start recorded the loss and moved the mark on.
 	if code, _, errOut := run(t, "audit", "verify", "--data-dir", dir); code == 0 || !strings.Contains(errOut, "detected at start") {
 		t.Fatalf("verify after the start: exit %d, stderr %q", code, errOut)
+	}
+	// Until the operator accepts it, with a note that goes into the audit log.
+	if code, _, errOut := run(t, "audit", "accept-loss", "--data-dir", dir); code == 0 || !strings.Contains(errOut, "--note") {
+		t.Fatalf("accept-loss without a note: exit %d, %q", code, errOut)
+	}
+	code, out, errOut := run(t, "audit", "accept-loss", "--note", "INC-42 restored from backup", "--data-dir", dir)
+	if code != 0 || !strings.Contains(out, "acknowledged records missing") || !strings.Contains(out, "1 recorded losses accepted") {
+		t.Fatalf("accept-loss: exit %d, %q %q", code, out, errOut)
+	}
+	if code, out, errOut := run(t, "audit", "verify", "--data-dir", dir); code != 0 || !strings.Contains(out, "intact") {
+		t.Fatalf("verify after accept-loss: exit %d, %q %q", code, out, errOut)
+	}
+	a, err = app.New(context.Background(), config.Defaults(dir), app.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	recs, err := a.Store.AuditRecords(context.Background(), store.EventLossAccepted)
+	if err != nil || len(recs) != 1 || !strings.Contains(recs[0].Detail, "INC-42") || recs[0].Actor != "operator" {
+		t.Fatalf("acceptance audit records = %+v, %v", recs, err)
 	}
 }

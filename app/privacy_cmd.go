@@ -116,8 +116,11 @@ func cmdPrivacy(ctx context.Context, args []string, stdout, stderr io.Writer) er
 
 // cmdAudit runs `deskbot audit verify [--data-dir DIR]` (AUD-1).
 func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "accept-loss" {
+		return cmdAuditAcceptLoss(ctx, args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "verify" {
-		return usageError{"usage: deskbot audit verify [--data-dir DIR]"}
+		return usageError{"usage: deskbot audit verify [--data-dir DIR] | deskbot audit accept-loss --note TEXT [--data-dir DIR]"}
 	}
 	fs, cf := newFlags("audit verify", stderr, false)
 	if err := fs.Parse(args[1:]); err != nil {

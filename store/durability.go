@@ -11,6 +11,8 @@ import (
 	"regexp"
 	"strconv"
 	"time"
+
+	"deskbot/compliance"
 )
 
 // Durability without silence (H4; AUD-1, DSR-4). SQLite recovers from a
@@ -44,6 +46,12 @@ const durabilitySchema = `CREATE TABLE IF NOT EXISTS durability (
 		audit_from INTEGER NOT NULL,
 		audit_to INTEGER NOT NULL,
 		mark TEXT NOT NULL
+	);
+	CREATE TABLE IF NOT EXISTS durability_loss_accepted (
+		loss_id INTEGER PRIMARY KEY REFERENCES durability_loss(id),
+		at INTEGER NOT NULL,
+		actor TEXT NOT NULL,
+		note TEXT NOT NULL
 	);`
 
 // markVals are the counts a commit mark holds.
@@ -297,7 +305,15 @@ func checkDurability(ctx context.Context, db *sql.DB, path, markPath string) err
 	if n == 0 { // written before commit marks existed
 		return nil
 	}
-	rows, err := db.QueryContext(ctx, `SELECT detected_at, writes, audit_from, audit_to, mark FROM durability_loss ORDER BY id`)
+	q := `SELECT detected_at, writes, audit_from, audit_to, mark FROM durability_loss ORDER BY id`
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name = 'durability_loss_accepted'`).Scan(&n); err != nil {
+		return fmt.Errorf("store: %s: %w", path, err)
+	}
+	if n > 0 { // losses an operator accepted (AcceptLoss) no longer fail
+		q = `SELECT detected_at, writes, audit_from, audit_to, mark FROM durability_loss
+			WHERE id NOT IN (SELECT loss_id FROM durability_loss_accepted) ORDER BY id`
+	}
+	rows, err := db.QueryContext(ctx, q)
 	if err != nil {
 		return fmt.Errorf("store: %s: durability: %w", path, err)
 	}
@@ -354,4 +370,53 @@ func describeErr(path string, err error) error {
 		"copy your latest backup of the database to %s; start deskbot, which reports at error level how many acknowledged records "+
 		"the backup lacks (commit mark %s); check with `deskbot audit verify` (README: Backups and restore)",
 		ErrCorrupt, path, err, filepath.Base(path), path, filepath.Base(MarkPath(path)))
+}
+
+// EventLossAccepted is the audit event of an operator accepting recorded
+// losses of acknowledged records.
+const EventLossAccepted = "acknowledged_loss_accepted"
+
+// AcceptLoss marks every recorded, not yet accepted loss of acknowledged
+// records as accepted by actor (e.g. after restoring a backup and
+// re-applying what could be), with a note such as a ticket reference
+// (never personal data: it goes into the audit log). The losses stay in
+// the database and the acceptance is an audit event (AUD-1); `audit
+// verify` stops failing on them. It returns the losses accepted.
+func (s *Store) AcceptLoss(ctx context.Context, actor, note string, at time.Time) ([]Loss, error) {
+	var out []Loss
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		out = out[:0]
+		rows, err := tx.QueryContext(ctx, `SELECT id, detected_at, writes, audit_from, audit_to, mark FROM durability_loss
+			WHERE id NOT IN (SELECT loss_id FROM durability_loss_accepted) ORDER BY id`)
+		if err != nil {
+			return fmt.Errorf("store: accept loss: %w", err)
+		}
+		var ids []int64
+		for rows.Next() {
+			var l Loss
+			var id, at int64
+			if err := rows.Scan(&id, &at, &l.Writes, &l.AuditFrom, &l.AuditTo, &l.Mark); err != nil {
+				rows.Close()
+				return fmt.Errorf("store: accept loss: %w", err)
+			}
+			l.DetectedAt = fromMilli(at)
+			ids = append(ids, id)
+			out = append(out, l)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("store: accept loss: %w", err)
+		}
+		var recs []compliance.AuditRecord
+		for i, id := range ids {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO durability_loss_accepted(loss_id, at, actor, note) VALUES(?,?,?,?)`, id, unixMilli(at), actor, note); err != nil {
+				return fmt.Errorf("store: accept loss: %w", err)
+			}
+			l := out[i]
+			recs = append(recs, compliance.AuditRecord{At: at, Event: EventLossAccepted, Actor: actor,
+				Detail: fmt.Sprintf("writes=%d audit_seq=%d..%d detected_at=%s note=%s", l.Writes, l.AuditFrom, l.AuditTo, l.DetectedAt.Format(time.RFC3339), note)})
+		}
+		return appendAudit(ctx, tx, recs...)
+	})
+	return out, err
 }
