@@ -80,7 +80,7 @@ func (l Loss) String() string {
 }
 
 // Loss returns what Open found missing against the commit mark, or nil.
-func (s *Store) Loss() *Loss { return s.lossOnOpn }
+func (s *Store) Loss() *Loss { return s.openLoss }
 
 // MarkPath returns the commit mark file of the database at dbPath.
 func MarkPath(dbPath string) string { return dbPath + ".commit" }
@@ -261,7 +261,7 @@ func (s *Store) openDurability(ctx context.Context) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE durability SET writes = ?, audit_seq = ? WHERE id = 1`, db.Writes, db.AuditSeq); err != nil {
 			return fmt.Errorf("store: durability: %w", err)
 		}
-		s.lossOnOpn = loss
+		s.openLoss = loss
 		s.log.Error(fmt.Sprintf("store: %d acknowledged records missing", loss.Writes),
 			"database", s.path, "mark", markPath, "mark_writes", mark.Writes, "database_writes", mark.Writes-loss.Writes,
 			"audit_from", loss.AuditFrom, "audit_to", loss.AuditTo,

@@ -92,9 +92,9 @@ type Store struct {
 	sync    string
 
 	// Owned by the writer goroutine.
-	mark      *commitMark
-	ckpt      walState
-	lossOnOpn *Loss
+	mark     *commitMark
+	ckpt     walState
+	openLoss *Loss // set by Open
 
 	keyMu sync.Mutex
 	keys  map[string]Cipher // unwrapped data keys by subject; bounded
@@ -186,8 +186,8 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	if err := migrate(ctx, w); err != nil {
 		return fail(err)
 	}
-	// The commit mark is read before the database is, so a mark written
-	// by a live process can only trail what the database holds.
+	// Compare the commit mark with the database and report lost
+	// acknowledged records (durability.go).
 	if err := s.openDurability(ctx); err != nil {
 		return fail(err)
 	}
