@@ -29,6 +29,9 @@ func moreStepDefs() []stepDef {
 		def(`the bot does not hand over`, `the bot does not hand over`, `Then the bot does not hand over`,
 			"The latest turn holds no handover frame (queued, joined or offline): e.g. a suggestion or small talk brings no person in (HUM-2 is for requests, sensitive topics and repeated misses).",
 			func(w *World) any { return w.noHandoverNow }),
+		def(`the bot makes small talk`, `the bot makes small talk`, `Then the bot makes small talk`,
+			"The latest turn is a courteous reply to a greeting, thanks or goodbye, by its kind: bot messages that cite nothing, offer no button, ask no consent and hand nothing over (small talk is never a miss).",
+			func(w *World) any { return w.smallTalk }),
 		def(`the bot says it cannot confirm`, `the bot says it cannot confirm`, `Then the bot says it cannot confirm`,
 			"Checked by the kind of reply, not its wording: in the latest turn no message cites an article or suggests one, and a bot message offers a person (action \"human\") or the turn hands over (ACC-1: no policy claim without an article, human offered).",
 			func(w *World) any { return w.cannotConfirm }),
@@ -134,6 +137,32 @@ func (w *World) cannotConfirm() error {
 	}
 	if !personOffered {
 		return fmt.Errorf("ACC-1: expected the bot to say it cannot confirm and offer a person, but the latest turn offers no person:\n%s", describeTurn(t))
+	}
+	return nil
+}
+
+// smallTalk recognises a courteous reply by kind: nothing cited, offered,
+// asked or handed over.
+func (w *World) smallTalk() error {
+	t := w.lastTurn()
+	if t == nil {
+		return ErrNoChat
+	}
+	ms := t.Messages()
+	if len(ms) == 0 {
+		return fmt.Errorf("expected a small-talk reply, but the bot sent no message:\n%s", describeTurn(t))
+	}
+	for _, f := range t.Frames {
+		switch {
+		case f.Type == protocol.TypeMessage && f.From != protocol.FromBot:
+			return fmt.Errorf("expected small talk from the bot, but a message came from %s: %q", f.From, f.Text)
+		case f.Type == protocol.TypeMessage && len(f.Sources) > 0:
+			return fmt.Errorf("expected small talk, but the bot answered citing %s", fmtSources(f.Sources))
+		case f.Type == protocol.TypeMessage && len(f.Actions) > 0:
+			return fmt.Errorf("expected small talk, but the bot offered buttons: %s", w.offered())
+		case f.Type == protocol.TypeConsentRequest, f.Type == protocol.TypeHandover, f.Type == protocol.TypeError:
+			return fmt.Errorf("expected small talk, but the latest turn was:\n%s", describeTurn(t))
+		}
 	}
 	return nil
 }

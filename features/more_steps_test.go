@@ -38,6 +38,11 @@ func TestMoreStepsFail(t *testing.T) {
     When the customer says "Can you recommend a good pizza place nearby?"
     Then the reply cites an article
 
+  Scenario: an answer is not small talk
+    Given a customer opens the chat
+    When the customer says "How do I return an item?"
+    Then the bot makes small talk
+
   Scenario: hands over
     Given no agent is online
     And a customer opens the chat
@@ -54,6 +59,7 @@ func TestMoreStepsFail(t *testing.T) {
 		`expected the button "Talk to a person" not to be offered`,
 		`ACC-1: expected the reply to cite an article, but it cites none`,
 		`expected the bot not to hand over, but the latest turn sent handover "offline"`,
+		`expected small talk, but the bot answered citing`,
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q", want)
@@ -65,7 +71,7 @@ func TestMoreStepsFail(t *testing.T) {
 			failed++
 		}
 	}
-	if failed != 6 {
-		t.Errorf("%d of 6 scenarios failed:\n%s", failed, out)
+	if failed != 7 {
+		t.Errorf("%d of 7 scenarios failed:\n%s", failed, out)
 	}
 }

@@ -77,6 +77,7 @@ func (s *Suite) Record(ctx context.Context, in *bufio.Reader, out io.Writer, o R
 	}
 	d := compliance.NewDetector(nil)
 	var steps []string
+	offline := false // the bot said nobody was available: the replay needs that too
 	steps = append(steps, "Given a customer opens the chat", "Then the bot discloses that it is an automated assistant")
 	for {
 		fmt.Fprint(echo, "you> ")
@@ -98,7 +99,14 @@ func (s *Suite) Record(ctx context.Context, in *bufio.Reader, out io.Writer, o R
 			fmt.Fprintf(echo, "bot> %s\n", fmtFrame(f))
 		}
 		steps = append(steps, when)
-		steps = append(steps, thenSteps(d, t)...)
+		steps = append(steps, thenSteps(d, t, in)...)
+		if t.Has(protocol.TypeHandover) {
+			for _, f := range t.Frames {
+				if f.Type == protocol.TypeHandover && f.State == protocol.HandoverOffline {
+					offline = true
+				}
+			}
+		}
 		if err != nil {
 			break
 		}
@@ -107,6 +115,10 @@ func (s *Suite) Record(ctx context.Context, in *bufio.Reader, out io.Writer, o R
 	fmt.Fprintf(out, "  Recorded with deskbot record on %s. Personal data was replaced by\n", time.Now().UTC().Format("2006-01-02"))
 	fmt.Fprintf(out, "  reserved example values of the same kind before it was written here.\n\n")
 	fmt.Fprintf(out, "  Scenario: %s\n", o.Name)
+	if offline && s.Target == "" {
+		steps[0] = "And " + strings.TrimPrefix(steps[0], "Given ")
+		steps = append([]string{"Given no agent is online"}, steps...)
+	}
 	for _, st := range steps {
 		fmt.Fprintf(out, "    %s\n", st)
 	}
@@ -144,8 +156,11 @@ func recordedInput(d *compliance.Detector, line string) (protocol.Inbound, strin
 	return protocol.Inbound{}, "", fmt.Errorf("unknown command %q; use /accept, /decline, /withdraw, /click ACTION or /pick ARTICLE-ID", line)
 }
 
-// thenSteps describe what the bot did in one turn, most specific first.
-func thenSteps(d *compliance.Detector, t *Turn) []string {
+// thenSteps describe what the bot did in one turn, most specific first,
+// by the kind of reply (cited article, suggestion, consent request,
+// handover, refusal, small talk) rather than its wording, so a replay
+// survives rewording.
+func thenSteps(d *compliance.Detector, t *Turn, in protocol.Inbound) []string {
 	var out []string
 	for _, f := range t.Frames {
 		switch {
@@ -178,7 +193,12 @@ func thenSteps(d *compliance.Detector, t *Turn) []string {
 			}
 		}
 	case last.HasAction(protocol.ActionHuman) && !t.Has(protocol.TypeHandover):
+		if in.Type == protocol.TypeSay && !compliance.AsksIfHuman(in.Text) {
+			out = append(out, "Then the bot says it cannot confirm") // ACC-1
+		}
 		out = append(out, "Then the bot offers a human")
+	case len(out) == 0 && last.From == protocol.FromBot && len(last.Actions) == 0 && len(ms) == 1:
+		out = append(out, "Then the bot makes small talk")
 	case len(out) == 0:
 		out = append(out, "Then the reply contains "+quote(firstWords(Scrub(d, last.Text), 8)))
 	}

@@ -16,7 +16,7 @@ import (
 func TestRecordReplays(t *testing.T) {
 	s := newSuite()
 	defer s.Close()
-	in := "Where is my order?\nplease email me at jane.real@personal.example.org\n/accept\nMy card 4111-1111-1111-1111 was declined\nCan you recommend a good pizza place nearby?\n/click human\n"
+	in := "hello\nWhere is my order?\nplease email me at jane.real@personal.example.org\n/accept\nMy card 4111-1111-1111-1111 was declined\nCan you recommend a good pizza place nearby?\n/click human\n"
 	var out bytes.Buffer
 	if err := s.Record(context.Background(), bufio.NewReader(strings.NewReader(in)), &out, features.RecordOptions{Name: "Order question"}); err != nil {
 		t.Fatal(err)
@@ -35,6 +35,8 @@ func TestRecordReplays(t *testing.T) {
 		`When the customer accepts consent for "contact"`,
 		`When the customer clicks "human"`,
 		`Then the customer is told no agent is available and offered to leave a message`,
+		"When the customer says \"hello\"\n    Then the bot makes small talk\n",
+		"Given no agent is online\n    And a customer opens the chat\n",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("recorded feature lacks %q:\n%s", want, got)

@@ -40,3 +40,9 @@ Feature: What a reply cites, offers and does
     When the customer says "How long is the warranty?"
     Then the reply cites the article "Warranty" version "7"
     And the reply does not offer "Talk to a person"
+
+  Scenario: A greeting is small talk, not a miss
+    Given a customer opens the chat
+    When the customer says "hi there"
+    Then the bot makes small talk
+    And the bot does not hand over
