@@ -4,5 +4,9 @@ package features
 // (quality_steps.go), paraphrase lists (phrasings.go) and the finer
 // checks of more_steps.go.
 func extraStepDefs() []stepDef {
-	return append(append(moreStepDefs(), qualityStepDefs()...), phrasingStepDefs()...)
+	var out []stepDef
+	for _, defs := range [][]stepDef{moreStepDefs(), offlineStepDefs(), qualityStepDefs(), phrasingStepDefs()} {
+		out = append(out, defs...)
+	}
+	return out
 }

@@ -75,3 +75,19 @@ func TestMoreStepsFail(t *testing.T) {
 		t.Errorf("%d of 7 scenarios failed:\n%s", failed, out)
 	}
 }
+
+// The count of messages left is exact and a wrong count lists them (HUM-2).
+func TestAgentSeesMessagesLeftFails(t *testing.T) {
+	code, out := run(t, newSuite(), `Feature: left
+  Scenario: two expected, one left
+    Given no agent is online
+    And a customer opens the chat
+    And the customer says "I want to talk to a person"
+    When the customer leaves the message "Where is parcel 77?"
+    Given agent "Anna" is online
+    Then agent "Anna" sees 2 messages left
+`, "progress")
+	if code == features.ExitOK || !strings.Contains(out, `expected agent "Anna" to see 2 message(s) left, but the console lists 1:`) || !strings.Contains(out, `"Where is parcel 77?"`) {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
