@@ -26,6 +26,34 @@ func init() {
 	godog.Format(junitFormat, "JUnit XML with example values, file and line per test case", newJUnit)
 }
 
+// junitFor registers a JUnit report that also carries the suite's text
+// per scenario (e.g. each question an answer-quality step asked) and
+// returns its format name.
+func (s *Suite) junitFor() string {
+	name := fmt.Sprintf("%s-%p", junitFormat, s)
+	godog.Format(name, "JUnit XML with this suite's per-scenario output", func(suite string, out io.Writer) formatters.Formatter {
+		r := newJUnit(suite, out).(*junitReport)
+		r.output = s.scenarioOutput
+		return r
+	})
+	return name
+}
+
+func (s *Suite) noteOutput(pickleID, text string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.output == nil {
+		s.output = map[string]string{}
+	}
+	s.output[pickleID] += text
+}
+
+func (s *Suite) scenarioOutput(pickleID string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.output[pickleID]
+}
+
 type junitReport struct {
 	mu      sync.Mutex
 	out     io.Writer
@@ -35,6 +63,7 @@ type junitReport struct {
 	order   []string                             // feature URIs in the order seen
 	cases   map[string]*junitCase                // by pickle id
 	pickles map[string][]*messages.Pickle        // by feature URI
+	output  func(pickleID string) string         // extra text per scenario (nil: none)
 }
 
 type junitCase struct {
@@ -48,6 +77,7 @@ type junitCase struct {
 	Failure   *junitFailure `xml:"failure,omitempty"`
 	Errors    []*junitError `xml:"error,omitempty"`
 	Skipped   *junitSkipped `xml:"skipped,omitempty"`
+	SystemOut string        `xml:"system-out,omitempty"`
 
 	start, end time.Time
 	skipped    string // the first step skipped on purpose
@@ -262,6 +292,9 @@ func (r *junitReport) Summary() {
 				last = c.end
 			}
 			c.Time = seconds(c.end.Sub(c.start))
+			if r.output != nil {
+				c.SystemOut = r.output(p.Id)
+			}
 			s.Tests++
 			switch c.Status {
 			case "failed":

@@ -289,3 +289,14 @@ func (w *World) noneFrom(article string) error {
 	}
 	return nil
 }
+
+// askedReport lists every question asked and what the bot did, for the
+// scenario's JUnit <system-out>.
+func (w *World) askedReport() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d question(s) asked, each in a fresh session:\n", len(w.asked))
+	for _, a := range w.asked {
+		b.WriteString(a.describe() + "\n")
+	}
+	return b.String()
+}

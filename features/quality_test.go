@@ -107,3 +107,23 @@ func TestSaysOneOfNamesFailingPhrasings(t *testing.T) {
 		t.Errorf("passing phrasings reported as failing:\n%s", out)
 	}
 }
+
+// Each question asked appears in the scenario's JUnit test case.
+func TestQualityQuestionsInJUnit(t *testing.T) {
+	code, out := run(t, newSuite(), `Feature: quality
+  Scenario: table
+    When the customer asks each question:
+      | question                     |
+      | How do I return an item?     |
+      | How long does delivery take? |
+    Then at least 50% are answered from the article "returns-policy"
+`, "junit")
+	if code != features.ExitOK {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	for _, want := range []string{"<system-out>2 question(s) asked", `table row 2`, `&#34;How long does delivery take?&#34; -&gt; answer citing`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("junit lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -97,7 +97,7 @@ func (s *Suite) Run(o RunOptions) int {
 	var snips *snippetFilter
 	switch format {
 	case "junit":
-		format = junitFormat
+		format = s.junitFor()
 	case "pretty":
 		format = prettyFormat
 	}

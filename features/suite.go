@@ -70,6 +70,7 @@ type Suite struct {
 	timings   []ScenarioTiming
 	noticed   map[string]bool
 	undefined []undefinedStep   // steps no phrase matched, for the closest phrases
+	output    map[string]string // per scenario (godog pickle id): text for the JUnit report
 	kbText    map[string]string // lower-cased article text per KB, for SEC-1
 	index     struct {
 		once sync.Once
@@ -172,6 +173,7 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 	}
 	sc.Before(func(ctx context.Context, p *godog.Scenario) (context.Context, error) {
 		w.uri, w.name, w.started = reLineSuffix.ReplaceAllString(p.Uri, ""), p.Name, time.Now()
+		w.pickleID = p.Id
 		w.lines = s.locate(p)
 		return ctx, nil
 	})
@@ -198,6 +200,9 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 			if cerr != nil {
 				err = errors.Join(err, cerr)
 			}
+		}
+		if len(w.asked) > 0 {
+			s.noteOutput(w.pickleID, w.askedReport())
 		}
 		err = errors.Join(err, w.close())
 		s.mu.Lock()

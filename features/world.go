@@ -129,6 +129,7 @@ type World struct {
 	clock *Clock
 
 	uri, name string
+	pickleID  string         // godog's id of the running scenario
 	lines     map[string]int // pickle step id ("" for the scenario) -> line in the feature file
 	step      *godog.Step    // the step running now
 	started   time.Time
