@@ -1,6 +1,7 @@
 package features_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -31,5 +32,13 @@ func TestScenarioClockIsFixed(t *testing.T) {
 	s.StartTime = time.Date(2026, time.December, 5, 23, 0, 0, 0, time.UTC) // a Saturday night
 	if code, out := run(t, s, feature("the customer is told no agent is available and offered to leave a message"), "progress"); code != features.ExitOK {
 		t.Fatalf("outside business hours:\n%s", out)
+	}
+}
+
+// "it is outside business hours" needs business hours to be enabled.
+func TestBusinessHoursStepNeedsHours(t *testing.T) {
+	code, out := run(t, newSuite(), "Feature: h\n  Scenario: off\n    Given it is outside business hours\n    And a customer opens the chat\n", "progress")
+	if code == features.ExitOK || !strings.Contains(out, "business hours are off in this configuration") {
+		t.Errorf("exit %d:\n%s", code, out)
 	}
 }

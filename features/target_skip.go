@@ -19,6 +19,7 @@ var inProcessOnly = map[string]bool{
 	`no agent is online`:                                             true,
 	`the time is "<RFC3339>"`:                                        true,
 	`<n> days pass`:                                                  true,
+	`it is <inside|outside> business hours`:                          true,
 	`the bot is configured with:`:                                    true,
 	`the configuration is rejected mentioning "<text>"`:              true,
 }

@@ -89,7 +89,7 @@ func TestInProcessOnlyPhrasesExist(t *testing.T) {
 			n++
 		}
 	}
-	if n != 8 {
-		t.Errorf("%d in-process-only phrases found among the steps; want 8", n)
+	if n != 9 {
+		t.Errorf("%d in-process-only phrases found among the steps; want 9", n)
 	}
 }
