@@ -5,7 +5,7 @@ package features
 // checks of more_steps.go.
 func extraStepDefs() []stepDef {
 	var out []stepDef
-	for _, defs := range [][]stepDef{moreStepDefs(), offlineStepDefs(), hoursStepDefs(), qualityStepDefs(), phrasingStepDefs()} {
+	for _, defs := range [][]stepDef{moreStepDefs(), offlineStepDefs(), hoursStepDefs(), handoverReasonStepDefs(), qualityStepDefs(), phrasingStepDefs()} {
 		out = append(out, defs...)
 	}
 	return out

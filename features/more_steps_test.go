@@ -91,3 +91,17 @@ func TestAgentSeesMessagesLeftFails(t *testing.T) {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 }
+
+// A handover for another reason fails, naming the reason found.
+func TestHandoverReasonFails(t *testing.T) {
+	code, out := run(t, newSuite(), `Feature: reason
+  Scenario: asked, not missed
+    Given no agent is online
+    And a customer opens the chat
+    When the customer says "I want to talk to a human"
+    Then the handover reason is "misses"
+`, "progress")
+	if code == features.ExitOK || !strings.Contains(out, `expected the handover reason "misses", but the latest handover was for "request"`) {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
