@@ -1,6 +1,7 @@
 package features
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -101,6 +102,11 @@ func (s *Suite) Run(o RunOptions) int {
 	case "pretty":
 		format = prettyFormat
 	}
+	var cucumberJSON *bytes.Buffer
+	if o.Format == "cucumber" && out != nil {
+		cucumberJSON = &bytes.Buffer{}
+		out = cucumberJSON
+	}
 	if o.Format == "pretty" || o.Format == "progress" {
 		if out != nil {
 			snips = &snippetFilter{w: out}
@@ -122,6 +128,11 @@ func (s *Suite) Run(o RunOptions) int {
 	}.Run()
 	if snips != nil {
 		snips.Close()
+	}
+	if cucumberJSON != nil {
+		if err := rewriteCucumberJSON(cucumberJSON.Bytes(), o.Output); err != nil && o.Errors != nil {
+			fmt.Fprintln(o.Errors, err)
+		}
 	}
 	switch {
 	case o.Format == "pretty" || o.Format == "progress":
