@@ -67,7 +67,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	if errors.Is(err, ErrTooManySessions) || errors.Is(err, ErrServerFull) {
 		// Say why, then close: 1008 for this address's allowance, 1013
 		// (try again later) when the server is full.
-		code, reason := websocket.StatusPolicyViolation, "too many new sessions"
+		code, reason := websocket.StatusPolicyViolation, "too many sessions from this address"
 		if errors.Is(err, ErrServerFull) {
 			code, reason = websocket.StatusTryAgainLater, "server busy"
 		}
