@@ -93,12 +93,30 @@ func (w *World) agentOnline(ctx context.Context, name string) error {
 	var me struct {
 		CSRF string `json:"csrf"`
 	}
-	code, err := a.call(ctx, http.MethodPost, "/agent/api/login", map[string]string{"name": strings.ToLower(slug(name)), "password": password}, &me)
-	if code == http.StatusNotFound || code == http.StatusMethodNotAllowed {
-		return fmt.Errorf("%w: %w", godog.ErrPending, errNoConsole)
+	// In-process the account is the slug; a target's account may be named
+	// as the step writes it ("Maria"), so that is tried first there.
+	accounts := []string{strings.ToLower(slug(name))}
+	if !w.inProcess() && name != accounts[0] {
+		accounts = []string{name, accounts[0]}
 	}
-	if err != nil {
-		return err
+	var fails []string
+	for _, account := range accounts {
+		code, err := a.call(ctx, http.MethodPost, "/agent/api/login", map[string]string{"name": account, "password": password}, &me)
+		if code == http.StatusNotFound || code == http.StatusMethodNotAllowed {
+			return fmt.Errorf("%w: %w", godog.ErrPending, errNoConsole)
+		}
+		if err == nil {
+			fails = nil
+			break
+		}
+		fails = append(fails, fmt.Sprintf("as account %q: %v", account, err))
+	}
+	if len(fails) > 0 {
+		hint := ""
+		if !w.inProcess() {
+			hint = "; check that the account exists on the target (deskbot agent list) and that DESKBOT_TEST_AGENT_PASSWORD is its password"
+		}
+		return fmt.Errorf("agent %q could not log in to the console: %s%s", name, strings.Join(fails, "; "), hint)
 	}
 	a.csrf = me.CSRF
 	w.agents[name] = a

@@ -1,0 +1,48 @@
+package features_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"deskbot/bot"
+	"deskbot/features"
+	"deskbot/store"
+)
+
+// Against a --target, `agent "Maria" is online` logs in to the account
+// named as the step writes it, and a refused log-in names the accounts
+// tried and the server's answer.
+func TestAgentLogsInAsWrittenOnTarget(t *testing.T) {
+	const token = "target-admin-token-0123456789"
+	l := startTarget(t, token)
+	h, err := bot.HashPassword("maria-password-0123456789")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.App.Store.CreateAgent(context.Background(), store.Agent{Name: "Maria", DisplayName: "Maria", PasswordHash: h, CreatedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	feature := `Feature: agent on target
+  Scenario: Maria takes a customer
+    Given agent "Maria" is online
+    And a customer opens the chat
+    When the customer says "I want to talk to a human"
+    Then the conversation is handed over to a human
+`
+	s := &features.Suite{Target: l.URL, AdminToken: token, AgentPassword: "maria-password-0123456789"}
+	if code, out := run(t, s, feature, "progress"); code != features.ExitOK {
+		t.Fatalf("agent \"Maria\" against the target:\n%s", out)
+	}
+	s = &features.Suite{Target: l.URL, AdminToken: token, AgentPassword: "wrong-password-0123456789"}
+	code, out := run(t, s, feature, "progress")
+	if code == features.ExitOK {
+		t.Fatalf("a wrong password passed:\n%s", out)
+	}
+	for _, want := range []string{`agent "Maria" could not log in to the console`, `as account "Maria"`, `HTTP 401`, `deskbot agent list`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the failure lacks %q:\n%s", want, out)
+		}
+	}
+}
