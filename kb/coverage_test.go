@@ -37,14 +37,7 @@ func TestSmallKnowledgeBaseDecides(t *testing.T) {
 		{"can I return gift vouchers", VerdictSuggest, []string{"returns", "vouchers"}}, // spans two articles
 	}
 	for _, c := range cases {
-		d, err := b.Decide(context.Background(), c.q, DefaultThreshold)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for _, h := range d.Hits {
-			got = append(got, h.Article.ID)
-		}
+		d, got := decide(t, b, c.q)
 		if d.Verdict != c.want {
 			t.Errorf("%q: %s (%s) %v, want %s %v", c.q, d.Verdict, d.Reason, got, c.want, c.ids)
 			continue
@@ -80,14 +73,7 @@ func TestDemoKBCrossArticleQuestion(t *testing.T) {
 		{"returns", VerdictSuggest, []string{"returns-policy"}},
 	}
 	for _, c := range cases {
-		d, err := b.Decide(context.Background(), c.q, DefaultThreshold)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for _, h := range d.Hits {
-			got = append(got, h.Article.ID)
-		}
+		d, got := decide(t, b, c.q)
 		if d.Verdict != c.want {
 			t.Errorf("%q: %s (%s) %v, want %s", c.q, d.Verdict, d.Reason, got, c.want)
 			continue
@@ -101,4 +87,19 @@ func TestDemoKBCrossArticleQuestion(t *testing.T) {
 			}
 		}
 	}
+}
+
+// decide returns the decision on q at the default target and the ids of
+// its hits.
+func decide(t *testing.T, b *Base, q string) (Decision, []string) {
+	t.Helper()
+	d, err := b.Decide(context.Background(), q, DefaultThreshold)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, h := range d.Hits {
+		ids = append(ids, h.Article.ID)
+	}
+	return d, ids
 }
