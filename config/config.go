@@ -7,10 +7,8 @@
 package config
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/url"
 	"os"
@@ -550,13 +548,6 @@ func checkOrigin(o string) error {
 // DisclosureText is the disclosure with {bot} and {business} filled in.
 func (c Config) DisclosureText() string {
 	return strings.NewReplacer("{bot}", c.BotName, "{business}", c.BusinessName).Replace(c.Disclosure.Text)
-}
-
-// Dump writes the effective configuration as indented JSON with secrets redacted.
-func (c Config) Dump(w io.Writer) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(c)
 }
 
 // Defaults returns the built-in configuration with data_dir set, ignoring

@@ -6,8 +6,11 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
+
+	"gopkg.in/yaml.v3"
 )
 
 func env(m map[string]string) func(string) string {
@@ -126,4 +129,58 @@ func TestDisclosureTextPlaceholders(t *testing.T) {
 	if !strings.Contains(got, "Ada") || !strings.Contains(got, "Shop") || strings.Contains(got, "{bot}") {
 		t.Fatalf("placeholders not filled: %q", got)
 	}
+}
+
+// deskbot config prints YAML with config.yaml's keys and units, which reads
+// back as the same configuration.
+func TestDumpIsConfigYAML(t *testing.T) {
+	c, err := Load(Options{File: "../config.yaml", Getenv: env(map[string]string{"DESKBOT_ADMIN_TOKEN": "s3cret-admin-token-value"})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := c.Dump(&buf); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{"kb_watch_interval: 2s\n", "  idle: 120s\n", "admin_token: '[redacted]'\n", "\nprofile: eu\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("dump lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "s3cret") || strings.Contains(out, "KBWatchInterval") {
+		t.Fatalf("dump leaks the secret or Go names:\n%s", out)
+	}
+	var dumped, documented map[string]any
+	if err := yaml.Unmarshal(buf.Bytes(), &dumped); err != nil {
+		t.Fatalf("dump is not YAML: %v\n%s", err, out)
+	}
+	raw, _ := os.ReadFile("../config.yaml")
+	if err := yaml.Unmarshal(raw, &documented); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := keyPaths("", dumped), keyPaths("", documented); !reflect.DeepEqual(got, want) {
+		t.Fatalf("dump keys differ from config.yaml:\ndump:        %v\nconfig.yaml: %v", got, want)
+	}
+	// Pasted back (without the redacted secret) it is the same configuration.
+	back, err := Load(Options{File: writeFile(t, strings.Replace(out, "admin_token: '[redacted]'", "admin_token: s3cret-admin-token-value", 1)), Getenv: env(nil)})
+	if err != nil {
+		t.Fatalf("dump does not load as config.yaml: %v", err)
+	}
+	if !reflect.DeepEqual(back, c) {
+		t.Fatalf("dump reads back differently:\n%+v\n%+v", back, c)
+	}
+}
+
+func keyPaths(prefix string, m map[string]any) []string {
+	var out []string
+	for k, v := range m {
+		if sub, ok := v.(map[string]any); ok {
+			out = append(out, keyPaths(prefix+k+".", sub)...)
+			continue
+		}
+		out = append(out, prefix+k)
+	}
+	slices.Sort(out)
+	return out
 }
