@@ -308,11 +308,6 @@ func (b *Base) Search(ctx context.Context, query string, k int) ([]Hit, error) {
 	if k <= 0 {
 		return nil, nil
 	}
-	if len(query) > maxQueryBytes {
-		// Longer messages are not questions; the bound keeps one message
-		// from costing more than a few milliseconds.
-		query = strings.ToValidUTF8(query[:maxQueryBytes], "")
-	}
 	hits, _, err := b.search(ctx, g, query, k)
 	return hits, err
 }
@@ -324,6 +319,11 @@ type queryInfo struct {
 }
 
 func (b *Base) search(ctx context.Context, g *generation, query string, k int) ([]Hit, queryInfo, error) {
+	if len(query) > maxQueryBytes {
+		// Longer messages are not questions; the bound keeps one message
+		// from costing more than a few milliseconds.
+		query = strings.ToValidUTF8(query[:maxQueryBytes], "")
+	}
 	query = stripCourtesy(query)
 	toks := analyze(query)
 	info := queryInfo{content: contentWords(toks)}

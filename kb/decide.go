@@ -3,7 +3,6 @@ package kb
 import (
 	"context"
 	"fmt"
-	"strings"
 )
 
 // Verdict is what the bot should do with a question (ACC-1: only a
@@ -28,7 +27,8 @@ type Decision struct {
 	// ranked articles, if any, for the owner's review.
 	Hits []Hit
 	// Reason says briefly why, for logs, `kb search` and `kb eval`:
-	// "confident", "ambiguous", "plausible", "topic word", "no match".
+	// "exact", "confident", "ambiguous", "few shared words", "plausible",
+	// "topic word", "no match".
 	Reason string
 }
 
@@ -43,9 +43,6 @@ func (b *Base) Decide(ctx context.Context, query string, target float64) (Decisi
 	g := b.gen.Load()
 	if g == nil {
 		return Decision{}, ErrClosed
-	}
-	if len(query) > maxQueryBytes {
-		query = strings.ToValidUTF8(query[:maxQueryBytes], "")
 	}
 	hits, info, err := b.search(ctx, g, query, MaxSuggestions+1)
 	if err != nil {
@@ -89,7 +86,8 @@ func (b *Base) Decide(ctx context.Context, query string, target float64) (Decisi
 }
 
 // suggestions are the best hits that share a content word with the query
-// and score at least half the best, when the best is plausible at all.
+// and score at least suggestScoreRatio of the best, when the best is
+// plausible at all (floor).
 func suggestions(g *generation, content []string, hits []Hit, floor float64) []Hit {
 	if len(hits) == 0 || hits[0].Confidence < floor {
 		return nil
@@ -99,7 +97,7 @@ func suggestions(g *generation, content []string, hits []Hit, floor float64) []H
 		if len(out) == MaxSuggestions || h.Score < hits[0].Score*suggestScoreRatio {
 			break
 		}
-		if shares(g.termsOf(h.Article).cover, content) {
+		if coverage(g.termsOf(h.Article).cover, content) > 0 {
 			out = append(out, h)
 		}
 	}
@@ -139,15 +137,6 @@ func coverage(terms map[string]bool, content []string) float64 {
 // have high chairs?" is not answered by "Do you have anything without
 // gluten?").
 const minAnswerCoverage = 0.4
-
-func shares(terms map[string]bool, content []string) bool {
-	for _, w := range content {
-		if terms[w] {
-			return true
-		}
-	}
-	return false
-}
 
 // crossArticle finds a runner-up whose title names a topic of the query
 // that the best article never mentions, while the best article's title
