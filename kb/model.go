@@ -111,8 +111,8 @@ func trainModel(ctx context.Context, key string, arts []*Article, fc featureConf
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	// Calibrating costs a second training run; beyond calibrateMax
-	// articles the prior is used.
+	// Beyond calibrateMax articles a calibration sample (200 articles)
+	// has too few competitors to stand for the whole: the prior is used.
 	if len(arts) <= calibrateMax {
 		sc, ok, err := calibrate(ctx, arts, exs, fc, tc)
 		if err != nil {
