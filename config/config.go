@@ -70,6 +70,13 @@ type Handover struct {
 	Frustration bool `mapstructure:"frustration"`
 }
 
+// profileNames are the profile values compliance.LookupProfile recognises,
+// aliases included; "strict" is the union of eu and us-ca.
+var profileNames = []string{"", "eu", "eea", "gdpr", "us-ca", "us_ca", "california", "ca", "strict"}
+
+// ValidProfiles returns the profile names the profile key accepts.
+func ValidProfiles() []string { return []string{"eu", "us-ca", "strict"} }
+
 // KnownSensitiveTopics returns the topic names handover.sensitive_topics accepts.
 func KnownSensitiveTopics() []string {
 	return []string{"legal", "complaint", "medical", "cancellation"}
@@ -365,6 +372,9 @@ func (c Config) Validate() error {
 	}
 	if !slices.Contains([]string{"debug", "info", "warn", "error"}, c.LogLevel) {
 		return bad("log_level", "must be one of debug, info, warn, error")
+	}
+	if !slices.Contains(profileNames, strings.ToLower(strings.TrimSpace(c.Profile))) {
+		return bad("profile", fmt.Sprintf("%q is not a known profile; valid: %s (aliases: eea, gdpr for eu; california, ca for us-ca)", c.Profile, strings.Join(ValidProfiles(), ", ")))
 	}
 	if strings.TrimSpace(c.BotName) == "" {
 		return bad("bot_name", "must not be empty")

@@ -103,6 +103,7 @@ func TestInvalidConfigNamesKey(t *testing.T) {
 		{"short admin token", "admin_token: abc\n", "admin_token"},
 		{"wrong type", "limits:\n  burst: lots\n", "burst"},
 		{"no policy url", "privacy_policy_url: \"\"\n", "privacy_policy_url"},
+		{"unknown profile", "profile: uk\n", "profile: \"uk\" is not a known profile; valid: eu, us-ca, strict"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -183,4 +184,12 @@ func keyPaths(prefix string, m map[string]any) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+func TestKnownProfilesAccepted(t *testing.T) {
+	for _, p := range []string{"eu", "us-ca", "strict", "EU", "california"} {
+		if _, err := Load(Options{File: writeFile(t, "profile: "+p+"\n"), Getenv: env(nil)}); err != nil {
+			t.Errorf("profile %q: %v", p, err)
+		}
+	}
 }
