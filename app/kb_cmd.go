@@ -18,7 +18,7 @@ import (
 const kbUsage = `Usage:
   deskbot kb index  [--kb DIR] [--data-dir DIR]     build or update the on-disk index
   deskbot kb search [--kb DIR] [-n N] QUERY          the decision, calibration, ranked articles and why
-  deskbot kb lint   [--kb DIR] [--strict]           stale, duplicate, empty articles
+  deskbot kb lint   [DIR | --kb DIR] [--strict]     stale, duplicate, empty articles
   deskbot kb import --out DIR FILE.csv              CSV (text,category or question,answer) to articles
   deskbot kb eval   --kb DIR --queries FILE.csv [--threshold T] [--per-article]
                                                     what customers get: answered, right, suggested, out of scope
@@ -96,6 +96,17 @@ func cmdKB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		strict := fs.Bool("strict", false, "exit non-zero when anything is found")
 		if err := fs.Parse(args); err != nil {
 			return err
+		}
+		// kb lint DIR [--strict]: the folder may come first, flags after it.
+		if fs.NArg() > 0 {
+			dir := fs.Arg(0)
+			if err := fs.Parse(fs.Args()[1:]); err != nil {
+				return err
+			}
+			if fs.NArg() > 0 || (*kbDir != "" && *kbDir != dir) {
+				return usageError{"usage: deskbot kb lint [DIR | --kb DIR] [--strict] (one folder)"}
+			}
+			*kbDir = dir
 		}
 		cfg, err := cf.load()
 		if err != nil {

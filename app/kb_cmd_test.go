@@ -48,6 +48,19 @@ can I pay by invoice,payment_methods
 	if code != 0 || !strings.Contains(stdout, "stale") {
 		t.Fatalf("lint on the demo knowledge base should flag its stale article: exit %d %q", code, stdout)
 	}
+	for _, args := range [][]string{{"kb", "lint", out}, {"kb", "lint", "--kb", out}, {"kb", "lint", out, "--strict"}} {
+		code, stdout, stderr = run(t, args...)
+		wantCode := 0
+		if args[len(args)-1] == "--strict" {
+			wantCode = 1 // the imported articles still hold the placeholder answer
+		}
+		if code != wantCode || !strings.Contains(stdout, "3 articles, 0 load problems") {
+			t.Fatalf("%v should lint the imported folder, not the demo: exit %d %q %q", args, code, stdout, stderr)
+		}
+	}
+	if code, _, _ = run(t, "kb", "lint", out, filepath.Join(dir, "other")); code != 2 {
+		t.Fatalf("kb lint with two folders: exit %d, want 2", code)
+	}
 	if code, _, _ = run(t, "kb", "lint", "--strict"); code == 0 {
 		t.Fatal("lint --strict should fail when something is found")
 	}
