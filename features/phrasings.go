@@ -46,18 +46,7 @@ func (w *World) saysOneOfFile(ctx context.Context, file string) error {
 }
 
 func (w *World) saysOneOfTable(ctx context.Context, t *godog.Table) error {
-	var qs []question
-	for i, r := range t.Rows {
-		if len(r.Cells) == 0 {
-			continue
-		}
-		v := strings.TrimSpace(r.Cells[0].Value)
-		if i == 0 && isQuestionHeader(v) || v == "" {
-			continue
-		}
-		qs = append(qs, question{text: v, where: fmt.Sprintf("table row %d", i+1)})
-	}
-	return w.saysOneOf(ctx, qs)
+	return w.saysOneOf(ctx, tableQuestions(t))
 }
 
 func (w *World) saysOneOf(ctx context.Context, qs []question) error {

@@ -72,6 +72,13 @@ func (w *World) asksEachInFile(ctx context.Context, file string) error {
 }
 
 func (w *World) asksEachInTable(ctx context.Context, t *godog.Table) error {
+	return w.asksEach(ctx, tableQuestions(t))
+}
+
+// tableQuestions reads a one-column table of questions (or phrasings): a
+// header row and empty cells are skipped, and each keeps its row number for
+// failure messages.
+func tableQuestions(t *godog.Table) []question {
 	var qs []question
 	for i, r := range t.Rows {
 		if len(r.Cells) == 0 {
@@ -83,7 +90,7 @@ func (w *World) asksEachInTable(ctx context.Context, t *godog.Table) error {
 		}
 		qs = append(qs, question{text: v, where: fmt.Sprintf("table row %d", i+1)})
 	}
-	return w.asksEach(ctx, qs)
+	return qs
 }
 
 func isQuestionHeader(v string) bool {
