@@ -82,16 +82,12 @@ func (w *World) citesVersion(article, version string) error {
 }
 
 func (w *World) offersNot(button string) error {
-	t := w.lastTurn()
-	if t == nil {
-		return ErrNoChat
+	on, err := w.offersButton(button)
+	if err != nil {
+		return err
 	}
-	for _, m := range t.Messages() {
-		for _, a := range m.Actions {
-			if strings.EqualFold(a.Label, button) || a.Name == button {
-				return fmt.Errorf("expected the button %q not to be offered, but the latest turn offers %s", button, w.offered())
-			}
-		}
+	if on {
+		return fmt.Errorf("expected the button %q not to be offered, but the latest turn offers %s", button, w.offered())
 	}
 	return nil
 }

@@ -788,18 +788,28 @@ func (w *World) offered() string {
 }
 
 func (w *World) offers(button string) error {
+	on, err := w.offersButton(button)
+	if err != nil || on {
+		return err
+	}
+	return fmt.Errorf("expected the button %q to be offered; offered: %s", button, w.offered())
+}
+
+// offersButton says whether the latest turn offers the button, named by its
+// label (any case) or its action name; ErrNoChat before any turn.
+func (w *World) offersButton(button string) (bool, error) {
 	t := w.lastTurn()
 	if t == nil {
-		return ErrNoChat
+		return false, ErrNoChat
 	}
 	for _, m := range t.Messages() {
 		for _, a := range m.Actions {
 			if strings.EqualFold(a.Label, button) || a.Name == button {
-				return nil
+				return true, nil
 			}
 		}
 	}
-	return fmt.Errorf("expected the button %q to be offered; offered: %s", button, w.offered())
+	return false, nil
 }
 
 func (w *World) offersTable(tb *godog.Table) error {
