@@ -55,6 +55,7 @@ func (s *Suite) scenarioOutput(pickleID string) string {
 }
 
 type junitReport struct {
+	stepEvents
 	mu      sync.Mutex
 	out     io.Writer
 	suite   string
@@ -121,8 +122,10 @@ type junitSuites struct {
 }
 
 func newJUnit(suite string, out io.Writer) formatters.Formatter {
-	return &junitReport{out: out, suite: suite, docs: map[string]*messages.GherkinDocument{},
+	r := &junitReport{out: out, suite: suite, docs: map[string]*messages.GherkinDocument{},
 		cases: map[string]*junitCase{}, pickles: map[string][]*messages.Pickle{}}
+	r.stepEvents = stepEvents{r.step}
+	return r
 }
 
 func (r *junitReport) TestRunStarted() {
@@ -235,26 +238,6 @@ func (r *junitReport) step(p *messages.Pickle, st *messages.PickleStep, status s
 		}
 		c.Errors = append(c.Errors, &junitError{Type: status, Message: m})
 	}
-}
-
-func (r *junitReport) Defined(*messages.Pickle, *messages.PickleStep, *formatters.StepDefinition) {}
-func (r *junitReport) Passed(p *messages.Pickle, st *messages.PickleStep, _ *formatters.StepDefinition) {
-	r.step(p, st, "passed", nil)
-}
-func (r *junitReport) Failed(p *messages.Pickle, st *messages.PickleStep, _ *formatters.StepDefinition, err error) {
-	r.step(p, st, "failed", err)
-}
-func (r *junitReport) Skipped(p *messages.Pickle, st *messages.PickleStep, _ *formatters.StepDefinition) {
-	r.step(p, st, "skipped", nil)
-}
-func (r *junitReport) Undefined(p *messages.Pickle, st *messages.PickleStep, _ *formatters.StepDefinition) {
-	r.step(p, st, "undefined", nil)
-}
-func (r *junitReport) Pending(p *messages.Pickle, st *messages.PickleStep, _ *formatters.StepDefinition) {
-	r.step(p, st, "pending", nil)
-}
-func (r *junitReport) Ambiguous(p *messages.Pickle, st *messages.PickleStep, _ *formatters.StepDefinition, err error) {
-	r.step(p, st, "ambiguous", err)
 }
 
 func seconds(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', -1, 64) }

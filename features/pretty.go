@@ -34,6 +34,7 @@ const (
 )
 
 type prettyReport struct {
+	stepEvents
 	mu          sync.Mutex
 	out         io.Writer
 	started     time.Time
@@ -56,8 +57,10 @@ type prettyScenario struct {
 }
 
 func newPretty(_ string, out io.Writer) formatters.Formatter {
-	return &prettyReport{out: out, docs: map[string]*messages.GherkinDocument{}, running: map[string]*prettyScenario{}, headed: map[string]bool{},
+	r := &prettyReport{out: out, docs: map[string]*messages.GherkinDocument{}, running: map[string]*prettyScenario{}, headed: map[string]bool{},
 		scenarios: map[string]int{}, steps: map[string]int{}}
+	r.stepEvents = stepEvents{r.step}
+	return r
 }
 
 func (r *prettyReport) TestRunStarted() {
@@ -267,26 +270,6 @@ func (r *prettyReport) finish(sc *prettyScenario) {
 	io.WriteString(r.out, b.String())
 	r.scenarios[sc.status]++
 	r.total++
-}
-
-func (r *prettyReport) Defined(*messages.Pickle, *messages.PickleStep, *formatters.StepDefinition) {}
-func (r *prettyReport) Passed(p *messages.Pickle, st *messages.PickleStep, _ *formatters.StepDefinition) {
-	r.step(p, st, "passed", nil)
-}
-func (r *prettyReport) Failed(p *messages.Pickle, st *messages.PickleStep, _ *formatters.StepDefinition, err error) {
-	r.step(p, st, "failed", err)
-}
-func (r *prettyReport) Skipped(p *messages.Pickle, st *messages.PickleStep, _ *formatters.StepDefinition) {
-	r.step(p, st, "skipped", nil)
-}
-func (r *prettyReport) Undefined(p *messages.Pickle, st *messages.PickleStep, _ *formatters.StepDefinition) {
-	r.step(p, st, "undefined", nil)
-}
-func (r *prettyReport) Pending(p *messages.Pickle, st *messages.PickleStep, _ *formatters.StepDefinition) {
-	r.step(p, st, "pending", nil)
-}
-func (r *prettyReport) Ambiguous(p *messages.Pickle, st *messages.PickleStep, _ *formatters.StepDefinition, err error) {
-	r.step(p, st, "ambiguous", err)
 }
 
 func countsText(total int, by map[string]int, what string) string {
