@@ -104,6 +104,7 @@ func (e usageError) Error() string { return e.msg }
 // commonFlags are the flags every command that reads configuration accepts.
 type commonFlags struct {
 	config, listen, dataDir string
+	stderr                  io.Writer // configuration warnings
 }
 
 func (c *commonFlags) register(fs *flag.FlagSet, withListen bool) {
@@ -118,7 +119,7 @@ func (c *commonFlags) register(fs *flag.FlagSet, withListen bool) {
 func newFlags(name string, stderr io.Writer, withListen bool) (*flag.FlagSet, *commonFlags) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cf := &commonFlags{}
+	cf := &commonFlags{stderr: stderr}
 	cf.register(fs, withListen)
 	return fs, cf
 }
@@ -144,7 +145,11 @@ func (c *commonFlags) load() (config.Config, error) {
 	if c.dataDir != "" {
 		flags["data_dir"] = c.dataDir
 	}
-	return config.Load(config.Options{File: c.config, Flags: flags})
+	opts := config.Options{File: c.config, Flags: flags}
+	if c.stderr != nil {
+		opts.Warn = func(msg string) { fmt.Fprintln(c.stderr, "deskbot: warning:", msg) }
+	}
+	return config.Load(opts)
 }
 
 func newLogger(w io.Writer, level string) *slog.Logger {

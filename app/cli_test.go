@@ -180,3 +180,15 @@ func TestKeysRotateRefusedWhileServing(t *testing.T) {
 		t.Fatalf("rotation beside a server: exit %d, %q", code, errOut)
 	}
 }
+
+// A misspelt DESKBOT_* variable is reported naming the closest key.
+func TestMisspelledEnvWarning(t *testing.T) {
+	t.Setenv("DESKBOT_ANSWER_TRESHOLD", "0.5")
+	code, stdout, stderr := run(t, "config", "--data-dir", t.TempDir())
+	if code != 0 || !strings.Contains(stderr, "DESKBOT_ANSWER_TRESHOLD") || !strings.Contains(stderr, "DESKBOT_ANSWER_THRESHOLD") {
+		t.Fatalf("exit %d, stderr %q", code, stderr)
+	}
+	if !strings.Contains(stdout, "kb_watch_interval: 2s") {
+		t.Fatalf("deskbot config should print YAML: %q", stdout)
+	}
+}

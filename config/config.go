@@ -282,6 +282,11 @@ type Options struct {
 	NoFile bool   // use built-in defaults only (tests, isolated scenario bots)
 	Getenv func(string) string
 	Flags  map[string]string // flag overrides by key, e.g. "listen"
+	// Environ lists the environment (default os.Environ) to find DESKBOT_*
+	// variables that map to no key; Warn receives one warning for each
+	// (default: printed to stderr).
+	Environ func() []string
+	Warn    func(msg string)
 }
 
 // Load reads, merges and validates configuration. Errors name the key and reason.
@@ -310,6 +315,17 @@ func Load(opts Options) (Config, error) {
 			}
 		}
 	}
+	// A list key given a single string in the file would be read as a
+	// one-element list (or split at commas): refuse it naming the key.
+	for key, val := range defaults() {
+		if _, isList := val.([]string); !isList || !v.InConfig(key) {
+			continue
+		}
+		if s, ok := v.Get(key).(string); ok {
+			return Config{}, fmt.Errorf("%w: %s: must be a list, e.g. %s: [%q], not the string %q", ErrInvalid, key, key, s, s)
+		}
+	}
+	warnUnknownEnv(v.AllKeys(), opts)
 	// Environment: DESKBOT_<KEY> with dots as underscores, for every known key.
 	for _, key := range v.AllKeys() {
 		env := "DESKBOT_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))

@@ -193,3 +193,30 @@ func TestKnownProfilesAccepted(t *testing.T) {
 		}
 	}
 }
+
+func TestMisspelledEnvWarns(t *testing.T) {
+	var warnings []string
+	_, err := Load(Options{NoFile: true, Getenv: env(nil),
+		Environ: func() []string {
+			return []string{"DESKBOT_LIMITS_BRUST=5", "DESKBOT_MASTER_KEY_FILE=/k", "DESKBOT_LIMITS_BURST=3", "HOME=/root"}
+		},
+		Warn: func(msg string) { warnings = append(warnings, msg) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "DESKBOT_LIMITS_BRUST") || !strings.Contains(warnings[0], "did you mean DESKBOT_LIMITS_BURST") {
+		t.Fatalf("want one warning naming DESKBOT_LIMITS_BRUST and DESKBOT_LIMITS_BURST, got %q", warnings)
+	}
+}
+
+func TestStringForListRefused(t *testing.T) {
+	_, err := Load(Options{File: writeFile(t, "allowed_origins: https://shop.example\n"), Getenv: env(nil)})
+	if err == nil || !strings.Contains(err.Error(), "allowed_origins: must be a list") {
+		t.Fatalf("a string for allowed_origins: %v", err)
+	}
+	// From the environment a comma-separated string is the list.
+	c, err := Load(Options{NoFile: true, Getenv: env(map[string]string{"DESKBOT_ALLOWED_ORIGINS": "https://a.example,https://b.example"})})
+	if err != nil || len(c.AllowedOrigins) != 2 {
+		t.Fatalf("DESKBOT_ALLOWED_ORIGINS: %v %v", c.AllowedOrigins, err)
+	}
+}
