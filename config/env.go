@@ -10,8 +10,8 @@ import (
 // otherEnv are DESKBOT_* variables read outside the configuration keys.
 var otherEnv = []string{
 	"DESKBOT_MASTER_KEY", "DESKBOT_MASTER_KEY_FILE", // compliance.LoadMasterKey
-	"DESKBOT_TEST_AGENT_PASSWORD", // deskbot test --target
-	"DESKBOT_INTERNAL_SCAN",       // the admin scan's child process
+	"DESKBOT_TEST_AGENT_PASSWORD",                                                                                            // deskbot test --target
+	"DESKBOT_INTERNAL_SCAN",                                                                                                  // the admin scan's child process
 	"DESKBOT_KNOWN_ISSUES", "DESKBOT_HELPER_DIR", "DESKBOT_HELPER_SYNC", "DESKBOT_HELPER_TURNS", "DESKBOT_WAL_TEST_DURATION", // tests
 }
 
