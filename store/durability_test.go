@@ -3,7 +3,6 @@ package store_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -231,10 +230,7 @@ func TestCommitCountSurvivesDeletedRow(t *testing.T) {
 	dir := t.TempDir()
 	s := open(t, dir, key1)
 	defer s.Close()
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "deskbot.db")+"?_pragma=busy_timeout(10000)")
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := rawDB(t, dir)
 	defer db.Close()
 	if _, err := db.Exec(`DELETE FROM durability`); err != nil {
 		t.Fatal(err)

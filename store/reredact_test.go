@@ -117,13 +117,7 @@ func TestWithdrawalReRedactsStoredText(t *testing.T) {
 // log names it without content.
 func TestUnreadableRowIsolated(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	var logBuf bytes.Buffer
-	s, err := store.Open(ctx, filepath.Join(dir, "deskbot.db"), store.Options{Crypto: crypto(t, key1),
-		Logger: slog.New(slog.NewTextHandler(&logBuf, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, dir, logBuf := openLogged(t)
 	defer s.Close()
 	sess := newSession(t, s, "s1")
 	at := sess.CreatedAt.Add(time.Minute)
@@ -139,10 +133,7 @@ func TestUnreadableRowIsolated(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Damage the second line and the contact as a bad disk would.
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "deskbot.db")+"?_pragma=busy_timeout(10000)")
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := rawDB(t, dir)
 	var msgID, contactID int64
 	if err := db.QueryRow(`SELECT id FROM messages WHERE subject_id = ? ORDER BY id LIMIT 1 OFFSET 1`, sess.SubjectID).Scan(&msgID); err != nil {
 		t.Fatal(err)
@@ -196,18 +187,37 @@ func TestUnreadableRowIsolated(t *testing.T) {
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
+// openLogged opens a store in a fresh folder with its operator log in a
+// buffer, for the tests that damage rows and check what the log names.
+func openLogged(t *testing.T) (*store.Store, string, *bytes.Buffer) {
+	t.Helper()
+	dir := t.TempDir()
+	logBuf := &bytes.Buffer{}
+	s, err := store.Open(context.Background(), filepath.Join(dir, "deskbot.db"), store.Options{Crypto: crypto(t, key1),
+		Logger: slog.New(slog.NewTextHandler(logBuf, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, dir, logBuf
+}
+
+// rawDB opens the store's database file beside the store, to change rows
+// as a bad disk or a hand edit would.
+func rawDB(t *testing.T, dir string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "deskbot.db")+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
 // DSR-1, SEC-2: the agents' offline inbox, a subject's contact details and
 // the owner's review list also skip a damaged row (logged by table and id)
 // instead of failing for everyone.
 func TestUnreadableRowSkippedInInboxContactsAndReview(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	var logBuf bytes.Buffer
-	s, err := store.Open(ctx, filepath.Join(dir, "deskbot.db"), store.Options{Crypto: crypto(t, key1),
-		Logger: slog.New(slog.NewTextHandler(&logBuf, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, dir, logBuf := openLogged(t)
 	defer s.Close()
 	sess := newSession(t, s, "s1")
 	at := sess.CreatedAt.Add(time.Minute)
@@ -221,10 +231,7 @@ func TestUnreadableRowSkippedInInboxContactsAndReview(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "deskbot.db")+"?_pragma=busy_timeout(10000)")
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := rawDB(t, dir)
 	for _, table := range []string{"offline_messages", "contacts", "unanswered"} {
 		if _, err := db.Exec(`UPDATE ` + table + ` SET body = zeroblob(48) WHERE id = (SELECT min(id) FROM ` + table + `)`); err != nil {
 			t.Fatal(err)
