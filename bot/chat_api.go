@@ -3,6 +3,7 @@ package bot
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"mime"
 	"net/http"
 	"time"
@@ -20,15 +21,9 @@ func (s *Server) handleChatAPI(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusUnsupportedMediaType, errorFrame(protocol.ErrBadRequest, "Content-Type must be application/json."))
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxAPIBody)
-	var req protocol.ChatRequest
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			writeJSON(w, http.StatusRequestEntityTooLarge, errorFrame(protocol.ErrTooLarge, "Request body too large."))
-			return
-		}
-		writeJSON(w, http.StatusBadRequest, errorFrame(protocol.ErrBadRequest, "Malformed JSON body."))
+	req, status, refusal := decodeChatRequest(http.MaxBytesReader(w, r.Body, maxAPIBody))
+	if refusal != nil {
+		writeJSON(w, status, refusal)
 		return
 	}
 	in, ok, msg := inboundOf(req)
@@ -76,6 +71,19 @@ func (s *Server) handleChatAPI(w http.ResponseWriter, r *http.Request) {
 		msgs = []any{}
 	}
 	writeJSON(w, http.StatusOK, protocol.ChatResponse{Session: sess.Token, Profile: sess.Profile, Messages: msgs})
+}
+
+// decodeChatRequest decodes the body of POST /api/v1/chat. A body that
+// cannot be decoded gets the HTTP status and error frame to answer with.
+func decodeChatRequest(body io.Reader) (req protocol.ChatRequest, status int, refusal any) {
+	if err := json.NewDecoder(body).Decode(&req); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return protocol.ChatRequest{}, http.StatusRequestEntityTooLarge, errorFrame(protocol.ErrTooLarge, "Request body too large.")
+		}
+		return protocol.ChatRequest{}, http.StatusBadRequest, errorFrame(protocol.ErrBadRequest, "Malformed JSON body.")
+	}
+	return req, http.StatusOK, nil
 }
 
 // inboundOf turns a request into the client frame the socket would have

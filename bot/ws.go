@@ -136,15 +136,10 @@ func (s *Server) serveSocket(ctx context.Context, cancel context.CancelFunc, ws 
 			return
 		}
 		var out []any
-		if typ != websocket.MessageText {
-			out = []any{errorFrame(protocol.ErrBadRequest, "Frames must be JSON text.")}
+		if in, refusal := decodeInbound(typ, data); refusal != nil {
+			out = []any{refusal}
 		} else {
-			var in protocol.Inbound
-			if err := json.Unmarshal(data, &in); err != nil || in.Type == "" {
-				out = []any{errorFrame(protocol.ErrBadRequest, "Malformed frame: expected a JSON object with a \"type\".")}
-			} else {
-				out = s.engine.Handle(readCtx, sess, in)
-			}
+			out = s.engine.Handle(readCtx, sess, in)
 		}
 		queued := c.enqueue(out...)
 		s.hub.endTurn()
@@ -162,6 +157,20 @@ func (s *Server) serveSocket(ctx context.Context, cancel context.CancelFunc, ws 
 			strikes = 0
 		}
 	}
+}
+
+// decodeInbound decodes one socket frame into a client frame. A frame the
+// engine cannot take (not text, not a JSON object with a "type") gets the
+// error frame to send instead; the socket stays open.
+func decodeInbound(typ websocket.MessageType, data []byte) (protocol.Inbound, any) {
+	if typ != websocket.MessageText {
+		return protocol.Inbound{}, errorFrame(protocol.ErrBadRequest, "Frames must be JSON text.")
+	}
+	var in protocol.Inbound
+	if err := json.Unmarshal(data, &in); err != nil || in.Type == "" {
+		return protocol.Inbound{}, errorFrame(protocol.ErrBadRequest, "Malformed frame: expected a JSON object with a \"type\".")
+	}
+	return in, nil
 }
 
 // refuseSocket sends one frame and closes the socket with code, waiting
