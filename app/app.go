@@ -93,6 +93,9 @@ func New(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 	for _, p := range base.Problems() {
 		log.Warn("article skipped", "problem", p)
 	}
+	for _, w := range cfg.MissingPolicyArticles(func(id string) bool { _, ok := base.Article(id); return ok }) {
+		log.Warn("policy link points at a missing article: " + w)
+	}
 	// The owner sees at start-up which confidence answers and which only
 	// suggests, and how that was reached from answer.threshold.
 	cal := base.Calibration(cfg.Answer.Threshold)
@@ -240,4 +243,16 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		err = nil
 	}
 	return err
+}
+
+// hasArticle reports whether arts holds an article with the given id.
+func hasArticle(arts []kb.Article) func(id string) bool {
+	return func(id string) bool {
+		for _, a := range arts {
+			if a.ID == id {
+				return true
+			}
+		}
+		return false
+	}
 }

@@ -122,8 +122,12 @@ func cmdKB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		for _, f := range findings {
 			fmt.Fprintln(stdout, f.String())
 		}
-		fmt.Fprintf(stdout, "%d articles, %d load problems, %d findings\n", len(arts), len(problems), len(findings))
-		if *strict && len(findings)+len(problems) > 0 {
+		links := cfg.MissingPolicyArticles(hasArticle(arts))
+		for _, w := range links {
+			fmt.Fprintln(stdout, "config:", w)
+		}
+		fmt.Fprintf(stdout, "%d articles, %d load problems, %d findings\n", len(arts), len(problems), len(findings)+len(links))
+		if *strict && len(findings)+len(problems)+len(links) > 0 {
 			return fmt.Errorf("lint found problems")
 		}
 		return nil

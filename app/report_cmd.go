@@ -28,6 +28,7 @@ type reportData struct {
 	KBSource    string
 	Calibration string // effective answer and suggest cut-offs
 	KBError     string // why the knowledge base could not be opened, if so
+	PolicyLinks []string // privacy/notice links to articles the knowledge base lacks
 	KeySource   string
 	RuleSummary []ruleRow
 }
@@ -88,7 +89,8 @@ th{background:#f2f4f8}.ok{color:#0a6b2b;font-weight:600}.bad{color:#b00020;font-
 <p>{{.KBArticles}} articles from {{.KBSource}}.</p>
 {{if .Calibration}}<p>Answering: {{.Calibration}} (<code>answer.threshold</code>).</p>{{end}}
 {{if .KBError}}<p class="bad">The knowledge base could not be opened: {{.KBError}}</p>{{end}}
-{{if .Lint}}<table><tr><th>Article</th><th>Finding</th></tr>{{range .Lint}}<tr><td>{{.ID}}</td><td>{{.Rule}}: {{.Message}}</td></tr>{{end}}</table>{{else}}<p class="ok">No lint findings.</p>{{end}}
+{{range .PolicyLinks}}<p class="bad">{{.}}</p>
+{{end}}{{if .Lint}}<table><tr><th>Article</th><th>Finding</th></tr>{{range .Lint}}<tr><td>{{.ID}}</td><td>{{.Rule}}: {{.Message}}</td></tr>{{end}}</table>{{else}}<p class="ok">No lint findings.</p>{{end}}
 
 <h2>Questions to review</h2>
 {{if .Review}}<p>Questions the assistant could not answer, or answered only by a suggestion the customer picked, grouped and most asked first (personal data redacted).
@@ -162,6 +164,7 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	arts, _ := kb.LoadFS(src)
 	d.KBArticles = len(arts)
 	d.Lint = kb.Lint(arts, time.Now())
+	d.PolicyLinks = cfg.MissingPolicyArticles(hasArticle(arts))
 	// A private index, so the report never touches the one a running
 	// server uses; without it the review list still lists the questions.
 	b, cleanup, err := openTempKB(ctx, "", cfg.KBDir)

@@ -585,3 +585,34 @@ func Defaults(dataDir string) Config {
 	}
 	return c
 }
+
+// MissingPolicyArticles returns a warning for each of privacy_policy_url and
+// notice_at_collection_url that links to a local article (/articles/ID, or
+// public_url + /articles/ID) for which has(ID) is false: customers would get
+// a 404 from the chat footer and every consent request.
+func (c Config) MissingPolicyArticles(has func(id string) bool) []string {
+	var out []string
+	for _, u := range []struct{ key, val string }{{"privacy_policy_url", c.PrivacyPolicyURL}, {"notice_at_collection_url", c.NoticeAtCollectionURL}} {
+		id, ok := localArticleID(u.val, c.PublicURL)
+		if !ok || has(id) {
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s %q links to article %q, which the knowledge base lacks: customers get a 404 from the chat footer and consent requests; add %s.md to kb_dir or point %s at your policy page", u.key, u.val, id, id, u.key))
+	}
+	return out
+}
+
+func localArticleID(link, publicURL string) (string, bool) {
+	if base := strings.TrimRight(publicURL, "/"); base != "" && strings.HasPrefix(link, base+"/") {
+		link = strings.TrimPrefix(link, base)
+	}
+	u, err := url.Parse(link)
+	if err != nil || u.Scheme != "" || u.Host != "" {
+		return "", false
+	}
+	id, ok := strings.CutPrefix(u.Path, "/articles/")
+	if !ok || id == "" || strings.Contains(id, "/") {
+		return "", false
+	}
+	return id, true
+}

@@ -220,3 +220,21 @@ func TestStringForListRefused(t *testing.T) {
 		t.Fatalf("DESKBOT_ALLOWED_ORIGINS: %v %v", c.AllowedOrigins, err)
 	}
 }
+
+func TestMissingPolicyArticles(t *testing.T) {
+	c := Defaults(t.TempDir())
+	none := func(string) bool { return false }
+	got := c.MissingPolicyArticles(none)
+	if len(got) != 2 || !strings.Contains(got[0], "privacy_policy_url") || !strings.Contains(got[0], `"privacy-policy"`) || !strings.Contains(got[1], "notice_at_collection_url") {
+		t.Fatalf("want warnings for both links, got %q", got)
+	}
+	if got := c.MissingPolicyArticles(func(id string) bool { return id == "privacy-policy" }); len(got) != 0 {
+		t.Fatalf("article present: %q", got)
+	}
+	c.PublicURL = "https://chat.shop.example"
+	c.PrivacyPolicyURL = "https://chat.shop.example/articles/privacy"
+	c.NoticeAtCollectionURL = "https://shop.example/privacy"
+	if got := c.MissingPolicyArticles(none); len(got) != 1 || !strings.Contains(got[0], `"privacy"`) {
+		t.Fatalf("public_url link to a missing article, external notice: %q", got)
+	}
+}
