@@ -26,8 +26,8 @@ type reportData struct {
 	Lint        []kb.LintFinding
 	KBArticles  int
 	KBSource    string
-	Calibration string // effective answer and suggest cut-offs
-	KBError     string // why the knowledge base could not be opened, if so
+	Calibration string   // effective answer and suggest cut-offs
+	KBError     string   // why the knowledge base could not be opened, if so
 	PolicyLinks []string // privacy/notice links to articles the knowledge base lacks
 	KeySource   string
 	RuleSummary []ruleRow
