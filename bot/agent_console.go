@@ -74,11 +74,7 @@ func (c *console) static() http.Handler {
 	if err != nil {
 		return http.NotFoundHandler()
 	}
-	fsrv := http.FileServerFS(sub)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Cache-Control", "no-cache")
-		fsrv.ServeHTTP(w, r)
-	})
+	return filesOnly(sub)
 }
 
 type agentReq struct {

@@ -4,6 +4,8 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"path"
+	"strings"
 )
 
 func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
@@ -36,8 +38,22 @@ func (s *Server) staticHandler() http.Handler {
 	if err != nil {
 		return http.NotFoundHandler()
 	}
-	fsrv := http.FileServerFS(sub)
+	return filesOnly(sub)
+}
+
+// filesOnly serves the files of fsys and answers 404 for its folders: no
+// directory listing (nor index.html fallback) at /static/ or /agent/assets/.
+func filesOnly(fsys fs.FS) http.Handler {
+	fsrv := http.FileServerFS(fsys)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+		if name == "" {
+			name = "."
+		}
+		if st, err := fs.Stat(fsys, name); err != nil || st.IsDir() || strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r)
+			return
+		}
 		w.Header().Set("Cache-Control", "no-cache")
 		fsrv.ServeHTTP(w, r)
 	})

@@ -59,11 +59,7 @@ func NewServer(o ServerOptions) *Server {
 	s := &Server{cfg: o.Config, engine: o.Engine, articles: o.Articles, assets: o.Assets, log: o.Logger, hub: NewHub(), admin: o.Admin, checks: o.Ready}
 	s.newSessions = newAddrLimiter(o.Config.Limits.NewSessionsPerMinute, o.Config.Limits.NewSessionsBurst)
 	s.resumes = newAddrLimiter(4*o.Config.Limits.NewSessionsPerMinute, 4*o.Config.Limits.NewSessionsBurst)
-	for _, origin := range o.Config.AllowedOrigins {
-		if u, err := url.Parse(origin); err == nil {
-			s.origins = append(s.origins, u.Host)
-		}
-	}
+	s.origins = originPatterns(o.Config.AllowedOrigins)
 	return s
 }
 
@@ -130,17 +126,91 @@ func frameAncestors(c config.Config) string {
 	return "'self' " + strings.Join(c.FrameAncestors, " ")
 }
 
+// originPatterns turns allowed_origins into the socket library's origin
+// patterns. Each keeps its scheme ("https://shop.example" admits that origin,
+// not http://shop.example, which an on-path attacker could inject into) and
+// its port; a default port is dropped, as browsers leave it out of Origin.
+// Pattern metacharacters are escaped so an origin only matches itself.
+func originPatterns(origins []string) []string {
+	var out []string
+	for _, origin := range origins {
+		if o := normalOrigin(origin); o != "" {
+			out = append(out, escapePattern(o))
+		}
+	}
+	return out
+}
+
+// normalOrigin is scheme://host[:port] in lower case, without a default port;
+// "" when origin is not an http(s) origin.
+func normalOrigin(origin string) string {
+	u, err := url.Parse(strings.TrimSpace(origin))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	host := strings.ToLower(u.Host)
+	if (u.Scheme == "https" && strings.HasSuffix(host, ":443")) || (u.Scheme == "http" && strings.HasSuffix(host, ":80")) {
+		host = host[:strings.LastIndexByte(host, ':')]
+	}
+	return u.Scheme + "://" + host
+}
+
+func escapePattern(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[]\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// connectSrc allows the page to talk to its own origin only: 'self' (which
+// covers ws: and wss: to the same host in CSP Level 3) and, for browsers that
+// do not map 'self' to WebSocket schemes, the public origin's ws/wss form.
+// Never a bare "ws: wss:", which would let a script reach any host.
+func connectSrc(c config.Config) string {
+	src := "'self'"
+	if o := normalOrigin(c.PublicURL); o != "" {
+		host := strings.SplitN(o, "://", 2)[1]
+		if strings.HasPrefix(o, "https://") {
+			src += " wss://" + host
+		} else {
+			src += " ws://" + host
+		}
+	}
+	return src
+}
+
+// consoleOnly reports the routes that must never be framed by anyone, not
+// even the shop's site named in frame_ancestors: the agent console and the
+// admin API (clickjacking an agent or operator).
+func consoleOnly(path string) bool {
+	return path == "/agent" || strings.HasPrefix(path, "/agent/") || strings.HasPrefix(path, "/api/v1/admin/")
+}
+
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
-	csp := "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; " +
-		"frame-ancestors " + frameAncestors(s.cfg) + "; base-uri 'none'; form-action 'self'; object-src 'none'"
+	policy := func(ancestors string) string {
+		return "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src " + connectSrc(s.cfg) + "; " +
+			"frame-ancestors " + ancestors + "; base-uri 'none'; form-action 'self'; object-src 'none'"
+	}
+	csp, cspNoFrame := policy(frameAncestors(s.cfg)), policy("'none'")
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", csp)
+		if consoleOnly(r.URL.Path) {
+			// A CSP with frame-ancestors makes browsers ignore
+			// X-Frame-Options, so the console's own CSP must forbid framing.
+			h.Set("Content-Security-Policy", cspNoFrame)
+			h.Set("X-Frame-Options", "DENY")
+		} else {
+			h.Set("Content-Security-Policy", csp)
+		}
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
 		h.Set("Cross-Origin-Resource-Policy", "same-site")
-		if len(s.cfg.FrameAncestors) == 0 {
+		if len(s.cfg.FrameAncestors) == 0 && !consoleOnly(r.URL.Path) {
 			h.Set("X-Frame-Options", "SAMEORIGIN")
 		}
 		if r.TLS != nil {

@@ -1,0 +1,136 @@
+package bot_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/coder/websocket"
+
+	"deskbot/config"
+)
+
+// Hardening items from the outside security review (issue 10, Low list).
+
+func get(t *testing.T, url string, hdr ...string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	return resp
+}
+
+func cspDirective(csp, name string) string {
+	for _, d := range strings.Split(csp, ";") {
+		d = strings.TrimSpace(d)
+		if strings.HasPrefix(d, name+" ") {
+			return strings.TrimSpace(strings.TrimPrefix(d, name))
+		}
+	}
+	return ""
+}
+
+// F8: with frame_ancestors set for the widget, the shop's site must still
+// not be able to frame the agent console or the admin API. A CSP with
+// frame-ancestors makes browsers ignore X-Frame-Options, so those routes
+// must send frame-ancestors 'none' themselves.
+func TestConsoleNeverFramedEvenWithFrameAncestors(t *testing.T) {
+	l := startBot(t, func(c *config.Config) {
+		c.FrameAncestors = []string{"https://shop.example"}
+		c.AdminToken = "admin-token-for-the-frame-test-0123456789"
+	})
+	for _, p := range []string{"/agent", "/agent/", "/agent/assets/agent.js", "/agent/api/me", "/api/v1/admin/audit"} {
+		resp := get(t, l.URL+p)
+		if fa := cspDirective(resp.Header.Get("Content-Security-Policy"), "frame-ancestors"); fa != "'none'" {
+			t.Errorf("%s: frame-ancestors %q, want 'none'", p, fa)
+		}
+		if xfo := resp.Header.Get("X-Frame-Options"); xfo != "DENY" {
+			t.Errorf("%s: X-Frame-Options %q, want DENY", p, xfo)
+		}
+	}
+	// The chat page itself stays frameable by the shop (the widget needs it).
+	resp := get(t, l.URL+"/")
+	if fa := cspDirective(resp.Header.Get("Content-Security-Policy"), "frame-ancestors"); !strings.Contains(fa, "https://shop.example") {
+		t.Errorf("/: frame-ancestors %q, want the shop's origin", fa)
+	}
+}
+
+// F9: allowed_origins compares scheme, host and port: https://shop.example
+// does not admit http://shop.example (plain HTTP, injectable on path) nor
+// another port.
+func TestAllowedOriginsMatchScheme(t *testing.T) {
+	l := startBot(t, func(c *config.Config) {
+		c.AllowedOrigins = []string{"https://shop.example", "http://dev.shop.example:8443"}
+	})
+	wsURL := "ws" + strings.TrimPrefix(l.URL, "http") + "/ws"
+	for origin, want := range map[string]bool{
+		"https://shop.example":          true,
+		"https://SHOP.example":          true,
+		"http://shop.example":           false,
+		"https://shop.example:8443":     false,
+		"http://dev.shop.example:8443":  true,
+		"https://dev.shop.example:8443": false,
+		"http://dev.shop.example":       false,
+		"https://evil.example":          false,
+	} {
+		c, resp, err := websocket.Dial(context.Background(), wsURL, &websocket.DialOptions{HTTPHeader: http.Header{"Origin": {origin}}})
+		if c != nil {
+			c.CloseNow()
+		}
+		if got := err == nil; got != want {
+			code := 0
+			if resp != nil {
+				code = resp.StatusCode
+			}
+			t.Errorf("Origin %s: accepted=%v (HTTP %d, %v), want %v", origin, got, code, err, want)
+		}
+	}
+}
+
+// F17: no directory listings under /static/ or /agent/assets/; files still load.
+func TestNoDirectoryListings(t *testing.T) {
+	l := startBot(t, nil)
+	for _, p := range []string{"/static/", "/agent/assets/", "/static/.", "/agent/assets/./"} {
+		resp := get(t, l.URL+p)
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s: %d, want 404; body %.80q", p, resp.StatusCode, body)
+		}
+	}
+	for _, p := range []string{"/static/chat.js", "/static/chat.css", "/agent/assets/agent.js"} {
+		if resp := get(t, l.URL+p); resp.StatusCode != http.StatusOK {
+			t.Errorf("GET %s: %d, want 200", p, resp.StatusCode)
+		}
+	}
+}
+
+// F16: connect-src allows the page's own origin (and the public origin's
+// ws/wss form), never every WebSocket host.
+func TestCSPConnectSrcNotAnyHost(t *testing.T) {
+	for name, tc := range map[string]struct{ public, want string }{
+		"no public url":  {"", "'self'"},
+		"https":          {"https://chat.shop.example", "'self' wss://chat.shop.example"},
+		"http with port": {"http://chat.shop.example:8080/", "'self' ws://chat.shop.example:8080"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			l := startBot(t, func(c *config.Config) { c.PublicURL = tc.public })
+			for _, p := range []string{"/", "/agent"} {
+				cs := cspDirective(get(t, l.URL+p).Header.Get("Content-Security-Policy"), "connect-src")
+				if cs != tc.want {
+					t.Errorf("%s: connect-src %q, want %q", p, cs, tc.want)
+				}
+			}
+		})
+	}
+}
