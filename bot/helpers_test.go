@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -80,22 +81,29 @@ func openSession(t testing.TB, l *app.Local) (*chatclient.Client, string) {
 // ask says text and returns the frames up to and including the next message.
 func ask(t testing.TB, c *chatclient.Client, text string) []protocol.Frame {
 	t.Helper()
+	// A consent request or handover precedes its message; more may follow.
+	return exchange(t, c, protocol.Inbound{Type: protocol.TypeSay, Text: text}, fmt.Sprintf("%q", text),
+		func(f protocol.Frame) bool { return strings.Contains(f.Text, "card numbers") })
+}
+
+// exchange sends in and returns the frames up to and including the next
+// message or error; what names in for failures. A message for which notLast
+// (if not nil) is true does not end the reply.
+func exchange(t testing.TB, c *chatclient.Client, in protocol.Inbound, what string, notLast func(protocol.Frame) bool) []protocol.Frame {
+	t.Helper()
 	ctx := ctxT(t)
-	if err := c.Say(ctx, text); err != nil {
+	if err := c.Send(ctx, in); err != nil {
 		t.Fatal(err)
 	}
 	var got []protocol.Frame
 	for {
 		f, err := c.Next(ctx)
 		if err != nil {
-			t.Fatalf("waiting for reply to %q: %v (got %+v)", text, err, got)
+			t.Fatalf("waiting for reply to %s: %v (got %+v)", what, err, got)
 		}
 		got = append(got, f)
-		if f.Type == protocol.TypeMessage || f.Type == protocol.TypeError {
-			// A consent request or handover precedes its message; more may follow.
-			if f.Type == protocol.TypeError || !strings.Contains(f.Text, "card numbers") {
-				return got
-			}
+		if f.Type == protocol.TypeError || f.Type == protocol.TypeMessage && (notLast == nil || !notLast(f)) {
+			return got
 		}
 	}
 }

@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -68,21 +69,7 @@ func suggestedQuery(t testing.TB, l *app.Local, min int, candidates ...string) (
 // send sends a client frame and returns the frames up to the next message or error.
 func send(t testing.TB, c *chatclient.Client, in protocol.Inbound) []protocol.Frame {
 	t.Helper()
-	ctx := ctxT(t)
-	if err := c.Send(ctx, in); err != nil {
-		t.Fatal(err)
-	}
-	var got []protocol.Frame
-	for {
-		f, err := c.Next(ctx)
-		if err != nil {
-			t.Fatalf("waiting for reply to %+v: %v (got %+v)", in, err, got)
-		}
-		got = append(got, f)
-		if f.Type == protocol.TypeMessage || f.Type == protocol.TypeError {
-			return got
-		}
-	}
+	return exchange(t, c, in, fmt.Sprintf("%+v", in), nil)
 }
 
 func articleButtons(m protocol.Frame) []protocol.Action {
