@@ -46,26 +46,37 @@ func startUntil(t *testing.T, path, dataDir, addr string, extraEnv ...string) *s
 	return nil
 }
 
+// readyzBody is /readyz's JSON answer.
+type readyzBody struct {
+	Status  string   `json:"status"`
+	Reasons []string `json:"reasons"`
+}
+
+// getReadyz asks base's /readyz and returns its status code and answer; an
+// answer that is not that JSON fails the test.
+func getReadyz(t *testing.T, base string) (int, readyzBody) {
+	t.Helper()
+	resp, err := http.Get(base + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body readyzBody
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, body
+}
+
 // H3 from outside: with less free space in the data dir than
 // limits.min_free_disk_mb, the process is live (/healthz 200) but not
 // ready (/readyz 503 with a JSON reason and no path); the server log
 // names the directory and the figures.
 func TestBinaryReadyzFailsBelowDiskFloor(t *testing.T) {
 	s := startUntil(t, "/healthz", t.TempDir(), freePort(t), "DESKBOT_LIMITS_MIN_FREE_DISK_MB=1099511627776")
-	resp, err := http.Get(s.url + "/readyz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var body struct {
-		Status  string   `json:"status"`
-		Reasons []string `json:"reasons"`
-	}
-	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
-		t.Fatal(err)
-	}
-	if resp.StatusCode != 503 || body.Status != "unavailable" || len(body.Reasons) != 1 || body.Reasons[0] != "free disk space low" {
-		t.Fatalf("/readyz = %d %+v, want 503 [free disk space low]", resp.StatusCode, body)
+	code, body := getReadyz(t, s.url)
+	if code != 503 || body.Status != "unavailable" || len(body.Reasons) != 1 || body.Reasons[0] != "free disk space low" {
+		t.Fatalf("/readyz = %d %+v, want 503 [free disk space low]", code, body)
 	}
 	// The log line travels through a pipe; give it a moment.
 	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(s.logs.String(), "free disk space below limits.min_free_disk_mb"); {
@@ -119,17 +130,8 @@ func TestBinaryReadyzFailsOnDamagedDatabase(t *testing.T) {
 	if resp.StatusCode == 200 {
 		t.Fatal("a chat opened on the damaged database: the test's premise does not hold")
 	}
-	resp, err = http.Get(s2.url + "/readyz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var body struct {
-		Status  string   `json:"status"`
-		Reasons []string `json:"reasons"`
-	}
-	json.NewDecoder(resp.Body).Decode(&body)
-	if resp.StatusCode != 503 || len(body.Reasons) == 0 || body.Reasons[0] != "database not writable" {
-		t.Fatalf("/readyz on a damaged database = %d %+v, want 503 [database not writable]", resp.StatusCode, body)
+	code, body := getReadyz(t, s2.url)
+	if code != 503 || len(body.Reasons) == 0 || body.Reasons[0] != "database not writable" {
+		t.Fatalf("/readyz on a damaged database = %d %+v, want 503 [database not writable]", code, body)
 	}
 }
