@@ -27,6 +27,7 @@ Usage:
   deskbot agent add NAME [--display-name X] [--password-file F] | agent list
   deskbot privacy export|erase --subject ID|--email ADDR [--output FILE]
   deskbot audit verify [--data-dir DIR] | audit accept-loss --note TEXT
+  deskbot keys generate [--out FILE]           a new master key for DESKBOT_MASTER_KEY_FILE (mode 0600)
   deskbot keys rotate --new-key-file FILE      (run while the server is stopped)
   deskbot report [--output FILE]               compliance report (HTML)
   deskbot load [--target URL] [--sessions N] [--rate R] [--duration D]   loopback load test
@@ -74,7 +75,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	case "record":
 		err = cmdRecord(ctx, args, os.Stdin, stdout, stderr)
 	case "version":
-		fmt.Fprintln(stdout, "deskbot", Version)
+		fmt.Fprintln(stdout, versionString())
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 	default:
@@ -130,11 +131,7 @@ func createOutput(path string, stdout io.Writer) (io.Writer, func() error, error
 	if path == "" {
 		return stdout, func() error { return nil }, nil
 	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
-		return nil, nil, fmt.Errorf("--output: %w", err)
-	}
-	return f, f.Close, nil
+	return openOutput(path) // output.go: 0600, no symlinks, temp file + rename
 }
 
 func (c *commonFlags) load() (config.Config, error) {

@@ -141,8 +141,11 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // cmdKeys runs `deskbot keys rotate --new-key-file FILE`: every data key is
 // re-wrapped under the new master key; the data is not re-encrypted.
 func cmdKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "generate" {
+		return cmdKeysGenerate(args[1:], stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "rotate" {
-		return usageError{"usage: deskbot keys rotate --new-key-file FILE [--data-dir DIR]"}
+		return usageError{"usage: deskbot keys generate [--out FILE] | keys rotate --new-key-file FILE [--data-dir DIR]"}
 	}
 	fs, cf := newFlags("keys rotate", stderr, false)
 	newFile := fs.String("new-key-file", "", "file holding the new master key (created with mode 0600 if absent)")
