@@ -186,6 +186,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if file := configFileInUse(cf.config); file != "" {
+		go watchConfigFile(ctx, file, cfg.KBWatchInterval, log)
+	}
 	fmt.Fprintf(stdout, "deskbot %s serving on http://%s (data in %s)\n", Version, displayAddr(ln.Addr()), cfg.DataDir)
 	serveErr := a.Serve(ctx, ln)
 	return errors.Join(serveErr, a.Close())

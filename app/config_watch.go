@@ -1,0 +1,49 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"time"
+)
+
+// watchConfigFile warns, once per change, when the configuration file the
+// server started with changes: every key is read only at start (only the
+// articles in kb_dir reload by themselves), so a new answer.threshold or
+// limit takes effect after a restart.
+func watchConfigFile(ctx context.Context, path string, every time.Duration, log *slog.Logger) {
+	stamp := func() (time.Time, int64, bool) {
+		fi, err := os.Stat(path)
+		if err != nil {
+			return time.Time{}, 0, false
+		}
+		return fi.ModTime(), fi.Size(), true
+	}
+	mod, size, ok := stamp()
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		m, s, o := stamp()
+		if o == ok && m.Equal(mod) && s == size {
+			continue
+		}
+		mod, size, ok = m, s, o
+		log.Warn("configuration file changed; restart deskbot to apply it (only the articles in kb_dir reload without a restart)", "file", path)
+	}
+}
+
+// configFileInUse is the file Load read: --config, else ./config.yaml if present.
+func configFileInUse(flagFile string) string {
+	if flagFile != "" {
+		return flagFile
+	}
+	if _, err := os.Stat("config.yaml"); err == nil {
+		return "config.yaml"
+	}
+	return ""
+}
