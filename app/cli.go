@@ -31,7 +31,7 @@ Usage:
   deskbot keys rotate --new-key-file FILE      (run while the server is stopped)
   deskbot report [--output FILE]               compliance report (HTML)
   deskbot load [--target URL] [--sessions N] [--rate R] [--duration D]   loopback load test
-  deskbot config         print the effective configuration (secrets redacted)
+  deskbot config [--diff]  print the effective configuration as YAML (secrets redacted); --diff: only what differs from the defaults
   deskbot test [PATHS...] [--target URL] [--admin-token T] [--format pretty|progress|junit|cucumber] [--output FILE] [--tags EXPR] [--concurrency N]
   deskbot steps          print every Gherkin step phrase with an example
   deskbot record [--target URL] [--output FILE]   turn a conversation typed on stdin into a feature file
@@ -207,12 +207,16 @@ func displayAddr(a net.Addr) string {
 
 func cmdConfig(args []string, stdout, stderr io.Writer) error {
 	fs, cf := newFlags("config", stderr, true)
+	diff := fs.Bool("diff", false, "print only the keys that differ from the built-in defaults")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	cfg, err := cf.load()
 	if err != nil {
 		return err
+	}
+	if *diff {
+		return cfg.DumpDiff(stdout, config.Defaults(config.DefaultDataDir))
 	}
 	return cfg.Dump(stdout)
 }
