@@ -192,3 +192,12 @@ func TestMisspelledEnvWarning(t *testing.T) {
 		t.Fatalf("deskbot config should print YAML: %q", stdout)
 	}
 }
+
+// deskbot config --diff prints only what differs from the defaults.
+func TestConfigDiff(t *testing.T) {
+	t.Setenv("DESKBOT_LIMITS_BURST", "7")
+	code, stdout, stderr := run(t, "config", "--diff", "--data-dir", "./deskbot-data")
+	if code != 0 || stdout != "limits:\n  burst: 7\n" {
+		t.Fatalf("config --diff: exit %d %q %q", code, stdout, stderr)
+	}
+}

@@ -205,11 +205,14 @@ func (s Secret) Reveal() string { return string(s) }
 // MarshalText keeps secrets out of JSON/YAML dumps.
 func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
+// DefaultDataDir is data_dir when nothing sets it.
+const DefaultDataDir = "./deskbot-data"
+
 // defaults mirrors config.yaml at the repository root; a test keeps the two equal.
 func defaults() map[string]any {
 	return map[string]any{
 		"listen":                         ":8080",
-		"data_dir":                       "./deskbot-data",
+		"data_dir":                       DefaultDataDir,
 		"kb_dir":                         "",
 		"kb_watch_interval":              "2s",
 		"public_url":                     "",

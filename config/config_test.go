@@ -238,3 +238,24 @@ func TestMissingPolicyArticles(t *testing.T) {
 		t.Fatalf("public_url link to a missing article, external notice: %q", got)
 	}
 }
+
+// DumpDiff shows only the keys that differ from the built-in defaults, in
+// config.yaml's layout.
+func TestDumpDiff(t *testing.T) {
+	c, err := Load(Options{File: writeFile(t, "limits:\n  burst: 5\ntimeouts:\n  idle: 90s\nadmin_token: s3cret-admin-token-value\n"), Getenv: env(nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := c.DumpDiff(&buf, Defaults(c.DataDir)); err != nil {
+		t.Fatal(err)
+	}
+	want := "limits:\n  burst: 5\ntimeouts:\n  idle: 90s\nadmin_token: '[redacted]'\n"
+	if buf.String() != want {
+		t.Fatalf("diff:\n%s\nwant:\n%s", buf.String(), want)
+	}
+	buf.Reset()
+	if err := Defaults(c.DataDir).DumpDiff(&buf, Defaults(c.DataDir)); err != nil || buf.String() != "{}\n" {
+		t.Fatalf("no difference should print {}: %q %v", buf.String(), err)
+	}
+}

@@ -24,6 +24,54 @@ func (c Config) Dump(w io.Writer) error {
 	return enc.Close()
 }
 
+// DumpDiff writes, like Dump, only the keys whose value differs from base
+// (usually Defaults), or {} when none does.
+func (c Config) DumpDiff(w io.Writer, base Config) error {
+	n := pruneEqual(yamlNode(reflect.ValueOf(c)), yamlNode(reflect.ValueOf(base)))
+	if n == nil {
+		n = &yaml.Node{Kind: yaml.MappingNode, Style: yaml.FlowStyle}
+	}
+	enc := yaml.NewEncoder(w)
+	enc.SetIndent(2)
+	if err := enc.Encode(&yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{n}}); err != nil {
+		return err
+	}
+	return enc.Close()
+}
+
+// pruneEqual returns n without the mapping entries equal in base, or nil
+// when n equals base. Both come from yamlNode on the same type.
+func pruneEqual(n, base *yaml.Node) *yaml.Node {
+	if n.Kind != yaml.MappingNode {
+		if sameNode(n, base) {
+			return nil
+		}
+		return n
+	}
+	out := &yaml.Node{Kind: yaml.MappingNode}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if v := pruneEqual(n.Content[i+1], base.Content[i+1]); v != nil {
+			out.Content = append(out.Content, n.Content[i], v)
+		}
+	}
+	if len(out.Content) == 0 {
+		return nil
+	}
+	return out
+}
+
+func sameNode(a, b *yaml.Node) bool {
+	if a.Kind != b.Kind || a.Value != b.Value || len(a.Content) != len(b.Content) {
+		return false
+	}
+	for i := range a.Content {
+		if !sameNode(a.Content[i], b.Content[i]) {
+			return false
+		}
+	}
+	return true
+}
+
 var (
 	durationType = reflect.TypeOf(time.Duration(0))
 	secretType   = reflect.TypeOf(Secret(""))
