@@ -141,7 +141,64 @@ func (d *Detector) Find(text string) []Finding {
 	cands = findCVVs(w, cands)
 	cands = findPhones(w, cands)
 	cands = d.findHealth(w, cands)
-	return resolve(cands)
+	return withCopies(text, resolve(cands))
+}
+
+// withCopies adds every other standalone copy of a found e-mail address,
+// phone number, card, IBAN or SSN. Context rules let some numbers through
+// as references ("#0201234567", "order 0201234567"), but once the same
+// value was found as personal data elsewhere in the text, a copy of it is
+// that personal data too. Health terms and CVVs are short words and digits
+// that occur harmlessly elsewhere, so they are not copied.
+func withCopies(text string, fs []Finding) []Finding {
+	// Found spans are blanked, so a copy is judged by the text around it
+	// as it reads once redacted ("[phone]+0201234567"); copies found join
+	// the blanked spans until none is left.
+	masked := []byte(text)
+	for len(fs) > 0 {
+		for _, f := range fs {
+			for i := f.Start; i < f.End; i++ {
+				masked[i] = ' '
+			}
+		}
+		m := string(masked)
+		var extra []Finding
+		for _, f := range fs {
+			if f.Kind == KindHealth || f.Kind == KindCVV {
+				continue
+			}
+			for off := 0; off < len(m); {
+				i := strings.Index(m[off:], f.Text)
+				if i < 0 {
+					break
+				}
+				i += off
+				off = i + 1
+				if text[i:i+len(f.Text)] == f.Text && standsAlone(m, i, i+len(f.Text)) {
+					extra = append(extra, Finding{Kind: f.Kind, Start: i, End: i + len(f.Text), Text: f.Text})
+				}
+			}
+		}
+		if len(extra) == 0 {
+			break
+		}
+		fs = resolve(append(fs, extra...))
+	}
+	return fs
+}
+
+// standsAlone reports whether text[start:end] is not part of a longer word,
+// number or address: the runes around it are neither letters or digits nor
+// address punctuation ("@._+-") joined to one.
+func standsAlone(text string, start, end int) bool {
+	joins := func(r rune) bool { return strings.ContainsRune("@._+-", r) }
+	if r := runeBefore(text, start); isWordRune(r) || joins(r) && isWordRune(runeBefore(text, start-utf8.RuneLen(r))) {
+		return false
+	}
+	if r := runeAt(text, end); isWordRune(r) || joins(r) && isWordRune(runeAt(text, end+utf8.RuneLen(r))) {
+		return false
+	}
+	return true
 }
 
 // priority orders kinds for overlap resolution: lower wins.
