@@ -19,6 +19,7 @@ const kbUsage = `Usage:
   deskbot kb index  [--kb DIR] [--data-dir DIR]     build or update the on-disk index
   deskbot kb search [--kb DIR] [-n N] QUERY          the decision, calibration, ranked articles and why
   deskbot kb lint   [DIR | --kb DIR] [--strict]     stale, duplicate, empty articles
+  deskbot kb init   DIR                             starter privacy-policy.md and notice-at-collection.md
   deskbot kb import --out DIR FILE.csv              CSV (text,category or question,answer) to articles
   deskbot kb eval   --kb DIR --queries FILE.csv [--threshold T] [--per-article]
                                                     what customers get: answered, right, suggested, out of scope
@@ -92,6 +93,8 @@ func cmdKB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stdout, "%d. %-28s score=%.3f confidence=%.3f\n   %s\n   why: %s\n", i+1, h.Article.ID, h.Score, h.Confidence, h.Article.Title, h.Why)
 		}
 		return nil
+	case "init":
+		return cmdKBInit(fs, cf, args, stdout)
 	case "lint":
 		strict := fs.Bool("strict", false, "exit non-zero when anything is found")
 		if err := fs.Parse(args); err != nil {

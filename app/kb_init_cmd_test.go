@@ -1,0 +1,37 @@
+package app_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// kb init writes starter privacy and notice articles that load, name the
+// business and retention from config, satisfy the policy-link check, and
+// are never overwritten.
+func TestKBInitStarterArticles(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "kb")
+	t.Setenv("DESKBOT_BUSINESS_NAME", "Ada's Shop")
+	t.Setenv("DESKBOT_RETENTION_TRANSCRIPTS_DAYS", "21")
+	code, stdout, stderr := run(t, "kb", "init", dir)
+	if code != 0 || !strings.Contains(stdout, "privacy-policy.md") || !strings.Contains(stdout, "notice-at-collection.md") {
+		t.Fatalf("kb init: exit %d %q %q", code, stdout, stderr)
+	}
+	body, _ := os.ReadFile(filepath.Join(dir, "privacy-policy.md"))
+	if !strings.Contains(string(body), "Ada's Shop") || !strings.Contains(string(body), "**21 days**") {
+		t.Fatalf("privacy article not filled in from config:\n%s", body)
+	}
+	t.Setenv("DESKBOT_NOTICE_AT_COLLECTION_URL", "/articles/notice-at-collection")
+	code, stdout, _ = run(t, "kb", "lint", dir, "--strict")
+	if code != 0 || !strings.Contains(stdout, "2 articles, 0 load problems, 0 findings") {
+		t.Fatalf("starter articles should lint clean: exit %d %q", code, stdout)
+	}
+	os.WriteFile(filepath.Join(dir, "privacy-policy.md"), []byte("edited"), 0o644)
+	if code, stdout, _ = run(t, "kb", "init", dir); code != 0 || !strings.Contains(stdout, "kept") {
+		t.Fatalf("second init: exit %d %q", code, stdout)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "privacy-policy.md")); string(b) != "edited" {
+		t.Fatal("kb init overwrote an article")
+	}
+}
