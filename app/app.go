@@ -80,7 +80,7 @@ func New(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 				st.Close()
 				return nil, fmt.Errorf("%w: kb_dir: %q is not a readable folder", config.ErrInvalid, cfg.KBDir)
 			}
-			source = os.DirFS(cfg.KBDir)
+			source = kb.DirFS(cfg.KBDir) // links leading out of kb_dir are skipped
 		} else {
 			source = kb.DemoFS()
 		}

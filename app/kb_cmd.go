@@ -238,7 +238,7 @@ func kbSource(flagDir, cfgDir string) (fs.FS, error) {
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return nil, fmt.Errorf("%q is not a readable folder of articles", dir)
 	}
-	return os.DirFS(dir), nil
+	return kb.DirFS(dir), nil
 }
 
 // openTempKB builds an index in a temporary folder, for one-off commands.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -132,5 +134,37 @@ func TestCSPConnectSrcNotAnyHost(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// F11: an article file in kb_dir that is a symbolic link out of the folder
+// is not published (anyone who can write to the folder could otherwise
+// publish any Markdown file the service user can read); a link to another
+// article inside the folder still works.
+func TestKBDirDoesNotFollowLinksOutOfTheFolder(t *testing.T) {
+	outside, dir := t.TempDir(), t.TempDir()
+	article := func(id, body string) []byte {
+		return []byte("---\nid: " + id + "\ntitle: " + id + "\nquestions:\n  - what is " + id + "\n---\n" + body + "\n")
+	}
+	if err := os.WriteFile(filepath.Join(outside, "secret.md"), article("outside-secret", "TOP SECRET CONTENT FROM OUTSIDE KB DIR"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(filepath.Join(dir, "real"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "real", "returns.md"), article("returns", "Send it back within 30 days."), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(outside, "secret.md"), filepath.Join(dir, "secret.md")); err != nil {
+		t.Fatal(err)
+	}
+	l := startBot(t, func(c *config.Config) { c.KBDir = dir })
+	resp := get(t, l.URL+"/articles/outside-secret")
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusNotFound || strings.Contains(string(body), "TOP SECRET") {
+		t.Errorf("/articles/outside-secret: %d %.120q; want 404 (the link leads out of kb_dir)", resp.StatusCode, body)
+	}
+	if resp := get(t, l.URL+"/articles/returns"); resp.StatusCode != http.StatusOK {
+		t.Errorf("/articles/returns: %d, want 200", resp.StatusCode)
 	}
 }
