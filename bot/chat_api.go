@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"time"
+	"unicode/utf8"
 
 	"deskbot/protocol"
 )
@@ -75,13 +76,24 @@ func (s *Server) handleChatAPI(w http.ResponseWriter, r *http.Request) {
 
 // decodeChatRequest decodes the body of POST /api/v1/chat. A body that
 // cannot be decoded gets the HTTP status and error frame to answer with.
+//
+// The body must be exactly one JSON object in valid UTF-8: trailing bytes
+// after it and invalid UTF-8 (which encoding/json would silently replace
+// with U+FFFD) are refused with bad_request, as the socket refuses them.
 func decodeChatRequest(body io.Reader) (req protocol.ChatRequest, status int, refusal any) {
-	if err := json.NewDecoder(body).Decode(&req); err != nil {
+	data, err := io.ReadAll(body)
+	if err == nil && !utf8.Valid(data) {
+		return protocol.ChatRequest{}, http.StatusBadRequest, errorFrame(protocol.ErrBadRequest, "The body must be valid UTF-8.")
+	}
+	if err == nil {
+		err = json.Unmarshal(data, &req) // refuses anything after the value
+	}
+	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			return protocol.ChatRequest{}, http.StatusRequestEntityTooLarge, errorFrame(protocol.ErrTooLarge, "Request body too large.")
 		}
-		return protocol.ChatRequest{}, http.StatusBadRequest, errorFrame(protocol.ErrBadRequest, "Malformed JSON body.")
+		return protocol.ChatRequest{}, http.StatusBadRequest, errorFrame(protocol.ErrBadRequest, "Malformed JSON body: send one JSON object.")
 	}
 	return req, http.StatusOK, nil
 }

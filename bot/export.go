@@ -155,9 +155,8 @@ func (e *Engine) Export(ctx context.Context, token, channel string) (ExportDoc, 
 
 // handleExport serves the customer's own data: POST /api/v1/export {"session":TOKEN}.
 func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) {
-	var req protocol.ChatRequest
-	r.Body = http.MaxBytesReader(w, r.Body, 4096)
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.Session == "" {
+	req, _, refusal := decodeChatRequest(http.MaxBytesReader(w, r.Body, 4096))
+	if refusal != nil || req.Session == "" {
 		writeJSON(w, http.StatusBadRequest, errorFrame(protocol.ErrBadRequest, "Send {\"session\":\"<token>\"}."))
 		return
 	}

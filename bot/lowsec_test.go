@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"github.com/coder/websocket"
 
 	"deskbot/config"
+	"deskbot/protocol"
 )
 
 // Hardening items from the outside security review (issue 10, Low list).
@@ -166,5 +168,54 @@ func TestKBDirDoesNotFollowLinksOutOfTheFolder(t *testing.T) {
 	}
 	if resp := get(t, l.URL+"/articles/returns"); resp.StatusCode != http.StatusOK {
 		t.Errorf("/articles/returns: %d, want 200", resp.StatusCode)
+	}
+}
+
+// Invalid UTF-8 in a socket frame or an HTTP body is refused with
+// bad_request, never silently turned into U+FFFD and stored as something the
+// customer did not send; and the HTTP mirror takes exactly one JSON object,
+// not one followed by trailing bytes.
+func TestInvalidUTF8AndTrailingBytesRefused(t *testing.T) {
+	l := startBot(t, nil)
+	c, _ := openSession(t, l)
+	ctx := ctxT(t)
+	if err := c.WriteRaw(ctx, websocket.MessageText, []byte("{\"type\":\"say\",\"text\":\"caf\xe9 hours?\"}")); err != nil {
+		t.Fatal(err)
+	}
+	f, err := c.Next(ctx)
+	if err != nil || f.Type != protocol.TypeError || f.Code != protocol.ErrBadRequest {
+		t.Errorf("socket frame with invalid UTF-8: got %+v, %v; want a bad_request error frame", f, err)
+	}
+	// The socket stays usable.
+	if fs := ask(t, c, "How do I return an item?"); lastMessage(fs).Text == "" {
+		t.Errorf("no answer after the refused frame: %+v", fs)
+	}
+
+	post := func(path, body string) (int, protocol.Frame) {
+		t.Helper()
+		res, err := http.Post(l.URL+path, "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var f protocol.Frame
+		json.NewDecoder(res.Body).Decode(&f)
+		return res.StatusCode, f
+	}
+	for _, body := range []string{
+		"{\"text\":\"caf\xe9 hours?\"}",
+		`{"text":"opening hours?"} trailing garbage`,
+		`{"text":"opening hours?"}{"text":"again"}`,
+	} {
+		if code, f := post("/api/v1/chat", body); code != http.StatusBadRequest || f.Code != protocol.ErrBadRequest {
+			t.Errorf("POST /api/v1/chat %q: %d %+v; want 400 bad_request", body, code, f)
+		}
+	}
+	if code, f := post("/api/v1/export", `{"session":"x"} {}`); code != http.StatusBadRequest || f.Code != protocol.ErrBadRequest {
+		t.Errorf("POST /api/v1/export with trailing bytes: %d %+v; want 400 bad_request", code, f)
+	}
+	// A body with trailing white space is still one object.
+	if code, _ := post("/api/v1/chat", "{\"text\":\"opening hours?\"}\n"); code != http.StatusOK {
+		t.Errorf("POST /api/v1/chat with a trailing newline: %d, want 200", code)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"time"
+	"unicode/utf8"
 
 	"github.com/coder/websocket"
 
@@ -165,6 +166,12 @@ func (s *Server) serveSocket(ctx context.Context, cancel context.CancelFunc, ws 
 func decodeInbound(typ websocket.MessageType, data []byte) (protocol.Inbound, any) {
 	if typ != websocket.MessageText {
 		return protocol.Inbound{}, errorFrame(protocol.ErrBadRequest, "Frames must be JSON text.")
+	}
+	// encoding/json would silently replace invalid UTF-8 with U+FFFD, so
+	// the customer's bytes would be stored as something they did not send:
+	// refuse the frame instead (RFC 6455 text frames are UTF-8).
+	if !utf8.Valid(data) {
+		return protocol.Inbound{}, errorFrame(protocol.ErrBadRequest, "Frames must be valid UTF-8.")
 	}
 	var in protocol.Inbound
 	if err := json.Unmarshal(data, &in); err != nil || in.Type == "" {
