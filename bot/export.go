@@ -138,6 +138,11 @@ func (e *Engine) Export(ctx context.Context, token, channel string) (ExportDoc, 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	d, err := e.store.Export(ctx, s.Subject)
+	if errors.Is(err, store.ErrErased) {
+		// Erased meanwhile, maybe by `deskbot privacy erase` in another
+		// process: the session in memory must not be resumed (DSR-4).
+		s.erased.Store(true)
+	}
 	if err != nil {
 		return ExportDoc{}, err
 	}

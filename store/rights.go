@@ -32,6 +32,12 @@ type SubjectData struct {
 // listed in Unreadable and named in the log.
 func (s *Store) Export(ctx context.Context, subject string) (SubjectData, error) {
 	d := SubjectData{Subject: subject, Transcripts: map[string][]Entry{}}
+	// The data key may still be cached here after another process (the
+	// `deskbot privacy erase` command) erased the subject: ask the database,
+	// not the cache, so an erased subject is answered as erased (DSR-4).
+	if err := s.subjectExists(ctx, subject); err != nil {
+		return d, err
+	}
 	c, err := s.cipher(ctx, subject)
 	if err != nil {
 		return d, err
@@ -336,4 +342,19 @@ func purgeAudit(ctx context.Context, tx *sql.Tx, cutoff time.Time) (int64, error
 		return 0, fmt.Errorf("store: purge audit anchor: %w", err)
 	}
 	return res.RowsAffected()
+}
+
+// subjectExists returns ErrErased, and drops any cached data key, when the
+// subject's row is gone (erased by this or another process, or purged).
+func (s *Store) subjectExists(ctx context.Context, subject string) error {
+	var one int
+	err := s.r.QueryRowContext(ctx, `SELECT 1 FROM subjects WHERE id = ?`, subject).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		s.forgetKey(subject)
+		return ErrErased
+	}
+	if err != nil {
+		return fmt.Errorf("store: subject: %w", err)
+	}
+	return nil
 }
