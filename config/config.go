@@ -329,6 +329,13 @@ func Load(opts Options) (Config, error) {
 		}
 	}
 	warnUnknownEnv(v.AllKeys(), opts)
+	// A key with an empty part (".x", "a..b", "x.") would be refused by the
+	// decoder under an empty name; refuse it here, naming it.
+	for _, key := range v.AllKeys() {
+		if slices.Contains(strings.Split(key, "."), "") {
+			return Config{}, fmt.Errorf("%w: %q: not a valid key (empty part between dots)", ErrInvalid, key)
+		}
+	}
 	// Environment: DESKBOT_<KEY> with dots as underscores, for every known key.
 	for _, key := range v.AllKeys() {
 		env := "DESKBOT_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))

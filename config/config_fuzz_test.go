@@ -4,6 +4,8 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -55,8 +57,8 @@ func FuzzLoadYAML(f *testing.F) {
 		if !errors.Is(err, ErrInvalid) {
 			t.Fatalf("refusal does not wrap ErrInvalid: %v", err)
 		}
-		msg := err.Error()
-		if strings.Contains(msg, "reading "+file) {
+		msg := strings.ToLower(err.Error()) // keys are case-insensitive
+		if strings.Contains(msg, strings.ToLower("reading "+file)) {
 			return // not YAML, or not a mapping: the file is named
 		}
 		var top map[string]any
@@ -64,7 +66,7 @@ func FuzzLoadYAML(f *testing.F) {
 			return
 		}
 		for _, k := range knownAndGivenKeys(top) {
-			if strings.Contains(msg, k) {
+			if strings.Contains(msg, strings.ToLower(k)) {
 				return
 			}
 		}
@@ -82,14 +84,29 @@ func knownAndGivenKeys(doc map[string]any) []string {
 	var walk func(prefix string, m map[string]any)
 	walk = func(prefix string, m map[string]any) {
 		for k, v := range m {
-			if k != "" {
-				keys = append(keys, prefix+k, k)
-			}
+			keys = append(keys, prefix+k, strconv.Quote(prefix+k)) // named raw or quoted
+			// Keys are dotted paths: "a.b: 1" is read as a: {b: 1}.
+			keys = append(keys, strings.Split(k, ".")...)
 			if sub, ok := v.(map[string]any); ok {
 				walk(prefix+k+".", sub)
 			}
 		}
 	}
 	walk("", doc)
-	return keys
+	return slices.DeleteFunc(keys, func(k string) bool { return strings.TrimSpace(k) == "" })
+}
+
+// Found by FuzzLoadYAML: a key with an empty part was refused as
+// "'' has invalid keys: " without naming it.
+func TestLoadNamesKeyWithEmptyPart(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "config.yaml")
+	for _, key := range []string{".00000", "limits..burst", "listen."} {
+		if err := os.WriteFile(file, []byte(key+": 1\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Load(Options{File: file, Getenv: func(string) string { return "" }})
+		if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), `"`+key+`"`) {
+			t.Errorf("key %q: got %v, want an error naming it", key, err)
+		}
+	}
 }
