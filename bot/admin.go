@@ -14,6 +14,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"deskbot/compliance"
+	"deskbot/protocol"
 	"deskbot/store"
 )
 
@@ -102,7 +103,13 @@ func (s *Server) requireAdmin(next http.HandlerFunc) http.HandlerFunc {
 }
 
 func (s *Server) adminSession(w http.ResponseWriter, r *http.Request) {
-	sess, err := s.engine.Lookup(r.Context(), r.URL.Query().Get("session"))
+	// The customer's token in a header (preferred: kept out of access
+	// logs), or ?session= as protocol v1 clients send it.
+	token := r.Header.Get(protocol.SessionHeader)
+	if token == "" {
+		token = r.URL.Query().Get("session")
+	}
+	sess, err := s.engine.Lookup(r.Context(), token)
 	if err != nil {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "unknown session"})
 		return

@@ -1,17 +1,21 @@
 package bot_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/coder/websocket"
 
+	"deskbot/app"
 	"deskbot/config"
 	"deskbot/protocol"
 )
@@ -217,5 +221,90 @@ func TestInvalidUTF8AndTrailingBytesRefused(t *testing.T) {
 	// A body with trailing white space is still one object.
 	if code, _ := post("/api/v1/chat", "{\"text\":\"opening hours?\"}\n"); code != http.StatusOK {
 		t.Errorf("POST /api/v1/chat with a trailing newline: %d, want 200", code)
+	}
+}
+
+type lockedBuf struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuf) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuf) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// F15: the customer's bearer token need not travel in a URL (proxy and
+// access logs keep URLs): the socket takes it as the subprotocol
+// "deskbot.session.TOKEN" (answering "deskbot.v1", never the token), the
+// admin API from the X-Deskbot-Session header; ?session= keeps working for
+// protocol v1 clients. The token is never written to the server log.
+func TestSessionTokenOutOfURLsAndLogs(t *testing.T) {
+	var logs lockedBuf
+	cfg := config.Defaults(t.TempDir())
+	cfg.AdminToken = adminToken
+	cfg.LogLevel = "debug"
+	l, err := app.StartLocal(context.Background(), cfg, app.Options{Getenv: testEnv,
+		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	c, token := openSession(t, l)
+	ask(t, c, "How do I return an item?")
+	c.Close()
+
+	ctx := ctxT(t)
+	wsURL := "ws" + strings.TrimPrefix(l.URL, "http") + "/ws"
+	ws, _, err := websocket.Dial(ctx, wsURL, &websocket.DialOptions{
+		HTTPHeader:   http.Header{"Origin": {l.URL}},
+		Subprotocols: []string{protocol.Subprotocol, protocol.SessionSubprotocolPrefix + token},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sp := ws.Subprotocol(); sp != protocol.Subprotocol {
+		t.Errorf("selected subprotocol %q, want %q", sp, protocol.Subprotocol)
+	}
+	_, data, err := ws.Read(ctx)
+	ws.CloseNow()
+	var f protocol.Frame
+	if err != nil || json.Unmarshal(data, &f) != nil || f.Type != protocol.TypeSession || f.Session != token {
+		t.Errorf("resume by subprotocol: first frame %s (%v); want the same session", data, err)
+	}
+
+	// Protocol v1 compatibility: ?session= still resumes.
+	old, _, err := websocket.Dial(ctx, wsURL+"?session="+token, &websocket.DialOptions{HTTPHeader: http.Header{"Origin": {l.URL}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, data, err = old.Read(ctx)
+	old.CloseNow()
+	if err != nil || json.Unmarshal(data, &f) != nil || f.Session != token {
+		t.Errorf("resume by ?session=: first frame %s (%v); want the same session", data, err)
+	}
+
+	// Admin API: the token in a header.
+	req, _ := http.NewRequest("GET", l.URL+"/api/v1/admin/session", nil)
+	req.Header.Set("Authorization", "Bearer "+adminToken)
+	req.Header.Set(protocol.SessionHeader, token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("admin session by %s header: %d, want 200", protocol.SessionHeader, resp.StatusCode)
+	}
+
+	if strings.Contains(logs.String(), token) {
+		t.Errorf("the bearer token was written to the log")
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -40,7 +41,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	exemptFromTimeouts(w)
 	// Same origin is always allowed; other origins only when configured
 	// (the shop's site embedding the widget).
-	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: s.origins})
+	ws, err := websocket.Accept(w, r, &websocket.AcceptOptions{OriginPatterns: s.origins, Subprotocols: []string{protocol.Subprotocol}})
 	if err != nil {
 		s.log.Debug("websocket upgrade refused", "err", err)
 		return
@@ -52,7 +53,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithCancel(s.baseContext())
 	var sess *Session
 	var frames []any
-	if token := r.URL.Query().Get("session"); token != "" {
+	if token := sessionToken(r); token != "" {
 		if err = s.admitResume(r); err == nil {
 			sess, frames, err = s.engine.Resume(ctx, token)
 		}
@@ -158,6 +159,22 @@ func (s *Server) serveSocket(ctx context.Context, cancel context.CancelFunc, ws 
 			strikes = 0
 		}
 	}
+}
+
+// sessionToken is the resume token of a socket request. Preferred: offered
+// as the subprotocol "deskbot.session.TOKEN" beside "deskbot.v1" (a browser
+// cannot set headers on a WebSocket, and a subprotocol, unlike the URL, is not
+// written to proxy and access logs; the server never echoes it). Protocol v1
+// clients that still send /ws?session=TOKEN keep working.
+func sessionToken(r *http.Request) string {
+	for _, h := range r.Header.Values("Sec-WebSocket-Protocol") {
+		for _, p := range strings.Split(h, ",") {
+			if t, ok := strings.CutPrefix(strings.TrimSpace(p), protocol.SessionSubprotocolPrefix); ok && t != "" {
+				return t
+			}
+		}
+	}
+	return r.URL.Query().Get("session")
 }
 
 // decodeInbound decodes one socket frame into a client frame. A frame the

@@ -61,16 +61,19 @@ func Dial(ctx context.Context, base string, o Options) (*Client, error) {
 	for k, v := range o.Query {
 		q[k] = v
 	}
-	if o.Session != "" {
-		q.Set("session", o.Session)
-	}
 	u.RawQuery = q.Encode()
+	// The resume token travels as a subprotocol, never in the URL (which
+	// proxies and access logs record).
+	protos := []string{protocol.Subprotocol}
+	if o.Session != "" {
+		protos = append(protos, protocol.SessionSubprotocolPrefix+o.Session)
+	}
 	h := http.Header{}
 	for k, v := range o.Header {
 		h[k] = v
 	}
 	h.Set("Origin", origin)
-	ws, resp, err := websocket.Dial(ctx, u.String(), &websocket.DialOptions{HTTPHeader: h})
+	ws, resp, err := websocket.Dial(ctx, u.String(), &websocket.DialOptions{HTTPHeader: h, Subprotocols: protos})
 	if err != nil {
 		if resp != nil {
 			return nil, fmt.Errorf("chatclient: dial: %w (HTTP %d)", err, resp.StatusCode)

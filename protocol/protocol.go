@@ -7,6 +7,17 @@ package protocol
 // Version is the wire protocol version served at /ws and /api/v1/chat.
 const Version = 1
 
+// How a client presents its bearer token without putting it in a URL (URLs
+// end up in reverse-proxy and access logs). On the socket it offers two
+// subprotocols, Subprotocol and SessionSubprotocolPrefix+TOKEN; the server
+// selects Subprotocol and never echoes the token. On the admin API it sends
+// the SessionHeader. The older ?session=TOKEN still works in protocol v1.
+const (
+	Subprotocol              = "deskbot.v1"
+	SessionSubprotocolPrefix = "deskbot.session."
+	SessionHeader            = "X-Deskbot-Session"
+)
+
 // Frame types sent by the server.
 const (
 	TypeSession        = "session"

@@ -66,15 +66,22 @@
   // ---- connection ---------------------------------------------------------
 
   function wsURL() {
-    return (location.protocol === 'https:' ? 'wss:' : 'ws:') + '//' + location.host + '/ws' +
-      (state.token ? '?session=' + encodeURIComponent(state.token) : '');
+    return (location.protocol === 'https:' ? 'wss:' : 'ws:') + '//' + location.host + '/ws';
+  }
+
+  // The resume token is offered as a subprotocol, not put in the URL, so it
+  // never lands in proxy or access logs; the server answers "deskbot.v1".
+  function wsProtocols() {
+    var p = ['deskbot.v1'];
+    if (state.token && /^[A-Za-z0-9_-]+$/.test(state.token)) p.push('deskbot.session.' + state.token);
+    return p;
   }
 
   function connect() {
     clearTimeout(state.timer);
     var ws;
     try {
-      ws = new WebSocket(wsURL());
+      ws = new WebSocket(wsURL(), wsProtocols());
     } catch (e) {
       scheduleReconnect();
       return;
