@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// F10: `--output` must not leave a customer export world-readable because
+// F10 (SEC-1, DSR-1: an export holds the customer's data): `--output` must not leave a customer export world-readable because
 // the file existed with a looser mode, nor write through a planted symlink
 // onto another file; and it leaves no temporary file behind.
 func TestOutputFileIsPrivateAndNeverFollowsSymlinks(t *testing.T) {

@@ -49,7 +49,7 @@ func cspDirective(csp, name string) string {
 	return ""
 }
 
-// F8: with frame_ancestors set for the widget, the shop's site must still
+// F8 (SEC-2: only authorised staff reach the console): with frame_ancestors set for the widget, the shop's site must still
 // not be able to frame the agent console or the admin API. A CSP with
 // frame-ancestors makes browsers ignore X-Frame-Options, so those routes
 // must send frame-ancestors 'none' themselves.
@@ -74,7 +74,7 @@ func TestConsoleNeverFramedEvenWithFrameAncestors(t *testing.T) {
 	}
 }
 
-// F9: allowed_origins compares scheme, host and port: https://shop.example
+// F9 (SEC-1): allowed_origins compares scheme, host and port: https://shop.example
 // does not admit http://shop.example (plain HTTP, injectable on path) nor
 // another port.
 func TestAllowedOriginsMatchScheme(t *testing.T) {
@@ -123,7 +123,7 @@ func TestNoDirectoryListings(t *testing.T) {
 	}
 }
 
-// F16: connect-src allows the page's own origin (and the public origin's
+// F16 (SEC-1): connect-src allows the page's own origin (and the public origin's
 // ws/wss form), never every WebSocket host.
 func TestCSPConnectSrcNotAnyHost(t *testing.T) {
 	for name, tc := range map[string]struct{ public, want string }{
@@ -143,7 +143,7 @@ func TestCSPConnectSrcNotAnyHost(t *testing.T) {
 	}
 }
 
-// F11: an article file in kb_dir that is a symbolic link out of the folder
+// F11 (SEC-1): an article file in kb_dir that is a symbolic link out of the folder
 // is not published (anyone who can write to the folder could otherwise
 // publish any Markdown file the service user can read); a link to another
 // article inside the folder still works.
@@ -241,7 +241,8 @@ func (l *lockedBuf) String() string {
 	return l.b.String()
 }
 
-// F15: the customer's bearer token need not travel in a URL (proxy and
+// F15 (SEC-1, DSR-4: whoever holds the token can export or erase the chat):
+// the customer's bearer token need not travel in a URL (proxy and
 // access logs keep URLs): the socket takes it as the subprotocol
 // "deskbot.session.TOKEN" (answering "deskbot.v1", never the token), the
 // admin API from the X-Deskbot-Session header; ?session= keeps working for
