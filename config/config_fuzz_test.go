@@ -97,7 +97,7 @@ func knownAndGivenKeys(doc map[string]any) []string {
 }
 
 // Found by FuzzLoadYAML: a key with an empty part was refused as
-// "'' has invalid keys: " without naming it.
+// "” has invalid keys: " without naming it.
 func TestLoadNamesKeyWithEmptyPart(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "config.yaml")
 	for _, key := range []string{".00000", "limits..burst", "listen."} {

@@ -43,4 +43,3 @@ func (d rootFS) Open(name string) (fs.File, error) {
 	}
 	return f, nil
 }
-
