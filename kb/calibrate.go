@@ -389,18 +389,22 @@ func thinCurve(c []cutPoint, n int) []cutPoint {
 // above still meets target precision on the pseudo-queries. A question
 // whose own probability of being right is at least target is answered
 // whatever the curve says; one below minAnswerConfidence never is.
-func (sc selfCalibration) answerCut(target float64) (float64, string) {
+func (sc selfCalibration) answerCut(target float64) float64 {
 	cut := target
-	how := "per-question probability (no calibration curve)"
-	if len(sc.Curve) > 0 {
-		how = fmt.Sprintf("self-calibrated on %d held-out article texts (%.0f%% ranked first) and %d simulated out-of-scope questions", sc.InN, 100*sc.InTop1, sc.OutN)
-		for _, p := range sc.Curve {
-			if p.Precision >= target {
-				cut = min(cut, p.Conf)
-			}
+	for _, p := range sc.Curve {
+		if p.Precision >= target {
+			cut = min(cut, p.Conf)
 		}
 	}
-	return max(cut, minAnswerConfidence), how
+	return max(cut, minAnswerConfidence)
+}
+
+// method says how the cut-off was reached, for logs and reports.
+func (sc selfCalibration) method() string {
+	if len(sc.Curve) == 0 {
+		return "per-question probability (no calibration curve)"
+	}
+	return fmt.Sprintf("self-calibrated on %d held-out article texts (%.0f%% ranked first) and %d simulated out-of-scope questions", sc.InN, 100*sc.InTop1, sc.OutN)
 }
 
 // minAnswerConfidence: an answer more likely wrong than right is never given.

@@ -201,15 +201,18 @@ func (b *Base) Calibration(target float64) Calibration {
 	if g == nil {
 		return Calibration{Target: target}
 	}
-	return g.calibration(target)
+	c := g.calibration(target)
+	c.Method = g.model.self.method()
+	return c
 }
 
+// calibration returns the cut-offs for target without the description
+// (Decide needs only the numbers, on every question).
 func (g *generation) calibration(target float64) Calibration {
 	if target <= 0 {
 		target = DefaultThreshold
 	}
-	at, how := g.model.self.answerCut(target)
-	return Calibration{Target: target, AnswerAt: at, SuggestAt: suggestFloor, Method: how}
+	return Calibration{Target: target, AnswerAt: g.model.self.answerCut(target), SuggestAt: suggestFloor}
 }
 
 // suggestFloor is the least confidence at which the best article is worth
