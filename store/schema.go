@@ -1,13 +1,11 @@
 package store
 
-import (
-	"context"
-	"database/sql"
-	"fmt"
-)
-
-// schema is applied in order; each entry is one version.
-var schema = []string{
+// legacySchema is the layout of releases before numbered migrations: each
+// entry was one step, counted in PRAGMA user_version (1..6). It is frozen:
+// migration 1 (migrate.go) runs these same steps on a new database, and a
+// database they made is recognised by its user_version and finished by
+// them. Never edit or append here; add a migration to migrations instead.
+var legacySchema = []string{
 	`CREATE TABLE subjects (
 		id TEXT PRIMARY KEY,
 		wrapped_key BLOB NOT NULL,
@@ -129,29 +127,4 @@ var schema = []string{
 	// ("did you mean"): the redacted question and the article chosen, a
 	// candidate example question for it. Empty article: a missed question.
 	`ALTER TABLE unanswered ADD COLUMN article TEXT NOT NULL DEFAULT '';`,
-}
-
-func migrate(ctx context.Context, db *sql.DB) error {
-	var v int
-	if err := db.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
-		return fmt.Errorf("store: schema version: %w", err)
-	}
-	for i := v; i < len(schema); i++ {
-		tx, err := db.BeginTx(ctx, nil)
-		if err != nil {
-			return fmt.Errorf("store: migrate: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, schema[i]); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("store: migrate to %d: %w", i+1, err)
-		}
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1)); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("store: migrate to %d: %w", i+1, err)
-		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("store: migrate to %d: %w", i+1, err)
-		}
-	}
-	return nil
 }

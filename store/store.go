@@ -183,7 +183,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		r.Close()
 		return nil, s.describe(err)
 	}
-	if err := migrate(ctx, w); err != nil {
+	if err := migrate(ctx, w, opts.Logger); err != nil {
 		return fail(err)
 	}
 	// Compare the commit mark with the database and report lost
