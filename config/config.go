@@ -49,6 +49,11 @@ type Config struct {
 	BusinessHours         BusinessHours `mapstructure:"business_hours"`
 	SMTP                  SMTP          `mapstructure:"smtp"`
 	Store                 Storage       `mapstructure:"store"`
+	// HealthMode keeps health information with consent for the purpose
+	// "health" (a clinic, a pharmacy); it needs DPIAReference (MIN-3,
+	// DPIA-1; see health.go).
+	HealthMode    bool   `mapstructure:"health_mode"`
+	DPIAReference string `mapstructure:"dpia_reference"`
 }
 
 // Storage tunes the database (H4).
@@ -169,6 +174,8 @@ type SmallTalk struct {
 // Consent holds the versioned consent texts per purpose (CONS-2, CONS-4).
 type Consent struct {
 	Contact ConsentText `mapstructure:"contact"`
+	// Health is asked only in health_mode, separately from contact (MIN-3).
+	Health ConsentText `mapstructure:"health"`
 }
 
 // ConsentText is one purpose's plain-language request and its version.
@@ -187,6 +194,9 @@ type Retention struct {
 	// proof of compliance after the data they concern is gone (AUD-1: at
 	// least 24 months).
 	RequestsDays int `mapstructure:"requests_days"`
+	// HealthDays caps transcripts_days and contact_days in health_mode
+	// (MIN-3: shorter retention by default when health information is kept).
+	HealthDays int `mapstructure:"health_days"`
 }
 
 // Secret is a string that never prints; config dumps show "[redacted]".
@@ -254,6 +264,11 @@ func defaults() map[string]any {
 		"retention.consent_days":         730,
 		"retention.audit_days":           730,
 		"retention.requests_days":        1095,
+		"retention.health_days":          7,
+		"health_mode":                    false,
+		"dpia_reference":                 "",
+		"consent.health.version":         "1",
+		"consent.health.text":            DefaultHealthConsentText,
 		"admin_token":                    "",
 		"handover.sensitive_topics":      []string{"legal", "complaint", "medical", "cancellation"},
 		"handover.frustration":           true,
@@ -371,6 +386,7 @@ func Load(opts Options) (Config, error) {
 	if err := c.Validate(); err != nil {
 		return Config{}, err
 	}
+	c.applyHealthRetention()
 	return c, nil
 }
 
@@ -498,6 +514,9 @@ func (c Config) Validate() error {
 	}
 	if c.Store.Sync != "full" && c.Store.Sync != "normal" {
 		return bad("store.sync", fmt.Sprintf("%q must be \"full\" (default: every reply follows a commit that reached the disk) or \"normal\" (survives a process crash, not a power loss)", c.Store.Sync))
+	}
+	if err := c.validateHealth(bad); err != nil {
+		return err
 	}
 	return c.validateHandover(bad)
 }

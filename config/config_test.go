@@ -259,3 +259,43 @@ func TestDumpDiff(t *testing.T) {
 		t.Fatalf("no difference should print {}: %q %v", buf.String(), err)
 	}
 }
+
+// MIN-3 / DPIA-1: health_mode without dpia_reference is refused naming both
+// keys; with it, transcript and contact retention are capped at
+// retention.health_days; the environment switches it on too.
+func TestHealthModeNeedsDPIA(t *testing.T) {
+	_, err := Load(Options{File: writeFile(t, "health_mode: true\n"), Getenv: env(nil)})
+	if err == nil || !errors.Is(err, ErrInvalid) {
+		t.Fatalf("health_mode without dpia_reference loaded: %v", err)
+	}
+	for _, key := range []string{"health_mode", "dpia_reference"} {
+		if !strings.Contains(err.Error(), key) {
+			t.Errorf("error should name %q: %v", key, err)
+		}
+	}
+	_, err = Load(Options{NoFile: true, Getenv: env(map[string]string{"DESKBOT_HEALTH_MODE": "true"})})
+	if err == nil || !strings.Contains(err.Error(), "dpia_reference") {
+		t.Fatalf("DESKBOT_HEALTH_MODE=true without dpia_reference: %v", err)
+	}
+	c, err := Load(Options{File: writeFile(t, "health_mode: true\ndpia_reference: \"DPIA-2026-03\"\n"), Getenv: env(nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Retention.TranscriptsDays != 7 || c.Retention.ContactDays != 7 {
+		t.Errorf("health mode retention: transcripts %d, contacts %d days; want 7 and 7", c.Retention.TranscriptsDays, c.Retention.ContactDays)
+	}
+	if c.Consent.Health.Text == "" || c.Consent.Health.Text == c.Consent.Contact.Text {
+		t.Errorf("health consent text must be set and separate from contact: %q", c.Consent.Health.Text)
+	}
+	off, err := Load(Options{NoFile: true, Getenv: env(nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if off.HealthMode || off.Retention.TranscriptsDays != 30 {
+		t.Errorf("default: health_mode %v, transcripts_days %d; want off and 30", off.HealthMode, off.Retention.TranscriptsDays)
+	}
+	_, err = Load(Options{File: writeFile(t, "health_mode: true\ndpia_reference: x\nconsent:\n  health:\n    text: \"\"\n"), Getenv: env(nil)})
+	if err == nil || !strings.Contains(err.Error(), "consent.health") {
+		t.Errorf("empty health consent text: %v", err)
+	}
+}
