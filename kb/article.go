@@ -36,6 +36,12 @@ type Article struct {
 	Owner, Version     string
 	Body, URL, Path    string
 	Reviewed, ReviewBy time.Time // zero when absent
+	// HumanReview marks an article that describes a decision with legal or
+	// similarly significant effect (a refund refused, an account closed,
+	// credit): front matter `human_review: true`. The bot never presents it
+	// as the final answer; it offers a person who can review the decision
+	// (HUM-1, GDPR Art. 22).
+	HumanReview bool
 }
 
 // Stale reports whether the article is past its review date at now.
@@ -64,6 +70,8 @@ type frontMatter struct {
 	Reviewed  yamlText `yaml:"reviewed"`
 	ReviewBy  yamlText `yaml:"review_by"`
 	URL       string   `yaml:"url"`
+	// HumanReview: HUM-1, see Article.HumanReview.
+	HumanReview bool `yaml:"human_review"`
 }
 
 // yamlText accepts any scalar (number, date, string) as its literal text, so
@@ -128,6 +136,8 @@ func ParseArticle(p string, data []byte) (Article, error) {
 		URL:     strings.TrimSpace(m.URL),
 		Body:    strings.TrimSpace(body),
 		Path:    p,
+		// HUM-1: a decision with legal or similarly significant effect.
+		HumanReview: m.HumanReview,
 	}
 	if a.Version == "" {
 		a.Version = "1"

@@ -137,3 +137,31 @@ func TestAnalyze(t *testing.T) {
 		}
 	}
 }
+
+// HUM-1: `human_review: true` in the front matter marks an article that
+// describes a decision with legal or similarly significant effect; it
+// survives a CSV import round trip and is off when absent.
+func TestHumanReviewFrontMatter(t *testing.T) {
+	a, err := ParseArticle("refund-refused.md", []byte("---\nid: refund-refused\ntitle: When a refund is refused\nhuman_review: true\n---\nWe cannot refund items used beyond testing.\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !a.HumanReview {
+		t.Fatal("human_review: true was not read")
+	}
+	out, err := a.Marshal()
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := ParseArticle("again.md", out)
+	if err != nil || !back.HumanReview {
+		t.Fatalf("human_review lost when the article is written again: %v\n%s", err, out)
+	}
+	plain, err := ParseArticle("p.md", []byte("---\nid: p\ntitle: P\n---\nText.\n"))
+	if err != nil || plain.HumanReview {
+		t.Fatalf("an article without the key must not need review: %v %v", plain.HumanReview, err)
+	}
+	if _, err := ParseArticle("bad.md", []byte("---\nid: b\ntitle: B\nhuman_review: maybe\n---\nx\n")); err == nil {
+		t.Error("human_review: maybe should be refused as invalid YAML for a boolean")
+	}
+}

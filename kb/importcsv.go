@@ -241,6 +241,9 @@ func (a *Article) Marshal() ([]byte, error) {
 	if !a.ReviewBy.IsZero() {
 		fmt.Fprintf(&b, "review_by: %s\n", a.ReviewBy.Format("2006-01-02"))
 	}
+	if a.HumanReview {
+		b.WriteString("human_review: true\n") // HUM-1
+	}
 	b.WriteString("---\n")
 	b.WriteString(a.Body)
 	b.WriteString("\n")

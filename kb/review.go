@@ -209,7 +209,8 @@ func sameWithQuestion(before Article, out []byte, q string) bool {
 	return after.ID == want.ID && after.Title == want.Title && after.Body == want.Body &&
 		slices.Equal(after.Questions, want.Questions) && slices.Equal(after.Tags, want.Tags) &&
 		after.Owner == want.Owner && after.Version == want.Version && after.URL == want.URL &&
-		after.Reviewed.Equal(want.Reviewed) && after.ReviewBy.Equal(want.ReviewBy)
+		after.Reviewed.Equal(want.Reviewed) && after.ReviewBy.Equal(want.ReviewBy) &&
+		after.HumanReview == want.HumanReview
 }
 
 // frontLines splits data into lines (terminators kept) and finds the
