@@ -30,6 +30,9 @@ type Config struct {
 	KBDir                 string        `mapstructure:"kb_dir"`
 	KBWatchInterval       time.Duration `mapstructure:"kb_watch_interval"`
 	PublicURL             string        `mapstructure:"public_url"`
+	TrustedProxies        []string      `mapstructure:"trusted_proxies"`
+	TLS                   TLS           `mapstructure:"tls"`
+	Metrics               Metrics       `mapstructure:"metrics"`
 	LogLevel              string        `mapstructure:"log_level"`
 	Profile               string        `mapstructure:"profile"`
 	BusinessName          string        `mapstructure:"business_name"`
@@ -226,6 +229,13 @@ func defaults() map[string]any {
 		"kb_dir":                         "",
 		"kb_watch_interval":              "2s",
 		"public_url":                     "",
+		"trusted_proxies":                []string{},
+		"tls.cert_file":                  "",
+		"tls.key_file":                   "",
+		"tls.acme_domains":               []string{},
+		"tls.acme_email":                 "",
+		"tls.http_listen":                "",
+		"metrics.listen":                 "",
 		"log_level":                      "info",
 		"profile":                        "eu",
 		"business_name":                  "Northwind Outfitters",
@@ -511,6 +521,9 @@ func (c Config) Validate() error {
 	}
 	if t := c.AdminToken.Reveal(); t != "" && len(t) < 16 {
 		return bad("admin_token", "must be at least 16 characters")
+	}
+	if err := c.validateNetwork(bad); err != nil {
+		return err
 	}
 	if c.Store.Sync != "full" && c.Store.Sync != "normal" {
 		return bad("store.sync", fmt.Sprintf("%q must be \"full\" (default: every reply follows a commit that reached the disk) or \"normal\" (survives a process crash, not a power loss)", c.Store.Sync))
