@@ -143,6 +143,7 @@ type ErasureCounts struct {
 // error: the request is still recorded.
 func (s *Store) Erase(ctx context.Context, subject, actor string, at time.Time) (ErasureCounts, error) {
 	var n ErasureCounts
+	s.ledgerErasure(subject, at) // before the commit: no acknowledged erasure is missing from it
 	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
 		del := func(q string) (int64, error) {
 			res, err := tx.ExecContext(ctx, q, subject)

@@ -74,6 +74,9 @@ type Options struct {
 	MaxBatch int
 	// Sync is SyncFull (default when empty) or SyncNormal.
 	Sync string
+	// ErasureLedger is the file every erasure is also appended to, kept
+	// out of backups so a restore can erase again (ledger.go); empty: none.
+	ErasureLedger string
 }
 
 // Store is safe for concurrent use.
@@ -90,6 +93,7 @@ type Store struct {
 	path    string
 	walPath string
 	sync    string
+	ledger  string
 
 	// Owned by the writer goroutine.
 	mark     *commitMark
@@ -174,6 +178,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		path:  path,
 		sync:  opts.Sync,
 	}
+	s.ledger = opts.ErasureLedger
 	s.walPath = path + "-wal"
 	fail := func(err error) (*Store, error) {
 		if s.mark != nil {
