@@ -58,6 +58,7 @@ type migration struct {
 // from 1. Append only.
 var migrations = []migration{
 	{1, "initial layout (sessions, transcripts, compliance records, agents)", strings.Join(legacySchema, "\n")},
+	{2, "request status and deadlines (DSR-3), breach records (BRCH-1)", schemaRequestsIncidents},
 }
 
 const migrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -1,0 +1,162 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"deskbot/compliance"
+)
+
+// schemaRequestsIncidents is migration 2. DSR-3: every data-subject request
+// has a status; `at` is when it was received, `profile` the jurisdiction
+// whose deadlines apply (compliance.RequestDeadlines). Requests answered in
+// the chat are recorded closed at once (the column default); requests
+// received elsewhere (`deskbot privacy request add`) start open.
+// BRCH-1: breach records, and the pseudonymous subjects each one affects,
+// so they can be listed for notification without decrypting anything.
+const schemaRequestsIncidents = `
+ALTER TABLE requests ADD COLUMN status TEXT NOT NULL DEFAULT 'closed';
+ALTER TABLE requests ADD COLUMN profile TEXT NOT NULL DEFAULT '';
+ALTER TABLE requests ADD COLUMN channel TEXT NOT NULL DEFAULT 'chat';
+ALTER TABLE requests ADD COLUMN acknowledged_at INTEGER;
+ALTER TABLE requests ADD COLUMN closed_at INTEGER;
+CREATE INDEX requests_status ON requests(status, at);
+CREATE TABLE incidents (
+	id INTEGER PRIMARY KEY,
+	what TEXT NOT NULL,
+	found_at INTEGER NOT NULL,
+	recorded_at INTEGER NOT NULL,
+	window_from INTEGER,
+	window_to INTEGER,
+	subjects INTEGER NOT NULL,
+	records INTEGER NOT NULL,
+	categories TEXT NOT NULL,
+	encrypted INTEGER NOT NULL,
+	measures TEXT NOT NULL,
+	authority_notified_at INTEGER,
+	customers_notified_at INTEGER
+);
+CREATE TABLE incident_subjects (
+	incident_id INTEGER NOT NULL REFERENCES incidents(id) ON DELETE CASCADE,
+	subject_ref TEXT NOT NULL,
+	PRIMARY KEY (incident_id, subject_ref)
+);`
+
+// Request statuses.
+const (
+	RequestOpen         = "open"
+	RequestAcknowledged = "acknowledged"
+	RequestClosed       = "closed"
+)
+
+// ErrNoRequest: no request with that id.
+var ErrNoRequest = errors.New("no such request")
+
+// Request is one data-subject request record (DSR-3, AUD-1).
+type Request struct {
+	ID           int64
+	Kind         string // compliance.RequestKinds
+	Subject      string // pseudonymous subject id; empty when none was found
+	Received     time.Time
+	Profile      string // jurisdiction whose deadlines apply
+	Channel      string // chat, cli, agent, email, ...
+	Status       string
+	Acknowledged time.Time // zero until acknowledged
+	Closed       time.Time // zero while open
+	Detail       string
+}
+
+// Deadlines are the request's deadlines under its profile (DSR-3).
+func (r Request) Deadlines() compliance.Deadlines {
+	return compliance.RequestDeadlines(r.Profile, r.Received)
+}
+
+// Open reports whether the request still waits for an answer.
+func (r Request) Open() bool { return r.Status != RequestClosed }
+
+// AddRequest records a request received outside the chat (e-mail, phone,
+// post, an agent): it stays open until CloseRequest, with the profile's
+// deadlines (DSR-3). Audited as request_received; the detail holds no
+// personal data (the caller passes only counts and channel names).
+func (s *Store) AddRequest(ctx context.Context, r Request, actor string) (int64, error) {
+	if _, ok := compliance.ParseRequestKind(r.Kind); !ok {
+		return 0, fmt.Errorf("store: unknown request kind %q", r.Kind)
+	}
+	var id int64
+	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO requests(kind, subject_ref, at, detail, status, profile, channel) VALUES(?, ?, ?, ?, ?, ?, ?)`,
+			r.Kind, r.Subject, unixMilli(r.Received), r.Detail, RequestOpen, r.Profile, r.Channel)
+		if err != nil {
+			return fmt.Errorf("store: add request: %w", err)
+		}
+		id, _ = res.LastInsertId()
+		return appendAudit(ctx, tx, compliance.AuditRecord{At: r.Received, Event: "request_received", Subject: r.Subject, Actor: actor,
+			Detail: fmt.Sprintf("request=%d kind=%s channel=%s profile=%s", id, r.Kind, r.Channel, r.Profile)})
+	})
+	return id, err
+}
+
+// UpdateRequest marks a request acknowledged or closed at the given time,
+// audited as request_acknowledged or request_closed.
+func (s *Store) UpdateRequest(ctx context.Context, id int64, status, actor string, at time.Time) error {
+	col := map[string]string{RequestAcknowledged: "acknowledged_at", RequestClosed: "closed_at"}[status]
+	if col == "" {
+		return fmt.Errorf("store: request status %q (want %s or %s)", status, RequestAcknowledged, RequestClosed)
+	}
+	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		var subject, kind string
+		err := tx.QueryRowContext(ctx, `SELECT subject_ref, kind FROM requests WHERE id = ?`, id).Scan(&subject, &kind)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("store: request %d: %w", id, ErrNoRequest)
+		}
+		if err != nil {
+			return fmt.Errorf("store: request %d: %w", id, err)
+		}
+		q := `UPDATE requests SET ` + col + ` = ?, status = CASE WHEN status = 'closed' THEN status ELSE ? END WHERE id = ?`
+		if _, err := tx.ExecContext(ctx, q, unixMilli(at), status, id); err != nil {
+			return fmt.Errorf("store: request %d: %w", id, err)
+		}
+		return appendAudit(ctx, tx, compliance.AuditRecord{At: at, Event: "request_" + status, Subject: subject, Actor: actor,
+			Detail: fmt.Sprintf("request=%d kind=%s", id, kind)})
+	})
+}
+
+// Requests lists request records, newest first; open only when openOnly.
+func (s *Store) Requests(ctx context.Context, openOnly bool) ([]Request, error) {
+	q := `SELECT id, kind, subject_ref, at, detail, status, profile, channel, coalesce(acknowledged_at, 0), coalesce(closed_at, 0) FROM requests`
+	if openOnly {
+		q += ` WHERE status != 'closed'`
+	}
+	rows, err := s.r.QueryContext(ctx, q+` ORDER BY at DESC, id DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("store: requests: %w", err)
+	}
+	defer rows.Close()
+	var out []Request
+	for rows.Next() {
+		var r Request
+		var at, ack, closed int64
+		if err := rows.Scan(&r.ID, &r.Kind, &r.Subject, &at, &r.Detail, &r.Status, &r.Profile, &r.Channel, &ack, &closed); err != nil {
+			return nil, fmt.Errorf("store: requests: %w", err)
+		}
+		r.Received = fromMilli(at)
+		if r.Channel == "chat" && strings.Contains(r.Detail, "channel=cli") {
+			r.Channel = "cli" // recorded by `deskbot privacy export` before channels had a column
+		}
+		if ack != 0 {
+			r.Acknowledged = fromMilli(ack)
+		}
+		switch {
+		case closed != 0:
+			r.Closed = fromMilli(closed)
+		case r.Status == RequestClosed:
+			r.Closed = r.Received // answered in the chat, at once
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
