@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"deskbot/bot"
-	"deskbot/config"
 	"deskbot/store"
 )
 
@@ -50,7 +49,7 @@ func runAgentCmd(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		return err
 	}
 	if sub == "list" {
-		st, err := openAgentStore(ctx, cfg, stderr)
+		st, _, _, err := openDataStore(ctx, cfg, createStore, os.Getenv, newLogger(stderr, "warn"))
 		if err != nil {
 			return err
 		}
@@ -84,7 +83,7 @@ func runAgentCmd(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	if err != nil {
 		return err // ErrWeakPassword says how long it must be
 	}
-	st, err := openAgentStore(ctx, cfg, stderr)
+	st, _, _, err := openDataStore(ctx, cfg, createStore, os.Getenv, newLogger(stderr, "warn"))
 	if err != nil {
 		return err
 	}
@@ -131,17 +130,4 @@ func readPassword(file string, stdin io.Reader) (string, error) {
 		return "", errors.New("no password given (pipe it on standard input or use --password-file)")
 	}
 	return pw, nil
-}
-
-// openAgentStore opens (creating if needed) the data dir's store.
-func openAgentStore(ctx context.Context, cfg config.Config, stderr io.Writer) (*store.Store, error) {
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("data_dir %s: %w", cfg.DataDir, err)
-	}
-	log := newLogger(stderr, "warn")
-	mk, _, err := loadMasterKey(os.Getenv, cfg.DataDir, log)
-	if err != nil {
-		return nil, err
-	}
-	return store.Open(ctx, dbFile(cfg.DataDir), storeOptions(cfg, mk, log))
 }

@@ -34,6 +34,8 @@ type App struct {
 	Log    *slog.Logger
 
 	cancelWatch context.CancelFunc
+	configFile  string // the configuration file in use, for scheduled backups
+	keyID       string // the master key's id, for backup manifests
 	now         func() time.Time
 	blind       func(kind, value string) string
 }
@@ -56,21 +58,12 @@ func New(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("data_dir %s: %w", cfg.DataDir, err)
-	}
-	// 1. Keys: the master key never comes from config.yaml (SEC-1).
-	mk, src, err := loadMasterKey(getenv, cfg.DataDir, log)
+	// 1-2. Keys and store: the master key never comes from config.yaml (SEC-1).
+	st, mk, src, err := openDataStore(ctx, cfg, createStore, getenv, log)
 	if err != nil {
 		return nil, err
 	}
 	log.Info("master key loaded", "source", src)
-
-	// 2. Store.
-	st, err := store.Open(ctx, dbFile(cfg.DataDir), storeOptions(cfg, mk, log))
-	if err != nil {
-		return nil, err
-	}
 
 	// 3. Knowledge base.
 	source := o.KB
@@ -118,7 +111,7 @@ func New(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 	if now == nil {
 		now = time.Now
 	}
-	a := &App{Config: cfg, Store: st, KB: base, Log: log, cancelWatch: cancelWatch, now: now, blind: blindFunc(lookupKey)}
+	a := &App{Config: cfg, Store: st, KB: base, Log: log, cancelWatch: cancelWatch, now: now, blind: blindFunc(lookupKey), keyID: mk.ID()}
 	a.Engine = bot.NewEngine(bot.EngineOptions{Config: cfg, KB: base, Store: st, Now: now, Logger: log, Blind: a.blind})
 	a.Server = bot.NewServer(bot.ServerOptions{Config: cfg, Engine: a.Engine, Articles: base, Assets: assets.FS(), Logger: log,
 		Admin: bot.Admin{Token: cfg.AdminToken.Reveal(), Store: st, Scan: storageScanner(cfg.DataDir, getenv, log), Purge: a.Purge},
@@ -205,6 +198,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	go a.purgeLoop(baseCtx, time.Hour)
+	go a.backupLoop(baseCtx)
 	go a.Engine.Janitor(baseCtx, time.Minute, time.Duration(a.Config.Limits.IdleSessionMinutes)*time.Minute)
 	a.Log.Info("serving", "addr", ln.Addr().String())
 	select {

@@ -13,25 +13,8 @@ import (
 
 	"deskbot/bot"
 	"deskbot/compliance"
-	"deskbot/config"
 	"deskbot/store"
 )
-
-// openStore opens the data dir's store with the master key, without the
-// knowledge base or server (for offline commands).
-func openStore(ctx context.Context, cfg config.Config, stderr io.Writer) (*store.Store, compliance.MasterKey, error) {
-	dbPath := filepath.Join(cfg.DataDir, "deskbot.db")
-	if _, err := os.Stat(dbPath); err != nil {
-		return nil, compliance.MasterKey{}, fmt.Errorf("no deskbot database in %s (data_dir / --data-dir)", cfg.DataDir)
-	}
-	log := newLogger(stderr, "warn")
-	mk, _, err := loadMasterKey(os.Getenv, cfg.DataDir, log)
-	if err != nil {
-		return nil, mk, err
-	}
-	st, err := store.Open(ctx, dbPath, storeOptions(cfg, mk, log))
-	return st, mk, err
-}
 
 // cmdPrivacy runs `deskbot privacy export|erase --subject ID|--email ADDR`
 // for requests that reach the shop outside the chat (DSR-1, DSR-2, DSR-4).

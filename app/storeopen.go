@@ -1,8 +1,10 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -16,6 +18,45 @@ import (
 // that an earlier key encrypted (SEC-1): the new key could not open it,
 // and a stray key file would be left behind.
 var ErrMasterKeyMissing = errors.New("master key missing")
+
+// storeMode says what openDataStore does when the data directory holds no
+// database yet.
+type storeMode int
+
+const (
+	// existingStore: a missing database is an error, so that an offline
+	// command given a mistyped --data-dir leaves no empty deskbot behind.
+	existingStore storeMode = iota
+	// createStore: the first run creates the data directory and database
+	// (serve, agent add).
+	createStore
+)
+
+// openDataStore opens the data directory's store with the master key. The
+// server and every command open it here, so that the key checks (SEC-1)
+// and the store options cannot differ between them.
+func openDataStore(ctx context.Context, cfg config.Config, mode storeMode, getenv func(string) string, log *slog.Logger) (*store.Store, compliance.MasterKey, compliance.KeySource, error) {
+	if mode == createStore {
+		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
+			return nil, compliance.MasterKey{}, "", fmt.Errorf("data_dir %s: %w", cfg.DataDir, err)
+		}
+	} else if _, err := os.Stat(dbFile(cfg.DataDir)); err != nil {
+		return nil, compliance.MasterKey{}, "", fmt.Errorf("no deskbot database in %s (data_dir / --data-dir)", cfg.DataDir)
+	}
+	mk, src, err := loadMasterKey(getenv, cfg.DataDir, log)
+	if err != nil {
+		return nil, mk, src, err
+	}
+	st, err := store.Open(ctx, dbFile(cfg.DataDir), storeOptions(cfg, mk, log))
+	return st, mk, src, err
+}
+
+// openStore opens an existing store for an offline command (no knowledge
+// base, no server), logging key warnings to stderr.
+func openStore(ctx context.Context, cfg config.Config, stderr io.Writer) (*store.Store, compliance.MasterKey, error) {
+	st, mk, _, err := openDataStore(ctx, cfg, existingStore, os.Getenv, newLogger(stderr, "warn"))
+	return st, mk, err
+}
 
 // dbFile is the database inside the data directory.
 func dbFile(dataDir string) string { return filepath.Join(dataDir, "deskbot.db") }
@@ -44,6 +85,9 @@ func storeOptions(cfg config.Config, mk compliance.MasterKey, log *slog.Logger) 
 	return store.Options{
 		Logger: log,
 		Sync:   cfg.Store.Sync,
+		// Every erasure also goes to the ledger outside the backups, so a
+		// restore erases the customer again (DSR-4).
+		ErasureLedger: cfg.ErasureLedgerPath(),
 		Crypto: store.Crypto{
 			Wrapper:    mk,
 			NewCipher:  func(dk []byte) (store.Cipher, error) { return compliance.NewSealer(dk) },
