@@ -13,6 +13,7 @@ import (
 
 	"deskbot/bot"
 	"deskbot/compliance"
+	"deskbot/protocol"
 	"deskbot/store"
 )
 
@@ -59,7 +60,7 @@ func cmdPrivacy(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	now := time.Now()
 	switch sub {
 	case "export":
-		var docs []bot.ExportDoc
+		var docs []protocol.ExportDoc
 		for _, id := range subjects {
 			d, err := st.Export(ctx, id)
 			if errors.Is(err, store.ErrErased) {
@@ -83,7 +84,7 @@ func cmdPrivacy(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if len(docs) == 1 {
 			return enc.Encode(docs[0])
 		}
-		return enc.Encode(map[string]any{"schema": bot.ExportSchema + "+list", "exports": docs})
+		return enc.Encode(map[string]any{"schema": protocol.ExportSchema + "+list", "exports": docs})
 	default:
 		for _, id := range subjects {
 			n, err := st.Erase(ctx, id, "operator", now)

@@ -14,6 +14,7 @@ import (
 	"deskbot/bot"
 	"deskbot/config"
 	"deskbot/features"
+	"deskbot/store"
 )
 
 // StartScenarioBot starts an isolated bot for one Gherkin scenario
@@ -23,7 +24,10 @@ func StartScenarioBot(ctx context.Context, cfg config.Config, o features.BotOpti
 	if err != nil {
 		return nil, err
 	}
-	return &features.LocalBot{URL: l.URL, Store: l.App.Store, Close: l.Close}, nil
+	createAgent := func(ctx context.Context, name, display, hash string, at time.Time) error {
+		return l.App.Store.CreateAgent(ctx, store.Agent{Name: name, DisplayName: display, PasswordHash: hash, CreatedAt: at})
+	}
+	return &features.LocalBot{URL: l.URL, CreateAgent: createAgent, Close: l.Close}, nil
 }
 
 // parseInterleaved parses flags that may come before or after the

@@ -95,7 +95,7 @@ func (s *Server) requireAdmin(next http.HandlerFunc) http.HandlerFunc {
 		got := []byte(r.Header.Get("Authorization"))
 		if subtle.ConstantTimeCompare(got, want) != 1 {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="deskbot admin"`)
-			writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "admin token required"})
+			writeJSON(w, http.StatusUnauthorized, protocol.AdminError{Error: "admin token required"})
 			return
 		}
 		next(w, r)
@@ -111,10 +111,10 @@ func (s *Server) adminSession(w http.ResponseWriter, r *http.Request) {
 	}
 	sess, err := s.engine.Lookup(r.Context(), token)
 	if err != nil {
-		writeJSON(w, http.StatusNotFound, map[string]string{"error": "unknown session"})
+		writeJSON(w, http.StatusNotFound, protocol.AdminError{Error: "unknown session"})
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"subject": sess.Subject, "session_id": sess.ID, "profile": sess.Profile})
+	writeJSON(w, http.StatusOK, protocol.AdminSession{Subject: sess.Subject, SessionID: sess.ID, Profile: sess.Profile})
 }
 
 func (s *Server) adminSubject(w http.ResponseWriter, r *http.Request) {
@@ -124,9 +124,9 @@ func (s *Server) adminSubject(w http.ResponseWriter, r *http.Request) {
 		s.adminError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{
-		"subject": subject, "exists": c.Exists, "sessions": c.Sessions, "messages": c.Messages,
-		"consents": c.Consents, "contacts": c.Contacts, "unanswered": c.Unanswered, "lookups": c.Lookups,
+	writeJSON(w, http.StatusOK, protocol.AdminSubject{
+		Subject: subject, Exists: c.Exists, Sessions: c.Sessions, Messages: c.Messages,
+		Consents: c.Consents, Contacts: c.Contacts, Unanswered: c.Unanswered, Lookups: c.Lookups,
 	})
 }
 
@@ -136,11 +136,11 @@ func (s *Server) adminConsents(w http.ResponseWriter, r *http.Request) {
 		s.adminError(w, err)
 		return
 	}
-	out := []ExportConsent{}
+	out := protocol.AdminConsents{Records: []protocol.ExportConsent{}}
 	for _, c := range recs {
-		out = append(out, ExportConsent{Purpose: string(c.Purpose), Decision: string(c.Decision), TextVersion: c.TextVersion, TextHash: c.TextHash, At: c.At})
+		out.Records = append(out.Records, protocol.ExportConsent{Purpose: string(c.Purpose), Decision: string(c.Decision), TextVersion: c.TextVersion, TextHash: c.TextHash, At: c.At})
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"records": out})
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) adminTranscript(w http.ResponseWriter, r *http.Request) {
@@ -153,7 +153,7 @@ func (s *Server) adminTranscript(w http.ResponseWriter, r *http.Request) {
 	}
 	d, err := s.admin.Store.Export(r.Context(), subject)
 	if errors.Is(err, store.ErrErased) {
-		writeJSON(w, http.StatusOK, map[string]any{"entries": []ExportEntry{}, "erased": true})
+		writeJSON(w, http.StatusOK, protocol.AdminTranscript{Entries: []protocol.ExportEntry{}, Erased: true})
 		return
 	}
 	if err != nil {
@@ -161,20 +161,11 @@ func (s *Server) adminTranscript(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	doc := BuildExport(d, "", time.Now())
-	entries := []ExportEntry{}
+	out := protocol.AdminTranscript{Entries: []protocol.ExportEntry{}}
 	for _, c := range doc.Conversations {
-		entries = append(entries, c.Messages...)
+		out.Entries = append(out.Entries, c.Messages...)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"entries": entries})
-}
-
-type adminAuditRecord struct {
-	Seq     int64     `json:"seq"`
-	At      time.Time `json:"at"`
-	Event   string    `json:"event"`
-	Subject string    `json:"subject"`
-	Actor   string    `json:"actor"`
-	Detail  string    `json:"detail"`
+	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) {
@@ -185,19 +176,19 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	subject := r.URL.Query().Get("subject")
-	out := []adminAuditRecord{}
+	out := protocol.AdminAudit{Records: []protocol.AuditRecord{}}
 	for _, a := range recs {
 		if subject != "" && a.Subject != subject {
 			continue
 		}
-		out = append(out, adminAuditRecord{Seq: a.Seq, At: a.At, Event: a.Event, Subject: a.Subject, Actor: a.Actor, Detail: a.Detail})
+		out.Records = append(out.Records, protocol.AuditRecord{Seq: a.Seq, At: a.At, Event: a.Event, Subject: a.Subject, Actor: a.Actor, Detail: a.Detail})
 	}
 	_, verr := s.admin.Store.VerifyAudit(ctx)
-	chainErr := ""
+	out.ChainOK = verr == nil
 	if verr != nil {
-		chainErr = verr.Error()
+		out.ChainError = verr.Error()
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"records": out, "chain_ok": verr == nil, "chain_error": chainErr})
+	writeJSON(w, http.StatusOK, out)
 }
 
 // adminScan answers whether needles occur in plain text in any file of
@@ -205,22 +196,20 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) {
 // (AUD-1, SEC-2; the needles themselves are personal data and are not
 // recorded), rate-limited, and run by Admin.Scan outside this process.
 func (s *Server) adminScan(w http.ResponseWriter, r *http.Request) {
-	var req struct {
-		Needles []string `json:"needles"`
-	}
+	var req protocol.AdminScanRequest
 	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "send {\"needles\":[...]}"})
+		writeJSON(w, http.StatusBadRequest, protocol.AdminError{Error: "send {\"needles\":[...]}"})
 		return
 	}
 	if err := compliance.CheckScanNeedles(req.Needles); err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf("send 1 to %d needles of %d to %d bytes",
+		writeJSON(w, http.StatusBadRequest, protocol.AdminError{Error: fmt.Sprintf("send 1 to %d needles of %d to %d bytes",
 			compliance.MaxScanNeedles, compliance.MinScanNeedleLen, compliance.MaxScanNeedleLen)})
 		return
 	}
 	if ok, wait := s.admin.scans.take(time.Now()); !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-		writeJSON(w, http.StatusTooManyRequests, map[string]string{"error": "too many scans; retry later"})
+		writeJSON(w, http.StatusTooManyRequests, protocol.AdminError{Error: "too many scans; retry later"})
 		return
 	}
 	select {
@@ -253,7 +242,7 @@ func (s *Server) adminScan(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) adminPurge(w http.ResponseWriter, r *http.Request) {
 	if s.admin.Purge == nil {
-		writeJSON(w, http.StatusNotImplemented, map[string]string{"error": "purge not available"})
+		writeJSON(w, http.StatusNotImplemented, protocol.AdminError{Error: "purge not available"})
 		return
 	}
 	n, err := s.admin.Purge(r.Context())
@@ -267,5 +256,5 @@ func (s *Server) adminPurge(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) adminError(w http.ResponseWriter, err error) {
 	s.log.Error("admin API", "err", err)
-	writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "internal error; see the server log"})
+	writeJSON(w, http.StatusInternalServerError, protocol.AdminError{Error: "internal error; see the server log"})
 }

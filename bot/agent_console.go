@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"deskbot/protocol"
 	"deskbot/store"
 )
 
@@ -85,7 +86,7 @@ type agentReq struct {
 func (a agentReq) ref() AgentRef { return AgentRef{Name: a.agent.Name, Display: a.agent.DisplayName} }
 
 func apiError(w http.ResponseWriter, code int, msg string) {
-	writeAgentJSON(w, code, map[string]string{"error": msg})
+	writeAgentJSON(w, code, protocol.AdminError{Error: msg})
 }
 
 func writeAgentJSON(w http.ResponseWriter, code int, v any) {
@@ -201,14 +202,14 @@ func (c *console) login(w http.ResponseWriter, r *http.Request) {
 	}
 	c.setCookie(w, r, token, int(agentSessionTTL.Seconds()))
 	ref := AgentRef{Name: ag.Name, Display: ag.DisplayName}
-	c.e.desk.SetPresence(ref, PresenceOnline)
+	c.e.desk.SetPresence(ref, protocol.PresenceOnline)
 	c.s.log.Info("agent logged in", "agent", ag.Name)
 	c.writeMe(w, agentReq{agent: ag, token: token})
 }
 
 func (c *console) writeMe(w http.ResponseWriter, a agentReq) {
-	writeAgentJSON(w, http.StatusOK, map[string]string{"name": a.agent.Name, "display_name": a.agent.DisplayName,
-		"presence": c.e.desk.Presence(a.agent.Name), "csrf": csrfToken(a.token)})
+	writeAgentJSON(w, http.StatusOK, protocol.AgentMe{Name: a.agent.Name, DisplayName: a.agent.DisplayName,
+		Presence: c.e.desk.Presence(a.agent.Name), CSRF: csrfToken(a.token)})
 }
 
 func (c *console) me(w http.ResponseWriter, r *http.Request, a agentReq) { c.writeMe(w, a) }
@@ -239,7 +240,7 @@ func (c *console) logout(w http.ResponseWriter, r *http.Request, a agentReq) {
 	}
 	c.e.desk.Leave(a.agent.Name)
 	c.setCookie(w, r, "", -1)
-	writeAgentJSON(w, http.StatusOK, map[string]string{"presence": "offline"})
+	writeAgentJSON(w, http.StatusOK, map[string]string{"presence": protocol.PresenceOffline})
 }
 
 func (c *console) presence(w http.ResponseWriter, r *http.Request, a agentReq) {
@@ -249,7 +250,7 @@ func (c *console) presence(w http.ResponseWriter, r *http.Request, a agentReq) {
 	if !readJSON(w, r, &in) {
 		return
 	}
-	if in.Presence != PresenceOnline && in.Presence != PresenceAway {
+	if in.Presence != protocol.PresenceOnline && in.Presence != protocol.PresenceAway {
 		apiError(w, http.StatusBadRequest, `presence must be "online" or "away"`)
 		return
 	}
@@ -259,9 +260,9 @@ func (c *console) presence(w http.ResponseWriter, r *http.Request, a agentReq) {
 
 func (c *console) queue(w http.ResponseWriter, r *http.Request, a agentReq) {
 	waiting, mine := c.e.desk.Queue(a.agent.Name)
-	writeAgentJSON(w, http.StatusOK, map[string]any{
-		"agents": c.e.desk.Agents(), "queue": waiting, "mine": mine,
-		"offline_messages": c.e.OfflineCount(r.Context()), "open_hours": c.e.desk.Open(),
+	writeAgentJSON(w, http.StatusOK, protocol.QueueView{
+		Agents: c.e.desk.Agents(), Queue: waiting, Mine: mine,
+		OfflineMessages: c.e.OfflineCount(r.Context()), OpenHours: c.e.desk.Open(),
 	})
 }
 
@@ -278,13 +279,13 @@ func (c *console) events(w http.ResponseWriter, r *http.Request, a agentReq) {
 	for {
 		evs, next, wake := c.e.desk.Events(a.agent.Name, after)
 		if len(evs) > 0 || wait == 0 {
-			writeAgentJSON(w, http.StatusOK, map[string]any{"events": evs, "next": next})
+			writeAgentJSON(w, http.StatusOK, protocol.DeskEvents{Events: evs, Next: next})
 			return
 		}
 		select {
 		case <-wake:
 		case <-timer.C:
-			writeAgentJSON(w, http.StatusOK, map[string]any{"events": evs, "next": next})
+			writeAgentJSON(w, http.StatusOK, protocol.DeskEvents{Events: evs, Next: next})
 			return
 		case <-r.Context().Done():
 			return
@@ -323,7 +324,7 @@ func (c *console) take(w http.ResponseWriter, r *http.Request, a agentReq) {
 		c.deskError(w, err)
 		return
 	}
-	writeAgentJSON(w, http.StatusOK, map[string]string{"id": id, "state": "joined", "agent": a.agent.Name})
+	writeAgentJSON(w, http.StatusOK, map[string]string{"id": id, "state": protocol.HandoverJoined, "agent": a.agent.Name})
 }
 
 func (c *console) say(w http.ResponseWriter, r *http.Request, a agentReq) {
@@ -348,7 +349,7 @@ func (c *console) handback(closing bool) func(http.ResponseWriter, *http.Request
 			c.deskError(w, err)
 			return
 		}
-		writeAgentJSON(w, http.StatusOK, map[string]string{"id": id, "state": "left"})
+		writeAgentJSON(w, http.StatusOK, map[string]string{"id": id, "state": protocol.HandoverLeft})
 	}
 }
 

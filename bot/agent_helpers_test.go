@@ -91,7 +91,7 @@ func (a *agentSim) login(name string) {
 }
 
 type queueResp struct {
-	Queue, Mine []bot.QueueItem
+	Queue, Mine []protocol.QueueItem
 	Offline     int `json:"offline_messages"`
 	OpenHours   bool
 }
@@ -121,18 +121,18 @@ func (a *agentSim) handBack(id string) int {
 	return a.do("POST", "/agent/api/conversations/"+url.PathEscape(id)+"/handback", map[string]any{}, nil)
 }
 
-func (a *agentSim) view(id string) (bot.ConversationView, int) {
+func (a *agentSim) view(id string) (protocol.ConversationView, int) {
 	a.t.Helper()
-	var v bot.ConversationView
+	var v protocol.ConversationView
 	code := a.do("GET", "/agent/api/conversations/"+url.PathEscape(id), nil, &v)
 	return v, code
 }
 
 // events polls once (waiting up to wait seconds) and returns new events.
-func (a *agentSim) events(wait int) []bot.DeskEvent {
+func (a *agentSim) events(wait int) []protocol.DeskEvent {
 	a.t.Helper()
 	var r struct {
-		Events []bot.DeskEvent
+		Events []protocol.DeskEvent
 		Next   int64
 	}
 	if code := a.do("GET", fmt.Sprintf("/agent/api/events?after=%d&wait=%d", a.next, wait), nil, &r); code != http.StatusOK {

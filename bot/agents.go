@@ -5,12 +5,8 @@ import (
 	"slices"
 	"sync"
 	"time"
-)
 
-// Presence values an agent can set.
-const (
-	PresenceOnline = "online"
-	PresenceAway   = "away"
+	"deskbot/protocol"
 )
 
 // presenceTTL is how long an agent counts as present after its last call;
@@ -33,38 +29,10 @@ type AgentRef struct {
 	Display string
 }
 
-// ConsoleLine is one transcript line as an agent sees it.
-type ConsoleLine struct {
-	At   time.Time `json:"at"`
-	From string    `json:"from"`
-	Name string    `json:"name,omitempty"`
-	Text string    `json:"text"`
-}
-
-// DeskEvent is one change pushed to agent consoles.
-type DeskEvent struct {
-	Seq     int64        `json:"seq"`
-	Kind    string       `json:"kind"` // queue, message, offline_message
-	ID      string       `json:"id,omitempty"`
-	Message *ConsoleLine `json:"message,omitempty"`
-	to      string       // only this agent (log-in name); empty means all
-}
-
-// QueueItem is one conversation waiting for or held by an agent.
-type QueueItem struct {
-	ID       string    `json:"id"`
-	Position int       `json:"position,omitempty"`
-	Reason   string    `json:"reason"`
-	Since    time.Time `json:"since"`
-	Agent    string    `json:"agent,omitempty"`
-	State    string    `json:"state"`
-}
-
-// AgentStatus is an agent's presence as the console shows it.
-type AgentStatus struct {
-	Name     string `json:"name"`
-	Display  string `json:"display_name"`
-	Presence string `json:"presence"`
+// event is a desk event and who may see it.
+type event struct {
+	protocol.DeskEvent
+	to string // only this agent (log-in name); empty means all
 }
 
 type presence struct {
@@ -91,7 +59,7 @@ type Desk struct {
 	agents map[string]*presence
 	convs  map[string]*deskConv // by session id
 	order  []string             // waiting session ids, first in line first
-	events []DeskEvent
+	events []event
 	seq    int64
 	wake   chan struct{} // closed and replaced on every event
 }
@@ -116,7 +84,7 @@ func (d *Desk) SetPresence(a AgentRef, state string) {
 		d.agents[a.Name] = p
 	}
 	p.display, p.state, p.lastSeen = a.Display, state, d.now()
-	d.publishLocked(DeskEvent{Kind: "queue"})
+	d.publishLocked(protocol.DeskEvent{Kind: protocol.DeskEventQueue}, "")
 	d.mu.Unlock()
 }
 
@@ -133,7 +101,7 @@ func (d *Desk) Seen(name string) {
 func (d *Desk) Leave(name string) {
 	d.mu.Lock()
 	delete(d.agents, name)
-	d.publishLocked(DeskEvent{Kind: "queue"})
+	d.publishLocked(protocol.DeskEvent{Kind: protocol.DeskEventQueue}, "")
 	d.mu.Unlock()
 }
 
@@ -147,7 +115,7 @@ func (d *Desk) Presence(name string) string {
 func (d *Desk) presenceLocked(name string, now time.Time) string {
 	p := d.agents[name]
 	if p == nil || now.Sub(p.lastSeen) > presenceTTL {
-		return "offline"
+		return protocol.PresenceOffline
 	}
 	return p.state
 }
@@ -165,7 +133,7 @@ func (d *Desk) Available() bool {
 		return false
 	}
 	for name := range d.agents {
-		if d.presenceLocked(name, now) == PresenceOnline {
+		if d.presenceLocked(name, now) == protocol.PresenceOnline {
 			return true
 		}
 	}
@@ -173,17 +141,17 @@ func (d *Desk) Available() bool {
 }
 
 // Agents lists present agents by name.
-func (d *Desk) Agents() []AgentStatus {
+func (d *Desk) Agents() []protocol.AgentStatus {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	now := d.now()
-	out := []AgentStatus{}
+	out := []protocol.AgentStatus{}
 	for name, p := range d.agents {
-		if st := d.presenceLocked(name, now); st != "offline" {
-			out = append(out, AgentStatus{Name: name, Display: p.display, Presence: st})
+		if st := d.presenceLocked(name, now); st != protocol.PresenceOffline {
+			out = append(out, protocol.AgentStatus{Name: name, Display: p.display, Presence: st})
 		}
 	}
-	slices.SortFunc(out, func(a, b AgentStatus) int {
+	slices.SortFunc(out, func(a, b protocol.AgentStatus) int {
 		if a.Name < b.Name {
 			return -1
 		}
@@ -199,9 +167,9 @@ func (d *Desk) enqueue(s *Session, reason string) int {
 	if c, ok := d.convs[s.ID]; ok {
 		return d.positionLocked(c.s.ID)
 	}
-	d.convs[s.ID] = &deskConv{s: s, state: "queued", reason: reason, since: d.now()}
+	d.convs[s.ID] = &deskConv{s: s, state: protocol.HandoverQueued, reason: reason, since: d.now()}
 	d.order = append(d.order, s.ID)
-	d.publishLocked(DeskEvent{Kind: "queue", ID: s.ID})
+	d.publishLocked(protocol.DeskEvent{Kind: protocol.DeskEventQueue, ID: s.ID}, "")
 	return len(d.order)
 }
 
@@ -236,19 +204,19 @@ func (d *Desk) take(id string, a AgentRef) (*Session, map[*Session]int, error) {
 	if !ok {
 		return nil, nil, ErrNotQueued
 	}
-	if c.state == "joined" {
+	if c.state == protocol.HandoverJoined {
 		if c.agent.Name == a.Name {
 			return c.s, nil, nil
 		}
 		return nil, nil, ErrHeldByOther
 	}
-	c.state, c.agent = "joined", a
+	c.state, c.agent = protocol.HandoverJoined, a
 	d.order = slices.DeleteFunc(d.order, func(x string) bool { return x == id })
 	moved := map[*Session]int{}
 	for i, w := range d.order {
 		moved[d.convs[w].s] = i + 1
 	}
-	d.publishLocked(DeskEvent{Kind: "queue", ID: id})
+	d.publishLocked(protocol.DeskEvent{Kind: protocol.DeskEventQueue, ID: id}, "")
 	return c.s, moved, nil
 }
 
@@ -257,7 +225,7 @@ func (d *Desk) holder(id string, a AgentRef) (*Session, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	c, ok := d.convs[id]
-	if !ok || c.state != "joined" {
+	if !ok || c.state != protocol.HandoverJoined {
 		return nil, ErrNotQueued
 	}
 	if c.agent.Name != a.Name {
@@ -279,40 +247,39 @@ func (d *Desk) release(id string) map[*Session]int {
 	for i, w := range d.order {
 		moved[d.convs[w].s] = i + 1
 	}
-	d.publishLocked(DeskEvent{Kind: "queue", ID: id})
+	d.publishLocked(protocol.DeskEvent{Kind: protocol.DeskEventQueue, ID: id}, "")
 	return moved
 }
 
 // Queue lists waiting conversations in order and those the agent holds.
-func (d *Desk) Queue(agent string) (waiting, mine []QueueItem) {
+func (d *Desk) Queue(agent string) (waiting, mine []protocol.QueueItem) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	waiting, mine = []QueueItem{}, []QueueItem{}
+	waiting, mine = []protocol.QueueItem{}, []protocol.QueueItem{}
 	for i, id := range d.order {
 		c := d.convs[id]
-		waiting = append(waiting, QueueItem{ID: id, Position: i + 1, Reason: c.reason, Since: c.since, State: c.state})
+		waiting = append(waiting, protocol.QueueItem{ID: id, Position: i + 1, Reason: c.reason, Since: c.since, State: c.state})
 	}
 	for id, c := range d.convs {
-		if c.state == "joined" && c.agent.Name == agent {
-			mine = append(mine, QueueItem{ID: id, Reason: c.reason, Since: c.since, Agent: c.agent.Name, State: c.state})
+		if c.state == protocol.HandoverJoined && c.agent.Name == agent {
+			mine = append(mine, protocol.QueueItem{ID: id, Reason: c.reason, Since: c.since, Agent: c.agent.Name, State: c.state})
 		}
 	}
-	slices.SortFunc(mine, func(a, b QueueItem) int { return a.Since.Compare(b.Since) })
+	slices.SortFunc(mine, func(a, b protocol.QueueItem) int { return a.Since.Compare(b.Since) })
 	return waiting, mine
 }
 
 // publish adds an event for every console, or for one agent when to is set.
-func (d *Desk) publish(ev DeskEvent, to string) {
+func (d *Desk) publish(ev protocol.DeskEvent, to string) {
 	d.mu.Lock()
-	ev.to = to
-	d.publishLocked(ev)
+	d.publishLocked(ev, to)
 	d.mu.Unlock()
 }
 
-func (d *Desk) publishLocked(ev DeskEvent) {
+func (d *Desk) publishLocked(ev protocol.DeskEvent, to string) {
 	d.seq++
 	ev.Seq = d.seq
-	d.events = append(d.events, ev)
+	d.events = append(d.events, event{DeskEvent: ev, to: to})
 	if len(d.events) > maxDeskEvents {
 		d.events = slices.Clone(d.events[len(d.events)-maxDeskEvents:])
 	}
@@ -326,18 +293,18 @@ func (d *Desk) forget(id string) {
 	d.release(id)
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.events = slices.DeleteFunc(d.events, func(ev DeskEvent) bool { return ev.ID == id })
+	d.events = slices.DeleteFunc(d.events, func(ev event) bool { return ev.ID == id })
 }
 
 // Events returns the events after seq that the agent may see, and a
 // channel closed when a newer event arrives.
-func (d *Desk) Events(agent string, after int64) ([]DeskEvent, int64, <-chan struct{}) {
+func (d *Desk) Events(agent string, after int64) ([]protocol.DeskEvent, int64, <-chan struct{}) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	out := []DeskEvent{}
+	out := []protocol.DeskEvent{}
 	for _, ev := range d.events {
 		if ev.Seq > after && (ev.to == "" || ev.to == agent) {
-			out = append(out, ev)
+			out = append(out, ev.DeskEvent)
 		}
 	}
 	next := after

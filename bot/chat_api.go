@@ -34,13 +34,13 @@ func (s *Server) handleChatAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx := r.Context()
 	var sess *Session
-	var msgs []any
+	var msgs []protocol.Outbound
 	if req.Session == "" {
 		if wait, err := s.admitNewSession(r); err != nil {
 			refuseHTTP(w, wait, err)
 			return
 		}
-		var frames []any
+		var frames []protocol.Outbound
 		var err error
 		sess, frames, err = s.engine.Start(ctx, connMeta(r))
 		if err != nil {
@@ -69,7 +69,7 @@ func (s *Server) handleChatAPI(w http.ResponseWriter, r *http.Request) {
 		msgs = append(msgs, s.engine.Handle(ctx, sess, in)...)
 	}
 	if msgs == nil {
-		msgs = []any{}
+		msgs = []protocol.Outbound{}
 	}
 	writeJSON(w, http.StatusOK, protocol.ChatResponse{Session: sess.Token, Profile: sess.Profile, Messages: msgs})
 }
@@ -80,10 +80,10 @@ func (s *Server) handleChatAPI(w http.ResponseWriter, r *http.Request) {
 // The body must be exactly one JSON object in valid UTF-8: trailing bytes
 // after it and invalid UTF-8 (which encoding/json would silently replace
 // with U+FFFD) are refused with bad_request, as the socket refuses them.
-func decodeChatRequest(body io.Reader) (req protocol.ChatRequest, status int, refusal any) {
+func decodeChatRequest(body io.Reader) (req protocol.ChatRequest, status int, refusal *protocol.Error) {
 	data, err := io.ReadAll(body)
 	if err == nil && !utf8.Valid(data) {
-		return protocol.ChatRequest{}, http.StatusBadRequest, errorFrame(protocol.ErrBadRequest, "The body must be valid UTF-8.")
+		return protocol.ChatRequest{}, http.StatusBadRequest, refusalOf(protocol.ErrBadRequest, "The body must be valid UTF-8.")
 	}
 	if err == nil {
 		err = json.Unmarshal(data, &req) // refuses anything after the value
@@ -91,9 +91,9 @@ func decodeChatRequest(body io.Reader) (req protocol.ChatRequest, status int, re
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return protocol.ChatRequest{}, http.StatusRequestEntityTooLarge, errorFrame(protocol.ErrTooLarge, "Request body too large.")
+			return protocol.ChatRequest{}, http.StatusRequestEntityTooLarge, refusalOf(protocol.ErrTooLarge, "Request body too large.")
 		}
-		return protocol.ChatRequest{}, http.StatusBadRequest, errorFrame(protocol.ErrBadRequest, "Malformed JSON body: send one JSON object.")
+		return protocol.ChatRequest{}, http.StatusBadRequest, refusalOf(protocol.ErrBadRequest, "Malformed JSON body: send one JSON object.")
 	}
 	return req, http.StatusOK, nil
 }

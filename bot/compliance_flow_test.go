@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"deskbot/bot"
 	"deskbot/chatclient"
 	"deskbot/compliance"
 	"deskbot/config"
@@ -94,7 +93,7 @@ func TestPersonalDataNeverOnDiskInClear(t *testing.T) {
 		t.Fatal("CONS-1: no consent_request after contact details were typed")
 	}
 	// What is stored is the redacted text.
-	var tr struct{ Entries []bot.ExportEntry }
+	var tr struct{ Entries []protocol.ExportEntry }
 	adminGet(t, l.URL, "/api/v1/admin/transcript/"+subject, &tr)
 	stored := ""
 	for _, e := range tr.Entries {
@@ -112,7 +111,7 @@ func TestPersonalDataNeverOnDiskInClear(t *testing.T) {
 		t.Errorf("SEC-2: admin transcript view not audited: %+v", access.Records)
 	}
 	// Silence is not consent (CONS-1): no ledger row.
-	var cons struct{ Records []bot.ExportConsent }
+	var cons struct{ Records []protocol.ExportConsent }
 	adminGet(t, l.URL, "/api/v1/admin/consents/"+subject, &cons)
 	if len(cons.Records) != 0 {
 		t.Fatalf("CONS-1: consent recorded without an answer: %+v", cons.Records)
@@ -148,7 +147,7 @@ func TestConsentGrantWithdrawLedger(t *testing.T) {
 		t.Fatalf("grant confirmation lacks a withdraw action: %+v", m)
 	}
 	ask(t, c, "or jane.work@example.com")
-	var tr struct{ Entries []bot.ExportEntry }
+	var tr struct{ Entries []protocol.ExportEntry }
 	adminGet(t, l.URL, "/api/v1/admin/transcript/"+subject, &tr)
 	raw, _ := json.Marshal(tr.Entries)
 	if !strings.Contains(string(raw), "jane.work@example.com") {
@@ -161,7 +160,7 @@ func TestConsentGrantWithdrawLedger(t *testing.T) {
 	if !strings.Contains(strings.ToLower(m.Text), "withdrawn") {
 		t.Fatalf("withdrawal not confirmed: %q", m.Text)
 	}
-	var cons struct{ Records []bot.ExportConsent }
+	var cons struct{ Records []protocol.ExportConsent }
 	adminGet(t, l.URL, "/api/v1/admin/consents/"+subject, &cons)
 	if len(cons.Records) != 2 || cons.Records[0].Decision != "granted" || cons.Records[1].Decision != "withdrawn" {
 		t.Fatalf("ledger = %+v", cons.Records)
@@ -188,17 +187,17 @@ func TestExportAndEraseInChat(t *testing.T) {
 	subject := subjectOf(t, l.URL, token)
 	ask(t, c, "How do I return an item?")
 	m := lastMessage(ask(t, c, "send me my data"))
-	if !m.HasAction(bot.ActionDownloadExport) {
+	if !m.HasAction(protocol.ActionDownloadExport) {
 		t.Fatalf("export offer lacks the download action: %+v", m)
 	}
 	resp, err := http.Post(l.URL+"/api/v1/export", "application/json", strings.NewReader(`{"session":"`+token+`"}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var doc bot.ExportDoc
+	var doc protocol.ExportDoc
 	json.NewDecoder(resp.Body).Decode(&doc)
 	resp.Body.Close()
-	if doc.Schema != bot.ExportSchema || len(doc.Conversations) != 1 || len(doc.Conversations[0].Messages) < 4 {
+	if doc.Schema != protocol.ExportSchema || len(doc.Conversations) != 1 || len(doc.Conversations[0].Messages) < 4 {
 		t.Fatalf("export document incomplete: %+v", doc)
 	}
 	m = lastMessage(ask(t, c, "delete my data"))

@@ -28,9 +28,9 @@ func (e *Engine) consentRequest(s *Session) protocol.ConsentRequest {
 
 // consent records an explicit decision; answering keeps working whatever it
 // is (CONS-3).
-func (e *Engine) consent(ctx context.Context, s *Session, in protocol.Inbound) []any {
+func (e *Engine) consent(ctx context.Context, s *Session, in protocol.Inbound) []protocol.Outbound {
 	if in.Purpose != purposeContact || in.Granted == nil {
-		return []any{errorFrame(protocol.ErrBadRequest, "Consent needs purpose \"contact\" and granted true or false.")}
+		return []protocol.Outbound{errorFrame(protocol.ErrBadRequest, "Consent needs purpose \"contact\" and granted true or false.")}
 	}
 	t := e.newTurn(s)
 	decision := compliance.DecisionDeclined

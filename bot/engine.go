@@ -181,7 +181,7 @@ func newToken() string {
 
 // Start opens a new session and returns its first frames: the session frame
 // then the disclosure message (DISC-1), both before any answer.
-func (e *Engine) Start(ctx context.Context, meta ConnMeta) (*Session, []any, error) {
+func (e *Engine) Start(ctx context.Context, meta ConnMeta) (*Session, []protocol.Outbound, error) {
 	now := e.now()
 	profile := compliance.LookupProfile(e.cfg.Profile).Name
 	if meta.Profile != "" {
@@ -213,12 +213,12 @@ func (e *Engine) Start(ctx context.Context, meta ConnMeta) (*Session, []any, err
 		return nil, nil, fmt.Errorf("start session: %w", err)
 	}
 	e.remember(s)
-	return s, []any{e.sessionFrame(s), disclosure}, nil
+	return s, []protocol.Outbound{e.sessionFrame(s), disclosure}, nil
 }
 
 // Resume reattaches a connection to an existing session. The disclosure is
 // repeated first so every connection, not only every session, starts with it.
-func (e *Engine) Resume(ctx context.Context, token string) (*Session, []any, error) {
+func (e *Engine) Resume(ctx context.Context, token string) (*Session, []protocol.Outbound, error) {
 	s, err := e.Lookup(ctx, token)
 	if err != nil {
 		return nil, nil, err
@@ -243,7 +243,7 @@ func (e *Engine) Resume(ctx context.Context, token string) (*Session, []any, err
 	if err != nil {
 		return nil, nil, fmt.Errorf("resume session: %w", err)
 	}
-	return s, append([]any{e.sessionFrame(s), msg}, extra...), nil
+	return s, append([]protocol.Outbound{e.sessionFrame(s), msg}, extra...), nil
 }
 
 // Lookup finds a live or stored session by its bearer token.
@@ -378,7 +378,7 @@ func errorFrame(code, msg string) protocol.Error {
 	return protocol.Error{Type: protocol.TypeError, Code: code, Message: msg}
 }
 
-func entry(at time.Time, sender string, frame any) store.Entry {
+func entry(at time.Time, sender string, frame protocol.Outbound) store.Entry {
 	b, _ := json.Marshal(frame)
 	return store.Entry{At: at, Sender: sender, Body: b}
 }
@@ -389,7 +389,7 @@ type turn struct {
 	s   *Session
 	now time.Time
 	rec store.Turn
-	out []any
+	out []protocol.Outbound
 	// stored is the customer's text as stored (redacted), for the agent.
 	stored string
 	// The session as it was before the turn: a turn that cannot be stored
@@ -412,7 +412,7 @@ func (t *turn) customer(body map[string]string) {
 }
 
 // send queues frames for the customer and the transcript.
-func (t *turn) send(frames ...any) {
+func (t *turn) send(frames ...protocol.Outbound) {
 	for _, f := range frames {
 		t.out = append(t.out, f)
 		t.rec.Entries = append(t.rec.Entries, entry(t.now, senderOf(f), f))
@@ -425,7 +425,7 @@ func (t *turn) audit(event, actor, detail string) {
 
 // commit stores the turn durably and returns what to send. Nothing is sent
 // for a turn that could not be stored.
-func (t *turn) commit(ctx context.Context) []any {
+func (t *turn) commit(ctx context.Context) []protocol.Outbound {
 	t.s.st.Turns++
 	state, err := json.Marshal(t.s.st)
 	if err == nil {
@@ -435,12 +435,12 @@ func (t *turn) commit(ctx context.Context) []any {
 	if errors.Is(err, store.ErrErased) {
 		// The retention purge removed this conversation meanwhile.
 		t.s.erased.Store(true)
-		return []any{t.e.botMessage("This conversation has been deleted under our retention rules, so your last message was not kept. Send it again to start a new conversation.", false)}
+		return []protocol.Outbound{t.e.botMessage("This conversation has been deleted under our retention rules, so your last message was not kept. Send it again to start a new conversation.", false)}
 	}
 	if err != nil {
 		t.e.log.Error("storing turn failed", "session", t.s.ID, "err", err)
 		t.s.st, t.s.pendingContact = t.savedState, t.savedPending
-		return []any{errorFrame(protocol.ErrInternal, "Sorry, something went wrong on our side and your message was not saved. Please try again.")}
+		return []protocol.Outbound{errorFrame(protocol.ErrInternal, "Sorry, something went wrong on our side and your message was not saved. Please try again.")}
 	}
 	return t.out
 }
@@ -448,23 +448,23 @@ func (t *turn) commit(ctx context.Context) []any {
 // Handle processes one client frame and returns the frames to send back.
 // Customer text is stored (redacted as the law requires) and committed
 // before the reply is returned.
-func (e *Engine) Handle(ctx context.Context, s *Session, in protocol.Inbound) []any {
+func (e *Engine) Handle(ctx context.Context, s *Session, in protocol.Inbound) []protocol.Outbound {
 	e.touch(s)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.limiter.allow(e.now()) {
-		return []any{errorFrame(protocol.ErrRateLimited, "You are sending messages too quickly. Please wait a moment and try again.")}
+		return []protocol.Outbound{errorFrame(protocol.ErrRateLimited, "You are sending messages too quickly. Please wait a moment and try again.")}
 	}
-	var restart []any
+	var restart []protocol.Outbound
 	if s.erased.Load() {
 		// DSR-4: the old conversation is gone; carry on in a new one.
 		var err error
 		if restart, err = e.restart(ctx, s); err != nil {
 			e.log.Error("starting a new session after erasure failed", "err", err)
-			return []any{errorFrame(protocol.ErrInternal, "Sorry, something went wrong on our side. Please reload the page.")}
+			return []protocol.Outbound{errorFrame(protocol.ErrInternal, "Sorry, something went wrong on our side. Please reload the page.")}
 		}
 	}
-	var out []any
+	var out []protocol.Outbound
 	switch in.Type {
 	case protocol.TypeSay:
 		out = e.say(ctx, s, in.Text)
@@ -473,7 +473,7 @@ func (e *Engine) Handle(ctx context.Context, s *Session, in protocol.Inbound) []
 	case protocol.TypeConsent:
 		out = e.consent(ctx, s, in)
 	default:
-		out = []any{errorFrame(protocol.ErrBadRequest, "Unknown frame type; expected say, consent or action.")}
+		out = []protocol.Outbound{errorFrame(protocol.ErrBadRequest, "Unknown frame type; expected say, consent or action.")}
 	}
 	if s.erased.Load() {
 		e.desk.forget(s.ID) // DSR-4: nothing of the old conversation stays on the desk
@@ -487,7 +487,7 @@ func (e *Engine) Handle(ctx context.Context, s *Session, in protocol.Inbound) []
 // restart gives an erased session a new identity, token and disclosure.
 // Nothing of the old conversation stays reachable: its token, desk entry,
 // desk events and waiting frames are dropped (DSR-4).
-func (e *Engine) restart(ctx context.Context, s *Session) ([]any, error) {
+func (e *Engine) restart(ctx context.Context, s *Session) ([]protocol.Outbound, error) {
 	fresh, frames, err := e.Start(ctx, ConnMeta{Profile: s.Profile, GPC: s.st.GPC})
 	if err != nil {
 		return nil, err
@@ -507,16 +507,16 @@ func (e *Engine) restart(ctx context.Context, s *Session) ([]any, error) {
 	return frames, nil
 }
 
-func (e *Engine) say(ctx context.Context, s *Session, text string) []any {
+func (e *Engine) say(ctx context.Context, s *Session, text string) []protocol.Outbound {
 	text = strings.TrimSpace(text)
 	if text == "" {
-		return []any{errorFrame(protocol.ErrBadRequest, "Empty message.")}
+		return []protocol.Outbound{errorFrame(protocol.ErrBadRequest, "Empty message.")}
 	}
 	if len(text) > e.cfg.Limits.MaxMessageBytes {
-		return []any{errorFrame(protocol.ErrTooLarge, fmt.Sprintf("That message is too long; please keep it under %d characters.", e.cfg.Limits.MaxMessageBytes))}
+		return []protocol.Outbound{errorFrame(protocol.ErrTooLarge, fmt.Sprintf("That message is too long; please keep it under %d characters.", e.cfg.Limits.MaxMessageBytes))}
 	}
 	if !utf8.ValidString(text) {
-		return []any{errorFrame(protocol.ErrBadRequest, "Message is not valid UTF-8 text.")}
+		return []protocol.Outbound{errorFrame(protocol.ErrBadRequest, "Message is not valid UTF-8 text.")}
 	}
 	t := e.newTurn(s)
 	findings := e.detector.Find(text)
@@ -658,7 +658,7 @@ func (e *Engine) articleURL(a *kb.Article) string {
 	return strings.TrimRight(e.cfg.PublicURL, "/") + "/articles/" + a.ID
 }
 
-func (e *Engine) action(ctx context.Context, s *Session, in protocol.Inbound) []any {
+func (e *Engine) action(ctx context.Context, s *Session, in protocol.Inbound) []protocol.Outbound {
 	name := in.Name
 	switch name {
 	case protocol.ActionConsentAccept, protocol.ActionConsentDecline:
@@ -668,7 +668,7 @@ func (e *Engine) action(ctx context.Context, s *Session, in protocol.Inbound) []
 		return e.articleAction(ctx, s, in.ID)
 	case protocol.ActionHuman, protocol.ActionExport, protocol.ActionErase, protocol.ActionWithdraw, protocol.ActionLeaveMessage:
 	default:
-		return []any{errorFrame(protocol.ErrBadRequest, "Unknown action.")}
+		return []protocol.Outbound{errorFrame(protocol.ErrBadRequest, "Unknown action.")}
 	}
 	t := e.newTurn(s)
 	t.customer(map[string]string{"action": name})
@@ -687,7 +687,7 @@ func (e *Engine) action(ctx context.Context, s *Session, in protocol.Inbound) []
 	return t.commit(ctx)
 }
 
-func senderOf(f any) string {
+func senderOf(f protocol.Outbound) string {
 	switch m := f.(type) {
 	case protocol.Message:
 		return m.From

@@ -14,86 +14,31 @@ import (
 	"deskbot/store"
 )
 
-// ExportSchema versions the export document (DSR-2).
-const ExportSchema = "deskbot.export/v1"
-
-// ExportDoc is the machine-readable copy of everything held about a customer.
-type ExportDoc struct {
-	Schema        string          `json:"schema"`
-	GeneratedAt   time.Time       `json:"generated_at"`
-	Controller    string          `json:"controller"`
-	Subject       string          `json:"subject"`
-	Conversations []ExportSession `json:"conversations"`
-	Consents      []ExportConsent `json:"consents"`
-	Contacts      []string        `json:"contact_details"`
-	Unanswered    []string        `json:"unanswered_questions"`
-	LeftMessages  []ExportLeft    `json:"left_messages"`
-	// Notes say in words what happened to the data, e.g. that contact
-	// details were removed when consent was withdrawn (CONS-5).
-	Notes []string `json:"notes"`
-	// Unreadable lists stored rows that could not be decrypted (damaged on
-	// disk) and are therefore missing from this copy; everything else is
-	// included (DSR-1).
-	Unreadable []store.UnreadableRow `json:"unreadable"`
-}
-
-// ExportLeft is a message the customer left for the team.
-type ExportLeft struct {
-	At        time.Time  `json:"at"`
-	Text      string     `json:"text"`
-	HandledAt *time.Time `json:"handled_at,omitempty"`
-}
-
-// ExportSession is one conversation with its stored lines.
-type ExportSession struct {
-	ID         string        `json:"id"`
-	Profile    string        `json:"profile"`
-	StartedAt  time.Time     `json:"started_at"`
-	LastSeenAt time.Time     `json:"last_seen_at"`
-	Messages   []ExportEntry `json:"messages"`
-}
-
-// ExportEntry is one stored line; Content is exactly what is stored (redacted where the law required).
-type ExportEntry struct {
-	At      time.Time       `json:"at"`
-	Sender  string          `json:"sender"`
-	Content json.RawMessage `json:"content"`
-}
-
-// ExportConsent is one consent ledger row.
-type ExportConsent struct {
-	Purpose     string    `json:"purpose"`
-	Decision    string    `json:"decision"`
-	TextVersion string    `json:"text_version"`
-	TextHash    string    `json:"text_hash"`
-	At          time.Time `json:"at"`
-}
-
 // BuildExport turns stored data into the export document.
-func BuildExport(d store.SubjectData, controller string, now time.Time) ExportDoc {
-	doc := ExportDoc{Schema: ExportSchema, GeneratedAt: now.UTC(), Controller: controller, Subject: d.Subject,
-		Conversations: []ExportSession{}, Consents: []ExportConsent{}, Contacts: []string{}, Unanswered: []string{},
-		LeftMessages: []ExportLeft{}, Notes: []string{}, Unreadable: []store.UnreadableRow{}}
+func BuildExport(d store.SubjectData, controller string, now time.Time) protocol.ExportDoc {
+	doc := protocol.ExportDoc{Schema: protocol.ExportSchema, GeneratedAt: now.UTC(), Controller: controller, Subject: d.Subject,
+		Conversations: []protocol.ExportSession{}, Consents: []protocol.ExportConsent{}, Contacts: []string{}, Unanswered: []string{},
+		LeftMessages: []protocol.ExportLeft{}, Notes: []string{}, Unreadable: []protocol.UnreadableRow{}}
 	for _, s := range d.Sessions {
-		es := ExportSession{ID: s.ID, Profile: s.Profile, StartedAt: s.CreatedAt, LastSeenAt: s.LastSeen, Messages: []ExportEntry{}}
+		es := protocol.ExportSession{ID: s.ID, Profile: s.Profile, StartedAt: s.CreatedAt, LastSeenAt: s.LastSeen, Messages: []protocol.ExportEntry{}}
 		for _, e := range d.Transcripts[s.ID] {
 			content := json.RawMessage(e.Body)
 			if !json.Valid(content) {
 				content, _ = json.Marshal(string(e.Body))
 			}
-			es.Messages = append(es.Messages, ExportEntry{At: e.At, Sender: e.Sender, Content: content})
+			es.Messages = append(es.Messages, protocol.ExportEntry{At: e.At, Sender: e.Sender, Content: content})
 		}
 		doc.Conversations = append(doc.Conversations, es)
 	}
 	for _, c := range d.Consents {
-		doc.Consents = append(doc.Consents, ExportConsent{Purpose: string(c.Purpose), Decision: string(c.Decision), TextVersion: c.TextVersion, TextHash: c.TextHash, At: c.At})
+		doc.Consents = append(doc.Consents, protocol.ExportConsent{Purpose: string(c.Purpose), Decision: string(c.Decision), TextVersion: c.TextVersion, TextHash: c.TextHash, At: c.At})
 	}
 	for _, c := range d.Contacts {
 		doc.Contacts = append(doc.Contacts, string(c))
 	}
 	doc.Unanswered = append(doc.Unanswered, d.Unanswered...)
 	for _, m := range d.LeftMessages {
-		l := ExportLeft{At: m.At, Text: m.Text}
+		l := protocol.ExportLeft{At: m.At, Text: m.Text}
 		if !m.HandledAt.IsZero() {
 			h := m.HandledAt
 			l.HandledAt = &h
@@ -111,7 +56,9 @@ func BuildExport(d store.SubjectData, controller string, now time.Time) ExportDo
 		doc.Notes = append(doc.Notes, note)
 	}
 	if len(d.Unreadable) > 0 {
-		doc.Unreadable = append(doc.Unreadable, d.Unreadable...)
+		for _, u := range d.Unreadable {
+			doc.Unreadable = append(doc.Unreadable, protocol.UnreadableRow{Table: u.Table, ID: u.ID})
+		}
 		doc.Notes = append(doc.Notes, fmt.Sprintf("%d stored records could not be decrypted (damaged) and are missing from this copy; they are listed under \"unreadable\".", len(d.Unreadable)))
 	}
 	return doc
@@ -130,10 +77,10 @@ func rescrubbedAt(times []time.Time, at time.Time) bool {
 }
 
 // Export returns a session's customer's export and records the request (DSR-1, DSR-2, AUD-1).
-func (e *Engine) Export(ctx context.Context, token, channel string) (ExportDoc, error) {
+func (e *Engine) Export(ctx context.Context, token, channel string) (protocol.ExportDoc, error) {
 	s, err := e.Lookup(ctx, token)
 	if err != nil {
-		return ExportDoc{}, err
+		return protocol.ExportDoc{}, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -144,7 +91,7 @@ func (e *Engine) Export(ctx context.Context, token, channel string) (ExportDoc, 
 		s.erased.Store(true)
 	}
 	if err != nil {
-		return ExportDoc{}, err
+		return protocol.ExportDoc{}, err
 	}
 	now := e.now()
 	doc := BuildExport(d, e.cfg.BusinessName, now)
@@ -153,7 +100,7 @@ func (e *Engine) Export(ctx context.Context, token, channel string) (ExportDoc, 
 		n += len(c.Messages)
 	}
 	if err := e.store.RecordRequest(ctx, compliance.EventExport, s.Subject, "customer", now, fmt.Sprintf("channel=%s sessions=%d messages=%d", channel, len(doc.Conversations), n)); err != nil {
-		return ExportDoc{}, err
+		return protocol.ExportDoc{}, err
 	}
 	return doc, nil
 }

@@ -39,7 +39,7 @@ func (e *Engine) AttachHub(h *Hub) {
 	e.mu.Unlock()
 }
 
-func (e *Engine) deliver(session string, frames ...any) {
+func (e *Engine) deliver(session string, frames ...protocol.Outbound) {
 	e.mu.Lock()
 	h := e.hub
 	e.mu.Unlock()
@@ -114,10 +114,10 @@ func (e *Engine) autoEscalate(ctx context.Context, t *turn, raw string) bool {
 // conversation; the bot stays silent (DISC-6).
 func (e *Engine) forwardToAgent(t *turn, stored string) {
 	c, ok := e.desk.conv(t.s.ID)
-	if !ok || c.state != "joined" {
+	if !ok || c.state != protocol.HandoverJoined {
 		return
 	}
-	e.desk.publish(DeskEvent{Kind: "message", ID: t.s.ID, Message: &ConsoleLine{At: t.now, From: "customer", Text: compliance.MaskCards(stored)}}, c.agent.Name)
+	e.desk.publish(protocol.DeskEvent{Kind: protocol.DeskEventMessage, ID: t.s.ID, Message: &protocol.ConsoleLine{At: t.now, From: "customer", Text: compliance.MaskCards(stored)}}, c.agent.Name)
 }
 
 // leaveMessage stores the customer's message for the team, sealed, and
@@ -135,7 +135,7 @@ func (e *Engine) leaveMessage(ctx context.Context, t *turn, stored string) {
 		return
 	}
 	t.audit(compliance.EventHandover, "bot", "state=offline message=left")
-	e.desk.publish(DeskEvent{Kind: "offline_message"}, "")
+	e.desk.publish(protocol.DeskEvent{Kind: protocol.DeskEventOfflineMessage}, "")
 	if e.notifier != nil {
 		go e.notify(context.WithoutCancel(ctx), t.now)
 	}
@@ -158,25 +158,25 @@ func (e *Engine) notify(ctx context.Context, at time.Time) {
 // resumeGreeting is the disclosure for a returning connection plus the
 // handover state, so a reconnecting customer learns who they talk to.
 // Call with s.mu held.
-func (e *Engine) resumeGreeting(s *Session) (protocol.Message, []any) {
+func (e *Engine) resumeGreeting(s *Session) (protocol.Message, []protocol.Outbound) {
 	bot := "Welcome back. You are still talking to " + e.cfg.BotName + ", an automated assistant, not a human."
 	switch {
 	case s.st.Handover == protocol.HandoverJoined:
-		if c, ok := e.desk.conv(s.ID); ok && c.state == "joined" {
+		if c, ok := e.desk.conv(s.ID); ok && c.state == protocol.HandoverJoined {
 			return e.botMessage("Welcome back. "+e.cfg.BotName+" is an automated assistant, but right now you are talking to "+c.agent.Display+", a person from our team.", true),
-				[]any{protocol.Handover{Type: protocol.TypeHandover, State: protocol.HandoverJoined, Agent: c.agent.Display}}
+				[]protocol.Outbound{protocol.Handover{Type: protocol.TypeHandover, State: protocol.HandoverJoined, Agent: c.agent.Display}}
 		}
 		s.st.Handover = ""
-		return e.botMessage(bot, true), []any{protocol.Handover{Type: protocol.TypeHandover, State: protocol.HandoverLeft},
+		return e.botMessage(bot, true), []protocol.Outbound{protocol.Handover{Type: protocol.TypeHandover, State: protocol.HandoverLeft},
 			e.systemMessage("The person from our team is no longer connected. You are talking to the automated assistant again; ask for a person at any time.")}
 	case s.st.Handover == protocol.HandoverQueued:
 		if pos := e.desk.Position(s.ID); pos > 0 {
-			return e.botMessage(bot, true), []any{protocol.Handover{Type: protocol.TypeHandover, State: protocol.HandoverQueued, Position: pos}}
+			return e.botMessage(bot, true), []protocol.Outbound{protocol.Handover{Type: protocol.TypeHandover, State: protocol.HandoverQueued, Position: pos}}
 		}
 		s.st.Handover = ""
 	case s.lostHandover:
 		s.lostHandover = false
-		return e.botMessage(bot, true), []any{protocol.Handover{Type: protocol.TypeHandover, State: protocol.HandoverLeft},
+		return e.botMessage(bot, true), []protocol.Outbound{protocol.Handover{Type: protocol.TypeHandover, State: protocol.HandoverLeft},
 			e.systemMessage("We had to restart, so the person from our team is no longer connected. You are talking to the automated assistant again; ask for a person at any time.")}
 	}
 	return e.botMessage(bot, true), nil
@@ -185,7 +185,7 @@ func (e *Engine) resumeGreeting(s *Session) (protocol.Message, []any) {
 // agentPresent reports whether the agent holding s is still connected.
 func (e *Engine) agentPresent(s *Session) bool {
 	c, ok := e.desk.conv(s.ID)
-	return ok && c.state == "joined" && e.desk.Presence(c.agent.Name) != "offline"
+	return ok && c.state == protocol.HandoverJoined && e.desk.Presence(c.agent.Name) != protocol.PresenceOffline
 }
 
 // agentGone ends a hold whose agent disappeared without handing back, and
@@ -298,34 +298,25 @@ func (e *Engine) systemMessage(text string) protocol.Message {
 		Sources: []protocol.Source{}, Actions: []protocol.Action{}}
 }
 
-// ConversationView is a transcript as an agent sees it.
-type ConversationView struct {
-	ID       string        `json:"id"`
-	State    string        `json:"state"`
-	Agent    string        `json:"agent,omitempty"`
-	Reason   string        `json:"reason"`
-	Messages []ConsoleLine `json:"messages"`
-}
-
 // ViewConversation returns the transcript so far with card numbers masked,
 // and writes an agent_access audit event (SEC-2).
-func (e *Engine) ViewConversation(ctx context.Context, id string, a AgentRef) (ConversationView, error) {
+func (e *Engine) ViewConversation(ctx context.Context, id string, a AgentRef) (protocol.ConversationView, error) {
 	if e.hstore == nil {
-		return ConversationView{}, ErrNoHandoverStore
+		return protocol.ConversationView{}, ErrNoHandoverStore
 	}
 	c, ok := e.desk.conv(id)
 	if !ok {
-		return ConversationView{}, ErrNotQueued
+		return protocol.ConversationView{}, ErrNotQueued
 	}
 	entries, err := e.hstore.Transcript(ctx, c.s.Subject, c.s.ID)
 	if err != nil {
-		return ConversationView{}, fmt.Errorf("transcript: %w", err)
+		return protocol.ConversationView{}, fmt.Errorf("transcript: %w", err)
 	}
 	// SEC-2: who opened which transcript, when.
 	if err := e.hstore.Audit(ctx, compliance.AuditRecord{At: e.now(), Event: compliance.EventAgentAccess, Subject: c.s.Subject, Actor: a.Name, Detail: "view=transcript session=" + c.s.ID}); err != nil {
-		return ConversationView{}, fmt.Errorf("audit: %w", err)
+		return protocol.ConversationView{}, fmt.Errorf("audit: %w", err)
 	}
-	v := ConversationView{ID: id, State: c.state, Agent: c.agent.Name, Reason: c.reason, Messages: []ConsoleLine{}}
+	v := protocol.ConversationView{ID: id, State: c.state, Agent: c.agent.Name, Reason: c.reason, Messages: []protocol.ConsoleLine{}}
 	for _, en := range entries {
 		if l, ok := consoleLine(en); ok {
 			v.Messages = append(v.Messages, l)
@@ -336,8 +327,8 @@ func (e *Engine) ViewConversation(ctx context.Context, id string, a AgentRef) (C
 
 // consoleLine renders one stored entry; text is already redacted and card
 // numbers are masked again (PCI-1).
-func consoleLine(en store.Entry) (ConsoleLine, bool) {
-	l := ConsoleLine{At: en.At, From: en.Sender}
+func consoleLine(en store.Entry) (protocol.ConsoleLine, bool) {
+	l := protocol.ConsoleLine{At: en.At, From: en.Sender}
 	if en.Sender == "customer" {
 		var b map[string]string
 		if json.Unmarshal(en.Body, &b) != nil {
@@ -376,17 +367,9 @@ func consoleLine(en store.Entry) (ConsoleLine, bool) {
 	return l, true
 }
 
-// OfflineView is a left message as agents see it.
-type OfflineView struct {
-	ID       int64     `json:"id"`
-	At       time.Time `json:"at"`
-	Text     string    `json:"text"`
-	Contacts []string  `json:"contacts"`
-}
-
 // OfflineInbox returns open offline messages with the contact details the
 // customer consented to, auditing each one shown (SEC-2).
-func (e *Engine) OfflineInbox(ctx context.Context, a AgentRef) ([]OfflineView, error) {
+func (e *Engine) OfflineInbox(ctx context.Context, a AgentRef) ([]protocol.OfflineView, error) {
 	if e.hstore == nil {
 		return nil, ErrNoHandoverStore
 	}
@@ -394,7 +377,7 @@ func (e *Engine) OfflineInbox(ctx context.Context, a AgentRef) ([]OfflineView, e
 	if err != nil {
 		return nil, err
 	}
-	out := make([]OfflineView, 0, len(msgs))
+	out := make([]protocol.OfflineView, 0, len(msgs))
 	var audit []compliance.AuditRecord
 	for _, m := range msgs {
 		contacts, err := e.hstore.Contacts(ctx, m.Subject)
@@ -407,7 +390,7 @@ func (e *Engine) OfflineInbox(ctx context.Context, a AgentRef) ([]OfflineView, e
 		if contacts == nil {
 			contacts = []string{}
 		}
-		out = append(out, OfflineView{ID: m.ID, At: m.At, Text: compliance.MaskCards(m.Text), Contacts: contacts})
+		out = append(out, protocol.OfflineView{ID: m.ID, At: m.At, Text: compliance.MaskCards(m.Text), Contacts: contacts})
 		audit = append(audit, compliance.AuditRecord{At: e.now(), Event: compliance.EventAgentAccess, Subject: m.Subject, Actor: a.Name, Detail: fmt.Sprintf("view=offline_message id=%d", m.ID)})
 	}
 	if len(audit) > 0 {

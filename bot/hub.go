@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"deskbot/protocol"
 )
 
 // Hub tracks open customer sockets by session so frames produced outside a
@@ -19,7 +21,7 @@ type Hub struct {
 	mu      sync.Mutex
 	conns   map[string]map[*conn]struct{}
 	session map[*conn]string // each socket's current session id
-	pending map[string][]any
+	pending map[string][]protocol.Outbound
 
 	addrs map[string]int // open sockets per client address (under mu)
 
@@ -41,7 +43,7 @@ const (
 
 // NewHub returns an empty hub.
 func NewHub() *Hub {
-	return &Hub{conns: make(map[string]map[*conn]struct{}), session: make(map[*conn]string), pending: make(map[string][]any)}
+	return &Hub{conns: make(map[string]map[*conn]struct{}), session: make(map[*conn]string), pending: make(map[string][]protocol.Outbound)}
 }
 
 func (h *Hub) add(session string, c *conn) {
@@ -95,7 +97,7 @@ func (h *Hub) forget(session string) {
 
 // Deliver sends frames to every socket of a session, or keeps them for the
 // session's next HTTP call when it has none.
-func (h *Hub) Deliver(session string, frames ...any) {
+func (h *Hub) Deliver(session string, frames ...protocol.Outbound) {
 	h.mu.Lock()
 	conns := make([]*conn, 0, len(h.conns[session]))
 	for c := range h.conns[session] {
@@ -115,7 +117,7 @@ func (h *Hub) Deliver(session string, frames ...any) {
 }
 
 // Drain returns and forgets the frames waiting for a session.
-func (h *Hub) Drain(session string) []any {
+func (h *Hub) Drain(session string) []protocol.Outbound {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	p := h.pending[session]
@@ -271,7 +273,7 @@ func (c *conn) touch() { c.lastSeen.Store(time.Now().UnixNano()) }
 
 // enqueue queues frames without blocking; a client too slow to keep up is
 // closed rather than allowed to hold memory or stall the server.
-func (c *conn) enqueue(frames ...any) bool {
+func (c *conn) enqueue(frames ...protocol.Outbound) bool {
 	bs := make([][]byte, 0, len(frames))
 	for _, f := range frames {
 		if b, err := json.Marshal(f); err == nil {

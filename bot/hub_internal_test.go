@@ -9,11 +9,14 @@ import (
 	"time"
 
 	"github.com/coder/websocket"
+
+	"deskbot/protocol"
 )
 
 // A quiet socket is pinged by the hub's sweep (the pong refreshes it); a
 // socket whose peer never answers is closed.
 func TestHubPingsQuietSockets(t *testing.T) {
+	t.Parallel()
 	h := NewHub()
 	serverConn := make(chan *conn, 1)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -63,26 +66,38 @@ func TestHubPingsQuietSockets(t *testing.T) {
 	client.CloseNow()
 }
 
-// enqueue beyond the bound closes the slow client instead of growing.
+// enqueue beyond the bound refuses the frame and closes the slow client
+// with 1008 instead of growing its queue.
 func TestSlowClientClosed(t *testing.T) {
+	t.Parallel()
+	type report struct {
+		refused  bool // some enqueue was refused
+		maxQueue int
+		code     websocket.StatusCode
+	}
+	reports := make(chan report, 1)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ws, err := websocket.Accept(w, r, nil)
 		if err != nil {
+			reports <- report{}
 			return
 		}
 		c := newConn(r.Context(), ws)
 		big := strings.Repeat("x", 64<<10)
-		for i := 0; i < 10*sendBuffer; i++ {
-			if !c.enqueue(map[string]string{"type": "message", "text": big}) {
-				break
-			}
+		var rep report
+		for i := 0; i < 10*sendBuffer && !rep.refused; i++ {
+			rep.refused = !c.enqueue(protocol.Message{Type: protocol.TypeMessage, Text: big})
+			c.mu.Lock()
+			rep.maxQueue = max(rep.maxQueue, len(c.queue))
+			c.mu.Unlock()
 		}
-		<-c.done
 		c.mu.Lock()
-		if n := len(c.queue); n > sendBuffer {
-			t.Errorf("queue grew to %d", n)
-		}
+		rep.code = c.code
 		c.mu.Unlock()
+		reports <- rep
+		// Keep the request (and the socket's context) alive until the
+		// close frame is out, so the client can read why it was dropped.
+		c.wait(10 * time.Second)
 	}))
 	defer srv.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -91,19 +106,43 @@ func TestSlowClientClosed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Never read: the server's writes back up and the client is dropped.
-	time.Sleep(2 * time.Second)
-	client.CloseNow()
+	defer client.CloseNow()
+	client.SetReadLimit(1 << 20)
+	// The client reads nothing until the server has given up on it.
+	var rep report
+	select {
+	case rep = <-reports:
+	case <-ctx.Done():
+		t.Fatal("the server never reported on the slow client")
+	}
+	if !rep.refused {
+		t.Fatalf("%d frames of 64 KiB queued for a client that reads nothing, none refused", 10*sendBuffer)
+	}
+	if rep.maxQueue > sendBuffer {
+		t.Errorf("queue grew to %d, above the bound %d", rep.maxQueue, sendBuffer)
+	}
+	if rep.code != websocket.StatusPolicyViolation {
+		t.Errorf("slow client closed with %v, want %v", rep.code, websocket.StatusPolicyViolation)
+	}
+	for {
+		if _, _, err = client.Read(ctx); err != nil {
+			break
+		}
+	}
+	if got := websocket.CloseStatus(err); got != websocket.StatusPolicyViolation {
+		t.Errorf("client saw %v (%v), want close status %v", got, err, websocket.StatusPolicyViolation)
+	}
 }
 
 // A restarted conversation's socket is found under its new id, and frames
 // waiting for the old one are dropped (DSR-4).
 func TestHubRename(t *testing.T) {
+	t.Parallel()
 	h := NewHub()
 	c := &conn{done: make(chan struct{})}
 	h.add("old", c)
-	h.Deliver("gone", map[string]string{"type": "message"})
-	h.pending["old"] = []any{"stale"}
+	h.Deliver("gone", protocol.Message{Type: protocol.TypeMessage})
+	h.pending["old"] = []protocol.Outbound{protocol.Message{Text: "stale"}}
 	h.rename("old", "new")
 	if len(h.conns["old"]) != 0 || len(h.conns["new"]) != 1 || h.session[c] != "new" {
 		t.Fatalf("conns after rename: %v", h.conns)

@@ -49,8 +49,8 @@ func FuzzDecodeInbound(f *testing.F) {
 		}
 		in, refusal := decodeInbound(typ, data)
 		if refusal != nil {
-			e, ok := refusal.(protocol.Error)
-			if !ok || e.Type != protocol.TypeError || e.Code != protocol.ErrBadRequest || e.Message == "" {
+			e := *refusal
+			if e.Type != protocol.TypeError || e.Code != protocol.ErrBadRequest || e.Message == "" {
 				t.Fatalf("refusal is not a bad_request error frame: %#v", refusal)
 			}
 			if in != (protocol.Inbound{}) {
@@ -123,8 +123,8 @@ func FuzzChatRequest(f *testing.F) {
 		body := http.MaxBytesReader(rec, httpBody(data), maxAPIBody)
 		req, status, refusal := decodeChatRequest(body)
 		if refusal != nil {
-			e, ok := refusal.(protocol.Error)
-			if !ok || e.Type != protocol.TypeError || e.Message == "" {
+			e := *refusal
+			if e.Type != protocol.TypeError || e.Message == "" {
 				t.Fatalf("refusal is not an error frame: %#v", refusal)
 			}
 			switch {

@@ -8,10 +8,6 @@ import (
 	"deskbot/protocol"
 )
 
-// ActionDownloadExport is offered with an export summary; the page fetches
-// POST /api/v1/export with the session token.
-const ActionDownloadExport = "download_export"
-
 // rights handles data-subject requests typed or clicked in chat.
 func (e *Engine) rights(ctx context.Context, t *turn, kind string) {
 	switch kind {
@@ -40,7 +36,7 @@ func (e *Engine) exportInChat(ctx context.Context, t *turn) {
 	t.audit(compliance.EventExport, "customer", fmt.Sprintf("channel=chat sessions=%d messages=%d", len(d.Sessions), msgs))
 	m := e.botMessage(fmt.Sprintf("Here is what we hold about you: %d conversation(s) with %d message(s) so far, %d consent record(s) and %d contact detail(s) you agreed to share. Download the full copy as a JSON file.",
 		len(d.Sessions), msgs, len(d.Consents), len(d.Contacts)), false)
-	m.Actions = []protocol.Action{{Name: ActionDownloadExport, Label: "Download my data (JSON)"}}
+	m.Actions = []protocol.Action{{Name: protocol.ActionDownloadExport, Label: "Download my data (JSON)"}}
 	t.send(m)
 }
 

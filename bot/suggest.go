@@ -53,13 +53,13 @@ func (e *Engine) suggest(ctx context.Context, t *turn, query string, hits []kb.H
 // articleAction answers a pressed "article" button with that article's
 // own text and source (ACC-2). An id that was not suggested but exists is
 // answered too (a page may link it); an unknown one is refused.
-func (e *Engine) articleAction(ctx context.Context, s *Session, id string) []any {
+func (e *Engine) articleAction(ctx context.Context, s *Session, id string) []protocol.Outbound {
 	id = strings.TrimSpace(id)
 	if id == "" {
-		return []any{errorFrame(protocol.ErrBadRequest, "An article action needs the article's id.")}
+		return []protocol.Outbound{errorFrame(protocol.ErrBadRequest, "An article action needs the article's id.")}
 	}
 	if _, ok := e.kb.Article(id); !ok {
-		return []any{errorFrame(protocol.ErrBadRequest, "Unknown article.")}
+		return []protocol.Outbound{errorFrame(protocol.ErrBadRequest, "Unknown article.")}
 	}
 	t := e.newTurn(s)
 	t.customer(map[string]string{"action": protocol.ActionArticle, "id": id})

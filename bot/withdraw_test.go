@@ -67,7 +67,7 @@ func TestWithdrawalReRedactsTranscriptAndLeftMessages(t *testing.T) {
 			t.Errorf("CONS-5, MIN-1: export still holds %q after withdrawal:\n%s", s, raw)
 		}
 	}
-	var doc bot.ExportDoc
+	var doc protocol.ExportDoc
 	if err := json.Unmarshal(raw.Bytes(), &doc); err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +127,7 @@ func TestExportNotesOnlyWhatWasDone(t *testing.T) {
 	if !strings.Contains(doc.Notes[1], "removed from the stored conversations and left messages") {
 		t.Errorf("re-redaction not stated: %q", doc.Notes[1])
 	}
-	if len(doc.Unreadable) != 1 || doc.Unreadable[0] != (store.UnreadableRow{Table: "messages", ID: 7}) || !strings.Contains(doc.Notes[2], "could not be decrypted") {
+	if len(doc.Unreadable) != 1 || doc.Unreadable[0] != (protocol.UnreadableRow{Table: "messages", ID: 7}) || !strings.Contains(doc.Notes[2], "could not be decrypted") {
 		t.Errorf("unreadable = %+v, notes %q", doc.Unreadable, doc.Notes)
 	}
 }

@@ -52,7 +52,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	// when this handler returns.
 	ctx, cancel := context.WithCancel(s.baseContext())
 	var sess *Session
-	var frames []any
+	var frames []protocol.Outbound
 	if token := sessionToken(r); token != "" {
 		if err = s.admitResume(r); err == nil {
 			sess, frames, err = s.engine.Resume(ctx, token)
@@ -92,7 +92,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 }
 
 // serveSocket reads a customer's frames until the socket closes.
-func (s *Server) serveSocket(ctx context.Context, cancel context.CancelFunc, ws *websocket.Conn, sess *Session, frames []any) {
+func (s *Server) serveSocket(ctx context.Context, cancel context.CancelFunc, ws *websocket.Conn, sess *Session, frames []protocol.Outbound) {
 	defer s.handlers.Done()
 	defer cancel()
 	defer ws.CloseNow()
@@ -137,9 +137,9 @@ func (s *Server) serveSocket(ctx context.Context, cancel context.CancelFunc, ws 
 			c.closeAfterFlush(websocket.StatusGoingAway, "server shutting down")
 			return
 		}
-		var out []any
+		var out []protocol.Outbound
 		if in, refusal := decodeInbound(typ, data); refusal != nil {
-			out = []any{refusal}
+			out = []protocol.Outbound{*refusal}
 		} else {
 			out = s.engine.Handle(readCtx, sess, in)
 		}
@@ -180,26 +180,32 @@ func sessionToken(r *http.Request) string {
 // decodeInbound decodes one socket frame into a client frame. A frame the
 // engine cannot take (not text, not a JSON object with a "type") gets the
 // error frame to send instead; the socket stays open.
-func decodeInbound(typ websocket.MessageType, data []byte) (protocol.Inbound, any) {
+func decodeInbound(typ websocket.MessageType, data []byte) (protocol.Inbound, *protocol.Error) {
 	if typ != websocket.MessageText {
-		return protocol.Inbound{}, errorFrame(protocol.ErrBadRequest, "Frames must be JSON text.")
+		return protocol.Inbound{}, refusalOf(protocol.ErrBadRequest, "Frames must be JSON text.")
 	}
 	// encoding/json would silently replace invalid UTF-8 with U+FFFD, so
 	// the customer's bytes would be stored as something they did not send:
 	// refuse the frame instead (RFC 6455 text frames are UTF-8).
 	if !utf8.Valid(data) {
-		return protocol.Inbound{}, errorFrame(protocol.ErrBadRequest, "Frames must be valid UTF-8.")
+		return protocol.Inbound{}, refusalOf(protocol.ErrBadRequest, "Frames must be valid UTF-8.")
 	}
 	var in protocol.Inbound
 	if err := json.Unmarshal(data, &in); err != nil || in.Type == "" {
-		return protocol.Inbound{}, errorFrame(protocol.ErrBadRequest, "Malformed frame: expected a JSON object with a \"type\".")
+		return protocol.Inbound{}, refusalOf(protocol.ErrBadRequest, "Malformed frame: expected a JSON object with a \"type\".")
 	}
 	return in, nil
 }
 
+// refusalOf is an error frame answering a frame that never reaches the engine.
+func refusalOf(code, msg string) *protocol.Error {
+	e := errorFrame(code, msg)
+	return &e
+}
+
 // refuseSocket sends one frame and closes the socket with code, waiting
 // (bounded) for the close handshake so the client learns why.
-func refuseSocket(ctx context.Context, ws *websocket.Conn, code websocket.StatusCode, reason string, frame any) {
+func refuseSocket(ctx context.Context, ws *websocket.Conn, code websocket.StatusCode, reason string, frame protocol.Outbound) {
 	wctx, cancel := context.WithTimeout(ctx, writeTimeout)
 	defer cancel()
 	if b, err := json.Marshal(frame); err == nil {
@@ -208,7 +214,7 @@ func refuseSocket(ctx context.Context, ws *websocket.Conn, code websocket.Status
 	ws.Close(code, reason)
 }
 
-func isRateLimited(out []any) bool {
+func isRateLimited(out []protocol.Outbound) bool {
 	if len(out) != 1 {
 		return false
 	}

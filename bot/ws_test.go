@@ -263,7 +263,7 @@ func TestIdleSessionsEvictedAndResumable(t *testing.T) {
 	n := 0
 	for n == 0 && time.Now().Before(deadline) {
 		// A frame for the gone socket waits in the hub until eviction.
-		l.App.Server.Hub().Deliver(id, map[string]string{"type": "message", "text": "late"})
+		l.App.Server.Hub().Deliver(id, protocol.Message{Type: protocol.TypeMessage, Text: "late"})
 		n = l.App.Engine.Evict(0) // the handler detaches once it sees the close
 		time.Sleep(10 * time.Millisecond)
 	}

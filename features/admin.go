@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"deskbot/compliance"
+	"deskbot/protocol"
 )
 
 // adminClient calls the bot's admin API (bearer token), the only way the
@@ -115,71 +116,19 @@ func (a *adminClient) post(ctx context.Context, path string, body, out any) erro
 	return a.do(ctx, http.MethodPost, path, body, out)
 }
 
-// Admin API shapes.
-type (
-	subjectCounts struct {
-		Subject    string `json:"subject"`
-		Exists     bool   `json:"exists"`
-		Sessions   int    `json:"sessions"`
-		Messages   int    `json:"messages"`
-		Consents   int    `json:"consents"`
-		Contacts   int    `json:"contacts"`
-		Unanswered int    `json:"unanswered"`
-		Lookups    int    `json:"lookups"`
-	}
-	consentRecord struct {
-		Purpose     string    `json:"purpose"`
-		Decision    string    `json:"decision"`
-		TextVersion string    `json:"text_version"`
-		TextHash    string    `json:"text_hash"`
-		At          time.Time `json:"at"`
-	}
-	auditRecord struct {
-		Seq     int64     `json:"seq"`
-		At      time.Time `json:"at"`
-		Event   string    `json:"event"`
-		Subject string    `json:"subject"`
-		Actor   string    `json:"actor"`
-		Detail  string    `json:"detail"`
-	}
-	auditList struct {
-		Records    []auditRecord `json:"records"`
-		ChainOK    bool          `json:"chain_ok"`
-		ChainError string        `json:"chain_error"`
-	}
-	transcriptEntry struct {
-		At     time.Time       `json:"at"`
-		Sender string          `json:"sender"`
-		Body   json.RawMessage `json:"content"`
-	}
-	scanHit struct {
-		Needle string `json:"needle"`
-		File   string `json:"file"`
-		Offset int64  `json:"offset"`
-	}
-	scanResult struct {
-		FilesScanned int       `json:"files_scanned"`
-		BytesScanned int64     `json:"bytes_scanned"`
-		Found        []scanHit `json:"found"`
-		Skipped      []string  `json:"skipped"`
-	}
-)
-
-func (a *adminClient) subject(ctx context.Context, id string) (subjectCounts, error) {
-	var c subjectCounts
+func (a *adminClient) subject(ctx context.Context, id string) (protocol.AdminSubject, error) {
+	var c protocol.AdminSubject
 	err := a.get(ctx, "/api/v1/admin/subject/"+url.PathEscape(id), &c)
 	return c, err
 }
 
-func (a *adminClient) consents(ctx context.Context, id string) ([]consentRecord, error) {
-	var r struct {
-		Records []consentRecord `json:"records"`
-	}
+func (a *adminClient) consents(ctx context.Context, id string) ([]protocol.ExportConsent, error) {
+	var r protocol.AdminConsents
 	err := a.get(ctx, "/api/v1/admin/consents/"+url.PathEscape(id), &r)
 	return r.Records, err
 }
 
-func (a *adminClient) audit(ctx context.Context, subject, event string) (auditList, error) {
+func (a *adminClient) audit(ctx context.Context, subject, event string) (protocol.AdminAudit, error) {
 	q := url.Values{}
 	if subject != "" {
 		q.Set("subject", subject)
@@ -187,27 +136,25 @@ func (a *adminClient) audit(ctx context.Context, subject, event string) (auditLi
 	if event != "" {
 		q.Set("event", event)
 	}
-	var r auditList
+	var r protocol.AdminAudit
 	err := a.get(ctx, "/api/v1/admin/audit?"+q.Encode(), &r)
 	return r, err
 }
 
-func (a *adminClient) transcript(ctx context.Context, subject string) ([]transcriptEntry, error) {
-	var r struct {
-		Entries []transcriptEntry `json:"entries"`
-	}
+func (a *adminClient) transcript(ctx context.Context, subject string) ([]protocol.ExportEntry, error) {
+	var r protocol.AdminTranscript
 	err := a.get(ctx, "/api/v1/admin/transcript/"+url.PathEscape(subject), &r)
 	return r.Entries, err
 }
 
 // scan asks the bot for a raw scan of its data dir (SEC-1), in requests
 // of at most compliance.MaxScanNeedles needles.
-func (a *adminClient) scan(ctx context.Context, needles []string) (scanResult, error) {
-	var all scanResult
+func (a *adminClient) scan(ctx context.Context, needles []string) (compliance.ScanResult, error) {
+	var all compliance.ScanResult
 	for len(needles) > 0 {
 		n := min(len(needles), compliance.MaxScanNeedles)
-		var r scanResult
-		if err := a.post(ctx, "/api/v1/admin/scan", map[string][]string{"needles": needles[:n]}, &r); err != nil {
+		var r compliance.ScanResult
+		if err := a.post(ctx, "/api/v1/admin/scan", protocol.AdminScanRequest{Needles: needles[:n]}, &r); err != nil {
 			return all, err
 		}
 		all.FilesScanned = max(all.FilesScanned, r.FilesScanned)

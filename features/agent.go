@@ -14,8 +14,6 @@ import (
 	"time"
 
 	"github.com/cucumber/godog"
-
-	"deskbot/store"
 )
 
 // errNoConsole marks a bot that does not serve the agent console API.
@@ -78,8 +76,7 @@ func (w *World) agentOnline(ctx context.Context, name string) error {
 		if err != nil {
 			return fmt.Errorf("agent %q: %w", name, err)
 		}
-		st := w.local.Store
-		if err := st.CreateAgent(ctx, store.Agent{Name: strings.ToLower(slug(name)), DisplayName: name, PasswordHash: h, CreatedAt: w.clock.Now()}); err != nil {
+		if err := w.local.CreateAgent(ctx, strings.ToLower(slug(name)), name, h, w.clock.Now()); err != nil {
 			return fmt.Errorf("creating agent %q: %w", name, err)
 		}
 	} else {

@@ -322,7 +322,7 @@ func (w *World) checkRedaction(ctx context.Context) ([]Violation, error) {
 			var body struct {
 				Text string `json:"text"`
 			}
-			if json.Unmarshal(e.Body, &body) == nil && body.Text != "" {
+			if json.Unmarshal(e.Content, &body) == nil && body.Text != "" {
 				stored = append(stored, body.Text)
 			}
 		}

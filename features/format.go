@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"deskbot/compliance"
 	"deskbot/protocol"
 )
 
@@ -99,7 +100,7 @@ func fmtSources(ss []protocol.Source) string {
 	return strings.Join(b, ", ")
 }
 
-func fmtHits(hs []scanHit) string {
+func fmtHits(hs []compliance.ScanHit) string {
 	var b []string
 	for i, h := range hs {
 		if i == 5 {
@@ -111,7 +112,7 @@ func fmtHits(hs []scanHit) string {
 	return strings.Join(b, "; ")
 }
 
-func fmtConsents(rs []consentRecord) string {
+func fmtConsents(rs []protocol.ExportConsent) string {
 	if len(rs) == 0 {
 		return "none"
 	}

@@ -942,7 +942,7 @@ func (w *World) storedNotContains(ctx context.Context, text string) error {
 	return nil
 }
 
-func (w *World) latestConsents(ctx context.Context) ([]consentRecord, error) {
+func (w *World) latestConsents(ctx context.Context) ([]protocol.ExportConsent, error) {
 	sub, err := w.subject(ctx)
 	if err != nil {
 		return nil, err
@@ -960,7 +960,7 @@ func (w *World) ledgerShows(ctx context.Context, purpose, decision string) error
 	if err != nil {
 		return err
 	}
-	var last *consentRecord
+	var last *protocol.ExportConsent
 	for i := range recs {
 		if recs[i].Purpose == purpose {
 			last = &recs[i]
@@ -1041,10 +1041,10 @@ func (w *World) noDataRemains(ctx context.Context) error {
 // subjectlessEvents are written for the whole store, not one customer.
 var subjectlessEvents = map[string]bool{"purge": true, "key_rotation": true}
 
-func (w *World) auditEvents(ctx context.Context, event string) ([]auditRecord, auditList, error) {
+func (w *World) auditEvents(ctx context.Context, event string) ([]protocol.AuditRecord, protocol.AdminAudit, error) {
 	adm, err := w.needAdmin(ctx, "reading the audit log")
 	if err != nil {
-		return nil, auditList{}, err
+		return nil, protocol.AdminAudit{}, err
 	}
 	all, err := adm.audit(ctx, "", event)
 	if err != nil {
@@ -1054,7 +1054,7 @@ func (w *World) auditEvents(ctx context.Context, event string) ([]auditRecord, a
 	for _, s := range w.sessions {
 		subs = append(subs, s.subject)
 	}
-	var mine []auditRecord
+	var mine []protocol.AuditRecord
 	for _, r := range all.Records {
 		if contains(subs, r.Subject) || (subjectlessEvents[event] && (w.inProcess() || r.At.After(w.started.Add(-time.Minute)))) {
 			mine = append(mine, r)
@@ -1207,9 +1207,9 @@ func (w *World) transcriptHas(ctx context.Context, text string, want bool) error
 		return err
 	}
 	for _, e := range entries {
-		if strings.Contains(strings.ToLower(string(unescapeJSON(e.Body))), strings.ToLower(text)) {
+		if strings.Contains(strings.ToLower(string(unescapeJSON(e.Content))), strings.ToLower(text)) {
 			if !want {
-				return fmt.Errorf("expected the stored transcript not to contain %q, but a stored %s line holds it: %s", text, e.Sender, e.Body)
+				return fmt.Errorf("expected the stored transcript not to contain %q, but a stored %s line holds it: %s", text, e.Sender, e.Content)
 			}
 			return nil
 		}
@@ -1251,11 +1251,11 @@ func unescapeJSON(b []byte) []byte {
 	return out.Bytes()
 }
 
-func customerLines(entries []transcriptEntry) string {
+func customerLines(entries []protocol.ExportEntry) string {
 	var b []string
 	for _, e := range entries {
 		if e.Sender == "customer" {
-			b = append(b, string(e.Body))
+			b = append(b, string(e.Content))
 		}
 	}
 	if len(b) == 0 {

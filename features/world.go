@@ -22,7 +22,6 @@ import (
 	"deskbot/config"
 	"deskbot/kb"
 	"deskbot/protocol"
-	"deskbot/store"
 )
 
 // Errors a step reports when the run cannot do what it asks.
@@ -662,14 +661,11 @@ type BotOptions struct {
 
 // LocalBot is a running in-process bot.
 type LocalBot struct {
-	URL   string       // http://127.0.0.1:PORT
-	Store AgentCreator // creates agent accounts, as `deskbot agent add` does
-	Close func() error
-}
-
-// AgentCreator creates agent accounts.
-type AgentCreator interface {
-	CreateAgent(ctx context.Context, a store.Agent) error
+	URL string // http://127.0.0.1:PORT
+	// CreateAgent adds an agent account (log-in name, name shown to
+	// customers, encoded password hash), as `deskbot agent add` does.
+	CreateAgent func(ctx context.Context, name, display, passwordHash string, at time.Time) error
+	Close       func() error
 }
 
 // BotStarter starts an isolated deskbot on a loopback port. The app

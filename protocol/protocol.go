@@ -53,9 +53,13 @@ const (
 	// ActionArticle offers (and, sent back with the article's id, picks) a
 	// suggested article: "did you mean …?" (ACC-1: a suggestion is not an answer).
 	ActionArticle = "article"
+	// ActionDownloadExport is offered with an export summary; the page then
+	// fetches POST /api/v1/export with the session token (DSR-1, DSR-2).
+	ActionDownloadExport = "download_export"
 )
 
-// Handover states.
+// Handover states. The agent desk uses HandoverQueued and HandoverJoined
+// for its conversations too.
 const (
 	HandoverQueued  = "queued"
 	HandoverJoined  = "joined"
@@ -88,6 +92,18 @@ type Action struct {
 	ID    string `json:"id,omitempty"`
 	Label string `json:"label"`
 }
+
+// Outbound is any frame the server sends: Session, Message,
+// ConsentRequest, Handover or Error (or a decoded Frame). It is sealed: only
+// this package's frame types implement it.
+type Outbound interface{ outbound() }
+
+func (Session) outbound()        {}
+func (Message) outbound()        {}
+func (ConsentRequest) outbound() {}
+func (Handover) outbound()       {}
+func (Error) outbound()          {}
+func (Frame) outbound()          {}
 
 // Session is always the first frame of a connection.
 type Session struct {
@@ -186,9 +202,9 @@ type ConsentChoice struct {
 
 // ChatResponse is the reply of POST /api/v1/chat: the frames the call produced.
 type ChatResponse struct {
-	Session  string `json:"session"`
-	Profile  string `json:"profile"`
-	Messages []any  `json:"messages"`
+	Session  string     `json:"session"`
+	Profile  string     `json:"profile"`
+	Messages []Outbound `json:"messages"`
 }
 
 // HasAction reports whether a message frame offers the named action.

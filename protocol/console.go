@@ -1,0 +1,95 @@
+package protocol
+
+import "time"
+
+// The agent console's JSON API (docs/agent-api.md): what GET /agent/api/queue,
+// /events, /conversations/{id} and /offline answer.
+
+// Agent presence values. An agent sets online or away; offline is what the
+// desk reports for one logged out or silent for too long.
+const (
+	PresenceOnline  = "online"
+	PresenceAway    = "away"
+	PresenceOffline = "offline"
+)
+
+// Kinds of desk event pushed to consoles.
+const (
+	DeskEventQueue          = "queue"           // the queue or presence changed
+	DeskEventMessage        = "message"         // a customer line for the agent holding the conversation
+	DeskEventOfflineMessage = "offline_message" // a customer left a message
+)
+
+// ConsoleLine is one transcript line as an agent sees it.
+type ConsoleLine struct {
+	At   time.Time `json:"at"`
+	From string    `json:"from"`
+	Name string    `json:"name,omitempty"`
+	Text string    `json:"text"`
+}
+
+// DeskEvent is one change pushed to agent consoles.
+type DeskEvent struct {
+	Seq     int64        `json:"seq"`
+	Kind    string       `json:"kind"` // DeskEventQueue, DeskEventMessage, DeskEventOfflineMessage
+	ID      string       `json:"id,omitempty"`
+	Message *ConsoleLine `json:"message,omitempty"`
+}
+
+// QueueItem is one conversation waiting for or held by an agent.
+type QueueItem struct {
+	ID       string    `json:"id"`
+	Position int       `json:"position,omitempty"`
+	Reason   string    `json:"reason"`
+	Since    time.Time `json:"since"`
+	Agent    string    `json:"agent,omitempty"`
+	State    string    `json:"state"` // HandoverQueued or HandoverJoined
+}
+
+// AgentStatus is an agent's presence as the console shows it.
+type AgentStatus struct {
+	Name     string `json:"name"`
+	Display  string `json:"display_name"`
+	Presence string `json:"presence"`
+}
+
+// ConversationView is a transcript as an agent sees it.
+type ConversationView struct {
+	ID       string        `json:"id"`
+	State    string        `json:"state"`
+	Agent    string        `json:"agent,omitempty"`
+	Reason   string        `json:"reason"`
+	Messages []ConsoleLine `json:"messages"`
+}
+
+// OfflineView is a left message as agents see it.
+type OfflineView struct {
+	ID       int64     `json:"id"`
+	At       time.Time `json:"at"`
+	Text     string    `json:"text"`
+	Contacts []string  `json:"contacts"`
+}
+
+// AgentMe is GET /agent/api/me (and the log-in's answer).
+type AgentMe struct {
+	Name        string `json:"name"`
+	DisplayName string `json:"display_name"`
+	Presence    string `json:"presence"`
+	CSRF        string `json:"csrf"`
+}
+
+// QueueView is GET /agent/api/queue.
+type QueueView struct {
+	Agents          []AgentStatus `json:"agents"`
+	Queue           []QueueItem   `json:"queue"`
+	Mine            []QueueItem   `json:"mine"`
+	OfflineMessages int           `json:"offline_messages"`
+	OpenHours       bool          `json:"open_hours"`
+}
+
+// DeskEvents is GET /agent/api/events: the events after the asked seq and
+// the seq to ask after next.
+type DeskEvents struct {
+	Events []DeskEvent `json:"events"`
+	Next   int64       `json:"next"`
+}
