@@ -24,7 +24,7 @@ func (v Violation) Error() string { return v.Rule + " violated: " + v.Evidence }
 
 // LegalRules are the checks run after every scenario, whatever its steps
 // (DESIGN.md, "Gherkin"). A feature file cannot switch them off.
-var LegalRules = []string{"DISC-1", "DISC-4", "SEC-1", "CONS-1/MIN-1", "HUM-2", "ACC-1"}
+var LegalRules = []string{"DISC-1", "DISC-4", "SEC-1", "CONS-1/MIN-1", "HUM-2", "ACC-1", "ACC-3"}
 
 // minSentence is the length from which a whole customer sentence must not
 // be found in plain text on disk either (SEC-1); shorter ones ("yes",
@@ -38,6 +38,11 @@ func (w *World) legalChecks(ctx context.Context) ([]Violation, error) {
 	vs = append(vs, w.checkNeverHuman()...)
 	vs = append(vs, w.checkHandover()...)
 	vs = append(vs, w.checkCitations()...)
+	claims, err := w.checkClaims(ctx) // ACC-3, check_claims.go
+	if err != nil {
+		return vs, fmt.Errorf("ACC-3 check could not run: %w", err)
+	}
+	vs = append(vs, claims...)
 	if w.admin == nil {
 		if w.base != "" {
 			w.suite.notice("SEC-1 and CONS-1/MIN-1 are not checked: " + w.adminWhy)

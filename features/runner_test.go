@@ -462,3 +462,23 @@ func TestFailureLocations(t *testing.T) {
 		t.Errorf("failure does not point at the outline step, t.feature:10:\n%s", out)
 	}
 }
+
+// ACC-3 built-in check: a scenario in which the bot says "I've cancelled
+// your order" fails with ACC-3, although no step asks about it: deskbot has
+// no order backend, so nothing can confirm the claim.
+func TestLegalCheckCatchesUnconfirmedAction(t *testing.T) {
+	code, out := run(t, newSuite(), `Feature: a bad article
+  Scenario: the article claims an action
+    Given the knowledge base has an article "Cancel my order" answering "I've cancelled your order. You will get an e-mail."
+    And a customer opens the chat
+    When the customer says "Cancel my order"
+    Then the reply cites the article "Cancel my order"
+`, "pretty")
+	if code == features.ExitOK {
+		t.Fatalf("run passed; want an ACC-3 failure:\n%s", out)
+	}
+	if !strings.Contains(out, "ACC-3 violated") || !strings.Contains(out, `"I've cancelled"`) {
+		t.Errorf("report lacks the ACC-3 violation and its evidence:\n%s", out)
+	}
+	t.Logf("failure message:\n%s", excerpt(out, "ACC-3 violated"))
+}
