@@ -34,6 +34,8 @@ type App struct {
 	Log    *slog.Logger
 
 	cancelWatch context.CancelFunc
+	configFile  string // the configuration file in use, for scheduled backups
+	keyID       string // the master key's id, for backup manifests
 	now         func() time.Time
 	blind       func(kind, value string) string
 }
@@ -57,7 +59,7 @@ func New(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 		getenv = os.Getenv
 	}
 	// 1-2. Keys and store: the master key never comes from config.yaml (SEC-1).
-	st, _, src, err := openDataStore(ctx, cfg, createStore, getenv, log)
+	st, mk, src, err := openDataStore(ctx, cfg, createStore, getenv, log)
 	if err != nil {
 		return nil, err
 	}
@@ -109,7 +111,7 @@ func New(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 	if now == nil {
 		now = time.Now
 	}
-	a := &App{Config: cfg, Store: st, KB: base, Log: log, cancelWatch: cancelWatch, now: now, blind: blindFunc(lookupKey)}
+	a := &App{Config: cfg, Store: st, KB: base, Log: log, cancelWatch: cancelWatch, now: now, blind: blindFunc(lookupKey), keyID: mk.ID()}
 	a.Engine = bot.NewEngine(bot.EngineOptions{Config: cfg, KB: base, Store: st, Now: now, Logger: log, Blind: a.blind})
 	a.Server = bot.NewServer(bot.ServerOptions{Config: cfg, Engine: a.Engine, Articles: base, Assets: assets.FS(), Logger: log,
 		Admin: bot.Admin{Token: cfg.AdminToken.Reveal(), Store: st, Scan: storageScanner(cfg.DataDir, getenv, log), Purge: a.Purge},
@@ -196,6 +198,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	go a.purgeLoop(baseCtx, time.Hour)
+	go a.backupLoop(baseCtx)
 	go a.Engine.Janitor(baseCtx, time.Minute, time.Duration(a.Config.Limits.IdleSessionMinutes)*time.Minute)
 	a.Log.Info("serving", "addr", ln.Addr().String())
 	select {

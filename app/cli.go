@@ -27,6 +27,8 @@ Usage:
   deskbot agent add NAME [--display-name X] [--password-file F] | agent list
   deskbot privacy export|erase --subject ID|--email ADDR [--output FILE]
   deskbot audit verify [--data-dir DIR] | audit accept-loss --note TEXT
+  deskbot backup --output FILE [--data-dir DIR]   online backup (database, kb folder, config, manifest; never the key)
+  deskbot restore --input FILE --data-dir NEWDIR [--erasure-ledger FILE]   restore into an empty folder, re-applying erasures
   deskbot keys generate [--out FILE]           a new master key for DESKBOT_MASTER_KEY_FILE (mode 0600)
   deskbot keys rotate --new-key-file FILE      (run while the server is stopped)
   deskbot report [--output FILE]               compliance report (HTML)
@@ -62,6 +64,10 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		err = cmdAudit(ctx, args, stdout, stderr)
 	case "keys":
 		err = cmdKeys(ctx, args, stdout, stderr)
+	case "backup":
+		err = cmdBackup(ctx, args, stdout, stderr)
+	case "restore":
+		err = cmdRestore(ctx, args, stdout, stderr)
 	case "report":
 		err = cmdReport(ctx, args, stdout, stderr)
 	case "agent":
@@ -186,6 +192,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	a.configFile = configFileInUse(cf.config) // scheduled backups include it
 	if file := configFileInUse(cf.config); file != "" {
 		go watchConfigFile(ctx, file, cfg.KBWatchInterval, log)
 	}

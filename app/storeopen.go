@@ -85,6 +85,9 @@ func storeOptions(cfg config.Config, mk compliance.MasterKey, log *slog.Logger) 
 	return store.Options{
 		Logger: log,
 		Sync:   cfg.Store.Sync,
+		// Every erasure also goes to the ledger outside the backups, so a
+		// restore erases the customer again (DSR-4).
+		ErasureLedger: cfg.ErasureLedgerPath(),
 		Crypto: store.Crypto{
 			Wrapper:    mk,
 			NewCipher:  func(dk []byte) (store.Cipher, error) { return compliance.NewSealer(dk) },

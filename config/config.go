@@ -52,6 +52,7 @@ type Config struct {
 	BusinessHours         BusinessHours `mapstructure:"business_hours"`
 	SMTP                  SMTP          `mapstructure:"smtp"`
 	Store                 Storage       `mapstructure:"store"`
+	Backup                Backup        `mapstructure:"backup"`
 	// HealthMode keeps health information with consent for the purpose
 	// "health" (a clinic, a pharmacy); it needs DPIAReference (MIN-3,
 	// DPIA-1; see health.go).
@@ -298,6 +299,10 @@ func defaults() map[string]any {
 		"smtp.username":                  "",
 		"smtp.password":                  "",
 		"store.sync":                     "full",
+		"backup.every":                   "0s",
+		"backup.keep":                    7,
+		"backup.dir":                     "",
+		"backup.erasure_ledger":          "",
 	}
 }
 
@@ -529,6 +534,9 @@ func (c Config) Validate() error {
 		return bad("store.sync", fmt.Sprintf("%q must be \"full\" (default: every reply follows a commit that reached the disk) or \"normal\" (survives a process crash, not a power loss)", c.Store.Sync))
 	}
 	if err := c.validateHealth(bad); err != nil {
+		return err
+	}
+	if err := c.validateBackup(bad); err != nil {
 		return err
 	}
 	return c.validateHandover(bad)

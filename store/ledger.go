@@ -87,3 +87,36 @@ func (s *Store) ledgerErasure(subject string, at time.Time) {
 		s.log.Error("store: erasure not recorded in the erasure ledger; restoring an earlier backup would bring this customer back: record it again with `deskbot privacy erase`", "ledger", s.ledger, "subject_sha256", SubjectHash(subject), "err", err)
 	}
 }
+
+// MergeErasureLedger appends to the ledger at path every erasure of
+// erased (by subject hash) that it does not hold yet, e.g. the erasures a
+// restore re-applied, so the restored data directory's ledger knows them.
+func MergeErasureLedger(path string, erased map[string]time.Time) error {
+	have := map[string]time.Time{}
+	if _, err := os.Stat(path); err == nil {
+		if have, _, err = ReadErasureLedger(path); err != nil {
+			return err
+		}
+	}
+	var b []byte
+	for h, at := range erased {
+		if _, ok := have[h]; !ok {
+			b = fmt.Appendf(b, ledgerFormat, h, at.UTC().Format(time.RFC3339Nano))
+		}
+	}
+	if len(b) == 0 {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("erasure ledger: %w", err)
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return fmt.Errorf("erasure ledger: %w", err)
+	}
+	_, err = f.Write(b)
+	if err = errors.Join(err, f.Sync(), f.Close()); err != nil {
+		return fmt.Errorf("erasure ledger %s: %w", path, err)
+	}
+	return nil
+}
