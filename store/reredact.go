@@ -46,6 +46,13 @@ type Rescrubbed struct {
 // rows are sealed again in place. known are the contact details that were
 // kept; the details found in the customer's lines are added to them.
 func (s *Store) reredact(ctx context.Context, tx *sql.Tx, c Cipher, subject string, d *compliance.Detector, known []string) (Rescrubbed, error) {
+	return s.reredactRows(ctx, tx, c, subject, d, known, false)
+}
+
+// reredactRows is reredact; with onlyKnown (a rectification, DSR-5) it
+// removes only the known values from every row and leaves the rest of what
+// the customer typed as it is.
+func (s *Store) reredactRows(ctx context.Context, tx *sql.Tx, c Cipher, subject string, d *compliance.Detector, known []string, onlyKnown bool) (Rescrubbed, error) {
 	var n Rescrubbed
 	type row struct {
 		id             int64
@@ -94,13 +101,13 @@ func (s *Store) reredact(ctx context.Context, tx *sql.Tx, c Cipher, subject stri
 		return n, err
 	}
 	for _, r := range rows {
-		if r.typed {
+		if r.typed && !onlyKnown {
 			eachString(r.plain, func(v string) string { known = append(known, d.ContactValues(v)...); return v })
 		}
 	}
 	for _, r := range rows {
 		fix := func(v string) string { return d.RedactKnown(v, known) }
-		if r.typed {
+		if r.typed && !onlyKnown {
 			fix = func(v string) string { return d.RedactKnown(d.RedactTyped(v), known) }
 		}
 		var changed bool
