@@ -1,0 +1,106 @@
+package intent
+
+// Rights request kinds; they match the protocol's action names.
+const (
+	RightsExport   = "export"
+	RightsErase    = "erase"
+	RightsWithdraw = "withdraw"
+)
+
+// CONS-5: withdrawing consent must be as easy as giving it, so free text
+// works as well as the button.
+var withdrawPhrases = []string{
+	`(withdraw|withdrawing|revoke|revoking|retract|retracting|cancel|cancelling|canceling|take back|taking back) all? of? (my|the|our)? previous? consent*`,
+	`i (no longer|dont|do not) (give|want to give)? my? consent*`,
+	`stop (storing|keeping|saving|using|processing) my (personal|contact)? (details*|data*|information*|info*|email*|e mail*|phone*|number*)`,
+	`(einwilligung|zustimmung|einverständnis) _? (widerrufen*|zurückziehen*|zurücknehmen*)`,
+	`(widerrufe|widerrufen sie|ziehe) hiermit? (meine|die) (einwilligung*|zustimmung*)`,
+	`(retire|retirer|révoque|révoquer|annule|annuler) (mon|le) consentement*`,
+	`(retiro|retirar|revoco|revocar|quito) (mi|el) consentimiento*`,
+}
+
+// DSR-4: erasure requests in the customer's words.
+var erasePhrases = []string{
+	`(delete|erase|remove|wipe|purge|destroy|clear) all? of? my (personal|contact|customer|private)? (data|information|info|details|record|records|chat history|chat|chats|conversation|conversations|transcript|transcripts|messages)`,
+	`(delete|erase|remove|wipe) (this|our|the) (chat*|conversation*|transcript*)`,
+	`(delete|erase|remove) me from (your|the) (database*|system*|records*|files*)`,
+	`forget about? (me|everything about me) <end>`,
+	`right to (be forgotten*|erasure*)`,
+	`(lösch|lösche|löschen|entferne|entfernen) sie? bitte? alle? meine persönlichen? daten*`,
+	`meine persönlichen? daten _? (löschen*|entfernen*)`,
+	`(vergiss|vergessen sie) mich*`,
+	`recht auf (löschung*|vergessenwerden*|vergessen werden*)`,
+	`(supprime|supprimez|supprimer|efface|effacez|effacer) toutes? mes (données*|informations*|coordonnées*)`,
+	`(oubliez|oublie) moi*`,
+	`droit à (l'oubli*|l'effacement*)`,
+	`(borra|borre|borren|borrad|borrar|elimina|elimine|eliminen|eliminar|suprime|suprima|suprimir) todos? mis (datos*|información*)`,
+	`(olvídame*|olvídenme*|olvidadme*)`,
+	`derecho al olvido*`,
+}
+
+// DSR-1, DSR-2: access and portability requests.
+var exportPhrases = []string{
+	`(send|give|email|e mail|mail|show) me? (a copy of)? all? of? my personal? (data|information|info)`,
+	`what personal? (data|information|info|details) (do|does|did) (you|your _|this _) (have|had|hold|held|store|stored|keep|kept|collect|collected|save|saved|process|processed) (about|on|of|from) me*`,
+	`what (do|does) (you|your _) (have|hold|store|keep|know) (about|on) me*`,
+	`(copy|export|download|extract) of? all? of? my personal? (data*|information*|info*)`,
+	`(access|see) to? all? my personal? data*`,
+	`(subject access request*|data access request*|dsar*)`,
+	`(schick|schicken|schickt|senden|sende|send|geben|gib) sie? mir bitte? alle? meine persönlichen? daten*`,
+	`welche persönlichen? daten (haben|speichern|sammeln|hast|speicherst|habt) (sie|ihr|du) (über mir*|von mir*|über mich*)`,
+	`kopie (meiner|aller meiner) persönlichen? daten*`,
+	`auskunft über (meine|die über mich) gespeicherten? persönlichen? daten*`,
+	`meine persönlichen? daten (herunterladen*|exportieren*|anfordern*|zusenden*|einsehen*)`,
+	`(envoyez|envoie|envoyer|donnez|donne) moi? toutes? mes (données*|informations*)`,
+	`quelles (données|informations) (avez vous|as tu|détenez vous|conservez vous|possédez vous) sur moi*`,
+	`copie de toutes? mes (données*|informations*)`,
+	`(télécharger|exporter|accéder à) toutes? mes données*`,
+	`(envíame|enviadme|envíenme|mándame|dame|denme) todos? mis datos*`,
+	`qué datos (tienen|tenéis|tienes|tiene|guardan|guardáis|guardas) (sobre|de) mí*`,
+	`copia de todos? mis datos*`,
+	`(descargar|exportar|acceder a) todos? mis datos*`,
+}
+
+// DISC-4: questions about whether the customer is talking to a machine.
+// Requests for a person ("can a real person check my order") are not
+// questions about identity and are left to handover detection.
+var identityPhrases = []string{
+	`(are|r) (you|u) (a|an)? (real|actual|live|really|actually|just)? (a|an)? (bot|robot|chatbot|chat bot|machine|computer|program|ai|human|human being|person|real person|automated|automatic|real) (or ...)? <end>`,
+	`(you are|youre|u r|ur) (a|an)? (real|actual|just)? (bot|robot|chatbot|machine|computer|ai|human|real person|person|automated) (or ...)? <punct>`,
+	`is (this|that|it) (a|an)? (real|actual|live)? (bot|robot|chatbot|chat bot|ai|machine|computer|human|human being|person|automated|automatic|a real person|an automated (chat|reply|response|system|service|assistant)) (or ...)? <end>`,
+	`(is|are) (this|these) (replies|answers|messages|responses) (automated*|automatic*|written by (a|an)? (bot*|machine*|ai*|human*|person*))`,
+	`am i (talking|speaking|chatting|writing|texting) (to|with) (a|an)? (real|actual|live)? (bot*|robot*|chatbot*|machine*|computer*|ai*|human*|person*|people*|someone real*|real someone*|automated*)`,
+	`(is there|are there) (a|an)? (real|actual|live)? (human|person|people) (behind (this*|the*)|on the other (end*|side*)|typing*|reading this*)`,
+	`(bist du|sind sie) (etwa|wirklich)? (ein|eine)? (echter|echte|richtiger|richtige)? (mensch*|bot*|roboter*|maschine*|ki*|computer*|chatbot*|person*)`,
+	`(ist das|ist dies) (ein|eine)? (echter|echte)? (bot|roboter|mensch|ki|maschine|chatbot|person) <end>`,
+	`(rede|spreche|schreibe|chatte) ich gerade? mit (einem|einer)? (echten|echte)? (menschen*|mensch*|bot*|roboter*|maschine*|ki*|person*)`,
+	`(êtes vous|es tu|tu es|vous êtes) vraiment? (un|une)? (vrai|vraie)? (robot*|bot*|humain*|humaine*|machine*|ia*|personne*|être humain*|ordinateur*)`,
+	`(est ce|c'est|est ce que c'est) (un|une)? (vrai|vraie)? (robot|bot|humain|ia|machine|personne) <end>`,
+	`(je parle|suis je en train de parler|est ce que je parle) (à|avec) (un|une)? (vrai|vraie)? (robot*|bot*|humain*|machine*|ia*|personne*)`,
+	`(eres|es usted|sos) (un|una)? (humano*|humana*|robot*|bot*|máquina*|ia*|persona*|ser humano*)`,
+	`(es esto|esto es) (un|una)? (bot|robot|humano|ia|máquina) <end>`,
+	`(estoy hablando|hablo|estoy chateando) con (un|una)? (humano*|robot*|bot*|máquina*|persona*|ia*)`,
+}
+
+// Rights recognises a data-subject request: RightsExport (a copy of
+// their data, DSR-1/DSR-2), RightsErase (DSR-4) or RightsWithdraw
+// (consent, CONS-5), in English, German, French and Spanish. Withdrawal
+// is checked first: "stop storing my details" withdraws consent rather
+// than asking to erase.
+func (m *Message) Rights() (kind string, ok bool) {
+	switch {
+	case lang.withdraw.in(m, m.bounded):
+		return RightsWithdraw, true
+	case lang.erase.in(m, m.bounded):
+		return RightsErase, true
+	case lang.export.in(m, m.bounded):
+		return RightsExport, true
+	}
+	return "", false
+}
+
+// AsksIfHuman reports whether the customer asks if they are talking to a
+// bot or a person (DISC-4: the bot must answer truthfully).
+func (m *Message) AsksIfHuman() bool {
+	return lang.identity.in(m, m.bounded)
+}
