@@ -49,7 +49,7 @@ func runAgentCmd(ctx context.Context, args []string, stdin io.Reader, stdout, st
 		return err
 	}
 	if sub == "list" {
-		st, _, _, err := openDataStore(ctx, cfg, createStore, os.Getenv, newLogger(stderr, "warn"))
+		st, _, _, err := openDataStore(ctx, cfg, createStore, os.Getenv, commandLogger(stderr))
 		if err != nil {
 			return err
 		}
@@ -83,7 +83,7 @@ func runAgentCmd(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	if err != nil {
 		return err // ErrWeakPassword says how long it must be
 	}
-	st, _, _, err := openDataStore(ctx, cfg, createStore, os.Getenv, newLogger(stderr, "warn"))
+	st, _, _, err := openDataStore(ctx, cfg, createStore, os.Getenv, commandLogger(stderr))
 	if err != nil {
 		return err
 	}

@@ -119,7 +119,7 @@ func cmdRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	return restore(ctx, restoreOptions{
 		Input: *input, DataDir: target, Cfg: cfg, OldCfg: old, Ledgers: ledgers, NoLedger: *noLedger,
-		Getenv: os.Getenv, Log: newLogger(stderr, "warn"),
+		Getenv: os.Getenv, Log: commandLogger(stderr),
 	}, stdout)
 }
 

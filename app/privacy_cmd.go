@@ -157,7 +157,7 @@ func cmdKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return *newFile
 		}
 		return ""
-	}, cfg.DataDir, newLogger(stderr, "warn"))
+	}, cfg.DataDir, commandLogger(stderr))
 	if err != nil {
 		return fmt.Errorf("new key: %w", err)
 	}

@@ -54,7 +54,7 @@ func openDataStore(ctx context.Context, cfg config.Config, mode storeMode, geten
 // openStore opens an existing store for an offline command (no knowledge
 // base, no server), logging key warnings to stderr.
 func openStore(ctx context.Context, cfg config.Config, stderr io.Writer) (*store.Store, compliance.MasterKey, error) {
-	st, mk, _, err := openDataStore(ctx, cfg, existingStore, os.Getenv, newLogger(stderr, "warn"))
+	st, mk, _, err := openDataStore(ctx, cfg, existingStore, os.Getenv, commandLogger(stderr))
 	return st, mk, err
 }
 
