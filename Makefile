@@ -1,0 +1,50 @@
+# Task list for working on deskbot; `make help` lists the targets.
+# CI (.ci/run) runs the same steps as `make ci`.
+
+GO          ?= go
+STATICCHECK ?= $(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2
+# Packages run under the race detector: all but the binary tests (e2e,
+# which run the built binary, not test code) and the Gherkin suite
+# (features; slow under -race and its concurrency is the server's, which
+# the server packages' own tests cover).
+RACE_PKGS    = $$($(GO) list ./... | grep -v -e '/e2e$$' -e '/features$$')
+
+.PHONY: help build test test-short race fmt fmt-check vet staticcheck lint bench ci clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+
+build: ## build the deskbot binary
+	$(GO) build -o deskbot .
+
+test: ## every test, as README says (browser tests need Chromium)
+	$(GO) test ./...
+
+test-short: ## the quick tests: no BANKING77 evaluation, no long runs
+	$(GO) test -short ./...
+
+race: ## tests of the concurrent packages under the race detector
+	$(GO) test -race -short $(RACE_PKGS)
+
+fmt: ## format the code in place
+	gofmt -w .
+
+fmt-check: ## fail if a file is not gofmt-formatted
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "not gofmt-formatted:"; echo "$$out"; exit 1; fi
+
+vet: ## go vet
+	$(GO) vet ./...
+
+staticcheck: ## staticcheck (fetched through the module proxy on first use)
+	$(STATICCHECK) ./...
+
+lint: fmt-check vet staticcheck ## gofmt, vet and staticcheck
+
+bench: ## benchmarks, once each (a smoke run; use -count and benchstat to compare)
+	$(GO) test -run '^$$' -bench . -benchtime 1x ./...
+
+ci: ## what CI runs
+	./.ci/run
+
+clean: ## remove the binary and test output
+	rm -f deskbot *.test *.out
