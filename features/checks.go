@@ -9,8 +9,8 @@ import (
 	"slices"
 	"strings"
 
-	"deskbot/bot"
 	"deskbot/compliance"
+	"deskbot/intent"
 	"deskbot/protocol"
 )
 
@@ -177,7 +177,7 @@ func (w *World) checkCitations() []Violation {
 	var vs []Violation
 	for _, t := range w.turns {
 		procedural := t.In.Type != protocol.TypeSay || t.Has(protocol.TypeConsentRequest) || t.Has(protocol.TypeHandover) || t.Has(protocol.TypeSession)
-		if _, ok := bot.DetectSmallTalk(t.In.Text); ok && t.In.Type == protocol.TypeSay {
+		if _, ok := intent.Read(t.In.Text).SmallTalk(); ok && t.In.Type == protocol.TypeSay {
 			procedural = true // nothing was asked, so nothing is claimed
 		}
 		for _, m := range t.Messages() {

@@ -10,6 +10,7 @@ import (
 
 	"deskbot/chatclient"
 	"deskbot/compliance"
+	"deskbot/intent"
 	"deskbot/protocol"
 )
 
@@ -193,7 +194,7 @@ func thenSteps(d *compliance.Detector, t *Turn, in protocol.Inbound) []string {
 			}
 		}
 	case last.HasAction(protocol.ActionHuman) && !t.Has(protocol.TypeHandover):
-		if in.Type == protocol.TypeSay && !compliance.AsksIfHuman(in.Text) {
+		if in.Type == protocol.TypeSay && !intent.Read(in.Text).AsksIfHuman() {
 			out = append(out, "Then the bot says it cannot confirm") // ACC-1
 		}
 		out = append(out, "Then the bot offers a human")
