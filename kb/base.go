@@ -44,6 +44,7 @@ type generation struct {
 	print    string            // file names, sizes and mtimes when loaded
 	terms    sync.Map          // id -> *articleTerms, filled on first use by why
 	titleDF  map[string]int    // content word -> number of titles using it
+	loaded   time.Time         // when this generation was built
 }
 
 // articleTerms caches the analysed words of an article for explanations.
@@ -138,6 +139,7 @@ func (b *Base) Reload(ctx context.Context) error {
 		problems: problems,
 		stamp:    src.stamp,
 		print:    src.print,
+		loaded:   time.Now(),
 	}
 	g.exact = make(map[string]string, len(vals)*4)
 	g.titleDF = map[string]int{}
@@ -179,6 +181,15 @@ func (b *Base) Reload(ctx context.Context) error {
 	b.log.Info("kb: loaded", "articles", len(g.arts), "problems", len(problems),
 		"reindexed", changed, "model_trained", trained, "took", time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// LoadedAt is when the articles being served were (re)loaded; zero before
+// the first load.
+func (b *Base) LoadedAt() time.Time {
+	if g := b.gen.Load(); g != nil {
+		return g.loaded
+	}
+	return time.Time{}
 }
 
 // Article returns the article with the given id.

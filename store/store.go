@@ -100,6 +100,8 @@ type Store struct {
 	ckpt     walState
 	openLoss *Loss // set by Open
 
+	observer commitObserver // metrics of each batch (observe.go)
+
 	keyMu sync.Mutex
 	keys  map[string]Cipher // unwrapped data keys by subject; bounded
 }
@@ -292,7 +294,9 @@ func (s *Store) writer() {
 				break fill
 			}
 		}
+		start := time.Now()
 		s.commit(batch)
+		s.observeCommit(len(batch), start)
 		s.maybeCheckpoint()
 		idle.Reset(idleCheckpointAfter)
 	}
