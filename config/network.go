@@ -114,14 +114,14 @@ func (c Config) validateNetwork(bad func(key, why string) error) error {
 			return bad("tls.http_listen", fmt.Sprintf("%q is not host:port (e.g. \":80\")", t.HTTPListen))
 		}
 	}
-	if r := t.RedirectListen(); r != "" && r == c.Listen {
+	if r := t.RedirectListen(); r != "" && r == c.Listen && !anyPort(r) {
 		return bad("tls.http_listen", fmt.Sprintf("%q is also listen; the redirect needs its own address", r))
 	}
 	if m := c.Metrics.Listen; m != "" {
 		if _, _, err := net.SplitHostPort(m); err != nil {
 			return bad("metrics.listen", fmt.Sprintf("%q is not host:port (e.g. \"127.0.0.1:9090\")", m))
 		}
-		if m == c.Listen || m == t.RedirectListen() {
+		if !anyPort(m) && (m == c.Listen || m == t.RedirectListen()) {
 			return bad("metrics.listen", fmt.Sprintf("%q is already used by listen or tls.http_listen; metrics and pprof need their own address, never the public one", m))
 		}
 	}
@@ -139,3 +139,7 @@ func checkDomain(d string) error {
 	}
 	return nil
 }
+
+// anyPort reports an address on port 0 (a free port, in tests): two such
+// addresses never collide.
+func anyPort(addr string) bool { return strings.HasSuffix(addr, ":0") }
