@@ -11,8 +11,6 @@ import (
 	"testing"
 )
 
-const banking77Train = "../../shared/data/banking77/train.csv"
-
 // b77Split is the deterministic dev split: within each intent, every 5th
 // row (in file order) is held out for evaluation and never used in a KB.
 type b77Split struct {
@@ -23,10 +21,7 @@ type b77Split struct {
 
 func loadBanking77(t testing.TB) *b77Split {
 	t.Helper()
-	f, err := os.Open(banking77Train)
-	if errors.Is(err, os.ErrNotExist) {
-		t.Skip("BANKING77 train.csv not found at " + banking77Train)
-	}
+	f, err := os.Open(sharedData(t, "banking77/train.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}

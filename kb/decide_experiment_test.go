@@ -8,15 +8,7 @@ import (
 	"time"
 )
 
-func faqDevRoot(t *testing.T) string {
-	for _, r := range []string{"../../shared/data/faq-dev", "../../../shared/data/faq-dev"} {
-		if _, err := os.Stat(r); err == nil {
-			return r
-		}
-	}
-	t.Skip("faq-dev data not found")
-	return ""
-}
+func faqDevRoot(t *testing.T) string { return sharedData(t, "faq-dev") }
 
 func readCSV(t *testing.T, p string) []EvalQuery {
 	f, err := os.Open(p)
