@@ -120,7 +120,7 @@ func isPronounSubject(w []string, i int) bool {
 }
 
 // sensitiveTopics are built-in patterns per topic name of
-// handover.sensitive_topics: these always go to a person (HUM-1, HUM-2).
+// handover.sensitive_topics: these always go to a person (HUM-2).
 func sensitiveTopics() map[string]*regexp.Regexp {
 	return map[string]*regexp.Regexp{
 		"legal":        regexp.MustCompile(`(?i)\b((my|our) (lawyer|attorney|solicitor)s?|(get|hire|call|contact|involve|instruct) (a |an )?(lawyer|attorney|solicitor)|su(e|ing)\b|lawsuit|legal action|(to|in) court|court (case|action)|small claims|trading standards|ombudsman|consumer protection|chargeback|anwalt|anwältin|gericht|klage|verklagen|avocat|tribunal|poursuivre|abogad[oa]|demandar|demanda|denuncia)`),

@@ -108,7 +108,7 @@ func (m *Message) WantsHuman() bool {
 }
 
 // Sensitive topics by their handover.sensitive_topics name: these always
-// go to a person (HUM-1, HUM-2).
+// go to a person (HUM-2).
 var topicPhrases = map[string][]string{
 	"legal": {
 		`(my|our) (lawyer*|attorney*|solicitor*)`,

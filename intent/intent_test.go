@@ -156,7 +156,7 @@ func TestWantsHuman(t *testing.T) {
 	}
 }
 
-// HUM-1, HUM-2: the reason a message goes to a person, in the order the
+// HUM-2: the reason a message goes to a person, in the order the
 // Escalator checks: a request, then sensitive topics, then frustration.
 func TestEscalatorReasons(t *testing.T) {
 	x := NewEscalator(allTopics, true)

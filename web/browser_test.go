@@ -204,7 +204,7 @@ const lastBotJS = `(() => {
 // The real chat page in a real browser, against a real bot: disclosure first
 // (DISC-1, DISC-2), keyboard-only question and a cited answer whose link opens
 // the article (ACC-1, ACC-2), the consent card (CONS-1, CONS-2), the offline
-// notice for a person (HUM-1), and the export download (DSR-1).
+// notice for a person (HUM-2), and the export download (DSR-1).
 func TestBrowserChatPage(t *testing.T) {
 	start := time.Now()
 	l := startBot(t, func(c *config.Config) { c.Limits.Burst = 20 })
@@ -350,7 +350,7 @@ func TestBrowserChatPage(t *testing.T) {
 		t.Errorf("consent choices are styled unequally: %q vs %q", cc.Choices[0].Class, cc.Choices[1].Class)
 	}
 
-	// HUM-1: "Talk to a person" with nobody available shows the offline notice.
+	// HUM-2: "Talk to a person" with nobody available shows the offline notice.
 	if err := chromedp.Do(tctx, chromedp.Click(chromedp.ID("human"))); err != nil {
 		t.Fatal(err)
 	}
