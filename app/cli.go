@@ -26,6 +26,9 @@ Usage:
   deskbot kb index|search QUERY|lint [DIR]|init DIR|import --out DIR FILE.csv|eval --kb DIR --queries FILE.csv|review [--accept N]
   deskbot agent add NAME [--display-name X] [--password-file F] | agent list
   deskbot privacy export|erase --subject ID|--email ADDR [--output FILE]
+  deskbot privacy rectify --subject ID|--email ADDR --set email=NEW|phone=NEW
+  deskbot privacy request add --kind export|erase|rectify|opt-out --email ADDR|--subject ID [--received TIME] | request list [--all] | request ack|close ID
+  deskbot incident add --what TEXT (--from TIME [--to TIME] | --subjects IDS | --email ADDR) [--found TIME] [--encrypted=false] | incident list | incident notify ID | incident export ID
   deskbot audit verify [--data-dir DIR] | audit accept-loss --note TEXT
   deskbot backup --output FILE [--data-dir DIR]   online backup (database, kb folder, config, manifest; never the key)
   deskbot restore --input FILE --data-dir NEWDIR [--erasure-ledger FILE]   restore into an empty folder, re-applying erasures
@@ -60,6 +63,8 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		err = cmdKB(ctx, args, stdout, stderr)
 	case "privacy":
 		err = cmdPrivacy(ctx, args, stdout, stderr)
+	case "incident":
+		err = cmdIncident(ctx, args, stdout, stderr)
 	case "audit":
 		err = cmdAudit(ctx, args, stdout, stderr)
 	case "keys":

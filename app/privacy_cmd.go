@@ -20,6 +20,12 @@ import (
 // cmdPrivacy runs `deskbot privacy export|erase --subject ID|--email ADDR`
 // for requests that reach the shop outside the chat (DSR-1, DSR-2, DSR-4).
 func cmdPrivacy(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "request" {
+		return cmdPrivacyRequest(ctx, args[1:], stdout, stderr) // DSR-3, rights_cmd.go
+	}
+	if len(args) > 0 && args[0] == "rectify" {
+		return cmdPrivacyRectify(ctx, args[1:], stdout, stderr) // DSR-5, rights_cmd.go
+	}
 	if len(args) == 0 || (args[0] != "export" && args[0] != "erase") {
 		return usageError{"usage: deskbot privacy export|erase --subject ID|--email ADDR [--data-dir DIR] [--output FILE]"}
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"html/template"
 	"io"
 	"os"
@@ -31,6 +32,7 @@ type reportData struct {
 	PolicyLinks []string // privacy/notice links to articles the knowledge base lacks
 	KeySource   string
 	RuleSummary []ruleRow
+	Rights      rightsReport // open requests and their deadlines, breach records (rights_report.go)
 }
 
 type ruleRow struct{ ID, How string }
@@ -82,8 +84,9 @@ th{background:#f2f4f8}.ok{color:#0a6b2b;font-weight:600}.bad{color:#b00020;font-
 <tr><td>{{index .Stats.Consents "granted"}}</td><td>{{index .Stats.Consents "declined"}}</td><td>{{index .Stats.Consents "withdrawn"}}</td></tr></table>
 
 <h2>Data-subject requests</h2>
-<table><tr><th>Exports</th><th>Erasures</th></tr>
-<tr><td>{{index .Stats.Requests "export"}}</td><td>{{index .Stats.Requests "erasure"}}</td></tr></table>
+<table><tr><th>Exports</th><th>Erasures</th><th>Rectifications</th><th>Opt-outs</th></tr>
+<tr><td>{{index .Stats.Requests "export"}}</td><td>{{index .Stats.Requests "erasure"}}</td><td>{{index .Stats.Requests "rectification"}}</td><td>{{index .Stats.Requests "opt-out"}}</td></tr></table>
+{{template "rights" .Rights}}
 
 <h2>Knowledge base</h2>
 <p>{{.KBArticles}} articles from {{.KBSource}}.</p>
@@ -116,6 +119,12 @@ var enforcedRules = []ruleRow{
 	{"HUM-2, ACC-1", "Requests for a person answered by handover or an offline notice; answers only from cited articles, else an offer of a person"},
 	{"AUD-1", "Hash-chained audit log verified by deskbot audit verify"},
 	{"JUR-1", "eu and us-ca profiles; Sec-GPC recorded; unknown profile means strictest"},
+	{"DSR-3", "Every data-subject request has a status and its profile's deadlines; open ones are listed here with days left"},
+	{"DSR-5", "Contact details corrected in chat or with deskbot privacy rectify; the old value is removed everywhere"},
+	{"BRCH-1", "Breach records with counts from the store and the 72-hour deadline (deskbot incident)"},
+	{"MIN-3, DPIA-1", "health_mode off by default; on only with dpia_reference, separate consent for health and shorter retention"},
+	{"HUM-1", "Articles marked human_review are never the final word: a person is offered to review the decision"},
+	{"ACC-3", "The assistant claims only actions the system confirmed; the scenario suite checks every bot message"},
 }
 
 // reportReviewRows is how many review groups the report lists.
@@ -179,6 +188,12 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	if len(d.Review) > reportReviewRows {
 		d.Review, d.ReviewMore = d.Review[:reportReviewRows], len(d.Review)-reportReviewRows
+	}
+	if d.Rights, err = buildRightsReport(ctx, st, cfg, d.Generated); err != nil {
+		return err
+	}
+	for _, warn := range d.Rights.Warnings {
+		fmt.Fprintln(stderr, "deskbot report: warning:", warn)
 	}
 	w, closeOut, err := createOutput(*output, stdout)
 	if err != nil {
