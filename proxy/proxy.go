@@ -69,7 +69,9 @@ func (t *Trust) trusted(a netip.Addr) bool {
 // Handler wraps next. For a request from a trusted proxy it sets
 // r.RemoteAddr to the client's address (the rightmost X-Forwarded-For hop
 // that is not itself a trusted proxy), r.Host to X-Forwarded-Host and
-// X-Forwarded-Proto to one value, "https" or "http". For any other peer it
+// X-Forwarded-Proto to one value, "https" or "http" (without
+// X-Forwarded-Host, r.Host becomes public_url's host when that is set). For
+// any other peer it
 // removes the forwarded headers. Either way X-Forwarded-Proto then holds the
 // effective scheme ("https" also when public_url is https), and the Client
 // is in the request's context.
@@ -95,6 +97,10 @@ func (t *Trust) Apply(r *http.Request) *http.Request {
 		}
 		if h := lastValue(r.Header.Values(HeaderHost)); validHost(h) {
 			c.Host = h
+		} else if t.public != nil {
+			// A proxy that passes neither Host nor X-Forwarded-Host sends
+			// its upstream's address; customers addressed public_url.
+			c.Host = t.public.Host
 		}
 	} else {
 		for _, h := range stripped {

@@ -97,6 +97,11 @@ func TestForwardedHeadersOnlyFromTrustedProxies(t *testing.T) {
 	if got = get(t, none.URL, fwd); got.Client != "127.0.0.1" || got.Proto != "http" {
 		t.Errorf("no trusted proxies: %+v", got)
 	}
+	// A trusted proxy without X-Forwarded-Host: the host is public_url's.
+	viaPub := echo(t, New(prefixes("127.0.0.1/32"), "https://chat.shop.example"))
+	if got = get(t, viaPub.URL, map[string]string{HeaderFor: "203.0.113.9"}); got.Host != "chat.shop.example" {
+		t.Errorf("trusted proxy without X-Forwarded-Host: host %q, want public_url's", got.Host)
+	}
 	// public_url https makes the scheme https (Secure cookies) whoever asks.
 	pub := echo(t, New(nil, "https://chat.shop.example"))
 	if got = get(t, pub.URL, nil); got.Proto != "https" {
