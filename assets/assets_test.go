@@ -8,7 +8,7 @@ import (
 )
 
 func TestFSContainsServedFiles(t *testing.T) {
-	for _, name := range []string{"chat/index.html", "chat/chat.js", "chat/chat.css", "widget.js"} {
+	for _, name := range []string{"chat/index.html", "chat/chat.js", "chat/md.js", "chat/chat.css", "widget.js", "agent/agent.js"} {
 		b, err := fs.ReadFile(FS(), name)
 		if err != nil {
 			t.Fatalf("read %s: %v", name, err)
@@ -47,7 +47,7 @@ func TestIndexIsCSPClean(t *testing.T) {
 			t.Errorf("script element without src: %s", tag)
 		}
 	}
-	for _, want := range []string{`src="/static/chat.js"`, `href="/static/chat.css"`} {
+	for _, want := range []string{`src="/static/md.js"`, `src="/static/chat.js"`, `href="/static/chat.css"`} {
 		if !strings.Contains(html, want) {
 			t.Errorf("index.html does not reference %s", want)
 		}
@@ -71,6 +71,10 @@ func TestIndexHasHooks(t *testing.T) {
 			t.Errorf("index.html lacks %s", want)
 		}
 	}
+	// D3: a maxlength would cut pasted text silently; the page counts bytes instead.
+	if strings.Contains(html, "maxlength") {
+		t.Error("index.html sets a maxlength")
+	}
 	if strings.Contains(html, "autofocus") {
 		t.Error("DISC-2: the input must not be focused before the disclosure is shown")
 	}
@@ -79,7 +83,7 @@ func TestIndexHasHooks(t *testing.T) {
 // Server text must never be parsed as HTML.
 func TestScriptsAvoidHTMLSinks(t *testing.T) {
 	sinks := regexp.MustCompile(`innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function`)
-	for _, name := range []string{"chat/chat.js", "widget.js"} {
+	for _, name := range []string{"chat/chat.js", "chat/md.js", "widget.js", "agent/agent.js"} {
 		b, err := fs.ReadFile(FS(), name)
 		if err != nil {
 			t.Fatal(err)

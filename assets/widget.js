@@ -4,6 +4,9 @@
 // bot host in an iframe. Styles are set through the CSSOM (element.style),
 // which a strict host Content-Security-Policy allows; the host only needs the
 // bot origin in frame-src (and script-src for this file).
+// Optional attributes on the script tag: data-color="#0a7d4f" (launcher),
+// data-position="left", data-title="…" (panel title), data-label="…"
+// (launcher's accessible name).
 (function () {
   'use strict';
   if (window.DeskbotWidget) return;
@@ -22,11 +25,37 @@
   }
 
   var Z = '2147483000';
-  var reduceMotion = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+  var mq = function (q) { return window.matchMedia ? window.matchMedia(q) : { matches: false }; };
+  var reduceMotion = mq('(prefers-reduced-motion: reduce)').matches;
+  var phone = mq('(max-width: 480px)');
+  var data = script.dataset || {};
+  var color = /^#[0-9a-f]{6}$/i.test(data.color || '') ? data.color : '#1f5fbf';
+  var side = data.position === 'left' ? 'left' : 'right';
+  var title = (data.title || '').slice(0, 80);
+  var label = (data.label || '').slice(0, 80) || 'Chat with our automated assistant';
+  var OPEN_KEY = 'deskbot.widget.open';
   var button = null;
   var frame = null;
+  var badge = null;
+  var preview = null;
+  var unread = 0;
   var isOpen = false;
+  var quiet = false; // reopened after a navigation: the shop page keeps focus
   var loaded = false; // until the chat page loads, the frame holds about:blank of the host's origin
+
+  // ink picks black or white text, whichever contrasts more with the brand colour.
+  function ink(hex) {
+    var l = [1, 3, 5].map(function (i) {
+      var c = parseInt(hex.substr(i, 2), 16) / 255;
+      return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+    });
+    var y = 0.2126 * l[0] + 0.7152 * l[1] + 0.0722 * l[2];
+    return (y + 0.05) / 0.05 > 1.05 / (y + 0.05) ? '#000000' : '#ffffff';
+  }
+
+  function remember(open) {
+    try { sessionStorage.setItem(OPEN_KEY, open ? '1' : '0'); } catch (e) { /* storage blocked */ }
+  }
 
   function css(el, styles) {
     Object.keys(styles).forEach(function (k) { el.style[k] = styles[k]; });
@@ -52,20 +81,35 @@
   function setIcon() {
     while (button.firstChild) button.removeChild(button.firstChild);
     button.appendChild(svg(isOpen));
+    badge.textContent = unread > 9 ? '9+' : String(unread);
+    badge.style.display = unread && !isOpen ? 'block' : 'none';
+    button.appendChild(badge);
+    button.setAttribute('aria-label', label + (unread && !isOpen ? ' (' + unread + ' new)' : ''));
+    preview.style.display = unread && !isOpen && preview.textContent ? 'block' : 'none';
+  }
+
+  // The chat page reports each answer; while the panel is closed the
+  // launcher counts them and shows the newest one.
+  function onChatMessage(d) {
+    if (isOpen || d.from === 'system') return;
+    unread++;
+    preview.textContent = String(d.preview || '').slice(0, 90);
+    setIcon();
   }
 
   function build() {
     button = document.createElement('button');
     button.type = 'button';
-    button.setAttribute('aria-label', 'Chat with our automated assistant');
     button.setAttribute('aria-expanded', 'false');
     button.setAttribute('aria-controls', 'deskbot-widget-frame');
-    button.title = 'Chat with our automated assistant';
+    button.title = label;
+    var pos = { position: 'fixed', bottom: '20px', zIndex: Z };
+    pos[side] = '20px';
+    css(button, pos);
     css(button, {
-      position: 'fixed', right: '20px', bottom: '20px', zIndex: Z,
       width: '56px', height: '56px', padding: '0', margin: '0',
       borderRadius: '50%', border: '0', cursor: 'pointer',
-      background: '#1f5fbf', color: '#ffffff',
+      background: color, color: ink(color),
       boxShadow: '0 4px 14px rgba(0,0,0,.25)',
       display: 'flex', alignItems: 'center', justifyContent: 'center',
       outline: 'none', transition: reduceMotion ? 'none' : 'transform .15s ease'
@@ -78,7 +122,26 @@
       css(button, { boxShadow: '0 4px 14px rgba(0,0,0,.25)' });
     });
     button.addEventListener('click', function () { if (isOpen) close(); else open(); });
+    badge = document.createElement('span');
+    badge.setAttribute('aria-hidden', 'true'); // the count is in the button's name
+    css(badge, {
+      position: 'absolute', top: '-4px', right: '-4px', minWidth: '20px', height: '20px', padding: '0 5px',
+      borderRadius: '10px', background: '#b00020', color: '#ffffff', font: 'bold 12px/20px system-ui, sans-serif',
+      textAlign: 'center', boxSizing: 'border-box'
+    });
+    preview = document.createElement('div');
+    preview.setAttribute('role', 'status');
+    pos = { position: 'fixed', bottom: '84px', zIndex: Z };
+    pos[side] = '20px';
+    css(preview, pos);
+    css(preview, {
+      maxWidth: 'min(280px, calc(100vw - 40px))', padding: '10px 12px', borderRadius: '12px',
+      background: '#ffffff', color: '#1b1f24', boxShadow: '0 4px 14px rgba(0,0,0,.25)',
+      font: '14px/1.4 system-ui, sans-serif', cursor: 'pointer', display: 'none', overflowWrap: 'anywhere'
+    });
+    preview.addEventListener('click', function () { open(); });
     setIcon();
+    document.body.appendChild(preview);
     document.body.appendChild(button);
 
     document.addEventListener('keydown', function (ev) {
@@ -88,28 +151,55 @@
     window.addEventListener('message', function (ev) {
       if (ev.origin !== origin || !frame || ev.source !== frame.contentWindow) return;
       if (ev.data && ev.data.deskbot === 'close') close();
+      if (ev.data && ev.data.deskbot === 'message') onChatMessage(ev.data);
     });
+    if (phone.addEventListener) phone.addEventListener('change', function () { if (frame) layout(); });
+    var wasOpen = null;
+    try { wasOpen = sessionStorage.getItem(OPEN_KEY); } catch (e) { /* storage blocked */ }
+    // Reopen after the shop's page navigates, without taking focus from it.
+    if (wasOpen === '1') open(true);
+  }
+
+  // layout: a floating panel, or the whole screen on phones.
+  function layout() {
+    var full = phone.matches;
+    var p = { position: 'fixed', zIndex: Z, left: 'auto', right: 'auto', top: 'auto' };
+    if (full) {
+      p.left = p.right = p.top = p.bottom = '0';
+      p.width = '100%';
+      p.height = '100%';
+      p.borderRadius = '0';
+      p.border = '0';
+    } else {
+      p[side] = '20px';
+      p.bottom = '88px';
+      p.width = 'min(380px, calc(100vw - 24px))';
+      p.height = 'min(600px, calc(100vh - 108px))';
+      p.borderRadius = '14px';
+      p.border = '1px solid rgba(0,0,0,.15)';
+    }
+    css(frame, p);
+    // Full screen hides the launcher; the panel's own close button and Escape remain.
+    button.style.display = full && isOpen ? 'none' : 'flex';
   }
 
   function ensureFrame() {
     if (frame) return;
     frame = document.createElement('iframe');
     frame.id = 'deskbot-widget-frame';
-    frame.src = origin + '/?embed=1';
-    frame.title = 'Customer service chat (automated assistant)';
+    frame.src = origin + '/?embed=1' + (title ? '&title=' + encodeURIComponent(title) : '');
+    frame.title = (title || 'Customer service chat') + ' (automated assistant)';
     frame.setAttribute('referrerpolicy', 'strict-origin-when-cross-origin');
     css(frame, {
-      position: 'fixed', right: '20px', bottom: '88px', zIndex: Z,
-      width: 'min(380px, calc(100vw - 24px))',
-      height: 'min(600px, calc(100vh - 108px))',
-      border: '1px solid rgba(0,0,0,.15)', borderRadius: '14px',
       boxShadow: '0 10px 30px rgba(0,0,0,.25)',
       background: '#ffffff', display: 'none', colorScheme: 'normal'
     });
-    if (window.innerWidth < 420) css(frame, { right: '12px' });
+    layout();
     frame.addEventListener('load', function () {
       loaded = true;
-      if (isOpen) notifyOpened();
+      // Introduces this page, so the chat sends its previews here only.
+      try { frame.contentWindow.postMessage({ deskbot: 'init' }, origin); } catch (e) { /* navigated away */ }
+      if (isOpen && !quiet) notifyOpened();
     });
     document.body.appendChild(frame);
   }
@@ -121,13 +211,18 @@
     try { frame.contentWindow.postMessage({ deskbot: 'opened' }, origin); } catch (e) { /* not loaded yet */ }
   }
 
-  function open() {
+  function open(restoring) {
     if (!button) return;
     ensureFrame();
     isOpen = true;
+    unread = 0;
+    remember(true);
     frame.style.display = 'block';
     button.setAttribute('aria-expanded', 'true');
     setIcon();
+    layout();
+    quiet = restoring === true;
+    if (quiet) return;
     frame.focus();
     notifyOpened();
   }
@@ -135,13 +230,15 @@
   function close() {
     if (!button || !isOpen) return;
     isOpen = false;
+    remember(false);
     frame.style.display = 'none';
     button.setAttribute('aria-expanded', 'false');
     setIcon();
+    layout();
     button.focus();
   }
 
-  window.DeskbotWidget = Object.freeze({ open: open, close: close, origin: origin });
+  window.DeskbotWidget = Object.freeze({ open: function () { open(); }, close: close, origin: origin });
 
   if (document.body) build();
   else document.addEventListener('DOMContentLoaded', build);

@@ -1,9 +1,11 @@
 // Agent console: drives the JSON API documented in docs/agent-api.md.
-// All server text is set with textContent, never parsed as HTML.
+// All server text is set as text nodes (md.js builds the Markdown subset
+// from DOM nodes), never parsed as HTML.
 (function () {
   'use strict';
 
-  var state = { me: null, csrf: '', current: null, currentState: '', after: 0, polling: false };
+  var state = { me: null, csrf: '', current: null, currentState: '', after: 0, polling: false, unread: {}, mine: [] };
+  var TITLE = document.title;
 
   function $(id) { return document.getElementById(id); }
 
@@ -58,7 +60,12 @@
     $('who').hidden = false;
     $('who-name').textContent = me.display_name + ' (' + me.name + ')';
     $('presence').value = me.presence === 'away' ? 'away' : 'online';
-    refreshQueue();
+    refreshQueue().then(function () {
+      // After log-in focus goes to the queue, not to <body> (WCAG 2.4.3).
+      if (!document.activeElement || document.activeElement === document.body || document.activeElement.id === 'login-submit') {
+        $('queue-heading').focus();
+      }
+    });
     if (!state.polling) { state.polling = true; poll(); }
   }
 
@@ -67,9 +74,29 @@
     var b = el('button', 'btn conv-item', label);
     b.type = 'button';
     b.dataset.conv = item.id;
+    if (item.id === state.current) { b.setAttribute('aria-current', 'true'); }
+    var n = state.unread[item.id] || 0;
+    if (n) {
+      b.dataset.unread = String(n);
+      b.appendChild(el('span', 'unread', n + ' unread'));
+    }
     b.addEventListener('click', function () { openConversation(item.id); });
     li.appendChild(b);
     return li;
+  }
+
+  function renderMine() {
+    var mine = $('mine');
+    mine.replaceChildren();
+    state.mine.forEach(function (item) {
+      mine.appendChild(convButton(item, item.reason + ' · since ' + new Date(item.since).toLocaleTimeString()));
+    });
+    var total = 0;
+    Object.keys(state.unread).forEach(function (id) { total += state.unread[id]; });
+    $('unread-total').textContent = total ? '(' + total + ' unread)' : '';
+    $('unread-total').hidden = !total;
+    document.title = total ? '(' + total + ') ' + TITLE : TITLE;
+    document.body.dataset.unread = String(total);
   }
 
   function refreshQueue() {
@@ -80,11 +107,12 @@
         list.appendChild(convButton(item, '#' + item.position + ' · ' + item.reason + ' · since ' + new Date(item.since).toLocaleTimeString()));
       });
       $('queue-count').textContent = String(q.queue.length);
-      var mine = $('mine');
-      mine.replaceChildren();
-      q.mine.forEach(function (item) {
-        mine.appendChild(convButton(item, item.reason + ' · since ' + new Date(item.since).toLocaleTimeString()));
-      });
+      state.mine = q.mine;
+      // Unread counts only for conversations this agent still holds.
+      var held = {};
+      q.mine.forEach(function (item) { held[item.id] = true; });
+      Object.keys(state.unread).forEach(function (id) { if (!held[id]) { delete state.unread[id]; } });
+      renderMine();
       $('offline-count').textContent = String(q.offline_messages);
       var agents = $('agents');
       agents.replaceChildren();
@@ -99,11 +127,50 @@
     showError('desk-error', err ? err.message : 'Something went wrong.');
   }
 
+  // The transcript stores a few events as markers such as "[handover: queued]";
+  // agents read them as sentences.
+  var HANDOVER = { queued: 'Customer is waiting for an agent', joined: 'An agent joined', left: 'Handed back to the bot', offline: 'Customer was told no one is available' };
+  var PRESSED = { human: 'Talk to a person', export: 'Get my data', erase: 'Delete my data', withdraw: 'Withdraw consent', leave_message: 'Leave a message', article: 'a suggested article' };
+  // Markers are plain text in the API (no field tells them from typed text),
+  // so only the sender that writes each kind may produce it.
+  function eventText(text, from) {
+    var m = /^\[(handover|pressed|consent requested|consent ([\w.-]+)): ?(.*)\]$/.exec(text || '');
+    if (!m || (from === 'customer') !== (m[1] === 'pressed' || !!m[2]) || (from !== 'customer' && from !== 'system')) { return ''; }
+    if (m[1] === 'handover') { return HANDOVER[m[3]] || 'Handover: ' + m[3]; }
+    if (m[1] === 'pressed') {
+      var p = m[3].split(' ');
+      return 'Customer pressed “' + (PRESSED[p[0]] || p[0]) + '”' + (p[1] ? ' (' + p.slice(1).join(' ') + ')' : '');
+    }
+    if (m[1] === 'consent requested') { return 'Consent asked for: ' + m[3]; }
+    return 'Customer ' + (m[3] === 'granted' ? 'gave' : m[3] === 'withdrawn' ? 'withdrew' : m[3] === 'declined' ? 'declined' : m[3]) + ' consent: ' + m[2];
+  }
+
   function lineFor(m) {
     var who = m.from === 'customer' ? 'Customer' : m.from === 'agent' ? (m.name || 'Agent') + ' (agent)' : m.from === 'bot' ? (m.name || 'Bot') + ' (bot)' : 'System';
-    var div = el('div', 'line line-' + m.from);
-    div.appendChild(el('span', 'from', who));
-    div.appendChild(el('span', 'text', m.text));
+    var ev = eventText(m.text, m.from);
+    var div = el('div', 'line line-' + (ev ? 'event' : m.from));
+    var head = el('div', 'head');
+    var at = m.at ? new Date(m.at) : null;
+    if (ev) {
+      div.dataset.marker = m.text;
+      head.appendChild(el('span', 'text', ev));
+    } else {
+      head.appendChild(el('span', 'from', who));
+    }
+    if (at && !isNaN(at.getTime())) {
+      var t = el('time', 'at', at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
+      t.dateTime = at.toISOString();
+      t.title = at.toLocaleString();
+      head.appendChild(t);
+    }
+    div.appendChild(head);
+    if (!ev) {
+      // Customers' own words stay verbatim; bot and agent text is Markdown.
+      var body = el('div', 'text' + (m.from === 'customer' ? '' : ' md'));
+      body.dir = 'auto';
+      if (m.from === 'customer' || !window.DeskbotMD) { body.textContent = m.text; } else { body.appendChild(window.DeskbotMD.render(m.text, 3)); }
+      div.appendChild(body);
+    }
     return div;
   }
 
@@ -129,6 +196,8 @@
     showError('desk-error', '');
     return api('GET', 'conversations/' + encodeURIComponent(id)).then(function (v) {
       state.current = id;
+      delete state.unread[id];
+      renderMine();
       $('offline').hidden = true;
       $('conv-empty').hidden = true;
       $('conv').hidden = false;
@@ -141,11 +210,13 @@
     }).catch(handleAuthError);
   }
 
-  function closeView() {
+  function closeView(note) {
     state.current = null;
     $('conv').hidden = true;
     $('conv-empty').hidden = false;
+    $('conv-empty').textContent = (note ? note + ' ' : '') + 'Select a conversation to see the transcript so far.';
     document.body.dataset.conv = '';
+    renderMine();
   }
 
   function poll() {
@@ -154,7 +225,15 @@
       state.after = r.next;
       var needQueue = false;
       r.events.forEach(function (ev) {
-        if (ev.kind === 'message' && ev.id === state.current && ev.message) { appendLine(ev.message); }
+        if (ev.kind === 'message' && ev.message) {
+          if (ev.id === state.current) {
+            appendLine(ev.message);
+          } else {
+            // A held conversation that is not open: count it (and show it in the title).
+            state.unread[ev.id] = (state.unread[ev.id] || 0) + 1;
+            renderMine();
+          }
+        }
         if (ev.kind === 'queue' || ev.kind === 'offline_message') { needQueue = true; }
       });
       if (needQueue) { refreshQueue(); }
@@ -192,16 +271,24 @@
       if (!text || !state.current) { return; }
       api('POST', 'conversations/' + encodeURIComponent(state.current) + '/messages', { text: text }).then(function () {
         $('reply').value = '';
-        appendLine({ from: 'agent', name: state.me.display_name, text: text });
+        appendLine({ from: 'agent', name: state.me.display_name, text: text, at: new Date().toISOString() });
       }).catch(handleAuthError);
     });
     ['handback', 'close'].forEach(function (what) {
       $(what).addEventListener('click', function () {
         api('POST', 'conversations/' + encodeURIComponent(state.current) + '/' + what, {}).then(function () {
-          closeView();
+          // Focus goes to the outcome, not to <body> (WCAG 2.4.3).
+          closeView(what === 'close' ? 'Conversation closed.' : 'Conversation handed back to the bot.');
+          $('conv-empty').focus();
           return refreshQueue();
         }).catch(handleAuthError);
       });
+    });
+    $('reply').addEventListener('keydown', function (ev) {
+      if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing && ev.keyCode !== 229) {
+        ev.preventDefault();
+        $('reply-form').requestSubmit();
+      }
     });
     $('show-offline').addEventListener('click', showOffline);
     api('GET', 'session').then(function (me) {

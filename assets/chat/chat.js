@@ -1,5 +1,6 @@
 // deskbot customer chat page. Speaks wire protocol v1 over GET /ws.
-// All server text is rendered with textContent, never as HTML.
+// All server text is rendered as text nodes (md.js builds the Markdown
+// subset from DOM nodes), never parsed as HTML.
 (function () {
   'use strict';
 
@@ -18,6 +19,16 @@
   var DOWNLOAD_EXPORT = 'download_export';
   var ARTICLE = 'article'; // a "did you mean …?" suggestion; pressing it sends the article's id
   var EXPORT_FILE = 'my-data.json';
+  var MD = window.DeskbotMD;
+  // The server counts UTF-8 bytes after trimming Go's unicode.IsSpace
+  // characters; the page counts the same way so it never sends what the
+  // server would refuse.
+  var SPACE = '[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+  var TRIM = new RegExp('^' + SPACE + '+|' + SPACE + '+$', 'g');
+  var encoder = new TextEncoder();
+  function trimGo(s) { return s.replace(TRIM, ''); }
+  function byteLen(s) { return encoder.encode(s).length; }
+  var SEND_ERRORS = { too_large: true, rate_limited: true, bad_request: true, internal: true };
 
   // Session storage can be unavailable (privacy modes, blocked third-party
   // storage in frames); the chat still works, it just cannot resume.
@@ -38,7 +49,10 @@
     seen: new Set(),     // message ids already rendered (resume may replay)
     disclosed: false,    // DISC-2: input focus waits for the disclosure
     consent: null,       // the pending consent card {purpose, card}
-    agent: ''
+    agent: '',
+    pending: [],         // customer lines sent and not yet answered, oldest first
+    maxBytes: 2000,      // limits.max_message_bytes; the input's data-max-bytes, or the session frame's
+    parentOrigin: ''     // the widget's page, learnt from its first message
   };
 
   var el = {};
@@ -54,6 +68,17 @@
 
   // Only http(s) and same-origin relative links are followed; anything else
   // (javascript:, data:) falls back to the given default.
+  // newTabLink: source and policy links open beside the chat (the chat
+  // keeps running) and say so to screen readers.
+  function newTabLink(href, text) {
+    var a = node('a', null, text);
+    a.href = href;
+    a.target = '_blank';
+    a.rel = 'noopener noreferrer';
+    a.appendChild(node('span', 'vh', ' (opens in a new tab)'));
+    return a;
+  }
+
   function safeURL(u, fallback) {
     if (!u) return fallback;
     try {
@@ -144,6 +169,13 @@
   // ---- frames -------------------------------------------------------------
 
   function handleFrame(f) {
+    // The protocol has no per-message acknowledgement: the server answers
+    // the frames of one connection in order, so a bot or system reply
+    // settles the oldest customer line still marked "sending".
+    if ((f.type === 'message' && f.from !== 'agent') || f.type === 'consent_request' ||
+        (f.type === 'handover' && (f.state === 'queued' || f.state === 'offline'))) {
+      settle('sent');
+    }
     switch (f.type) {
       case 'session': return onSession(f);
       case 'message': return onMessage(f);
@@ -159,6 +191,7 @@
       state.token = String(f.session);
       store.set(state.token);
     }
+    if (f.max_message_bytes > 0) state.maxBytes = f.max_message_bytes;
     var profile = String(f.profile || '');
     document.body.setAttribute('data-profile', profile);
     // NOTC-2: the Notice at Collection link is visible under the us-ca profile.
@@ -175,11 +208,15 @@
     var m = node('div', 'msg msg-' + from);
     if (f.id) m.setAttribute('data-id', String(f.id));
     m.setAttribute('data-disclosure', f.disclosure ? 'true' : 'false');
-    m.appendChild(label(from, f.name));
-    m.appendChild(node('p', 'text', f.text || ''));
+    m.appendChild(label(from, f.name, f.at));
+    var body = node('div', 'text md');
+    body.dir = 'auto';
+    body.appendChild(MD.render(f.text || ''));
+    m.appendChild(body);
     if (Array.isArray(f.sources) && f.sources.length) m.appendChild(sources(f.sources));
     if (Array.isArray(f.actions) && f.actions.length) m.appendChild(actions(f.actions));
     append(m);
+    tellParent(from, f.text);
     if (f.disclosure && !state.disclosed) {
       state.disclosed = true;
       // DISC-2: let the live region announce the disclosure before focus moves.
@@ -187,7 +224,18 @@
     }
   }
 
-  function label(from, name) {
+  // stamp adds a <time> when the frame carries its RFC 3339 "at".
+  function stamp(l, at) {
+    var d = at ? new Date(at) : null;
+    if (!d || isNaN(d.getTime())) return;
+    var t = node('time', 'at', d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
+    t.dateTime = d.toISOString();
+    t.title = d.toLocaleString();
+    l.appendChild(document.createTextNode(' '));
+    l.appendChild(t);
+  }
+
+  function label(from, name, at) {
     var l = node('div', 'label');
     if (from === 'bot') {
       l.appendChild(node('span', 'badge', BOT_LABEL));
@@ -202,6 +250,7 @@
     } else {
       l.appendChild(node('span', 'badge badge-notice', 'Notice'));
     }
+    stamp(l, at);
     return l;
   }
 
@@ -212,10 +261,7 @@
       if (!s) return;
       var id = String(s.id || '');
       var href = safeURL(s.url, '/articles/' + encodeURIComponent(id));
-      var a = node('a', null, 'Source: ' + (s.title || id) + (s.version ? ' (v' + s.version + ')' : ''));
-      a.href = href;
-      a.target = '_blank';
-      a.rel = 'noopener';
+      var a = newTabLink(href, 'Source: ' + (s.title || id) + (s.version ? ' (v' + s.version + ')' : ''));
       var li = node('li');
       li.appendChild(a);
       ul.appendChild(li);
@@ -248,12 +294,12 @@
     card.setAttribute('data-purpose', String(f.purpose || ''));
     card.setAttribute('aria-label', 'Consent request');
     card.appendChild(node('h2', 'consent-title', 'Your choice'));
-    card.appendChild(node('p', 'text', f.text || ''));
+    var ct = node('div', 'text md');
+    ct.dir = 'auto';
+    ct.appendChild(MD.render(f.text || '', 3));
+    card.appendChild(ct);
     var meta = node('p', 'consent-meta');
-    var pol = node('a', null, 'Read the privacy policy');
-    pol.href = safeURL(f.policy_url, el.privacy.href);
-    pol.target = '_blank';
-    pol.rel = 'noopener';
+    var pol = newTabLink(safeURL(f.policy_url, el.privacy.href), 'Read the privacy policy');
     meta.appendChild(pol);
     if (f.version) meta.appendChild(node('small', 'consent-version', ' · version ' + f.version));
     card.appendChild(meta);
@@ -284,6 +330,9 @@
     if (!c) return false;
     send({ type: 'consent', purpose: c.purpose, granted: granted });
     c.decided = true;
+    // The chosen buttons become disabled; focus moves to the decision text
+    // instead of falling to <body> (WCAG 2.4.3).
+    var hadFocus = c.card.contains(document.activeElement);
     c.card.setAttribute('data-decision', granted ? 'accepted' : 'declined');
     c.card.querySelectorAll('button[data-consent]').forEach(function (b) {
       b.disabled = true;
@@ -305,6 +354,10 @@
       // Withdrawal stays one click away for the rest of the session, even after a reload.
       el.withdraw.hidden = false;
       store.set('1', CONSENTED_KEY);
+    }
+    if (hadFocus) {
+      d.tabIndex = -1;
+      d.focus();
     }
     if (c === state.consent) state.consent = null;
     return true;
@@ -340,6 +393,12 @@
   }
 
   function onError(f) {
+    if (f.code === 'too_large') {
+      // The server says its limit in the message; believe it over ours.
+      var n = /(\d[\d,.]*)/.exec(f.message || '');
+      if (n) state.maxBytes = parseInt(n[1].replace(/\D/g, ''), 10) || state.maxBytes;
+    }
+    if (SEND_ERRORS[f.code]) settle('failed', f.code);
     if (f.code === 'no_session') {
       // The stored session is gone (expired or erased): start a fresh one.
       state.token = null;
@@ -368,6 +427,9 @@
   }
 
   function focusInput() {
+    // In the widget, only once the customer opened the panel (not when it
+    // reopens by itself after the shop's page navigated).
+    if (embedded && window.parent !== window && !state.opened) return;
     var a = document.activeElement;
     if (!a || a === document.body || a === el.log) el.input.focus();
   }
@@ -377,8 +439,83 @@
     var l = node('div', 'label');
     l.appendChild(node('span', 'name', 'You'));
     m.appendChild(l);
-    m.appendChild(node('p', 'text', text));
+    var p = node('p', 'text', text);
+    p.dir = 'auto';
+    m.appendChild(p);
     append(m);
+    return m;
+  }
+
+  // ---- delivery -----------------------------------------------------------
+
+  // say shows the customer's line as "sending" and sends it; the server's
+  // reply marks it sent, an error frame marks it not sent.
+  function say(text, bubble) {
+    var m = bubble || userLine(text);
+    setDelivery(m, 'sending');
+    var item = { bubble: m, text: text };
+    state.pending.push(item);
+    send({ type: 'say', text: text });
+    if (document.body.getAttribute('data-handover') === 'joined') {
+      // A person holds the chat and the bot stays silent, so no reply frame
+      // comes; with no error within a moment the server took the line.
+      setTimeout(function () {
+        if (state.pending[0] === item && isOpen() && !state.outbox.length) settle('sent');
+      }, 1500);
+    }
+  }
+
+  function settle(how, code) {
+    var item = state.pending.shift();
+    if (!item) return;
+    setDelivery(item.bubble, how, code);
+    if (how === 'failed' && !el.input.value) {
+      // The text comes back so nothing typed is lost.
+      el.input.value = item.text;
+      updateCount();
+    }
+  }
+
+  function setDelivery(m, how, code) {
+    m.setAttribute('data-delivery', how);
+    var l = m.querySelector('.label');
+    var old = l.querySelector('.delivery');
+    if (old) old.remove();
+    var retry = m.querySelector('.retry');
+    if (retry) retry.remove();
+    if (how === 'sent') return;
+    l.appendChild(node('span', 'delivery', how === 'sending' ? ' · Sending…' : ' · Not sent'));
+    if (how === 'failed' && code !== 'too_large') {
+      var b = node('button', 'btn retry', 'Retry');
+      b.type = 'button';
+      b.setAttribute('aria-label', 'Retry sending this message');
+      b.addEventListener('click', function () {
+        say(m.querySelector('.text').textContent, m);
+        if (el.input.value === m.querySelector('.text').textContent) {
+          el.input.value = '';
+          updateCount();
+        }
+        el.input.focus();
+      });
+      m.appendChild(b);
+    }
+  }
+
+  // updateCount shows the byte count once the text is near the limit.
+  function updateCount() {
+    var n = byteLen(trimGo(el.input.value)), max = state.maxBytes;
+    var near = n >= max * 0.8;
+    el.count.hidden = !near;
+    el.count.textContent = near ? n.toLocaleString() + ' / ' + max.toLocaleString() + ' bytes' : '';
+    el.count.setAttribute('data-over', String(n > max));
+    if (n <= max && el.note.getAttribute('data-code') === 'too_large') setNote('');
+  }
+
+  function setNote(text, code) {
+    el.note.textContent = text;
+    el.note.hidden = !text;
+    el.note.setAttribute('data-code', code || '');
+    el.input.setAttribute('aria-invalid', String(!!text));
   }
 
   function doAction(name, btn) {
@@ -394,11 +531,23 @@
       var id = btn && btn.getAttribute('data-id');
       if (!id) return;
       // The pick shows as the customer's line, as if they had typed the title.
-      userLine(btn.textContent);
+      setDelivery(userLine(btn.textContent), 'sent');
       send({ type: 'action', name: ARTICLE, id: id });
       return;
     }
     send({ type: 'action', name: name });
+  }
+
+  function askClose() {
+    window.parent.postMessage({ deskbot: 'close' }, '*');
+  }
+
+  // tellParent gives the widget a short preview of each new answer for its
+  // unread badge; only to the page that introduced itself, never to '*'.
+  function tellParent(from, text) {
+    if (!embedded || !state.parentOrigin || window.parent === window) return;
+    var preview = String(text || '').replace(/[*_`#>\[\]]+/g, '').replace(/\s+/g, ' ').trim().slice(0, 90);
+    window.parent.postMessage({ deskbot: 'message', from: from, preview: preview }, state.parentOrigin);
   }
 
   function notice(text, code) {
@@ -460,16 +609,47 @@
     el.notice = $('notice-link');
     el.withdraw = $('withdraw-tool');
     el.withdraw.hidden = store.get(CONSENTED_KEY) !== '1';
+    el.count = $('count');
+    el.note = $('composer-note');
+    state.maxBytes = parseInt(el.input.getAttribute('data-max-bytes'), 10) || state.maxBytes;
 
     el.form.addEventListener('submit', function (ev) {
       ev.preventDefault();
-      var text = el.input.value.trim();
+      var text = trimGo(el.input.value);
       if (!text) return;
-      userLine(text);
-      send({ type: 'say', text: text });
+      var n = byteLen(text);
+      if (n > state.maxBytes) {
+        // Refuse here, with the text left in place, rather than cut it or
+        // let the server refuse it after it looked sent.
+        setNote('Not sent: this message is too long (' + n.toLocaleString() + ' of at most ' +
+          state.maxBytes.toLocaleString() + ' bytes; letters such as é or ж count as two). Please shorten it.', 'too_large');
+        updateCount();
+        el.input.focus();
+        return;
+      }
+      setNote('');
+      say(text);
       el.input.value = '';
+      updateCount();
       el.input.focus();
     });
+    // Enter sends, Shift+Enter starts a new line; an IME composition keeps its Enter.
+    var sentByEnter = false;
+    el.input.addEventListener('keydown', function (ev) {
+      if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing && ev.keyCode !== 229) {
+        ev.preventDefault();
+        sentByEnter = true;
+        el.form.requestSubmit();
+      }
+    });
+    // Some input paths deliver Enter's line break separately from keydown.
+    el.input.addEventListener('beforeinput', function (ev) {
+      if (sentByEnter && /^insert(LineBreak|Paragraph)$|^insertText$/.test(ev.inputType) && (ev.inputType !== 'insertText' || /^[\r\n]$/.test(ev.data || ''))) {
+        ev.preventDefault();
+      }
+    });
+    el.input.addEventListener('keyup', function () { sentByEnter = false; });
+    el.input.addEventListener('input', updateCount);
 
     // Buttons inside the log: offered actions and consent choices.
     el.log.addEventListener('click', function (ev) {
@@ -490,15 +670,21 @@
     });
 
     if (embedded) {
+      var title = params.get('title');
+      if (title) $('embed-title').textContent = title.slice(0, 80);
+      var closeBtn = $('close-chat');
+      closeBtn.hidden = window.parent === window;
+      closeBtn.addEventListener('click', askClose);
       // Escape inside the frame never reaches the host page; ask the widget to close.
       document.addEventListener('keydown', function (ev) {
-        if (ev.key === 'Escape' && window.parent !== window) {
-          window.parent.postMessage({ deskbot: 'close' }, '*');
-        }
+        if (ev.key === 'Escape' && window.parent !== window) askClose();
       });
       window.addEventListener('message', function (ev) {
-        if (ev.source === window.parent && ev.data && ev.data.deskbot === 'opened' && state.disclosed) {
-          el.input.focus();
+        if (ev.source !== window.parent || !ev.data) return;
+        if (ev.data.deskbot === 'init' || ev.data.deskbot === 'opened') state.parentOrigin = ev.origin;
+        if (ev.data.deskbot === 'opened') {
+          state.opened = true;
+          if (state.disclosed) el.input.focus();
         }
       });
     }
