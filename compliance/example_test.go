@@ -24,12 +24,8 @@ func Example() {
 	blob := sealer.Seal([]byte(stored), []byte("session-1/msg-1"))
 	plain, _ := sealer.Open(blob, []byte("session-1/msg-1"))
 	fmt.Println(string(plain) == stored, len(wrapped))
-
-	kind, ok := compliance.DetectRightsRequest("please delete my data")
-	fmt.Println(kind, ok, compliance.AsksIfHuman("are you a bot?"))
 	// Output:
 	// I'm [email], card [card ****1111], I'm [health]
 	// I'm jane@example.com, card [card ****1111], I'm pregnant
 	// true 65
-	// erase true true
 }

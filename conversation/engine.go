@@ -22,6 +22,7 @@ import (
 
 	"deskbot/compliance"
 	"deskbot/config"
+	"deskbot/intent"
 	"deskbot/kb"
 	"deskbot/protocol"
 	"deskbot/store"
@@ -553,7 +554,8 @@ func (e *Engine) reply(ctx context.Context, t *turn, raw, query string, findings
 	// Whether the bot just offered a person: only the next message can accept.
 	offered := s.st.OfferedHuman
 	s.st.OfferedHuman = false
-	if kind, ok := compliance.DetectRightsRequest(raw); ok {
+	in := intent.Read(raw) // once; every check below reads the same words
+	if kind, ok := in.Rights(); ok {
 		e.rights(ctx, t, kind)
 		return
 	}
@@ -572,14 +574,14 @@ func (e *Engine) reply(ctx context.Context, t *turn, raw, query string, findings
 		return
 	}
 	// DISC-4: asked whether it is a person, the bot says what it is.
-	if compliance.AsksIfHuman(raw) {
+	if in.AsksIfHuman() {
 		m := e.botMessage("I'm "+e.cfg.BotName+", an automated assistant (a bot), not a human. If you'd like to talk to a person from our team, I can bring one in.", false)
 		m.Actions = []protocol.Action{{Name: protocol.ActionHuman, Label: "Talk to a person"}}
 		s.st.OfferedHuman = true
 		t.send(m)
 		return
 	}
-	if e.autoEscalate(ctx, t, raw) {
+	if e.autoEscalate(ctx, t, in) {
 		return // HUM-2: a sensitive topic goes to a person even if it names a suggestion
 	}
 	// A typed pick ("the first one", a suggested title) answers like the button.
@@ -588,8 +590,8 @@ func (e *Engine) reply(ctx context.Context, t *turn, raw, query string, findings
 		return
 	}
 	if len(findings) == 0 {
-		if kind, ok := DetectSmallTalk(raw); ok {
-			if offered && isYes(raw) {
+		if kind, ok := in.SmallTalk(); ok {
+			if offered && in.IsYes() {
 				e.handover(ctx, t, ReasonRequest) // HUM-2: "yes" to "shall I get a person?"
 				return
 			}

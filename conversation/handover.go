@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"deskbot/compliance"
+	"deskbot/intent"
 	"deskbot/protocol"
 	"deskbot/store"
 )
@@ -96,8 +97,8 @@ func leadIn(reason string) string {
 }
 
 // autoEscalate runs the configured triggers on a customer message.
-func (e *Engine) autoEscalate(ctx context.Context, t *turn, raw string) bool {
-	reason, ok := e.escalator.Detect(raw)
+func (e *Engine) autoEscalate(ctx context.Context, t *turn, in intent.Message) bool {
+	reason, ok := e.escalator.Reason(in)
 	if !ok {
 		return false
 	}

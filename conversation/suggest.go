@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"deskbot/intent"
 	"deskbot/kb"
 	"deskbot/protocol"
 	"deskbot/store"
@@ -99,7 +100,7 @@ var ordinals = map[string]int{
 var pickFillers = map[string]bool{
 	"the": true, "one": true, "please": true, "pls": true, "option": true, "number": true, "no": true, "nr": true,
 	"article": true, "i": true, "mean": true, "meant": true, "want": true, "take": true, "that": true,
-	"choice": true, "suggestion": true, "link": true, "ok": true, "okay": true, "it's": true, "its": true, "is": true,
+	"choice": true, "suggestion": true, "link": true, "ok": true, "okay": true, "its": true, "is": true, // "it's" reads "its"
 }
 
 // typedPick finds which pending suggestion the customer typed: its title
@@ -110,17 +111,18 @@ func (e *Engine) typedPick(s *Session, raw string) (string, bool) {
 	if p == nil || len(p.IDs) == 0 {
 		return "", false
 	}
-	ws := smallTalkWords(raw)
+	in := intent.Read(raw)
+	ws := in.Words()
 	typed := strings.Join(ws, " ")
 	if typed == "" {
 		return "", false
 	}
 	for _, id := range p.IDs {
-		if a, ok := e.kb.Article(id); ok && typed == strings.Join(smallTalkWords(a.Title), " ") {
+		if a, ok := e.kb.Article(id); ok && typed == strings.Join(intent.Read(a.Title).Words(), " ") {
 			return id, true
 		}
 	}
-	if len(p.IDs) == 1 && isYes(raw) {
+	if len(p.IDs) == 1 && in.IsYes() {
 		return p.IDs[0], true
 	}
 	pos, found := 0, false
@@ -146,29 +148,11 @@ func (e *Engine) typedPick(s *Session, raw string) (string, bool) {
 	return p.IDs[pos], true
 }
 
-// yesWords accept an offer; isYes needs one of them and nothing but fillers.
-var yesWords = map[string]bool{"yes": true, "yeah": true, "yep": true, "yup": true, "ya": true, "sure": true, "y": true}
-
-func isYes(raw string) bool {
-	ws := smallTalkWords(raw)
-	yes := false
-	for _, w := range ws {
-		switch {
-		case yesWords[w] || yesWords[squeeze(w, 1)]:
-			yes = true
-		case w == "please" || w == "pls" || w == "ok" || w == "okay" || w == "thanks" || w == "thank" || w == "you":
-		default:
-			return false
-		}
-	}
-	return yes
-}
-
 // smallTalk replies courteously to a message that asks nothing. It is not
 // a miss: the count towards a handover is left as it was (HUM-2).
-func (e *Engine) smallTalk(t *turn, kind SmallTalkKind) {
+func (e *Engine) smallTalk(t *turn, kind intent.SmallTalkKind) {
 	st := e.cfg.Answer.SmallTalk
-	text := map[SmallTalkKind]string{Greeting: st.Greeting, Thanks: st.Thanks, Goodbye: st.Goodbye, Acknowledge: st.Acknowledge}[kind]
+	text := map[intent.SmallTalkKind]string{intent.Greeting: st.Greeting, intent.Thanks: st.Thanks, intent.Goodbye: st.Goodbye, intent.Acknowledge: st.Acknowledge}[kind]
 	if text == "" {
 		text = st.Acknowledge
 	}

@@ -73,14 +73,3 @@ func TestTypedPick(t *testing.T) {
 		}
 	}
 }
-
-func TestIsYes(t *testing.T) {
-	for text, want := range map[string]bool{
-		"yes": true, "Yes please": true, "yeah": true, "yep!": true, "sure": true, "yes thanks": true, "yesss": true,
-		"no": false, "ok": false, "yes but my order is late": false, "": false, "please": false,
-	} {
-		if got := isYes(text); got != want {
-			t.Errorf("isYes(%q) = %v; want %v", text, got, want)
-		}
-	}
-}

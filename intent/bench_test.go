@@ -42,7 +42,7 @@ func BenchmarkTurn(b *testing.B) {
 			m := Read(msgs[i%len(msgs)])
 			m.Rights()
 			m.AsksIfHuman()
-			x.Reason(&m)
+			x.Reason(m)
 			m.SmallTalk()
 		}
 	})

@@ -95,7 +95,7 @@ func oldVerdicts(x *oldEscalator, s string) verdicts {
 func newVerdicts(x *Escalator, s string) verdicts {
 	m := Read(s)
 	r, _ := m.Rights()
-	e, _ := x.Reason(&m)
+	e, _ := x.Reason(m)
 	k, _ := m.SmallTalk()
 	return verdicts{r, m.AsksIfHuman(), m.WantsHuman(), m.Frustrated(), e, string(k), m.IsYes()}
 }

@@ -70,7 +70,7 @@ var (
 const shortAllowed = 4
 
 // WantsHuman reports whether the customer asks for a person (HUM-2).
-func (m *Message) WantsHuman() bool {
+func (m Message) WantsHuman() bool {
 	w := m.toks
 	for i := range w {
 		if !w[i].is(humanNoun) {
@@ -204,13 +204,13 @@ var (
 
 // Frustrated reports visible frustration: shouting in capitals, "!!!",
 // swearing, or phrases like "this is useless" and "you're not helping".
-func (m *Message) Frustrated() bool {
+func (m Message) Frustrated() bool {
 	for i := range m.toks {
 		if m.toks[i].is(swearWord) || masked(m.toks[i].text) {
 			return true
 		}
 	}
-	if lang.fedUp.in(m, len(m.toks)) {
+	if lang.fedUp.in(&m, len(m.toks)) {
 		return true
 	}
 	if !m.bangs && !m.shouting {
@@ -272,18 +272,17 @@ func NewEscalator(topics []string, frustration bool) *Escalator {
 
 // Detect reads text and returns the reason it needs a person.
 func (x *Escalator) Detect(text string) (string, bool) {
-	m := Read(text)
-	return x.Reason(&m)
+	return x.Reason(Read(text))
 }
 
 // Reason returns why a message needs a person: ReasonRequest,
 // SensitivePrefix+topic or ReasonFrustration, in that order.
-func (x *Escalator) Reason(m *Message) (string, bool) {
+func (x *Escalator) Reason(m Message) (string, bool) {
 	if m.WantsHuman() {
 		return ReasonRequest, true
 	}
 	for i, t := range x.topics {
-		if t.in(m) {
+		if t.in(&m) {
 			return SensitivePrefix + x.names[i], true
 		}
 	}

@@ -305,8 +305,10 @@ func TestSmallTalk(t *testing.T) {
 // HUM-2: only a plain yes accepts the offer of a person.
 func TestIsYes(t *testing.T) {
 	for s, want := range map[string]bool{
-		"yes": true, "Yes please": true, "yesss": true, "sure, thanks": true, "ok yeah": true, "y": true,
-		"no": false, "ok": false, "yes I want a refund": false, "": false, "yes but not now": false,
+		"yes": true, "Yes please": true, "yeah": true, "yep!": true, "sure": true, "yes thanks": true, "yesss": true,
+		"sure, thanks": true, "ok yeah": true, "y": true,
+		"no": false, "ok": false, "yes but my order is late": false, "": false, "please": false,
+		"yes I want a refund": false, "yes but not now": false,
 	} {
 		if m := Read(s); m.IsYes() != want {
 			t.Errorf("IsYes(%q) = %v, want %v", s, !want, want)

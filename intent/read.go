@@ -240,7 +240,7 @@ func scan(text string) []string {
 }
 
 // Words returns the message's words as Read normalised them.
-func (m *Message) Words() []string {
+func (m Message) Words() []string {
 	out := make([]string, len(m.toks))
 	for i := range m.toks {
 		out[i] = m.toks[i].text

@@ -87,13 +87,13 @@ var identityPhrases = []string{
 // (consent, CONS-5), in English, German, French and Spanish. Withdrawal
 // is checked first: "stop storing my details" withdraws consent rather
 // than asking to erase.
-func (m *Message) Rights() (kind string, ok bool) {
+func (m Message) Rights() (kind string, ok bool) {
 	switch {
-	case lang.withdraw.in(m, m.bounded):
+	case lang.withdraw.in(&m, m.bounded):
 		return RightsWithdraw, true
-	case lang.erase.in(m, m.bounded):
+	case lang.erase.in(&m, m.bounded):
 		return RightsErase, true
-	case lang.export.in(m, m.bounded):
+	case lang.export.in(&m, m.bounded):
 		return RightsExport, true
 	}
 	return "", false
@@ -101,6 +101,6 @@ func (m *Message) Rights() (kind string, ok bool) {
 
 // AsksIfHuman reports whether the customer asks if they are talking to a
 // bot or a person (DISC-4: the bot must answer truthfully).
-func (m *Message) AsksIfHuman() bool {
-	return lang.identity.in(m, m.bounded)
+func (m Message) AsksIfHuman() bool {
+	return lang.identity.in(&m, m.bounded)
 }

@@ -138,7 +138,7 @@ func squeezed(w string, n int) int32 {
 // kind. Anything with content beyond greetings, thanks, goodbyes and
 // acknowledgements is not small talk ("no it still doesn't work", "ok so
 // how do I cancel"): it goes to the knowledge base like any question.
-func (m *Message) SmallTalk() (SmallTalkKind, bool) {
+func (m Message) SmallTalk() (SmallTalkKind, bool) {
 	best := m.emoji
 	note := func(k SmallTalkKind) {
 		if kindRank[k] > kindRank[best] {
@@ -223,7 +223,7 @@ var (
 
 // IsYes reports whether the message accepts an offer: a yes ("yes",
 // "yeah", "sure", "yesss") and nothing but courtesy around it.
-func (m *Message) IsYes() bool {
+func (m Message) IsYes() bool {
 	yes := false
 	for i := range m.toks {
 		t := &m.toks[i]
