@@ -546,7 +546,8 @@
   // unread badge; only to the page that introduced itself, never to '*'.
   function tellParent(from, text) {
     if (!embedded || !state.parentOrigin || window.parent === window) return;
-    var preview = String(text || '').replace(/[*_`#>\[\]]+/g, '').replace(/\s+/g, ' ').trim().slice(0, 90);
+    var preview = String(text || '').replace(/[*_`#>\[\]]+/g, '').replace(/\s+/g, ' ').trim();
+    if (preview.length > 90) preview = preview.slice(0, 89).replace(/\s+\S*$/, '') + '…';
     window.parent.postMessage({ deskbot: 'message', from: from, preview: preview }, state.parentOrigin);
   }
 
