@@ -64,7 +64,7 @@ can I pay by invoice,payment_methods
 	if code, _, _ = run(t, "kb", "lint", "--strict"); code == 0 {
 		t.Fatal("lint --strict should fail when something is found")
 	}
-	if code, _, stderr = run(t, "kb", "import", "--out", out, filepath.Join(dir, "missing.csv")); code == 0 {
-		t.Fatal("import of a missing file succeeded")
+	if code, _, stderr = run(t, "kb", "import", "--out", out, filepath.Join(dir, "missing.csv")); code == 0 || !strings.Contains(stderr, "missing.csv") {
+		t.Fatalf("import of a missing file: exit %d %q; want a failure naming the file", code, stderr)
 	}
 }

@@ -39,8 +39,8 @@ func TestMissingPrivacyArticleWarned(t *testing.T) {
 	if code, _, _ = run(t, "kb", "lint", kbDir, "--strict"); code == 0 {
 		t.Fatal("kb lint --strict should fail on a missing policy article")
 	}
-	if code, stdout, _ = run(t, "kb", "lint"); strings.Contains(stdout, "privacy_policy_url") {
-		t.Fatalf("the demo has the privacy article: %q", stdout)
+	if code, stdout, _ = run(t, "kb", "lint"); code != 0 || strings.Contains(stdout, "privacy_policy_url") {
+		t.Fatalf("the demo has the privacy article: exit %d %q", code, stdout)
 	}
 
 	t.Setenv("DESKBOT_KB_DIR", kbDir)
