@@ -13,6 +13,7 @@ var otherEnv = []string{
 	"DESKBOT_TEST_AGENT_PASSWORD",                                                                                            // deskbot test --target
 	"DESKBOT_INTERNAL_SCAN",                                                                                                  // the admin scan's child process
 	"DESKBOT_KNOWN_ISSUES", "DESKBOT_HELPER_DIR", "DESKBOT_HELPER_SYNC", "DESKBOT_HELPER_TURNS", "DESKBOT_WAL_TEST_DURATION", // tests
+	"DESKBOT_BIG_BACKUP", "DESKBOT_BIG_BACKUP_MB", // app's backup measurement
 }
 
 // EnvName is the environment variable that overrides key.
