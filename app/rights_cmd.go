@@ -75,6 +75,10 @@ func runOperator(ctx context.Context, name string, args []string, stdout, stderr
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("%s: unexpected argument %q", name, fs.Arg(0))}
 	}
+	if live, ok := ctx.Value(liveOperatorKey{}).(operatorEnv); ok {
+		live.stdout, live.stderr = stdout, stderr
+		return run(ctx, live) // the running scenario bot's own store and clock
+	}
 	cfg, err := cf.load()
 	if err != nil {
 		return err
@@ -229,6 +233,10 @@ func (o operatorEnv) listRequests(ctx context.Context, all bool) error {
 	if err != nil {
 		return err
 	}
+	if len(reqs) == 0 && all {
+		fmt.Fprintln(o.stdout, "no data-subject requests recorded")
+		return nil
+	}
 	if len(reqs) == 0 {
 		fmt.Fprintln(o.stdout, "no open data-subject requests")
 		return nil
@@ -315,4 +323,33 @@ func (o operatorEnv) rectify(ctx context.Context, subject, email, set string) er
 			id, field, res.Replaced, res.Rewritten.Messages+res.Rewritten.LeftMessages+res.Rewritten.Unanswered)
 	}
 	return nil
+}
+
+type liveOperatorKey struct{}
+
+// liveOperator runs operator commands (`privacy request …`, `privacy
+// rectify …`, `incident …`) against a running bot's open store at the
+// given time, as the in-process scenario bot's "the operator runs" step
+// does. It returns what the command printed (standard output, then
+// standard error).
+func liveOperator(st *store.Store, cfg config.Config) func(ctx context.Context, args []string, now time.Time) (string, error) {
+	return func(ctx context.Context, args []string, now time.Time) (string, error) {
+		if len(args) > 0 && args[0] == "deskbot" {
+			args = args[1:]
+		}
+		var out, errOut strings.Builder
+		ctx = context.WithValue(ctx, liveOperatorKey{}, operatorEnv{st: st, cfg: cfg, now: now.UTC()})
+		var err error
+		switch {
+		case len(args) >= 2 && args[0] == "privacy" && args[1] == "request":
+			err = cmdPrivacyRequest(ctx, args[2:], &out, &errOut)
+		case len(args) >= 2 && args[0] == "privacy" && args[1] == "rectify":
+			err = cmdPrivacyRectify(ctx, args[2:], &out, &errOut)
+		case len(args) >= 1 && args[0] == "incident":
+			err = cmdIncident(ctx, args[1:], &out, &errOut)
+		default:
+			err = fmt.Errorf("not an operator command that can run beside a scenario: %q (privacy request, privacy rectify and incident can)", strings.Join(args, " "))
+		}
+		return out.String() + errOut.String(), err
+	}
 }

@@ -27,7 +27,8 @@ func StartScenarioBot(ctx context.Context, cfg config.Config, o features.BotOpti
 	createAgent := func(ctx context.Context, name, display, hash string, at time.Time) error {
 		return l.App.Store.CreateAgent(ctx, store.Agent{Name: name, DisplayName: display, PasswordHash: hash, CreatedAt: at})
 	}
-	return &features.LocalBot{URL: l.URL, CreateAgent: createAgent, Close: l.Close}, nil
+	// The operator's commands run on this bot's own store (DSR-3, DSR-5, BRCH-1).
+	return &features.LocalBot{URL: l.URL, CreateAgent: createAgent, Operator: liveOperator(l.App.Store, cfg), Close: l.Close}, nil
 }
 
 // parseInterleaved parses flags that may come before or after the

@@ -85,13 +85,14 @@ func AddBusinessDays(t time.Time, n int) time.Time {
 	return t
 }
 
-// DaysLeft is the number of whole days from now until due, rounded down;
-// negative once the deadline has passed.
+// DaysLeft is the number of days from now until due, counting a part day
+// as a day (a deadline at 10:00 tomorrow is "1 day left" all of today);
+// negative once the deadline has passed ("-1": less than a day late).
 func DaysLeft(now, due time.Time) int {
+	const day = 24 * time.Hour
 	d := due.Sub(now)
-	days := int(d / (24 * time.Hour))
-	if d < 0 && d%(24*time.Hour) != 0 {
-		days--
+	if d >= 0 {
+		return int((d + day - 1) / day)
 	}
-	return days
+	return -int((-d + day - 1) / day)
 }

@@ -32,6 +32,9 @@ func TestRequestDeadlines(t *testing.T) {
 	if d := DaysLeft(rcv, eu.Answer); d != 31 {
 		t.Errorf("days left %d; want 31", d)
 	}
+	if d := DaysLeft(eu.Answer.Add(-time.Minute), eu.Answer); d != 1 {
+		t.Errorf("a minute before the deadline: %d days left; want 1", d)
+	}
 	if d := DaysLeft(eu.Answer.Add(time.Hour), eu.Answer); d != -1 {
 		t.Errorf("an hour late: %d days left; want -1", d)
 	}

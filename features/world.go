@@ -157,6 +157,7 @@ type World struct {
 	erasures    []int // turns after which the customer's data was erased or purged
 	agents      map[string]*agentSim
 	exported    []byte
+	operatorOut string // what the last operator command printed (operator_steps.go)
 
 	asked          []asked   // answer-quality steps: each question and what the bot did
 	qualityArticle string    // the article the questions should be answered from
@@ -665,7 +666,11 @@ type LocalBot struct {
 	// CreateAgent adds an agent account (log-in name, name shown to
 	// customers, encoded password hash), as `deskbot agent add` does.
 	CreateAgent func(ctx context.Context, name, display, passwordHash string, at time.Time) error
-	Close       func() error
+	// Operator runs an operator command (privacy request, privacy rectify,
+	// incident) on the bot's data at the given time and returns what it
+	// printed (DSR-3, DSR-5, BRCH-1; operator_steps.go).
+	Operator func(ctx context.Context, args []string, now time.Time) (string, error)
+	Close    func() error
 }
 
 // BotStarter starts an isolated deskbot on a loopback port. The app
