@@ -83,7 +83,6 @@
     button.appendChild(svg(isOpen));
     badge.textContent = unread > 9 ? '9+' : String(unread);
     badge.style.display = unread && !isOpen ? 'block' : 'none';
-    button.appendChild(badge);
     button.setAttribute('aria-label', label + (unread && !isOpen ? ' (' + unread + ' new)' : ''));
     preview.style.display = unread && !isOpen && preview.textContent ? 'block' : 'none';
   }
@@ -122,10 +121,15 @@
       css(button, { boxShadow: '0 4px 14px rgba(0,0,0,.25)' });
     });
     button.addEventListener('click', function () { if (isOpen) close(); else open(); });
+    // Beside the button, not in it: the count is in the button's name, and
+    // text inside it would not match that name (WCAG 2.5.3).
     badge = document.createElement('span');
-    badge.setAttribute('aria-hidden', 'true'); // the count is in the button's name
+    badge.setAttribute('aria-hidden', 'true');
+    pos = { position: 'fixed', bottom: '62px', zIndex: Z, pointerEvents: 'none' };
+    pos[side] = side === 'right' ? '14px' : '62px';
+    css(badge, pos);
     css(badge, {
-      position: 'absolute', top: '-4px', right: '-4px', minWidth: '20px', height: '20px', padding: '0 5px',
+      minWidth: '20px', height: '20px', padding: '0 5px',
       borderRadius: '10px', background: '#b00020', color: '#ffffff', font: 'bold 12px/20px system-ui, sans-serif',
       textAlign: 'center', boxSizing: 'border-box'
     });
@@ -143,6 +147,7 @@
     setIcon();
     document.body.appendChild(preview);
     document.body.appendChild(button);
+    document.body.appendChild(badge);
 
     document.addEventListener('keydown', function (ev) {
       if (ev.key === 'Escape' && isOpen) close();

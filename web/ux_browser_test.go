@@ -487,6 +487,11 @@ func TestBrowserWidgetOptionsAndBadge(t *testing.T) {
 		t.Errorf("inside the panel: title and close button %q", got)
 	}
 
+	for _, dark := range []bool{false, true} {
+		setMedia(t, fctx, dark)
+		checkAxe(t, fctx, fmt.Sprintf("chat in the widget (dark=%v)", dark))
+	}
+
 	// The close button inside the panel closes it and focus returns to the launcher.
 	if err := chromedp.Do(fctx, chromedp.Click(chromedp.ID("close-chat"))); err != nil {
 		t.Fatal(err)
@@ -499,7 +504,10 @@ func TestBrowserWidgetOptionsAndBadge(t *testing.T) {
 	  document.getElementById('composer').requestSubmit(); return true; })()`)
 	waitJS(t, tctx, "the unread badge and preview", `(() => { const b = document.querySelector('`+launcher+`');
 	  const p = [...document.querySelectorAll('[role="status"]')].find(e => /return/i.test(e.textContent));
-	  return /\(1 new\)/.test(b.getAttribute('aria-label')) && b.textContent === '1' && p && getComputedStyle(p).display !== 'none'; })()`)
+	  const badge = [...document.querySelectorAll('span[aria-hidden="true"]')].find(e => e.textContent === '1');
+	  return /\(1 new\)/.test(b.getAttribute('aria-label')) && badge && getComputedStyle(badge).display !== 'none' && p && getComputedStyle(p).display !== 'none'; })()`)
+
+	checkAxe(t, tctx, "shop page with the badge and preview")
 
 	// Opened, then the shop navigates: the panel is open again on the next page.
 	evalJS[bool](t, tctx, `(DeskbotWidget.open(), true)`)
