@@ -14,6 +14,7 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -532,5 +533,40 @@ func TestBrowserWidgetOptionsAndBadge(t *testing.T) {
 	}
 	if csp := evalJS[[]string](t, tctx, `__probe.csp`); len(csp) > 0 {
 		t.Errorf("the widget breaks the shop's CSP: %v", csp)
+	}
+}
+
+// atShimJS stands in for a server that puts "at" on message frames (issue
+// 11 asks for it): it adds a fixed time to every message frame the page's
+// socket receives, before the page's own handler sees it.
+const atShimJS = `(() => {
+  const add = WebSocket.prototype.addEventListener;
+  WebSocket.prototype.addEventListener = function (type, fn, opts) {
+    if (type !== 'message') return add.call(this, type, fn, opts);
+    return add.call(this, type, ev => {
+      let f;
+      try { f = JSON.parse(ev.data); } catch (e) { return fn.call(this, ev); }
+      if (f && f.type === 'message' && !f.at) f.at = '2026-12-01T09:30:00Z';
+      fn.call(this, new MessageEvent('message', {data: JSON.stringify(f)}));
+    }, opts);
+  };
+})()`
+
+// A message frame with "at" shows its time in a <time datetime> element.
+func TestBrowserMessageTimes(t *testing.T) {
+	l := startBot(t, nil)
+	ctx := newBrowser(t)
+	installProbe(t, ctx)
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: atShimJS}); err != nil {
+		t.Fatal(err)
+	}
+	tctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	openChat(t, tctx, l.URL)
+	type stamp struct{ DateTime, Text string }
+	s := evalJS[stamp](t, tctx, `(() => { const e = document.querySelector('#log .msg[data-disclosure="true"] .label time');
+	  return e ? {DateTime: e.dateTime, Text: e.textContent} : {}; })()`)
+	if s.DateTime != "2026-12-01T09:30:00.000Z" || s.Text == "" {
+		t.Errorf("disclosure time %+v, want <time datetime=2026-12-01T09:30:00.000Z> with a visible time", s)
 	}
 }
