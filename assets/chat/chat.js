@@ -171,8 +171,9 @@
   function handleFrame(f) {
     // The protocol has no per-message acknowledgement: the server answers
     // the frames of one connection in order, so a bot or system reply
-    // settles the oldest customer line still marked "sending".
-    if ((f.type === 'message' && f.from !== 'agent') || f.type === 'consent_request' ||
+    // settles the oldest customer line still marked "sending". The greeting
+    // of a new or resumed connection (a disclosure) answers nothing.
+    if ((f.type === 'message' && f.from !== 'agent' && !f.disclosure) || f.type === 'consent_request' ||
         (f.type === 'handover' && (f.state === 'queued' || f.state === 'offline'))) {
       settle('sent');
     }
