@@ -11,7 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"deskbot/bot"
+	"deskbot/desk"
 	"deskbot/store"
 )
 
@@ -79,7 +79,7 @@ func runAgentCmd(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	if err != nil {
 		return err
 	}
-	hash, err := bot.HashPassword(pw)
+	hash, err := desk.HashPassword(pw)
 	if err != nil {
 		return err // ErrWeakPassword says how long it must be
 	}

@@ -18,10 +18,12 @@ import (
 	"time"
 
 	"deskbot/assets"
-	"deskbot/bot"
 	"deskbot/config"
+	"deskbot/conversation"
+	"deskbot/desk"
 	"deskbot/kb"
 	"deskbot/store"
+	"deskbot/web"
 )
 
 // App is a wired deskbot: everything `deskbot serve` runs, without the listener.
@@ -29,8 +31,8 @@ type App struct {
 	Config config.Config
 	Store  *store.Store
 	KB     *kb.Base
-	Engine *bot.Engine
-	Server *bot.Server
+	Engine *conversation.Engine
+	Server *web.Server
 	Log    *slog.Logger
 
 	cancelWatch context.CancelFunc
@@ -112,9 +114,17 @@ func New(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 		now = time.Now
 	}
 	a := &App{Config: cfg, Store: st, KB: base, Log: log, cancelWatch: cancelWatch, now: now, blind: blindFunc(lookupKey), keyID: mk.ID()}
-	a.Engine = bot.NewEngine(bot.EngineOptions{Config: cfg, KB: base, Store: st, Now: now, Logger: log, Blind: a.blind})
-	a.Server = bot.NewServer(bot.ServerOptions{Config: cfg, Engine: a.Engine, Articles: base, Assets: assets.FS(), Logger: log,
-		Admin: bot.Admin{Token: cfg.AdminToken.Reveal(), Store: st, Scan: storageScanner(cfg.DataDir, getenv, log), Purge: a.Purge},
+	hours, herr := desk.NewHours(cfg.BusinessHours)
+	if herr != nil {
+		log.Error("business hours unusable; treating the team as always open", "err", herr)
+	}
+	dk := desk.New(now, hours)
+	hub := web.NewHub() // the engine delivers agent frames through it
+	a.Engine = conversation.New(conversation.Options{Config: cfg, KB: base, Store: st, Desk: dk, Delivery: hub,
+		Notifier: desk.NewNotifier(cfg), Now: now, Logger: log, Blind: a.blind})
+	a.Server = web.NewServer(web.ServerOptions{Config: cfg, Engine: a.Engine, Hub: hub, Desk: dk, Agents: st, Now: now,
+		Articles: base, Assets: assets.FS(), Logger: log,
+		Admin: web.Admin{Token: cfg.AdminToken.Reveal(), Store: st, Scan: storageScanner(cfg.DataDir, getenv, log), Purge: a.Purge},
 		Ready: a.readyChecks()})
 	a.Server.SetReady(true)
 	return a, nil
@@ -186,7 +196,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		Handler:     a.Server.Deadlines(a.Server.Handler()),
 		BaseContext: func(net.Listener) context.Context { return baseCtx },
 		// Every phase is bounded (F6); a socket is exempt once upgraded
-		// (bot.Server.Deadlines), it has pings and per-frame write deadlines.
+		// (web.Server.Deadlines), it has pings and per-frame write deadlines.
 		ReadHeaderTimeout: a.Config.Timeouts.ReadHeader,
 		ReadTimeout:       a.Config.Timeouts.Read,
 		WriteTimeout:      a.Config.Timeouts.Write,

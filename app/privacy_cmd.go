@@ -11,8 +11,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"deskbot/bot"
 	"deskbot/compliance"
+	"deskbot/conversation"
 	"deskbot/protocol"
 	"deskbot/store"
 )
@@ -55,7 +55,7 @@ func cmdPrivacy(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err != nil {
 			return err
 		}
-		if subjects, err = st.SubjectsByBlind(ctx, blindFunc(key)("email", bot.NormaliseEmail(*email))); err != nil {
+		if subjects, err = st.SubjectsByBlind(ctx, blindFunc(key)("email", conversation.NormaliseEmail(*email))); err != nil {
 			return err
 		}
 		if len(subjects) == 0 {
@@ -75,7 +75,7 @@ func cmdPrivacy(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			if err != nil {
 				return err
 			}
-			docs = append(docs, bot.BuildExport(d, cfg.BusinessName, now))
+			docs = append(docs, conversation.BuildExport(d, cfg.BusinessName, now))
 			if err := st.RecordRequest(ctx, compliance.EventExport, id, "operator", now, fmt.Sprintf("channel=cli sessions=%d", len(d.Sessions))); err != nil {
 				return err
 			}

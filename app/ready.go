@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 
-	"deskbot/bot"
+	"deskbot/web"
 )
 
 // ErrDiskLow means the data directory's filesystem has less free space
@@ -13,8 +13,8 @@ import (
 var ErrDiskLow = errors.New("free disk space below limits.min_free_disk_mb")
 
 // readyChecks are what GET /readyz requires: a session can be opened now.
-func (a *App) readyChecks() []bot.ReadyCheck {
-	return []bot.ReadyCheck{
+func (a *App) readyChecks() []web.ReadyCheck {
+	return []web.ReadyCheck{
 		{Name: "database", Reason: "database not writable", Check: a.Store.CheckWritable},
 		{Name: "index", Reason: "knowledge base index not open", Check: func(ctx context.Context) error {
 			_, err := a.KB.Search(ctx, "help", 1)

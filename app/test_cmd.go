@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"deskbot/bot"
 	"deskbot/config"
+	"deskbot/desk"
 	"deskbot/features"
 	"deskbot/store"
 )
@@ -108,7 +108,7 @@ func cmdTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		BotConfig:     cfg,
 		ConfigFile:    configFile(cf.config),
 		StartBot:      StartScenarioBot,
-		HashPassword:  bot.HashPassword,
+		HashPassword:  desk.HashPassword,
 		Notices:       stderr,
 	}
 	start := time.Now()

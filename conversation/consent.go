@@ -1,4 +1,4 @@
-package bot
+package conversation
 
 import (
 	"context"
@@ -52,7 +52,7 @@ func (e *Engine) consent(ctx context.Context, s *Session, in protocol.Inbound) [
 		t.send(e.botMessage("Understood: I won't keep your contact details. I can still answer your questions.", false))
 	}
 	s.pendingContact = nil
-	return t.commit(ctx)
+	return t.finish(ctx)
 }
 
 // decide writes a ledger row with the text version and hash, and an audit entry.

@@ -1,27 +1,26 @@
-// Package bot is the conversation engine and its HTTP and WebSocket
-// handlers: it turns customer frames into stored, redacted transcript lines
-// and replies taken from knowledge-base articles.
-package bot
+// Package conversation is the engine of the customer conversation: it
+// opens and resumes sessions, runs one turn per customer frame (redaction,
+// consent, rights requests, small talk, knowledge-base answers and
+// suggestions, the decision to bring in a person) and commits each turn
+// before its reply is returned. It speaks no HTTP: transports hand it
+// protocol.Inbound frames and send back the protocol.Outbound frames it
+// returns; frames it produces outside a customer's turn go out through
+// Delivery.
+package conversation
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
-	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
 	"deskbot/compliance"
 	"deskbot/config"
+	"deskbot/desk"
 	"deskbot/intent"
 	"deskbot/kb"
 	"deskbot/protocol"
@@ -36,7 +35,9 @@ type Searcher interface {
 	Article(id string) (*kb.Article, bool)
 }
 
-// Store is the persistence the engine needs.
+// Store is the persistence the engine needs: sessions and turns, rights
+// requests, and what the human side reads and writes (transcripts, left
+// messages, consented contacts, audit records).
 type Store interface {
 	CreateSession(ctx context.Context, s store.Session) error
 	SessionByToken(ctx context.Context, tokenHash []byte) (store.Session, error)
@@ -44,6 +45,33 @@ type Store interface {
 	Export(ctx context.Context, subject string) (store.SubjectData, error)
 	Erase(ctx context.Context, subject, actor string, at time.Time) (store.ErasureCounts, error)
 	RecordRequest(ctx context.Context, kind, subject, actor string, at time.Time, detail string) error
+
+	Transcript(ctx context.Context, subject, session string) ([]store.Entry, error)
+	LeaveMessage(ctx context.Context, m store.OfflineMessage) (int64, error)
+	OfflineMessages(ctx context.Context) ([]store.OfflineMessage, error)
+	CountOfflineMessages(ctx context.Context) (int, error)
+	MarkOfflineHandled(ctx context.Context, id int64, agent string, at time.Time) error
+	Contacts(ctx context.Context, subject string) ([]string, error)
+	Audit(ctx context.Context, recs ...compliance.AuditRecord) error
+}
+
+// Delivery takes frames produced outside a customer's own turn (an agent's
+// line, a new place in line) to the customer's open connections, or keeps
+// them for the session's next HTTP call. The transport implements it
+// (web.Hub); the engine never holds a socket.
+type Delivery interface {
+	Deliver(session string, frames ...protocol.Outbound)
+	// Forget drops what waits for a session that will not come back.
+	Forget(session string)
+	// Rename moves a conversation restarted after erasure to its new id
+	// and drops what waited for the old one (DSR-4).
+	Rename(from, to string)
+}
+
+// Notifier tells the shop that a customer left a message (desk.SMTPNotifier,
+// or desk.NoNotice when no e-mail is configured).
+type Notifier interface {
+	Notify(ctx context.Context, n desk.OfflineNotice) error
 }
 
 // ErrUnknownSession means a resume token matched no session.
@@ -62,37 +90,51 @@ type Engine struct {
 
 	blind func(kind, value string) string // keyed lookup hash for rights requests by e-mail
 
-	// Human handover (HUM-2): live desk, triggers, sealed offline messages.
-	desk      *Desk
+	// Human handover (HUM-2): live desk, triggers, offline notices.
+	desk      *desk.Desk
 	escalator *Escalator
-	hstore    HandoverStore // nil when the store cannot hold handover data
-	notifier  Notifier      // nil: no e-mail when a message is left
+	notifier  Notifier
+	delivery  Delivery
 
 	mu       sync.Mutex
 	sessions map[string]*Session // by token hash (string of bytes)
-	hub      *Hub                // customers' sockets, for agent frames
+	byID     map[string]*Session // the same sessions by id, for the desk
 }
 
-// EngineOptions wires an Engine.
-type EngineOptions struct {
+// Options wires an Engine. Config, KB, Store, Desk, Delivery and Notifier
+// are required.
+type Options struct {
 	Config   config.Config
 	KB       Searcher
 	Store    Store
-	Detector *compliance.Detector
-	Now      func() time.Time // injectable clock; nil means time.Now
+	Desk     *desk.Desk
+	Delivery Delivery
+	Notifier Notifier
+	Detector *compliance.Detector // nil: compliance.NewDetector(nil)
+	Now      func() time.Time     // injectable clock; nil means time.Now
 	Logger   *slog.Logger
 	// Blind returns a keyed hash of a personal value (e.g. an e-mail) so a
 	// later rights request can find the subject without storing the value
 	// in clear. Nil disables lookups by value.
 	Blind func(kind, value string) string
-	// Notifier tells the shop a message was left; nil uses smtp.* from the
-	// configuration (none when smtp.host is empty).
-	Notifier Notifier
 }
 
-// NewEngine returns an engine; an answer.threshold of 0 lets the knowledge
-// base decide at its calibrated default.
-func NewEngine(o EngineOptions) *Engine {
+// New returns an engine; an answer.threshold of 0 lets the knowledge base
+// decide at its calibrated default. It panics when a required dependency
+// is missing: that is a wiring mistake, not a condition to run with.
+func New(o Options) *Engine {
+	switch {
+	case o.KB == nil:
+		panic("conversation: Options.KB is nil")
+	case o.Store == nil:
+		panic("conversation: Options.Store is nil")
+	case o.Desk == nil:
+		panic("conversation: Options.Desk is nil")
+	case o.Delivery == nil:
+		panic("conversation: Options.Delivery is nil")
+	case o.Notifier == nil:
+		panic("conversation: Options.Notifier is nil")
+	}
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -102,349 +144,16 @@ func NewEngine(o EngineOptions) *Engine {
 	if o.Detector == nil {
 		o.Detector = compliance.NewDetector(nil)
 	}
-	hours, err := NewHours(o.Config.BusinessHours)
-	if err != nil {
-		o.Logger.Error("business hours unusable; treating the team as always open", "err", err)
-	}
-	hs, _ := o.Store.(HandoverStore)
-	if o.Notifier == nil && o.Config.SMTP.Host != "" {
-		o.Notifier = NewSMTPNotifier(o.Config)
-	}
 	return &Engine{
 		cfg: o.Config, kb: o.KB, store: o.Store, detector: o.Detector,
 		threshold: o.Config.Answer.Threshold, now: o.Now, log: o.Logger, blind: o.Blind,
-		desk: NewDesk(o.Now, hours), escalator: NewEscalator(o.Config.Handover), hstore: hs, notifier: o.Notifier,
-		sessions: make(map[string]*Session),
+		desk: o.Desk, escalator: NewEscalator(o.Config.Handover), notifier: o.Notifier, delivery: o.Delivery,
+		sessions: make(map[string]*Session), byID: make(map[string]*Session),
 	}
 }
 
-// Session is one live conversation.
-type Session struct {
-	mu      sync.Mutex // serialises turns
-	ID      string
-	Token   string
-	Subject string
-	Profile string
-	st      sessionState
-	limiter *limiter
-	gpc     bool        // Sec-GPC: 1 was sent (JUR-1)
-	erased  atomic.Bool // the customer's data was erased (or purged); the next message starts afresh
-	// pendingContact holds contact details typed before a consent decision.
-	// They live only in memory and are stored only if consent is granted.
-	pendingContact []string
-	// lostHandover: the session was queued for or held by an agent before
-	// a restart emptied the desk.
-	lostHandover bool
-	// attached sockets and last activity, guarded by Engine.mu, decide
-	// when the in-memory copy may be dropped (its state is on disk).
-	attached   int
-	lastActive time.Time
-}
-
-// sessionState is persisted (sealed) with every turn so a restart resumes.
-type sessionState struct {
-	Misses   int                     `json:"misses"`
-	Handover string                  `json:"handover,omitempty"`
-	Consent  compliance.ConsentState `json:"consent,omitempty"` // latest decision per purpose
-	Turns    int                     `json:"turns"`
-	GPC      bool                    `json:"gpc,omitempty"`
-	Leaving  bool                    `json:"leaving,omitempty"` // the next message is left for the team
-	// Suggested are the articles of the last "did you mean …?" not yet
-	// picked, with the redacted question that produced them, so a resumed
-	// session can still pick one (sealed like the rest of the state).
-	Suggested *suggestion `json:"suggested,omitempty"`
-	// SuggestRounds counts suggestion rounds in a row without a pick; two
-	// count as one miss.
-	SuggestRounds int `json:"suggest_rounds,omitempty"`
-	// OfferedHuman: the last reply asked whether to bring in a person, so
-	// a bare "yes" accepts (HUM-2) and is not small talk.
-	OfferedHuman bool `json:"offered_human,omitempty"`
-}
-
-// ConnMeta is what the transport knows about the customer's connection.
-type ConnMeta struct {
-	Profile string // requested jurisdiction profile, empty for the configured one
-	GPC     bool   // the browser sent Sec-GPC: 1
-}
-
-func hashToken(token string) []byte {
-	h := sha256.Sum256([]byte(token))
-	return h[:]
-}
-
-func newToken() string {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		panic(err)
-	}
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-// Start opens a new session and returns its first frames: the session frame
-// then the disclosure message (DISC-1), both before any answer.
-func (e *Engine) Start(ctx context.Context, meta ConnMeta) (*Session, []protocol.Outbound, error) {
-	now := e.now()
-	profile := compliance.LookupProfile(e.cfg.Profile).Name
-	if meta.Profile != "" {
-		profile = compliance.LookupProfile(meta.Profile).Name
-	}
-	s := &Session{
-		ID:      store.NewID(12),
-		Token:   newToken(),
-		Subject: store.NewID(12),
-		Profile: profile,
-		limiter: e.newLimiter(),
-	}
-	disclosure := e.botMessage(e.cfg.DisclosureText(), true)
-	s.st.Turns = 1
-	s.st.GPC = meta.GPC && compliance.LookupProfile(profile).HonourGPC
-	state, _ := json.Marshal(s.st)
-	if err := e.store.CreateSession(ctx, store.Session{
-		ID: s.ID, SubjectID: s.Subject, TokenHash: hashToken(s.Token), Profile: profile,
-		CreatedAt: now, LastSeen: now, State: state,
-	}); err != nil {
-		return nil, nil, fmt.Errorf("start session: %w", err)
-	}
-	audit := []compliance.AuditRecord{{At: now, Event: compliance.EventDisclosure, Subject: s.Subject, Actor: "bot", Detail: "profile=" + profile}}
-	if s.st.GPC {
-		// JUR-1: nothing is sold or shared; the opt-out signal is recorded.
-		audit = append(audit, compliance.AuditRecord{At: now, Event: compliance.EventConsent, Subject: s.Subject, Actor: "customer", Detail: "signal=Sec-GPC opt-out=sale,sharing"})
-	}
-	if err := e.store.Commit(ctx, store.Turn{Subject: s.Subject, Session: s.ID, At: now, Entries: []store.Entry{entry(now, "bot", disclosure)}, Audit: audit}); err != nil {
-		return nil, nil, fmt.Errorf("start session: %w", err)
-	}
-	e.remember(s)
-	return s, []protocol.Outbound{e.sessionFrame(s), disclosure}, nil
-}
-
-// Resume reattaches a connection to an existing session. The disclosure is
-// repeated first so every connection, not only every session, starts with it.
-func (e *Engine) Resume(ctx context.Context, token string) (*Session, []protocol.Outbound, error) {
-	s, err := e.Lookup(ctx, token)
-	if err != nil {
-		return nil, nil, err
-	}
-	now := e.now()
-	s.mu.Lock()
-	// DISC-6: the greeting says who the customer is talking to right now.
-	msg, extra := e.resumeGreeting(s)
-	entries := []store.Entry{entry(now, "bot", msg)}
-	for _, f := range extra {
-		entries = append(entries, entry(now, senderOf(f), f))
-	}
-	err = e.store.Commit(ctx, store.Turn{Subject: s.Subject, Session: s.ID, At: now, Entries: entries,
-		Audit: []compliance.AuditRecord{{At: now, Event: compliance.EventDisclosure, Subject: s.Subject, Actor: "bot", Detail: "resumed"}}})
-	s.mu.Unlock()
-	if errors.Is(err, store.ErrErased) {
-		// Purged or erased since it was loaded: start afresh (DSR-4, RET-1).
-		s.erased.Store(true)
-		e.Lookup(ctx, token) // drops the erased copy from memory
-		return nil, nil, ErrUnknownSession
-	}
-	if err != nil {
-		return nil, nil, fmt.Errorf("resume session: %w", err)
-	}
-	return s, append([]protocol.Outbound{e.sessionFrame(s), msg}, extra...), nil
-}
-
-// Lookup finds a live or stored session by its bearer token.
-func (e *Engine) Lookup(ctx context.Context, token string) (*Session, error) {
-	if token == "" || len(token) > 128 {
-		return nil, ErrUnknownSession
-	}
-	h := hashToken(token)
-	e.mu.Lock()
-	s, ok := e.sessions[string(h)]
-	if ok && s.erased.Load() {
-		// DSR-4: an erased conversation cannot be resumed; forget it.
-		delete(e.sessions, string(h))
-		ok = false
-		s = nil
-	}
-	e.mu.Unlock()
-	if ok {
-		return s, nil
-	}
-	row, err := e.store.SessionByToken(ctx, h)
-	if errors.Is(err, store.ErrNotFound) || errors.Is(err, store.ErrErased) {
-		return nil, ErrUnknownSession
-	}
-	if err != nil {
-		return nil, err
-	}
-	s = &Session{ID: row.ID, Token: token, Subject: row.SubjectID, Profile: row.Profile, limiter: e.newLimiter()}
-	if len(row.State) > 0 {
-		if err := json.Unmarshal(row.State, &s.st); err != nil {
-			return nil, fmt.Errorf("session state: %w", err)
-		}
-	}
-	// The desk lives in memory: after a restart no agent holds or queues
-	// this conversation any more, and the customer must be told so.
-	if s.st.Handover == protocol.HandoverJoined || s.st.Handover == protocol.HandoverQueued {
-		s.lostHandover, s.st.Handover = true, ""
-	}
-	return e.remember(s), nil
-}
-
-func (e *Engine) remember(s *Session) *Session {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	key := string(hashToken(s.Token))
-	if old, ok := e.sessions[key]; ok {
-		old.lastActive = e.now()
-		return old
-	}
-	s.lastActive = e.now()
-	e.sessions[key] = s
-	return s
-}
-
-// Attach records that a socket serves s; Detach that it closed.
-func (e *Engine) Attach(s *Session) {
-	e.mu.Lock()
-	s.attached++
-	s.lastActive = e.now()
-	e.mu.Unlock()
-}
-
-// Detach is the counterpart of Attach.
-func (e *Engine) Detach(s *Session) {
-	e.mu.Lock()
-	s.attached--
-	s.lastActive = e.now()
-	e.mu.Unlock()
-}
-
-func (e *Engine) touch(s *Session) {
-	e.mu.Lock()
-	s.lastActive = e.now()
-	e.mu.Unlock()
-}
-
-// Evict drops in-memory sessions with no socket, idle since before
-// now-idle and not waiting for or talking to an agent (the desk holds
-// those). Their state is on disk, so a later resume loads it again.
-func (e *Engine) Evict(idle time.Duration) int {
-	cutoff := e.now().Add(-idle)
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	n := 0
-	for key, s := range e.sessions {
-		if s.attached > 0 || s.lastActive.After(cutoff) || !s.mu.TryLock() {
-			continue
-		}
-		busy := s.st.Handover == protocol.HandoverQueued || s.st.Handover == protocol.HandoverJoined || s.st.Leaving
-		s.mu.Unlock()
-		if busy {
-			continue
-		}
-		delete(e.sessions, key)
-		if e.hub != nil {
-			// Frames kept for an HTTP client that stopped calling go too.
-			e.hub.forget(s.ID)
-		}
-		n++
-	}
-	return n
-}
-
-// Janitor evicts idle sessions every interval until ctx ends.
-func (e *Engine) Janitor(ctx context.Context, every, idle time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if n := e.Evict(idle); n > 0 {
-				e.log.Debug("idle sessions released from memory", "count", n)
-			}
-		}
-	}
-}
-
-func (e *Engine) sessionFrame(s *Session) protocol.Session {
-	return protocol.Session{Type: protocol.TypeSession, Session: s.Token, Profile: s.Profile}
-}
-
-func (e *Engine) botMessage(text string, disclosure bool) protocol.Message {
-	return protocol.Message{
-		Type: protocol.TypeMessage, ID: "m_" + store.NewID(8), From: protocol.FromBot, Name: e.cfg.BotName,
-		Text: text, Disclosure: disclosure, Sources: []protocol.Source{}, Actions: []protocol.Action{},
-	}
-}
-
-func errorFrame(code, msg string) protocol.Error {
-	return protocol.Error{Type: protocol.TypeError, Code: code, Message: msg}
-}
-
-func entry(at time.Time, sender string, frame protocol.Outbound) store.Entry {
-	b, _ := json.Marshal(frame)
-	return store.Entry{At: at, Sender: sender, Body: b}
-}
-
-// turn collects what one step sends and stores; commit writes it at once.
-type turn struct {
-	e   *Engine
-	s   *Session
-	now time.Time
-	rec store.Turn
-	out []protocol.Outbound
-	// stored is the customer's text as stored (redacted), for the agent.
-	stored string
-	// The session as it was before the turn: a turn that cannot be stored
-	// must not leave its changes (e.g. a consent) in memory either.
-	savedState   sessionState
-	savedPending []string
-}
-
-func (e *Engine) newTurn(s *Session) *turn {
-	now := e.now()
-	saved := s.st
-	saved.Consent = maps.Clone(s.st.Consent)
-	return &turn{e: e, s: s, now: now, rec: store.Turn{Subject: s.Subject, Session: s.ID, At: now},
-		savedState: saved, savedPending: slices.Clone(s.pendingContact)}
-}
-
-// customer records what the customer sent (already redacted as needed).
-func (t *turn) customer(body map[string]string) {
-	t.rec.Entries = append(t.rec.Entries, store.Entry{At: t.now, Sender: "customer", Body: mustJSON(body)})
-}
-
-// send queues frames for the customer and the transcript.
-func (t *turn) send(frames ...protocol.Outbound) {
-	for _, f := range frames {
-		t.out = append(t.out, f)
-		t.rec.Entries = append(t.rec.Entries, entry(t.now, senderOf(f), f))
-	}
-}
-
-func (t *turn) audit(event, actor, detail string) {
-	t.rec.Audit = append(t.rec.Audit, compliance.AuditRecord{At: t.now, Event: event, Subject: t.s.Subject, Actor: actor, Detail: detail})
-}
-
-// commit stores the turn durably and returns what to send. Nothing is sent
-// for a turn that could not be stored.
-func (t *turn) commit(ctx context.Context) []protocol.Outbound {
-	t.s.st.Turns++
-	state, err := json.Marshal(t.s.st)
-	if err == nil {
-		t.rec.State = state
-		err = t.e.store.Commit(ctx, t.rec)
-	}
-	if errors.Is(err, store.ErrErased) {
-		// The retention purge removed this conversation meanwhile.
-		t.s.erased.Store(true)
-		return []protocol.Outbound{t.e.botMessage("This conversation has been deleted under our retention rules, so your last message was not kept. Send it again to start a new conversation.", false)}
-	}
-	if err != nil {
-		t.e.log.Error("storing turn failed", "session", t.s.ID, "err", err)
-		t.s.st, t.s.pendingContact = t.savedState, t.savedPending
-		return []protocol.Outbound{errorFrame(protocol.ErrInternal, "Sorry, something went wrong on our side and your message was not saved. Please try again.")}
-	}
-	return t.out
-}
+// Desk returns the live agent desk the engine hands conversations to.
+func (e *Engine) Desk() *desk.Desk { return e.desk }
 
 // Handle processes one client frame and returns the frames to send back.
 // Customer text is stored (redacted as the law requires) and committed
@@ -477,10 +186,8 @@ func (e *Engine) Handle(ctx context.Context, s *Session, in protocol.Inbound) []
 		out = []protocol.Outbound{errorFrame(protocol.ErrBadRequest, "Unknown frame type; expected say, consent or action.")}
 	}
 	if s.erased.Load() {
-		e.desk.forget(s.ID) // DSR-4: nothing of the old conversation stays on the desk
-		if e.hub != nil {
-			e.hub.forget(s.ID)
-		}
+		e.desk.Forget(s.ID) // DSR-4: nothing of the old conversation stays on the desk
+		e.delivery.Forget(s.ID)
 	}
 	return append(restart, out...)
 }
@@ -497,14 +204,15 @@ func (e *Engine) restart(ctx context.Context, s *Session) ([]protocol.Outbound, 
 	e.mu.Lock()
 	delete(e.sessions, string(hashToken(fresh.Token)))
 	delete(e.sessions, string(hashToken(s.Token)))
+	delete(e.byID, fresh.ID)
+	delete(e.byID, oldID)
 	s.ID, s.Token, s.Subject, s.st, s.pendingContact = fresh.ID, fresh.Token, fresh.Subject, fresh.st, nil
 	s.erased.Store(false)
 	e.sessions[string(hashToken(s.Token))] = s
+	e.byID[s.ID] = s
 	e.mu.Unlock()
-	e.desk.forget(oldID)
-	if e.hub != nil {
-		e.hub.rename(oldID, s.ID)
-	}
+	e.desk.Forget(oldID)
+	e.delivery.Rename(oldID, s.ID)
 	return frames, nil
 }
 
@@ -545,7 +253,7 @@ func (e *Engine) say(ctx context.Context, s *Session, text string) []protocol.Ou
 	if s.erased.Load() {
 		return t.out // nothing of an erased customer is written again
 	}
-	return t.commit(ctx)
+	return t.finish(ctx)
 }
 
 // reply decides what the bot says to one customer message.
@@ -686,24 +394,7 @@ func (e *Engine) action(ctx context.Context, s *Session, in protocol.Inbound) []
 	if s.erased.Load() {
 		return t.out // nothing of an erased customer is written again
 	}
-	return t.commit(ctx)
-}
-
-func senderOf(f protocol.Outbound) string {
-	switch m := f.(type) {
-	case protocol.Message:
-		return m.From
-	default:
-		return "bot"
-	}
-}
-
-func mustJSON(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(err)
-	}
-	return b
+	return t.finish(ctx)
 }
 
 func hasKind(fs []compliance.Finding, k compliance.Kind) bool {

@@ -1,4 +1,4 @@
-package bot
+package conversation
 
 import (
 	"context"
@@ -66,7 +66,7 @@ func (e *Engine) articleAction(ctx context.Context, s *Session, id string) []pro
 	t.customer(map[string]string{"action": protocol.ActionArticle, "id": id})
 	s.st.OfferedHuman = false
 	e.pick(t, id)
-	return t.commit(ctx)
+	return t.finish(ctx)
 }
 
 // pick answers with the article id and, when it was suggested, records

@@ -1,10 +1,9 @@
-package bot
+package conversation
 
 import (
 	"context"
 	"testing"
 
-	"deskbot/config"
 	"deskbot/kb"
 )
 
@@ -23,12 +22,13 @@ func (a articlesOnly) Article(id string) (*kb.Article, bool) {
 // What the customer may type to pick a pending suggestion, and look-alikes
 // that must go to the knowledge base instead.
 func TestTypedPick(t *testing.T) {
+	t.Parallel()
 	arts := articlesOnly{
 		"returns":      {ID: "returns", Title: "Returning an item"},
 		"return-costs": {ID: "return-costs", Title: "Return shipping costs"},
 		"exchanges":    {ID: "exchanges", Title: "Exchanges"},
 	}
-	e := NewEngine(EngineOptions{Config: config.Defaults(t.TempDir()), KB: arts})
+	e := newRig(t, arts, nil).e
 	three := &suggestion{IDs: []string{"returns", "return-costs", "exchanges"}, Query: "returns"}
 	one := &suggestion{IDs: []string{"exchanges"}, Query: "swap"}
 	cases := []struct {

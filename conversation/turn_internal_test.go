@@ -1,26 +1,20 @@
-package bot
+package conversation
 
 import (
 	"context"
-	"errors"
 	"testing"
-	"time"
 
 	"deskbot/compliance"
-	"deskbot/config"
 	"deskbot/protocol"
-	"deskbot/store"
 )
-
-// failingStore refuses every commit, as a full disk would.
-type failingStore struct{ Store }
-
-func (failingStore) Commit(context.Context, store.Turn) error { return errors.New("disk full") }
 
 // CONS-1, CONS-4: a consent that could not be recorded in the ledger is not
 // in effect either, so later contact details stay redacted.
 func TestFailedTurnLeavesNoStateBehind(t *testing.T) {
-	e := NewEngine(EngineOptions{Config: config.Defaults(t.TempDir()), Store: failingStore{}, Now: time.Now})
+	t.Parallel()
+	r := newRig(t, nil, nil)
+	e := r.e
+	r.store.failNext = errDiskFull // as a full disk would
 	s := &Session{ID: "s", Subject: "x", Profile: "eu", limiter: e.newLimiter(), pendingContact: []string{"a@example.com"}}
 	yes := true
 	out := e.consent(context.Background(), s, protocol.Inbound{Type: protocol.TypeConsent, Purpose: "contact", Granted: &yes})

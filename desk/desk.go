@@ -1,4 +1,9 @@
-package bot
+// Package desk is the live side of the human handover (HUM-2): which
+// agents are present, which conversations wait for one and in what order,
+// who holds which, the team's opening hours, the e-mail notice that a
+// message was left, and agent password hashing. It knows conversations by
+// session id only and holds no HTTP or engine types.
+package desk
 
 import (
 	"errors"
@@ -41,12 +46,12 @@ type presence struct {
 	lastSeen time.Time
 }
 
-type deskConv struct {
-	s      *Session
-	state  string // queued or joined
-	agent  AgentRef
-	reason string
-	since  time.Time
+// Conv is a conversation on the desk.
+type Conv struct {
+	State  string // protocol.HandoverQueued or protocol.HandoverJoined
+	Agent  AgentRef
+	Reason string
+	Since  time.Time
 }
 
 // Desk is the live side of the handover: who is present, which
@@ -57,19 +62,19 @@ type Desk struct {
 	now    func() time.Time
 	hours  Hours
 	agents map[string]*presence
-	convs  map[string]*deskConv // by session id
-	order  []string             // waiting session ids, first in line first
+	convs  map[string]*Conv // by session id
+	order  []string         // waiting session ids, first in line first
 	events []event
 	seq    int64
 	wake   chan struct{} // closed and replaced on every event
 }
 
-// NewDesk returns an empty desk using the given clock and opening hours.
-func NewDesk(now func() time.Time, hours Hours) *Desk {
+// New returns an empty desk using the given clock and opening hours.
+func New(now func() time.Time, hours Hours) *Desk {
 	if now == nil {
 		now = time.Now
 	}
-	return &Desk{now: now, hours: hours, agents: map[string]*presence{}, convs: map[string]*deskConv{}, wake: make(chan struct{})}
+	return &Desk{now: now, hours: hours, agents: map[string]*presence{}, convs: map[string]*Conv{}, wake: make(chan struct{})}
 }
 
 // Hours returns the opening hours the desk applies.
@@ -160,16 +165,16 @@ func (d *Desk) Agents() []protocol.AgentStatus {
 	return out
 }
 
-// enqueue puts a session in line (once) and returns its 1-based position.
-func (d *Desk) enqueue(s *Session, reason string) int {
+// Enqueue puts a session in line (once) and returns its 1-based position.
+func (d *Desk) Enqueue(id, reason string) int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if c, ok := d.convs[s.ID]; ok {
-		return d.positionLocked(c.s.ID)
+	if _, ok := d.convs[id]; ok {
+		return d.positionLocked(id)
 	}
-	d.convs[s.ID] = &deskConv{s: s, state: protocol.HandoverQueued, reason: reason, since: d.now()}
-	d.order = append(d.order, s.ID)
-	d.publishLocked(protocol.DeskEvent{Kind: protocol.DeskEventQueue, ID: s.ID}, "")
+	d.convs[id] = &Conv{State: protocol.HandoverQueued, Reason: reason, Since: d.now()}
+	d.order = append(d.order, id)
+	d.publishLocked(protocol.DeskEvent{Kind: protocol.DeskEventQueue, ID: id}, "")
 	return len(d.order)
 }
 
@@ -184,58 +189,55 @@ func (d *Desk) Position(id string) int {
 	return d.positionLocked(id)
 }
 
-// conv returns a conversation on the desk.
-func (d *Desk) conv(id string) (deskConv, bool) {
+// Conv returns a conversation on the desk.
+func (d *Desk) Conv(id string) (Conv, bool) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	c, ok := d.convs[id]
 	if !ok {
-		return deskConv{}, false
+		return Conv{}, false
 	}
 	return *c, true
 }
 
-// take assigns a waiting conversation to an agent. It returns the
-// sessions still waiting with their new positions, to tell them.
-func (d *Desk) take(id string, a AgentRef) (*Session, map[*Session]int, error) {
+// Take assigns a waiting conversation to an agent. It returns the session
+// ids still waiting with their new positions, to tell them.
+func (d *Desk) Take(id string, a AgentRef) (map[string]int, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	c, ok := d.convs[id]
 	if !ok {
-		return nil, nil, ErrNotQueued
+		return nil, ErrNotQueued
 	}
-	if c.state == protocol.HandoverJoined {
-		if c.agent.Name == a.Name {
-			return c.s, nil, nil
+	if c.State == protocol.HandoverJoined {
+		if c.Agent.Name == a.Name {
+			return nil, nil
 		}
-		return nil, nil, ErrHeldByOther
+		return nil, ErrHeldByOther
 	}
-	c.state, c.agent = protocol.HandoverJoined, a
+	c.State, c.Agent = protocol.HandoverJoined, a
 	d.order = slices.DeleteFunc(d.order, func(x string) bool { return x == id })
-	moved := map[*Session]int{}
-	for i, w := range d.order {
-		moved[d.convs[w].s] = i + 1
-	}
 	d.publishLocked(protocol.DeskEvent{Kind: protocol.DeskEventQueue, ID: id}, "")
-	return c.s, moved, nil
+	return d.positionsLocked(), nil
 }
 
-// holder checks that an agent holds a conversation.
-func (d *Desk) holder(id string, a AgentRef) (*Session, error) {
+// Holder checks that an agent holds a conversation.
+func (d *Desk) Holder(id string, a AgentRef) error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	c, ok := d.convs[id]
-	if !ok || c.state != protocol.HandoverJoined {
-		return nil, ErrNotQueued
+	if !ok || c.State != protocol.HandoverJoined {
+		return ErrNotQueued
 	}
-	if c.agent.Name != a.Name {
-		return nil, ErrHeldByOther
+	if c.Agent.Name != a.Name {
+		return ErrHeldByOther
 	}
-	return c.s, nil
+	return nil
 }
 
-// release removes a conversation from the desk (hand-back, close, erasure).
-func (d *Desk) release(id string) map[*Session]int {
+// Release removes a conversation from the desk (hand-back, close,
+// erasure) and returns the waiting session ids with their new positions.
+func (d *Desk) Release(id string) map[string]int {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if _, ok := d.convs[id]; !ok {
@@ -243,11 +245,16 @@ func (d *Desk) release(id string) map[*Session]int {
 	}
 	delete(d.convs, id)
 	d.order = slices.DeleteFunc(d.order, func(x string) bool { return x == id })
-	moved := map[*Session]int{}
-	for i, w := range d.order {
-		moved[d.convs[w].s] = i + 1
-	}
 	d.publishLocked(protocol.DeskEvent{Kind: protocol.DeskEventQueue, ID: id}, "")
+	return d.positionsLocked()
+}
+
+// positionsLocked is every waiting session id with its place in line.
+func (d *Desk) positionsLocked() map[string]int {
+	moved := map[string]int{}
+	for i, w := range d.order {
+		moved[w] = i + 1
+	}
 	return moved
 }
 
@@ -258,19 +265,19 @@ func (d *Desk) Queue(agent string) (waiting, mine []protocol.QueueItem) {
 	waiting, mine = []protocol.QueueItem{}, []protocol.QueueItem{}
 	for i, id := range d.order {
 		c := d.convs[id]
-		waiting = append(waiting, protocol.QueueItem{ID: id, Position: i + 1, Reason: c.reason, Since: c.since, State: c.state})
+		waiting = append(waiting, protocol.QueueItem{ID: id, Position: i + 1, Reason: c.Reason, Since: c.Since, State: c.State})
 	}
 	for id, c := range d.convs {
-		if c.state == protocol.HandoverJoined && c.agent.Name == agent {
-			mine = append(mine, protocol.QueueItem{ID: id, Reason: c.reason, Since: c.since, Agent: c.agent.Name, State: c.state})
+		if c.State == protocol.HandoverJoined && c.Agent.Name == agent {
+			mine = append(mine, protocol.QueueItem{ID: id, Reason: c.Reason, Since: c.Since, Agent: c.Agent.Name, State: c.State})
 		}
 	}
 	slices.SortFunc(mine, func(a, b protocol.QueueItem) int { return a.Since.Compare(b.Since) })
 	return waiting, mine
 }
 
-// publish adds an event for every console, or for one agent when to is set.
-func (d *Desk) publish(ev protocol.DeskEvent, to string) {
+// Publish adds an event for every console, or for one agent when to is set.
+func (d *Desk) Publish(ev protocol.DeskEvent, to string) {
 	d.mu.Lock()
 	d.publishLocked(ev, to)
 	d.mu.Unlock()
@@ -287,10 +294,10 @@ func (d *Desk) publishLocked(ev protocol.DeskEvent, to string) {
 	d.wake = make(chan struct{})
 }
 
-// forget releases a conversation and removes its lines from the event
+// Forget releases a conversation and removes its lines from the event
 // feed, for a customer whose data was erased (DSR-4).
-func (d *Desk) forget(id string) {
-	d.release(id)
+func (d *Desk) Forget(id string) {
+	d.Release(id)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.events = slices.DeleteFunc(d.events, func(ev event) bool { return ev.ID == id })

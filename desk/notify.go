@@ -1,4 +1,4 @@
-package bot
+package desk
 
 import (
 	"context"
@@ -19,9 +19,21 @@ type OfflineNotice struct {
 	At time.Time
 }
 
-// Notifier tells the shop that a customer left a message.
-type Notifier interface {
+// NoNotice is the notifier when smtp.host is not set: nobody is told.
+type NoNotice struct{}
+
+// Notify does nothing.
+func (NoNotice) Notify(context.Context, OfflineNotice) error { return nil }
+
+// NewNotifier is the notifier smtp.* asks for: e-mail when smtp.host is
+// set, otherwise none.
+func NewNotifier(c config.Config) interface {
 	Notify(ctx context.Context, n OfflineNotice) error
+} {
+	if c.SMTP.Host == "" {
+		return NoNotice{}
+	}
+	return NewSMTPNotifier(c)
 }
 
 // SMTPNotifier sends the notice by e-mail (STARTTLS when offered).

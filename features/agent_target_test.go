@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"deskbot/bot"
+	"deskbot/desk"
 	"deskbot/features"
 	"deskbot/store"
 )
@@ -17,7 +17,7 @@ import (
 func TestAgentLogsInAsWrittenOnTarget(t *testing.T) {
 	const token = "target-admin-token-0123456789"
 	l := startTarget(t, token)
-	h, err := bot.HashPassword("maria-password-0123456789")
+	h, err := desk.HashPassword("maria-password-0123456789")
 	if err != nil {
 		t.Fatal(err)
 	}

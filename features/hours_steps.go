@@ -7,8 +7,8 @@ import (
 	"path/filepath"
 	"time"
 
-	"deskbot/bot"
 	"deskbot/config"
+	"deskbot/desk"
 )
 
 // Business-hours steps: move the scenario's clock to the next moment
@@ -48,7 +48,7 @@ func (w *World) businessHours(where string) error {
 	if !cfg.BusinessHours.Enabled {
 		return errors.New("business hours are off in this configuration (the team is always reachable when an agent is online): add \"Given the bot is configured with:\" | business_hours.enabled | true | first")
 	}
-	h, err := bot.NewHours(cfg.BusinessHours)
+	h, err := desk.NewHours(cfg.BusinessHours)
 	if err != nil {
 		return err
 	}

@@ -13,13 +13,13 @@ import (
 	"testing"
 
 	"deskbot/app"
-	"deskbot/bot"
 	"deskbot/config"
+	"deskbot/desk"
 	"deskbot/features"
 )
 
 func newSuite() *features.Suite {
-	return &features.Suite{StartBot: app.StartScenarioBot, HashPassword: bot.HashPassword}
+	return &features.Suite{StartBot: app.StartScenarioBot, HashPassword: desk.HashPassword}
 }
 
 // run writes feature text to a temp file and runs it, returning the exit

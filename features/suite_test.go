@@ -9,14 +9,14 @@ import (
 	"github.com/cucumber/godog"
 
 	"deskbot/app"
-	"deskbot/bot"
+	"deskbot/desk"
 	"deskbot/features"
 )
 
 // TestSuite runs the project's own scenarios (features/suite) in parallel,
 // each against its own in-process bot, with the built-in legal checks.
 func TestSuite(t *testing.T) {
-	s := &features.Suite{Notices: os.Stderr, StartBot: app.StartScenarioBot, HashPassword: bot.HashPassword}
+	s := &features.Suite{Notices: os.Stderr, StartBot: app.StartScenarioBot, HashPassword: desk.HashPassword}
 	defer s.Close()
 	if err := s.Prepare(context.Background()); err != nil {
 		t.Fatal(err)

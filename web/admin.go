@@ -1,4 +1,4 @@
-package bot
+package web
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"deskbot/compliance"
+	"deskbot/conversation"
 	"deskbot/protocol"
 	"deskbot/store"
 )
@@ -146,7 +147,7 @@ func (s *Server) adminConsents(w http.ResponseWriter, r *http.Request) {
 func (s *Server) adminTranscript(w http.ResponseWriter, r *http.Request) {
 	subject := r.PathValue("subject")
 	// SEC-2: every view of a transcript is audited, by agents and admins alike.
-	if err := s.admin.Store.Audit(r.Context(), compliance.AuditRecord{At: s.engine.now(), Event: compliance.EventAgentAccess,
+	if err := s.admin.Store.Audit(r.Context(), compliance.AuditRecord{At: s.now(), Event: compliance.EventAgentAccess,
 		Subject: subject, Actor: "admin", Detail: "channel=admin-api view=transcript"}); err != nil {
 		s.adminError(w, err)
 		return
@@ -160,7 +161,7 @@ func (s *Server) adminTranscript(w http.ResponseWriter, r *http.Request) {
 		s.adminError(w, err)
 		return
 	}
-	doc := BuildExport(d, "", time.Now())
+	doc := conversation.BuildExport(d, "", time.Now())
 	out := protocol.AdminTranscript{Entries: []protocol.ExportEntry{}}
 	for _, c := range doc.Conversations {
 		out.Entries = append(out.Entries, c.Messages...)
@@ -219,7 +220,7 @@ func (s *Server) adminScan(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	if err := s.admin.Store.Audit(ctx, compliance.AuditRecord{At: s.engine.now(), Event: compliance.EventStorageScan,
+	if err := s.admin.Store.Audit(ctx, compliance.AuditRecord{At: s.now(), Event: compliance.EventStorageScan,
 		Actor: scanActorAPI, Detail: fmt.Sprintf("channel=admin-api needles=%d", len(req.Needles))}); err != nil {
 		s.adminError(w, fmt.Errorf("audit storage scan: %w", err))
 		return

@@ -1,4 +1,4 @@
-package bot_test
+package web_test
 
 import (
 	"io"
@@ -11,24 +11,25 @@ import (
 	"testing"
 	"time"
 
-	"deskbot/bot"
+	"deskbot/desk"
 )
 
 func TestPasswordHashing(t *testing.T) {
-	if _, err := bot.HashPassword("too short"); err == nil {
+	t.Parallel()
+	if _, err := desk.HashPassword("too short"); err == nil {
 		t.Fatal("a 9-character password was accepted")
 	}
-	h, err := bot.HashPassword(agentPassword)
+	h, err := desk.HashPassword(agentPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(h, "$argon2id$") || strings.Contains(h, agentPassword) {
 		t.Fatalf("hash %q is not an argon2id encoding", h)
 	}
-	if !bot.CheckPassword(h, agentPassword) || bot.CheckPassword(h, agentPassword+"x") || bot.CheckPassword("garbage", agentPassword) {
+	if !desk.CheckPassword(h, agentPassword) || desk.CheckPassword(h, agentPassword+"x") || desk.CheckPassword("garbage", agentPassword) {
 		t.Fatal("CheckPassword accepts the wrong password or rejects the right one")
 	}
-	if h2, _ := bot.HashPassword(agentPassword); h2 == h {
+	if h2, _ := desk.HashPassword(agentPassword); h2 == h {
 		t.Fatal("two hashes of one password are equal: no salt")
 	}
 }
@@ -36,6 +37,7 @@ func TestPasswordHashing(t *testing.T) {
 // SEC-2: the console is served, and its API needs a log-in, secure cookies,
 // a CSRF token and the same origin for every change.
 func TestAgentConsoleLoginAndCSRF(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, nil)
 	addAgent(t, l, "anna", "Anna")
 
@@ -134,6 +136,7 @@ func clientFrom(ip string) *http.Client {
 // Log-in attempts are limited per address over all accounts too (a spray
 // of names from one address), without touching other addresses.
 func TestAgentLoginRateLimit(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, nil)
 	addAgent(t, l, "anna", "Anna")
 	addAgent(t, l, "ben", "Ben")

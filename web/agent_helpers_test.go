@@ -1,4 +1,4 @@
-package bot_test
+package web_test
 
 import (
 	"bytes"
@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"deskbot/app"
-	"deskbot/bot"
 	"deskbot/chatclient"
+	"deskbot/desk"
 	"deskbot/protocol"
 	"deskbot/store"
 )
@@ -25,7 +25,7 @@ const agentPassword = "correct horse battery staple"
 // addAgent creates an agent account the way `deskbot agent add` does.
 func addAgent(t testing.TB, l *app.Local, name, display string) {
 	t.Helper()
-	h, err := bot.HashPassword(agentPassword)
+	h, err := desk.HashPassword(agentPassword)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,6 +52,15 @@ func newAgentSim(t testing.TB, l *app.Local) *agentSim {
 // do sends a request and decodes the JSON answer into out (if not nil).
 func (a *agentSim) do(method, path string, body any, out any, hdr ...string) int {
 	a.t.Helper()
+	code, err := a.try(method, path, body, out, hdr...)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return code
+}
+
+// try is do without the test: it returns the error instead.
+func (a *agentSim) try(method, path string, body any, out any, hdr ...string) (int, error) {
 	var rd io.Reader
 	if body != nil {
 		b, _ := json.Marshal(body)
@@ -59,7 +68,7 @@ func (a *agentSim) do(method, path string, body any, out any, hdr ...string) int
 	}
 	req, err := http.NewRequest(method, a.base+path, rd)
 	if err != nil {
-		a.t.Fatal(err)
+		return 0, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	if method != http.MethodGet && a.csrf != "" {
@@ -70,13 +79,13 @@ func (a *agentSim) do(method, path string, body any, out any, hdr ...string) int
 	}
 	resp, err := a.hc.Do(req)
 	if err != nil {
-		a.t.Fatal(err)
+		return 0, err
 	}
 	defer resp.Body.Close()
 	if out != nil {
 		json.NewDecoder(resp.Body).Decode(out)
 	}
-	return resp.StatusCode
+	return resp.StatusCode, nil
 }
 
 func (a *agentSim) login(name string) {
@@ -131,15 +140,36 @@ func (a *agentSim) view(id string) (protocol.ConversationView, int) {
 // events polls once (waiting up to wait seconds) and returns new events.
 func (a *agentSim) events(wait int) []protocol.DeskEvent {
 	a.t.Helper()
-	var r struct {
-		Events []protocol.DeskEvent
-		Next   int64
+	evs, err := a.poll(wait)
+	if err != nil {
+		a.t.Fatal(err)
 	}
-	if code := a.do("GET", fmt.Sprintf("/agent/api/events?after=%d&wait=%d", a.next, wait), nil, &r); code != http.StatusOK {
-		a.t.Fatalf("events: HTTP %d", code)
+	return evs
+}
+
+// poll is events for other goroutines than the test's: it reports a
+// failure instead of failing the test (t.Fatal must not be called there).
+func (a *agentSim) poll(wait int) ([]protocol.DeskEvent, error) {
+	var r protocol.DeskEvents
+	code, err := a.try("GET", fmt.Sprintf("/agent/api/events?after=%d&wait=%d", a.next, wait), nil, &r)
+	if err == nil && code != http.StatusOK {
+		err = fmt.Errorf("events: HTTP %d", code)
+	}
+	if err != nil {
+		return nil, err
 	}
 	a.next = r.Next
-	return r.Events
+	return r.Events, nil
+}
+
+// tryQueue is queue without failing the test, for other goroutines.
+func (a *agentSim) tryQueue() (queueResp, error) {
+	var q queueResp
+	code, err := a.try("GET", "/agent/api/queue", nil, &q)
+	if err == nil && code != http.StatusOK {
+		err = fmt.Errorf("queue: HTTP %d", code)
+	}
+	return q, err
 }
 
 // sessionID maps a customer's bearer token to the session id agents see.

@@ -1,4 +1,4 @@
-package bot_test
+package web_test
 
 import (
 	"slices"
@@ -7,30 +7,53 @@ import (
 
 	"deskbot/app"
 	"deskbot/config"
+	"deskbot/protocol"
 )
 
 // requestToQueue measures one customer's "agent" until the agent's
 // long-poll returns the queue event and GET /agent/api/queue lists them.
+// The poll runs in its own goroutine and reports failures back instead of
+// failing the test from there; it stops when the measurement ends.
 func requestToQueue(t testing.TB, l *app.Local, a *agentSim) time.Duration {
 	c, tok := openSession(t, l)
 	a.events(0) // catch up
 	id := sessionID(t, l, tok)
 	seen := make(chan time.Time, 1)
+	failed := make(chan error, 1)
+	stop := make(chan struct{})
+	defer close(stop)
 	go func() {
 		for {
-			for _, ev := range a.events(10) {
-				if ev.Kind == "queue" && ev.ID == id {
-					for _, it := range a.queue().Queue {
-						if it.ID == id {
-							seen <- time.Now()
-							return
-						}
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			evs, err := a.poll(10)
+			if err != nil {
+				failed <- err
+				return
+			}
+			for _, ev := range evs {
+				if ev.Kind != protocol.DeskEventQueue || ev.ID != id {
+					continue
+				}
+				q, err := a.tryQueue()
+				if err != nil {
+					failed <- err
+					return
+				}
+				for _, it := range q.Queue {
+					if it.ID == id {
+						seen <- time.Now()
+						return
 					}
 				}
 			}
 		}
 	}()
-	time.Sleep(2 * time.Millisecond) // let the poll start waiting
+	// The poll asks for events after the last one seen, so it returns the
+	// queue event whether it was already waiting when the event came or not.
 	start := time.Now()
 	if err := c.Say(ctxT(t), "agent"); err != nil {
 		t.Fatal(err)
@@ -38,10 +61,12 @@ func requestToQueue(t testing.TB, l *app.Local, a *agentSim) time.Duration {
 	select {
 	case at := <-seen:
 		return at.Sub(start)
+	case err := <-failed:
+		t.Fatalf("agent console: %v", err)
 	case <-time.After(10 * time.Second):
 		t.Fatal("the agent never saw the conversation in the queue")
-		return 0
 	}
+	return 0
 }
 
 // HUM-2: time from the customer's request to the agent seeing the

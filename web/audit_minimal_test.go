@@ -1,4 +1,4 @@
-package bot_test
+package web_test
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 // neither the redacted health kind nor the sensitive topic that brought in
 // a person is written in its clear-text details, before or after erasure.
 func TestAuditHoldsNoHealthOrLegalInference(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, nil)
 	c, token := openSession(t, l)
 	ask(t, c, "I had an allergic reaction and went to hospital")

@@ -1,10 +1,9 @@
-package bot
+package web
 
 import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -12,60 +11,9 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/crypto/argon2"
-
+	"deskbot/desk"
 	"deskbot/store"
 )
-
-// MinPasswordLen is the shortest agent password accepted.
-const MinPasswordLen = 12
-
-// ErrWeakPassword rejects passwords shorter than MinPasswordLen.
-var ErrWeakPassword = fmt.Errorf("password must be at least %d characters", MinPasswordLen)
-
-// argon2id parameters (OWASP minimum: 19 MiB, 2 passes, 1 lane).
-const (
-	argonTime    = 2
-	argonMemory  = 19 * 1024
-	argonThreads = 1
-	argonKeyLen  = 32
-)
-
-// HashPassword returns an encoded argon2id hash of an agent password.
-func HashPassword(pw string) (string, error) {
-	if len([]rune(pw)) < MinPasswordLen {
-		return "", ErrWeakPassword
-	}
-	salt := make([]byte, 16)
-	if _, err := rand.Read(salt); err != nil {
-		return "", err
-	}
-	key := argon2.IDKey([]byte(pw), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
-	enc := base64.RawStdEncoding
-	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads, enc.EncodeToString(salt), enc.EncodeToString(key)), nil
-}
-
-// CheckPassword compares a password with an encoded argon2id hash in
-// constant time.
-func CheckPassword(encoded, pw string) bool {
-	parts := strings.Split(encoded, "$")
-	if len(parts) != 6 || parts[1] != "argon2id" {
-		return false
-	}
-	var m, t uint32
-	var p uint8
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil || m == 0 || m > 1<<20 || t == 0 || t > 16 || p == 0 {
-		return false
-	}
-	enc := base64.RawStdEncoding
-	salt, err1 := enc.DecodeString(parts[4])
-	want, err2 := enc.DecodeString(parts[5])
-	if err1 != nil || err2 != nil || len(want) == 0 || len(want) > 64 {
-		return false
-	}
-	got := argon2.IDKey([]byte(pw), salt, t, m, p, uint32(len(want)))
-	return subtle.ConstantTimeCompare(got, want) == 1
-}
 
 // AgentStore holds agent accounts and log-in sessions.
 type AgentStore interface {
@@ -92,7 +40,7 @@ type agentAuth struct {
 }
 
 func newAgentAuth(st AgentStore, now func() time.Time, concurrentHashes int) *agentAuth {
-	dummy, _ := HashPassword("not-a-real-password-for-timing")
+	dummy, _ := desk.HashPassword("not-a-real-password-for-timing")
 	return &agentAuth{st: st, now: now, limiter: newLoginLimiter(concurrentHashes), dummy: dummy}
 }
 
@@ -119,7 +67,7 @@ func (a *agentAuth) login(ctx context.Context, addr, name, pw string) (store.Age
 	if err != nil || ag.Disabled {
 		hash = a.dummy
 	}
-	ok := CheckPassword(hash, pw) && err == nil && !ag.Disabled
+	ok := desk.CheckPassword(hash, pw) && err == nil && !ag.Disabled
 	// The hash's 19 MiB are garbage now; collecting them before the next
 	// hash starts keeps a burst of log-ins from stacking them up until the
 	// collector's own pace gets there (a few ms, only on log-in).
@@ -146,6 +94,20 @@ func (a *agentAuth) session(ctx context.Context, token string) (store.Agent, err
 		return store.Agent{}, err
 	}
 	return a.st.AgentByName(ctx, as.Agent)
+}
+
+// newToken is a random agent session token; hashToken is what is stored.
+func newToken() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func hashToken(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
 }
 
 // csrfToken is derived from the session token: a page on another site

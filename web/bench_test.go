@@ -1,4 +1,4 @@
-package bot_test
+package web_test
 
 import (
 	"bytes"
@@ -153,7 +153,7 @@ type memSnapshot struct {
 // serverMarkers and clientMarkers name code that runs only on one side of
 // the socket; an allocation is attributed by the first marker in its stack.
 var (
-	serverMarkers = []string{"deskbot/bot.", "deskbot/store.", "deskbot/compliance.", "deskbot/kb.", "net/http.(*conn)", "net/http.(*Server)", "coder/websocket.Accept", "coder/websocket.accept"}
+	serverMarkers = []string{"deskbot/web.", "deskbot/conversation.", "deskbot/desk.", "deskbot/store.", "deskbot/compliance.", "deskbot/kb.", "net/http.(*conn)", "net/http.(*Server)", "coder/websocket.Accept", "coder/websocket.accept"}
 	clientMarkers = []string{"deskbot/chatclient.", "net/http.(*Transport)", "net/http.(*persistConn)", "net/http.(*Client)", "coder/websocket.Dial", "coder/websocket.dial"}
 )
 

@@ -1,4 +1,4 @@
-package bot
+package web
 
 import (
 	"encoding/json"
@@ -9,6 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"deskbot/conversation"
 	"deskbot/protocol"
 )
 
@@ -33,7 +34,7 @@ func (s *Server) handleChatAPI(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	var sess *Session
+	var sess *conversation.Session
 	var msgs []protocol.Outbound
 	if req.Session == "" {
 		if wait, err := s.admitNewSession(r); err != nil {
@@ -57,7 +58,7 @@ func (s *Server) handleChatAPI(w http.ResponseWriter, r *http.Request) {
 		var err error
 		sess, err = s.engine.Lookup(ctx, req.Session)
 		if err != nil {
-			if !errors.Is(err, ErrUnknownSession) {
+			if !errors.Is(err, conversation.ErrUnknownSession) {
 				s.log.Error("session lookup failed", "err", err)
 			}
 			writeJSON(w, http.StatusNotFound, errorFrame(protocol.ErrNoSession, "Unknown or expired session; start a new one by omitting \"session\"."))
@@ -127,6 +128,10 @@ func inboundOf(req protocol.ChatRequest) (in protocol.Inbound, ok bool, msg stri
 		return protocol.Inbound{Type: protocol.TypeConsent, Purpose: req.Consent.Purpose, Granted: req.Consent.Granted}, true, ""
 	}
 	return in, false, ""
+}
+
+func errorFrame(code, msg string) protocol.Error {
+	return protocol.Error{Type: protocol.TypeError, Code: code, Message: msg}
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

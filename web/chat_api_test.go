@@ -1,4 +1,4 @@
-package bot_test
+package web_test
 
 import (
 	"bytes"
@@ -44,6 +44,7 @@ func postChat(t testing.TB, l *app.Local, req protocol.ChatRequest) (int, chatRe
 // with {"action":"article","id":…} and answered with the article's own text
 // and source (ACC-2); the other buttons and consent work the same way.
 func TestChatAPIActionsAndConsent(t *testing.T) {
+	t.Parallel()
 	l := startBotKB(t, smallKB, nil)
 	q, hits := suggestedQuery(t, l, 1, "returns", "warranty", "gift")
 	_, start, _ := postChat(t, l, protocol.ChatRequest{})
@@ -89,6 +90,7 @@ func TestChatAPIActionsAndConsent(t *testing.T) {
 // A request that mixes text, action and consent, or gives an id without
 // the article action, is refused before anything is done.
 func TestChatAPIRefusesMixedRequests(t *testing.T) {
+	t.Parallel()
 	l := startBotKB(t, smallKB, nil)
 	yes := true
 	for _, req := range []protocol.ChatRequest{

@@ -1,4 +1,4 @@
-package bot_test
+package web_test
 
 import (
 	"bytes"
@@ -63,6 +63,7 @@ func subjectOf(t testing.TB, base, token string) string {
 // request, the card is never echoed, only redacted text is stored, and a raw
 // scan of the whole data dir after a clean shutdown finds none of it.
 func TestPersonalDataNeverOnDiskInClear(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, withAdmin)
 	c, token := openSession(t, l)
 	subject := subjectOf(t, l.URL, token)
@@ -136,6 +137,7 @@ func TestPersonalDataNeverOnDiskInClear(t *testing.T) {
 // CONS-4, CONS-5, CONS-3: the ledger records the decision with text version
 // and hash; withdrawal takes effect at once; answering works throughout.
 func TestConsentGrantWithdrawLedger(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, withAdmin)
 	c, token := openSession(t, l)
 	subject := subjectOf(t, l.URL, token)
@@ -182,6 +184,7 @@ func TestConsentGrantWithdrawLedger(t *testing.T) {
 // DSR-1, DSR-2: export in chat and as a JSON download; DSR-4: erasure in chat
 // leaves nothing about the subject but the request record.
 func TestExportAndEraseInChat(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, withAdmin)
 	c, token := openSession(t, l)
 	subject := subjectOf(t, l.URL, token)
@@ -243,6 +246,7 @@ func TestExportAndEraseInChat(t *testing.T) {
 
 // DISC-4: asked whether it is human, the bot says it is automated.
 func TestAsksIfHumanAnsweredTruthfully(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, nil)
 	c, _ := openSession(t, l)
 	for _, q := range []string{"are you a human?", "Am I talking to a real person?", "are you a bot"} {
@@ -255,6 +259,7 @@ func TestAsksIfHumanAnsweredTruthfully(t *testing.T) {
 }
 
 func TestAdminAPIRequiresToken(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, nil) // no token configured: no admin API
 	resp, _ := http.Get(l.URL + "/api/v1/admin/audit")
 	resp.Body.Close()
@@ -273,6 +278,7 @@ func TestAdminAPIRequiresToken(t *testing.T) {
 
 // JUR-1: a California customer gets the us-ca profile; Sec-GPC is recorded.
 func TestCaliforniaProfileAndGPC(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, withAdmin)
 	ctx := ctxT(t)
 	c := dial(t, l, chatclientOptions("California", true))
@@ -302,6 +308,7 @@ func TestCaliforniaProfileAndGPC(t *testing.T) {
 
 // DSR-4, RET-1: resuming an erased or purged conversation starts a new one.
 func TestResumeAfterErasureOrPurgeStartsAfresh(t *testing.T) {
+	t.Parallel()
 	clock := &testClock{}
 	clock.Set(time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC))
 	l := startBotWithClock(t, clock, withAdmin)
@@ -333,6 +340,7 @@ func TestResumeAfterErasureOrPurgeStartsAfresh(t *testing.T) {
 // DSR-4: after erasure the old token opens nothing, not even the new
 // conversation that the same socket continued in.
 func TestErasedTokenIsDead(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, withAdmin)
 	c, oldToken := openSession(t, l)
 	ask(t, c, "delete my data")

@@ -1,4 +1,4 @@
-package bot
+package web
 
 import (
 	"encoding/json"
@@ -11,6 +11,8 @@ import (
 	"strings"
 	"time"
 
+	"deskbot/conversation"
+	"deskbot/desk"
 	"deskbot/protocol"
 	"deskbot/store"
 )
@@ -24,20 +26,13 @@ const (
 // console serves the agent console page and its JSON API (docs/agent-api.md).
 type console struct {
 	s    *Server
-	e    *Engine
-	auth *agentAuth // nil when the store holds no agent accounts
+	e    Conversations
+	desk *desk.Desk
+	auth *agentAuth
 }
 
-// agentRoutes mounts /agent and /agent/api/... and lets the engine push
-// agent frames to customers' sockets.
-func (s *Server) agentRoutes(mux *http.ServeMux) {
-	c := &console{s: s, e: s.engine}
-	if s.engine != nil {
-		s.engine.AttachHub(s.hub)
-		if st, ok := s.engine.store.(AgentStore); ok {
-			c.auth = newAgentAuth(st, s.engine.now, s.cfg.Limits.LoginHashes)
-		}
-	}
+// routes mounts /agent and /agent/api/....
+func (c *console) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /agent", c.page)
 	mux.HandleFunc("GET /agent/{$}", c.page)
 	mux.Handle("GET /agent/assets/", http.StripPrefix("/agent/assets/", c.static()))
@@ -83,7 +78,9 @@ type agentReq struct {
 	token string
 }
 
-func (a agentReq) ref() AgentRef { return AgentRef{Name: a.agent.Name, Display: a.agent.DisplayName} }
+func (a agentReq) ref() desk.AgentRef {
+	return desk.AgentRef{Name: a.agent.Name, Display: a.agent.DisplayName}
+}
 
 func apiError(w http.ResponseWriter, code int, msg string) {
 	writeAgentJSON(w, code, protocol.AdminError{Error: msg})
@@ -132,10 +129,6 @@ func (c *console) setCookie(w http.ResponseWriter, r *http.Request, value string
 // the CSRF token (SEC-2: only authorised staff).
 func (c *console) authed(changes bool, h func(http.ResponseWriter, *http.Request, agentReq)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if c.auth == nil {
-			apiError(w, http.StatusServiceUnavailable, "agent accounts are not available")
-			return
-		}
 		ck, err := r.Cookie(agentCookie)
 		if err != nil {
 			apiError(w, http.StatusUnauthorized, "not logged in")
@@ -156,7 +149,7 @@ func (c *console) authed(changes bool, h func(http.ResponseWriter, *http.Request
 				return
 			}
 		}
-		c.e.desk.Seen(ag.Name)
+		c.desk.Seen(ag.Name)
 		h(w, r, agentReq{agent: ag, token: ck.Value})
 	}
 }
@@ -170,10 +163,6 @@ func clientIP(r *http.Request) string {
 }
 
 func (c *console) login(w http.ResponseWriter, r *http.Request) {
-	if c.auth == nil {
-		apiError(w, http.StatusServiceUnavailable, "agent accounts are not available")
-		return
-	}
 	if !sameOrigin(r) {
 		apiError(w, http.StatusForbidden, "cross-origin request refused")
 		return
@@ -201,15 +190,15 @@ func (c *console) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.setCookie(w, r, token, int(agentSessionTTL.Seconds()))
-	ref := AgentRef{Name: ag.Name, Display: ag.DisplayName}
-	c.e.desk.SetPresence(ref, protocol.PresenceOnline)
+	ref := desk.AgentRef{Name: ag.Name, Display: ag.DisplayName}
+	c.desk.SetPresence(ref, protocol.PresenceOnline)
 	c.s.log.Info("agent logged in", "agent", ag.Name)
 	c.writeMe(w, agentReq{agent: ag, token: token})
 }
 
 func (c *console) writeMe(w http.ResponseWriter, a agentReq) {
 	writeAgentJSON(w, http.StatusOK, protocol.AgentMe{Name: a.agent.Name, DisplayName: a.agent.DisplayName,
-		Presence: c.e.desk.Presence(a.agent.Name), CSRF: csrfToken(a.token)})
+		Presence: c.desk.Presence(a.agent.Name), CSRF: csrfToken(a.token)})
 }
 
 func (c *console) me(w http.ResponseWriter, r *http.Request, a agentReq) { c.writeMe(w, a) }
@@ -217,9 +206,9 @@ func (c *console) me(w http.ResponseWriter, r *http.Request, a agentReq) { c.wri
 // session is /me without the 401: the page asks it on load, before log-in.
 func (c *console) session(w http.ResponseWriter, r *http.Request) {
 	ck, err := r.Cookie(agentCookie)
-	if err == nil && c.auth != nil {
+	if err == nil {
 		if ag, err := c.auth.session(r.Context(), ck.Value); err == nil {
-			c.e.desk.Seen(ag.Name)
+			c.desk.Seen(ag.Name)
 			c.writeMe(w, agentReq{agent: ag, token: ck.Value})
 			return
 		}
@@ -229,7 +218,7 @@ func (c *console) session(w http.ResponseWriter, r *http.Request) {
 
 func (c *console) logout(w http.ResponseWriter, r *http.Request, a agentReq) {
 	// Nobody may be left waiting on an agent who has gone.
-	_, mine := c.e.desk.Queue(a.agent.Name)
+	_, mine := c.desk.Queue(a.agent.Name)
 	for _, it := range mine {
 		if err := c.e.HandBack(r.Context(), it.ID, a.ref(), false); err != nil {
 			c.s.log.Error("handing back on log-out", "err", err)
@@ -238,7 +227,7 @@ func (c *console) logout(w http.ResponseWriter, r *http.Request, a agentReq) {
 	if err := c.auth.st.DeleteAgentSession(r.Context(), hashToken(a.token)); err != nil {
 		c.s.log.Error("agent log-out", "err", err)
 	}
-	c.e.desk.Leave(a.agent.Name)
+	c.desk.Leave(a.agent.Name)
 	c.setCookie(w, r, "", -1)
 	writeAgentJSON(w, http.StatusOK, map[string]string{"presence": protocol.PresenceOffline})
 }
@@ -254,15 +243,15 @@ func (c *console) presence(w http.ResponseWriter, r *http.Request, a agentReq) {
 		apiError(w, http.StatusBadRequest, `presence must be "online" or "away"`)
 		return
 	}
-	c.e.desk.SetPresence(a.ref(), in.Presence)
+	c.desk.SetPresence(a.ref(), in.Presence)
 	c.writeMe(w, a)
 }
 
 func (c *console) queue(w http.ResponseWriter, r *http.Request, a agentReq) {
-	waiting, mine := c.e.desk.Queue(a.agent.Name)
+	waiting, mine := c.desk.Queue(a.agent.Name)
 	writeAgentJSON(w, http.StatusOK, protocol.QueueView{
-		Agents: c.e.desk.Agents(), Queue: waiting, Mine: mine,
-		OfflineMessages: c.e.OfflineCount(r.Context()), OpenHours: c.e.desk.Open(),
+		Agents: c.desk.Agents(), Queue: waiting, Mine: mine,
+		OfflineMessages: c.e.OfflineCount(r.Context()), OpenHours: c.desk.Open(),
 	})
 }
 
@@ -277,7 +266,7 @@ func (c *console) events(w http.ResponseWriter, r *http.Request, a agentReq) {
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
 	for {
-		evs, next, wake := c.e.desk.Events(a.agent.Name, after)
+		evs, next, wake := c.desk.Events(a.agent.Name, after)
 		if len(evs) > 0 || wait == 0 {
 			writeAgentJSON(w, http.StatusOK, protocol.DeskEvents{Events: evs, Next: next})
 			return
@@ -290,18 +279,18 @@ func (c *console) events(w http.ResponseWriter, r *http.Request, a agentReq) {
 		case <-r.Context().Done():
 			return
 		}
-		c.e.desk.Seen(a.agent.Name)
+		c.desk.Seen(a.agent.Name)
 	}
 }
 
 // deskError maps desk and engine errors to statuses.
 func (c *console) deskError(w http.ResponseWriter, err error) {
 	switch {
-	case errors.Is(err, ErrNotQueued):
+	case errors.Is(err, desk.ErrNotQueued):
 		apiError(w, http.StatusNotFound, err.Error())
-	case errors.Is(err, ErrHeldByOther):
+	case errors.Is(err, desk.ErrHeldByOther):
 		apiError(w, http.StatusConflict, err.Error())
-	case errors.Is(err, ErrBadAgentInput):
+	case errors.Is(err, conversation.ErrBadAgentInput):
 		apiError(w, http.StatusBadRequest, err.Error())
 	default:
 		c.s.log.Error("agent console", "err", err)

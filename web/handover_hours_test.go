@@ -1,4 +1,4 @@
-package bot_test
+package web_test
 
 import (
 	"context"
@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"deskbot/app"
-	"deskbot/bot"
 	"deskbot/config"
+	"deskbot/desk"
 	"deskbot/protocol"
 )
 
@@ -56,9 +56,10 @@ func londonHours(c *config.Config) {
 }
 
 func TestBusinessHoursTimeZone(t *testing.T) {
+	t.Parallel()
 	var cfg config.Config
 	londonHours(&cfg)
-	h, err := bot.NewHours(cfg.BusinessHours)
+	h, err := desk.NewHours(cfg.BusinessHours)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +85,7 @@ func TestBusinessHoursTimeZone(t *testing.T) {
 	if d := h.Describe(); !strings.Contains(d, "Mon 09:00-17:30") || !strings.Contains(d, "Europe/London") || strings.Contains(d, "Sat") {
 		t.Errorf("Describe() = %q", d)
 	}
-	always, _ := bot.NewHours(config.BusinessHours{Timezone: "UTC"})
+	always, _ := desk.NewHours(config.BusinessHours{Timezone: "UTC"})
 	if !always.Open(time.Date(2026, 11, 28, 3, 0, 0, 0, time.UTC)) {
 		t.Error("with business hours disabled the team must count as open")
 	}
@@ -93,6 +94,7 @@ func TestBusinessHoursTimeZone(t *testing.T) {
 // HUM-2: inside hours with an agent online the customer is queued; after
 // hours and at the weekend the bot says so and offers to leave a message.
 func TestHandoverFollowsBusinessHours(t *testing.T) {
+	t.Parallel()
 	clock := &testClock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)} // Monday 10:00 London
 	l := startBotWithClock(t, clock, londonHours)
 	addAgent(t, l, "anna", "Anna")

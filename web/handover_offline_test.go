@@ -1,4 +1,4 @@
-package bot_test
+package web_test
 
 import (
 	"bufio"
@@ -80,6 +80,7 @@ func serveSMTP(c net.Conn, out chan<- string) {
 // shop gets an e-mail without personal data, and agents see the message
 // (audited) when they come online.
 func TestLeaveMessageWhenOffline(t *testing.T) {
+	t.Parallel()
 	port, mails := smtpSink(t)
 	l := startBot(t, func(c *config.Config) {
 		c.SMTP = config.SMTP{Host: "127.0.0.1", Port: port, From: "bot@shop.example", To: "team@shop.example"}

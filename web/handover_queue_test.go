@@ -1,4 +1,4 @@
-package bot_test
+package web_test
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 // exactly protocol v1 and the bot is silent while a person holds the
 // conversation.
 func TestHandoverQueueSeveralCustomersTwoAgents(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, nil)
 	addAgent(t, l, "anna", "Anna")
 	addAgent(t, l, "ben", "Ben")
@@ -172,6 +173,7 @@ func TestHandoverQueueSeveralCustomersTwoAgents(t *testing.T) {
 
 // DISC-6: no bot reply at all while an agent holds the conversation.
 func TestBotSilentWhileAgentHolds(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, nil)
 	addAgent(t, l, "anna", "Anna")
 	anna := newAgentSim(t, l)

@@ -1,4 +1,4 @@
-package bot_test
+package web_test
 
 import (
 	"testing"
@@ -19,6 +19,7 @@ func handoverIn(fs []protocol.Frame) (protocol.Frame, bool) {
 // HUM-2: every trigger yields a handover frame in the same turn; DISC-4:
 // asked whether it is human, the bot says it is not.
 func TestHandoverTriggers(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, nil)
 	cases := []struct {
 		name string
@@ -73,6 +74,7 @@ func TestHandoverTriggers(t *testing.T) {
 
 // The configurable triggers can be switched off.
 func TestHandoverTriggersConfigurable(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, func(c *config.Config) {
 		c.Handover.SensitiveTopics = []string{"medical"}
 		c.Handover.Frustration = false

@@ -1,4 +1,4 @@
-package bot_test
+package web_test
 
 import (
 	"encoding/json"
@@ -59,6 +59,7 @@ func getHealth(t *testing.T, l *app.Local) int {
 // (a session can be opened now), and /readyz tells the truth when the
 // database cannot be written or the index is closed.
 func TestReadyzFailsWhenStoreOrIndexClosed(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, nil)
 	if code := getHealth(t, l); code != 200 {
 		t.Fatalf("/healthz = %d, want 200", code)
@@ -99,6 +100,7 @@ func TestReadyzFailsWhenStoreOrIndexClosed(t *testing.T) {
 // H3: below limits.min_free_disk_mb of free space in the data dir /readyz
 // is 503, with a reason that names no path and no personal data.
 func TestReadyzFailsBelowFreeDiskFloor(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, func(c *config.Config) { c.Limits.MinFreeDiskMB = 1 << 40 }) // 1 EiB: above any real free space
 	r := getReady(t, l)
 	if r.code != 503 || !hasReason(r.Reasons, "free disk space low") {
@@ -127,6 +129,7 @@ func hasReason(list []string, s string) bool {
 // /readyz cannot queue behind or in front of customers' commits on the
 // write lock.
 func TestReadyzFloodStaysCheap(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, nil)
 	start := time.Now()
 	for range 200 {

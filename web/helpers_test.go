@@ -1,4 +1,4 @@
-package bot_test
+package web_test
 
 import (
 	"context"
@@ -78,33 +78,43 @@ func openSession(t testing.TB, l *app.Local) (*chatclient.Client, string) {
 	return c, f.Session
 }
 
-// ask says text and returns the frames up to and including the next message.
+// ask says text and returns every frame of the reply to it.
 func ask(t testing.TB, c *chatclient.Client, text string) []protocol.Frame {
 	t.Helper()
-	// A consent request or handover precedes its message; more may follow.
-	return exchange(t, c, protocol.Inbound{Type: protocol.TypeSay, Text: text}, fmt.Sprintf("%q", text),
-		func(f protocol.Frame) bool { return strings.Contains(f.Text, "card numbers") })
+	return exchange(t, c, protocol.Inbound{Type: protocol.TypeSay, Text: text}, fmt.Sprintf("%q", text))
 }
 
-// exchange sends in and returns the frames up to and including the next
-// message or error; what names in for failures. A message for which notLast
-// (if not nil) is true does not end the reply.
-func exchange(t testing.TB, c *chatclient.Client, in protocol.Inbound, what string, notLast func(protocol.Frame) bool) []protocol.Frame {
+// endOfTurn is a frame without a type. The socket refuses it with a
+// bad_request error before it reaches the engine, and it answers a
+// socket's frames in order, so that refusal marks the end of the reply to
+// the frame sent before it.
+var endOfTurn = protocol.Inbound{}
+
+func isEndOfTurn(f protocol.Frame) bool {
+	return f.Type == protocol.TypeError && f.Code == protocol.ErrBadRequest && strings.HasPrefix(f.Message, "Malformed frame")
+}
+
+// exchange sends in and returns every frame of the reply to it (without
+// the end-of-turn marker); what names in for failures.
+func exchange(t testing.TB, c *chatclient.Client, in protocol.Inbound, what string) []protocol.Frame {
 	t.Helper()
 	ctx := ctxT(t)
 	if err := c.Send(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Send(ctx, endOfTurn); err != nil {
 		t.Fatal(err)
 	}
 	var got []protocol.Frame
 	for {
 		f, err := c.Next(ctx)
 		if err != nil {
-			t.Fatalf("waiting for reply to %s: %v (got %+v)", what, err, got)
+			t.Fatalf("waiting for the reply to %s: %v (got %+v)", what, err, got)
 		}
-		got = append(got, f)
-		if f.Type == protocol.TypeError || f.Type == protocol.TypeMessage && (notLast == nil || !notLast(f)) {
+		if isEndOfTurn(f) {
 			return got
 		}
+		got = append(got, f)
 	}
 }
 

@@ -1,4 +1,4 @@
-package bot
+package web
 
 import (
 	"context"
@@ -13,10 +13,11 @@ import (
 	"deskbot/protocol"
 )
 
-// Hub tracks open customer sockets by session so frames produced outside a
-// customer's own turn (agent messages, handover changes) reach them. Frames
-// for sessions without a socket (HTTP mirror clients) wait, bounded, until
-// the next call collects them.
+// Hub is the engine's conversation.Delivery. It tracks open customer
+// sockets by session so frames produced outside a customer's own turn
+// (agent messages, handover changes) reach them. Frames for sessions
+// without a socket (HTTP mirror clients) wait, bounded, until the next call
+// collects them.
 type Hub struct {
 	mu      sync.Mutex
 	conns   map[string]map[*conn]struct{}
@@ -68,9 +69,9 @@ func (h *Hub) remove(c *conn) {
 	}
 }
 
-// rename moves a session's sockets to its new id (a conversation restarted
+// Rename moves a session's sockets to its new id (a conversation restarted
 // after erasure) and drops what was waiting for the old one (DSR-4).
-func (h *Hub) rename(from, to string) {
+func (h *Hub) Rename(from, to string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	delete(h.pending, from)
@@ -88,8 +89,8 @@ func (h *Hub) rename(from, to string) {
 	}
 }
 
-// forget drops frames waiting for a session that will not come back.
-func (h *Hub) forget(session string) {
+// Forget drops frames waiting for a session that will not come back.
+func (h *Hub) Forget(session string) {
 	h.mu.Lock()
 	delete(h.pending, session)
 	h.mu.Unlock()

@@ -1,4 +1,4 @@
-package bot
+package web
 
 import (
 	"context"
@@ -143,7 +143,7 @@ func TestHubRename(t *testing.T) {
 	h.add("old", c)
 	h.Deliver("gone", protocol.Message{Type: protocol.TypeMessage})
 	h.pending["old"] = []protocol.Outbound{protocol.Message{Text: "stale"}}
-	h.rename("old", "new")
+	h.Rename("old", "new")
 	if len(h.conns["old"]) != 0 || len(h.conns["new"]) != 1 || h.session[c] != "new" {
 		t.Fatalf("conns after rename: %v", h.conns)
 	}

@@ -1,4 +1,4 @@
-package bot_test
+package web_test
 
 import (
 	"net/http"

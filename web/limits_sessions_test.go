@@ -1,4 +1,4 @@
-package bot_test
+package web_test
 
 import (
 	"bytes"
@@ -84,6 +84,7 @@ func keepAliveClient(ip string, conns int) *http.Client {
 // F5/M7: one address cannot open sessions without limit, over HTTP or the
 // socket; another address is not affected, and resuming is not creating.
 func TestNewSessionsLimitedPerAddress(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, nil)
 	hc := keepAliveClient("127.0.0.1", 16)
 	code, token, err := postChatFrom(hc, l.URL, map[string]string{})
@@ -143,6 +144,7 @@ func TestNewSessionsLimitedPerAddress(t *testing.T) {
 // Sessions in memory are capped: beyond limits.max_live_sessions the
 // idlest without a socket are released, and come back from disk intact.
 func TestLiveSessionsCappedAndReadBack(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, func(c *config.Config) {
 		c.Limits.NewSessionsBurst = 1000
 		c.Limits.MaxLiveSessions = 50
@@ -182,6 +184,7 @@ func dirSize(t testing.TB, dir string) int64 {
 // M7 measured: 40,000 session-creating requests from one address leave
 // RSS within 30 MB of idle and the data dir within 20 MB.
 func TestSessionFloodBoundsMemoryAndDisk(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("40,000 requests")
 	}
@@ -220,6 +223,7 @@ func TestSessionFloodBoundsMemoryAndDisk(t *testing.T) {
 // With no room for another live session (every one has a socket), a new
 // socket is told so and closed with 1013 try again later; HTTP gets 503.
 func TestServerFullClosesWith1013(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, func(c *config.Config) { c.Limits.MaxLiveSessions = 2 })
 	openSession(t, l)
 	openSession(t, l)
@@ -242,6 +246,7 @@ func TestServerFullClosesWith1013(t *testing.T) {
 
 // A session that cannot be opened (the store is gone) closes with 1011.
 func TestSessionOpenFailureClosesWith1011(t *testing.T) {
+	t.Parallel()
 	cfg := config.Defaults(t.TempDir())
 	l, err := app.StartLocal(ctxT(t), cfg, app.Options{Getenv: testEnv})
 	if err != nil {
@@ -263,6 +268,7 @@ func TestSessionOpenFailureClosesWith1011(t *testing.T) {
 // Open sockets are capped per address too (resuming one token over and
 // over opens no session but holds a socket each).
 func TestSocketsPerAddressCapped(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, func(c *config.Config) { c.Limits.SocketsPerAddress = 3 })
 	c, token := openSession(t, l)
 	for range 2 {
@@ -290,6 +296,7 @@ func TestSocketsPerAddressCapped(t *testing.T) {
 // Resuming writes a greeting and an audit record (DISC-6), so resumes per
 // address are limited too, at four times the new-session allowance.
 func TestSocketResumesLimitedPerAddress(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, func(c *config.Config) { c.Limits.NewSessionsBurst, c.Limits.NewSessionsPerMinute = 2, 1 })
 	_, token := openSession(t, l)
 	ctx := ctxT(t)

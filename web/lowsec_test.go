@@ -1,4 +1,4 @@
-package bot_test
+package web_test
 
 import (
 	"bytes"
@@ -54,6 +54,7 @@ func cspDirective(csp, name string) string {
 // frame-ancestors makes browsers ignore X-Frame-Options, so those routes
 // must send frame-ancestors 'none' themselves.
 func TestConsoleNeverFramedEvenWithFrameAncestors(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, func(c *config.Config) {
 		c.FrameAncestors = []string{"https://shop.example"}
 		c.AdminToken = "admin-token-for-the-frame-test-0123456789"
@@ -78,6 +79,7 @@ func TestConsoleNeverFramedEvenWithFrameAncestors(t *testing.T) {
 // does not admit http://shop.example (plain HTTP, injectable on path) nor
 // another port.
 func TestAllowedOriginsMatchScheme(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, func(c *config.Config) {
 		c.AllowedOrigins = []string{"https://shop.example", "http://dev.shop.example:8443"}
 	})
@@ -108,6 +110,7 @@ func TestAllowedOriginsMatchScheme(t *testing.T) {
 
 // F17: no directory listings under /static/ or /agent/assets/; files still load.
 func TestNoDirectoryListings(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, nil)
 	for _, p := range []string{"/static/", "/agent/assets/", "/static/.", "/agent/assets/./"} {
 		resp := get(t, l.URL+p)
@@ -126,6 +129,7 @@ func TestNoDirectoryListings(t *testing.T) {
 // F16 (SEC-1): connect-src allows the page's own origin (and the public origin's
 // ws/wss form), never every WebSocket host.
 func TestCSPConnectSrcNotAnyHost(t *testing.T) {
+	t.Parallel()
 	for name, tc := range map[string]struct{ public, want string }{
 		"no public url":  {"", "'self'"},
 		"https":          {"https://chat.shop.example", "'self' wss://chat.shop.example"},
@@ -148,6 +152,7 @@ func TestCSPConnectSrcNotAnyHost(t *testing.T) {
 // publish any Markdown file the service user can read); a link to another
 // article inside the folder still works.
 func TestKBDirDoesNotFollowLinksOutOfTheFolder(t *testing.T) {
+	t.Parallel()
 	outside, dir := t.TempDir(), t.TempDir()
 	article := func(id, body string) []byte {
 		return []byte("---\nid: " + id + "\ntitle: " + id + "\nquestions:\n  - what is " + id + "\n---\n" + body + "\n")
@@ -180,6 +185,7 @@ func TestKBDirDoesNotFollowLinksOutOfTheFolder(t *testing.T) {
 // customer did not send; and the HTTP mirror takes exactly one JSON object,
 // not one followed by trailing bytes.
 func TestInvalidUTF8AndTrailingBytesRefused(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, nil)
 	c, _ := openSession(t, l)
 	ctx := ctxT(t)
@@ -248,6 +254,7 @@ func (l *lockedBuf) String() string {
 // admin API from the X-Deskbot-Session header; ?session= keeps working for
 // protocol v1 clients. The token is never written to the server log.
 func TestSessionTokenOutOfURLsAndLogs(t *testing.T) {
+	t.Parallel()
 	var logs lockedBuf
 	cfg := config.Defaults(t.TempDir())
 	cfg.AdminToken = adminToken

@@ -1,4 +1,10 @@
-package bot
+// Package web is deskbot's HTTP surface: the customer socket (GET /ws)
+// and its hub, the HTTP mirror (POST /api/v1/chat), the export download,
+// the chat page, widget and article pages, health, the admin API, and the
+// agent console with its log-in. Limits that count client addresses
+// (sessions, sockets, log-ins) live here; the conversation itself is the
+// conversation package's.
+package web
 
 import (
 	"context"
@@ -9,9 +15,13 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"deskbot/config"
+	"deskbot/conversation"
+	"deskbot/desk"
 	"deskbot/kb"
+	"deskbot/protocol"
 )
 
 // Articles looks up articles for the article pages.
@@ -19,10 +29,34 @@ type Articles interface {
 	Article(id string) (*kb.Article, bool)
 }
 
+// Conversations is what the web surface needs of the conversation engine
+// (conversation.Engine).
+type Conversations interface {
+	Start(ctx context.Context, meta conversation.ConnMeta) (*conversation.Session, []protocol.Outbound, error)
+	Resume(ctx context.Context, token string) (*conversation.Session, []protocol.Outbound, error)
+	Lookup(ctx context.Context, token string) (*conversation.Session, error)
+	Handle(ctx context.Context, s *conversation.Session, in protocol.Inbound) []protocol.Outbound
+	Attach(s *conversation.Session)
+	Detach(s *conversation.Session)
+	MakeRoom(limit int) bool
+	Export(ctx context.Context, token, channel string) (protocol.ExportDoc, error)
+
+	TakeConversation(ctx context.Context, id string, a desk.AgentRef) error
+	AgentSay(ctx context.Context, id string, a desk.AgentRef, text string) (string, error)
+	HandBack(ctx context.Context, id string, a desk.AgentRef, closing bool) error
+	ViewConversation(ctx context.Context, id string, a desk.AgentRef) (protocol.ConversationView, error)
+	OfflineInbox(ctx context.Context, a desk.AgentRef) ([]protocol.OfflineView, error)
+	OfflineDone(ctx context.Context, id int64, a desk.AgentRef) error
+	OfflineCount(ctx context.Context) int
+}
+
 // Server serves the chat page, the socket, the HTTP mirror and health.
 type Server struct {
 	cfg      config.Config
-	engine   *Engine
+	engine   Conversations
+	desk     *desk.Desk
+	console  *console
+	now      func() time.Time
 	articles Articles
 	assets   fs.FS
 	log      *slog.Logger
@@ -40,10 +74,15 @@ type Server struct {
 	resumes     *addrLimiter // socket resumes per client address
 }
 
-// ServerOptions wires a Server.
+// ServerOptions wires a Server. Engine, Hub (the engine's Delivery), Desk,
+// Agents and Articles are required.
 type ServerOptions struct {
 	Config   config.Config
-	Engine   *Engine
+	Engine   Conversations
+	Hub      *Hub
+	Desk     *desk.Desk
+	Agents   AgentStore // agent accounts and log-in sessions
+	Now      func() time.Time
 	Articles Articles
 	Assets   fs.FS // the embedded assets (chat/, widget.js)
 	Logger   *slog.Logger
@@ -51,15 +90,32 @@ type ServerOptions struct {
 	Ready    []ReadyCheck // conditions of /readyz (database, index, disk)
 }
 
-// NewServer returns a server; call SetReady once the bot can answer.
+// NewServer returns a server; call SetReady once the bot can answer. It
+// panics when a required dependency is missing (a wiring mistake).
 func NewServer(o ServerOptions) *Server {
+	switch {
+	case o.Engine == nil:
+		panic("web: ServerOptions.Engine is nil")
+	case o.Hub == nil:
+		panic("web: ServerOptions.Hub is nil")
+	case o.Desk == nil:
+		panic("web: ServerOptions.Desk is nil")
+	case o.Agents == nil:
+		panic("web: ServerOptions.Agents is nil")
+	case o.Articles == nil:
+		panic("web: ServerOptions.Articles is nil")
+	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{cfg: o.Config, engine: o.Engine, articles: o.Articles, assets: o.Assets, log: o.Logger, hub: NewHub(), admin: o.Admin, checks: o.Ready}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	s := &Server{cfg: o.Config, engine: o.Engine, desk: o.Desk, now: o.Now, articles: o.Articles, assets: o.Assets, log: o.Logger, hub: o.Hub, admin: o.Admin, checks: o.Ready}
 	s.newSessions = newAddrLimiter(o.Config.Limits.NewSessionsPerMinute, o.Config.Limits.NewSessionsBurst)
 	s.resumes = newAddrLimiter(4*o.Config.Limits.NewSessionsPerMinute, 4*o.Config.Limits.NewSessionsBurst)
 	s.origins = originPatterns(o.Config.AllowedOrigins)
+	s.console = &console{s: s, e: o.Engine, desk: o.Desk, auth: newAgentAuth(o.Agents, o.Now, o.Config.Limits.LoginHashes)}
 	return s
 }
 
@@ -78,7 +134,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /api/v1/chat", s.handleChatAPI)
 	mux.HandleFunc("POST /api/v1/export", s.handleExport)
 	s.adminRoutes(mux)
-	s.agentRoutes(mux)
+	s.console.routes(mux)
 	mux.HandleFunc("GET /articles/{id}", s.handleArticle)
 	mux.HandleFunc("GET /widget.js", s.handleWidget)
 	mux.Handle("GET /static/", http.StripPrefix("/static/", s.staticHandler()))

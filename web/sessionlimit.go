@@ -1,10 +1,9 @@
-package bot
+package web
 
 import (
 	"errors"
 	"math"
 	"net/http"
-	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -96,7 +95,7 @@ func (s *Server) admitNewSession(r *http.Request) (wait time.Duration, err error
 	if ok, wait := s.newSessions.allow(clientAddr(r), time.Now()); !ok {
 		return wait, ErrTooManySessions
 	}
-	if !s.engine.makeRoom(s.cfg.Limits.MaxLiveSessions) {
+	if !s.engine.MakeRoom(s.cfg.Limits.MaxLiveSessions) {
 		return time.Minute, ErrServerFull
 	}
 	return 0, nil
@@ -113,7 +112,7 @@ func (s *Server) admitResume(r *http.Request) error {
 
 // admitLoad makes room in memory before a stored session is read back.
 func (s *Server) admitLoad() error {
-	if !s.engine.makeRoom(s.cfg.Limits.MaxLiveSessions) {
+	if !s.engine.MakeRoom(s.cfg.Limits.MaxLiveSessions) {
 		return ErrServerFull
 	}
 	return nil
@@ -141,55 +140,4 @@ func limitFrame(err error) protocol.Error {
 		return errorFrame(protocol.ErrRateLimited, "The assistant is very busy right now; please try again in a minute.")
 	}
 	return errorFrame(protocol.ErrRateLimited, "Too many conversations opened from your network; please try again later.")
-}
-
-// Live returns how many sessions are held in memory.
-func (e *Engine) Live() int {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	return len(e.sessions)
-}
-
-// makeRoom keeps the sessions in memory below limit: when full it releases
-// the idlest tenth that have no socket and no agent (as Evict does). It
-// reports false when nothing could be released.
-func (e *Engine) makeRoom(limit int) bool {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if limit <= 0 || len(e.sessions) < limit {
-		return true
-	}
-	type cand struct {
-		key  string
-		s    *Session
-		last time.Time
-	}
-	var cs []cand
-	for key, s := range e.sessions {
-		if s.attached == 0 {
-			cs = append(cs, cand{key, s, s.lastActive})
-		}
-	}
-	slices.SortFunc(cs, func(a, b cand) int { return a.last.Compare(b.last) })
-	target := len(e.sessions) - limit + 1 + limit/10
-	n := 0
-	for _, c := range cs {
-		if n >= target {
-			break
-		}
-		if !c.s.mu.TryLock() {
-			continue
-		}
-		busy := c.s.st.Handover == protocol.HandoverQueued || c.s.st.Handover == protocol.HandoverJoined || c.s.st.Leaving
-		c.s.mu.Unlock()
-		if busy {
-			continue
-		}
-		delete(e.sessions, c.key)
-		if e.hub != nil {
-			e.hub.forget(c.s.ID)
-		}
-		n++
-	}
-	return len(e.sessions) < limit
 }

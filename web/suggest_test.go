@@ -1,4 +1,4 @@
-package bot_test
+package web_test
 
 import (
 	"context"
@@ -66,10 +66,10 @@ func suggestedQuery(t testing.TB, l *app.Local, min int, candidates ...string) (
 	return "", nil
 }
 
-// send sends a client frame and returns the frames up to the next message or error.
+// send sends a client frame and returns every frame of the reply to it.
 func send(t testing.TB, c *chatclient.Client, in protocol.Inbound) []protocol.Frame {
 	t.Helper()
-	return exchange(t, c, in, fmt.Sprintf("%+v", in), nil)
+	return exchange(t, c, in, fmt.Sprintf("%+v", in))
 }
 
 func articleButtons(m protocol.Frame) []protocol.Action {
@@ -107,6 +107,7 @@ func checkAnswer(t testing.TB, l *app.Local, m protocol.Frame, id string) {
 // and cites nothing; the person stays on offer (HUM-2). A one-word topic
 // ("returns") is suggested, not counted as a miss on the first round.
 func TestSuggestionOffersArticlesNotText(t *testing.T) {
+	t.Parallel()
 	l := startBotKB(t, smallKB, func(c *config.Config) { c.Answer.MissesBeforeHandover = 1 })
 	q, hits := suggestedQuery(t, l, 1, "returns", "warranty", "can I return a gift card?", "gift")
 	c, _ := openSession(t, l)
@@ -141,6 +142,7 @@ func TestSuggestionOffersArticlesNotText(t *testing.T) {
 // ACC-2: pressing a suggestion answers with that article's own text and
 // source; the question is kept with the pick for the owner's review.
 func TestSuggestionPickedByButton(t *testing.T) {
+	t.Parallel()
 	l := startBotKB(t, smallKB, nil)
 	q, hits := suggestedQuery(t, l, 1, "returns", "warranty", "gift")
 	c, _ := openSession(t, l)
@@ -161,6 +163,7 @@ func TestSuggestionPickedByButton(t *testing.T) {
 // An article id that was not suggested but exists is answered (a page may
 // link it); an unknown or missing id is refused and the chat goes on.
 func TestArticleActionUnsuggestedAndUnknown(t *testing.T) {
+	t.Parallel()
 	l := startBotKB(t, smallKB, nil)
 	c, _ := openSession(t, l)
 	checkAnswer(t, l, lastMessage(send(t, c, protocol.Inbound{Type: protocol.TypeAction, Name: protocol.ActionArticle, ID: "warranty"})), "warranty")
@@ -179,6 +182,7 @@ func TestArticleActionUnsuggestedAndUnknown(t *testing.T) {
 
 // Typing a suggestion's title or position picks it like the button.
 func TestSuggestionPickedByTyping(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, nil) // the demo shop: "returns" spans several articles
 	q, hits := suggestedQuery(t, l, 2, "returns", "delivery", "can I return a gift card?", "shipping")
 	title := hits[len(hits)-1].Article.Title
@@ -216,6 +220,7 @@ func TestSuggestionPickedByTyping(t *testing.T) {
 // The pending suggestions live in the sealed session state: a customer who
 // reconnects, after the session left memory, can still pick one.
 func TestSuggestionPickAfterResume(t *testing.T) {
+	t.Parallel()
 	l := startBotKB(t, smallKB, nil)
 	q, hits := suggestedQuery(t, l, 1, "returns", "warranty", "gift")
 	c, token := openSession(t, l)
@@ -242,6 +247,7 @@ func TestSuggestionPickAfterResume(t *testing.T) {
 // HUM-2: two suggestion rounds in a row without a pick are one miss; the
 // question is recorded for the owner as unanswered.
 func TestTwoSuggestionRoundsAreOneMiss(t *testing.T) {
+	t.Parallel()
 	l := startBotKB(t, smallKB, func(c *config.Config) { c.Answer.MissesBeforeHandover = 1 })
 	q, _ := suggestedQuery(t, l, 1, "returns", "warranty", "gift")
 	c, _ := openSession(t, l)
@@ -264,6 +270,7 @@ func TestTwoSuggestionRoundsAreOneMiss(t *testing.T) {
 // Small talk gets the configured courteous reply, never "can't confirm",
 // never counts as a miss and never brings a person (HUM-2 is for questions).
 func TestSmallTalkIsNotAMiss(t *testing.T) {
+	t.Parallel()
 	l := startBotKB(t, smallKB, func(c *config.Config) {
 		c.Answer.MissesBeforeHandover = 1
 		c.Limits.Burst = 50
@@ -301,6 +308,7 @@ func TestSmallTalkIsNotAMiss(t *testing.T) {
 // goodbye. Before small talk was recognised the greeting and goodbye were
 // misses too, and the customer was handed over while saying goodbye.
 func TestGreetingMissGoodbyeNoHandover(t *testing.T) {
+	t.Parallel()
 	l := startBotKB(t, smallKB, func(c *config.Config) { c.Answer.MissesBeforeHandover = 2 })
 	c, _ := openSession(t, l)
 	var all []protocol.Frame
@@ -334,6 +342,7 @@ func TestGreetingMissGoodbyeNoHandover(t *testing.T) {
 // HUM-2: "yes" right after the bot offered a person brings one in; the
 // same "yes" out of context is only acknowledged.
 func TestYesAcceptsTheOfferOfAPerson(t *testing.T) {
+	t.Parallel()
 	l := startBotKB(t, smallKB, nil)
 	c, _ := openSession(t, l)
 	if fs := ask(t, c, "yes"); hasHandover(fs) || lastMessage(fs).Text != l.App.Config.Answer.SmallTalk.Acknowledge {

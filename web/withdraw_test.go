@@ -1,4 +1,4 @@
-package bot_test
+package web_test
 
 import (
 	"bytes"
@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"deskbot/bot"
 	"deskbot/compliance"
+	"deskbot/conversation"
 	"deskbot/protocol"
 	"deskbot/store"
 )
@@ -21,6 +21,7 @@ import (
 // customer withdraws; the export says so, and neither the export, the
 // agents' offline inbox nor the database files hold them afterwards.
 func TestWithdrawalReRedactsTranscriptAndLeftMessages(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, nil)
 	c, token := openSession(t, l)
 	ctx := ctxT(t)
@@ -111,11 +112,12 @@ func TestWithdrawalReRedactsTranscriptAndLeftMessages(t *testing.T) {
 // that did it (an audit entry in the same commit), not for a withdrawal
 // recorded before it existed; damaged rows are listed with a note.
 func TestExportNotesOnlyWhatWasDone(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 11, 30, 10, 0, 0, 0, time.UTC)
 	w := compliance.ConsentRecord{Purpose: compliance.PurposeContact, Decision: compliance.DecisionWithdrawn, TextVersion: "1", At: at}
 	old := w
 	old.At = at.Add(-48 * time.Hour)
-	doc := bot.BuildExport(store.SubjectData{Subject: "s", Consents: []compliance.ConsentRecord{old, w},
+	doc := conversation.BuildExport(store.SubjectData{Subject: "s", Consents: []compliance.ConsentRecord{old, w},
 		Rescrubbed: []time.Time{at.Add(300 * time.Microsecond)},
 		Unreadable: []store.UnreadableRow{{Table: "messages", ID: 7}}}, "Shop", at)
 	if len(doc.Notes) != 3 {

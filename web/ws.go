@@ -1,4 +1,4 @@
-package bot
+package web
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"deskbot/conversation"
 	"deskbot/protocol"
 )
 
@@ -51,13 +52,13 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	// The socket's context ends at server shutdown (the BaseContext), not
 	// when this handler returns.
 	ctx, cancel := context.WithCancel(s.baseContext())
-	var sess *Session
+	var sess *conversation.Session
 	var frames []protocol.Outbound
 	if token := sessionToken(r); token != "" {
 		if err = s.admitResume(r); err == nil {
 			sess, frames, err = s.engine.Resume(ctx, token)
 		}
-		if errors.Is(err, ErrUnknownSession) {
+		if errors.Is(err, conversation.ErrUnknownSession) {
 			err = nil // an expired or erased session simply starts afresh
 		}
 	}
@@ -92,7 +93,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 }
 
 // serveSocket reads a customer's frames until the socket closes.
-func (s *Server) serveSocket(ctx context.Context, cancel context.CancelFunc, ws *websocket.Conn, sess *Session, frames []protocol.Outbound) {
+func (s *Server) serveSocket(ctx context.Context, cancel context.CancelFunc, ws *websocket.Conn, sess *conversation.Session, frames []protocol.Outbound) {
 	defer s.handlers.Done()
 	defer cancel()
 	defer ws.CloseNow()
@@ -224,11 +225,11 @@ func isRateLimited(out []protocol.Outbound) bool {
 
 // connMeta reads the customer's jurisdiction hint (?profile=us-ca or
 // ?region=California) and the Global Privacy Control signal (JUR-1).
-func connMeta(r *http.Request) ConnMeta {
+func connMeta(r *http.Request) conversation.ConnMeta {
 	q := r.URL.Query()
 	p := q.Get("profile")
 	if p == "" {
 		p = q.Get("region")
 	}
-	return ConnMeta{Profile: p, GPC: r.Header.Get("Sec-GPC") == "1"}
+	return conversation.ConnMeta{Profile: p, GPC: r.Header.Get("Sec-GPC") == "1"}
 }

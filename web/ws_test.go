@@ -1,4 +1,4 @@
-package bot_test
+package web_test
 
 import (
 	"bytes"
@@ -19,6 +19,7 @@ import (
 // DISC-1: the session frame comes first, then a disclosure that says in words
 // that the customer is talking to an automated assistant.
 func TestSocketDisclosureFirst(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, nil)
 	c := dial(t, l, chatclient.Options{})
 	ctx := ctxT(t)
@@ -37,6 +38,7 @@ func TestSocketDisclosureFirst(t *testing.T) {
 
 // ACC-1: factual answers are the article's text and cite it.
 func TestSocketAnswersCiteSources(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, nil)
 	c, _ := openSession(t, l)
 	cases := []struct{ q, article string }{
@@ -65,6 +67,7 @@ func TestSocketAnswersCiteSources(t *testing.T) {
 
 // ACC-1, HUM-2: nothing in the knowledge base means no claim and an offer of a person.
 func TestSocketUnknownQuestionOffersHuman(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, nil)
 	c, _ := openSession(t, l)
 	m := lastMessage(ask(t, c, "What is the airspeed velocity of an unladen swallow?"))
@@ -78,6 +81,7 @@ func TestSocketUnknownQuestionOffersHuman(t *testing.T) {
 
 // Bad input gets an error frame and the session stays usable.
 func TestSocketMalformedInputKeepsSession(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, nil)
 	c, _ := openSession(t, l)
 	ctx := ctxT(t)
@@ -111,6 +115,7 @@ func TestSocketMalformedInputKeepsSession(t *testing.T) {
 
 // A frame over the read limit closes the socket (1009); the session resumes.
 func TestSocketOversizedFrameClosesButSessionResumes(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, nil)
 	c, token := openSession(t, l)
 	ctx := ctxT(t)
@@ -130,6 +135,7 @@ func TestSocketOversizedFrameClosesButSessionResumes(t *testing.T) {
 }
 
 func TestSocketRateLimit(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, func(c *config.Config) { c.Limits.Burst = 3; c.Limits.MessagesPerMinute = 1 })
 	c, _ := openSession(t, l)
 	ctx := ctxT(t)
@@ -153,6 +159,7 @@ func TestSocketRateLimit(t *testing.T) {
 }
 
 func TestSocketOriginCheck(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, func(c *config.Config) { c.AllowedOrigins = []string{"https://shop.example"} })
 	ctx := ctxT(t)
 	if _, err := chatclient.Dial(ctx, l.URL, chatclient.Options{Origin: "https://evil.example"}); err == nil {
@@ -167,6 +174,7 @@ func TestSocketOriginCheck(t *testing.T) {
 
 // Many customers at once, each with their own session and answers.
 func TestSocketManyConcurrentClients(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, func(c *config.Config) { c.Limits.Burst = 20 })
 	const clients = 60
 	questions := []string{"How do I return an item?", "What is your warranty?", "how much does shipping cost"}
@@ -198,6 +206,7 @@ func TestSocketManyConcurrentClients(t *testing.T) {
 
 // Graceful shutdown closes every socket with "going away".
 func TestShutdownClosesSockets(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, nil)
 	var cs []*chatclient.Client
 	for i := 0; i < 5; i++ {
@@ -224,6 +233,7 @@ func mustJSON(t testing.TB, v any) []byte {
 }
 
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, func(c *config.Config) { c.FrameAncestors = []string{"https://shop.example"} })
 	resp, err := http.Get(l.URL + "/")
 	if err != nil {
@@ -246,6 +256,7 @@ func TestSecurityHeaders(t *testing.T) {
 
 // Idle sessions leave memory but not the disk: a later resume finds them.
 func TestIdleSessionsEvictedAndResumable(t *testing.T) {
+	t.Parallel()
 	l := startBot(t, nil)
 	c, token := openSession(t, l)
 	ask(t, c, "How do I return an item?")
