@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log"
 	"log/slog"
 	"net"
 	"net/http"
@@ -22,6 +23,7 @@ import (
 	"deskbot/conversation"
 	"deskbot/desk"
 	"deskbot/kb"
+	"deskbot/metrics"
 	"deskbot/store"
 	"deskbot/web"
 )
@@ -34,6 +36,10 @@ type App struct {
 	Engine *conversation.Engine
 	Server *web.Server
 	Log    *slog.Logger
+	// Metrics are served on metrics.listen (ServeAll); always collected.
+	Metrics *metrics.Metrics
+
+	secure *secure // TLS of the public listener, set by ServeAll; nil for plain HTTP
 
 	cancelWatch context.CancelFunc
 	configFile  string // the configuration file in use, for scheduled backups
@@ -114,6 +120,8 @@ func New(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 		now = time.Now
 	}
 	a := &App{Config: cfg, Store: st, KB: base, Log: log, cancelWatch: cancelWatch, now: now, blind: blindFunc(lookupKey), keyID: mk.ID()}
+	a.Metrics = newMetrics(a) // its gauges read the engine and server at scrape time
+	st.ObserveCommits(a.Metrics)
 	hours, herr := desk.NewHours(cfg.BusinessHours)
 	if herr != nil {
 		log.Error("business hours unusable; treating the team as always open", "err", herr)
@@ -121,7 +129,7 @@ func New(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 	dk := desk.New(now, hours)
 	hub := web.NewHub() // the engine delivers agent frames through it
 	a.Engine = conversation.New(conversation.Options{Config: cfg, KB: base, Store: st, Desk: dk, Delivery: hub,
-		Notifier: desk.NewNotifier(cfg), Now: now, Logger: log, Blind: a.blind})
+		Notifier: desk.NewNotifier(cfg), Now: now, Logger: log, Blind: a.blind, Observer: a.Metrics})
 	a.Server = web.NewServer(web.ServerOptions{Config: cfg, Engine: a.Engine, Hub: hub, Desk: dk, Agents: st, Now: now,
 		Articles: base, Assets: assets.FS(), Logger: log,
 		Admin: web.Admin{Token: cfg.AdminToken.Reveal(), Store: st, Scan: storageScanner(cfg.DataDir, getenv, log), Purge: a.Purge},
@@ -155,6 +163,7 @@ func Retention(c config.Config) store.Retention {
 // Purge removes what is past its retention period, by the app's clock (RET-1).
 func (a *App) Purge(ctx context.Context) (store.PurgeCounts, error) {
 	n, err := a.Store.Purge(ctx, a.now(), Retention(a.Config))
+	a.Metrics.Purge(err)
 	if err != nil {
 		return n, fmt.Errorf("purge: %w", err)
 	}
@@ -193,7 +202,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	baseCtx, cancelBase := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelBase()
 	hs := &http.Server{
-		Handler:     a.Server.Deadlines(a.Server.Handler()),
+		Handler:     a.publicHandler(), // trusted proxies, access log, routes
 		BaseContext: func(net.Listener) context.Context { return baseCtx },
 		// Every phase is bounded (F6); a socket is exempt once upgraded
 		// (web.Server.Deadlines), it has pings and per-frame write deadlines.
@@ -202,7 +211,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 		WriteTimeout:      a.Config.Timeouts.Write,
 		IdleTimeout:       a.Config.Timeouts.Idle,
 		MaxHeaderBytes:    32 << 10,
-		ErrorLog:          slog.NewLogLogger(a.Log.Handler(), slog.LevelWarn),
+		ErrorLog:          log.New(quietTLSErrors{a.Log}, "", 0),
 	}
 	a.Server.Start(baseCtx)
 	errc := make(chan error, 1)

@@ -178,13 +178,14 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	log := newLogger(stderr, cfg.LogLevel)
+	level := new(slog.LevelVar) // log_level, changed by a reload (SIGHUP)
+	log := newLevelLogger(stderr, cfg.LogLevel, level)
 	// Listen before the slow parts so a taken port fails fast and clearly.
-	ln, err := net.Listen("tcp", cfg.Listen)
+	lns, err := Listen(cfg)
 	if err != nil {
-		return fmt.Errorf("listen: %w", err)
+		return err
 	}
-	defer ln.Close()
+	defer lns.Close()
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return fmt.Errorf("data_dir %s: %w", cfg.DataDir, err)
 	}
@@ -201,8 +202,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if file := configFileInUse(cf.config); file != "" {
 		go watchConfigFile(ctx, file, cfg.KBWatchInterval, log)
 	}
-	fmt.Fprintf(stdout, "deskbot %s serving on http://%s (data in %s)\n", Version, displayAddr(ln.Addr()), cfg.DataDir)
-	serveErr := a.Serve(ctx, ln)
+	go a.watchReload(ctx, cf.load, level)
+	fmt.Fprintf(stdout, "deskbot %s serving on %s://%s (data in %s)\n", Version, scheme(cfg), displayAddr(lns.Public.Addr()), cfg.DataDir)
+	serveErr := a.ServeAll(ctx, lns)
 	return errors.Join(serveErr, a.Close())
 }
 

@@ -8,9 +8,9 @@ import (
 )
 
 // watchConfigFile warns, once per change, when the configuration file the
-// server started with changes: every key is read only at start (only the
-// articles in kb_dir reload by themselves), so a new answer.threshold or
-// limit takes effect after a restart.
+// server started with changes: a reload (SIGHUP, reload.go) applies
+// log_level and answer.threshold; every other key takes effect after a
+// restart.
 func watchConfigFile(ctx context.Context, path string, every time.Duration, log *slog.Logger) {
 	stamp := func() (time.Time, int64, bool) {
 		fi, err := os.Stat(path)
@@ -33,7 +33,7 @@ func watchConfigFile(ctx context.Context, path string, every time.Duration, log 
 			continue
 		}
 		mod, size, ok = m, s, o
-		log.Warn("configuration file changed; restart deskbot to apply it (only the articles in kb_dir reload without a restart)", "file", path)
+		log.Warn("configuration file changed; send SIGHUP to apply log_level and answer.threshold (it names the keys that need a restart), or restart deskbot to apply it all", "file", path)
 	}
 }
 

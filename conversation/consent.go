@@ -64,6 +64,7 @@ func (e *Engine) decide(t *turn, d compliance.Decision) {
 	}
 	t.s.st.Consent.Apply(r)
 	t.rec.Consents = append(t.rec.Consents, r)
+	e.obs.Consent(purposeContact, string(d))
 	t.audit(compliance.EventConsent, "customer", "purpose=contact decision="+string(d)+" version="+ct.Version)
 }
 

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -84,7 +85,9 @@ type Engine struct {
 	kb        Searcher
 	store     Store
 	detector  *compliance.Detector
-	threshold float64 // answer.threshold; 0 lets the knowledge base use its default
+	threshold float64 // answer.threshold at start; 0 lets the knowledge base use its default
+	reloaded  atomic.Pointer[float64] // answer.threshold set by a reload (SetThreshold)
+	obs       Observer                // metrics; never nil
 	now       func() time.Time
 	log       *slog.Logger
 
@@ -117,6 +120,9 @@ type Options struct {
 	// later rights request can find the subject without storing the value
 	// in clear. Nil disables lookups by value.
 	Blind func(kind, value string) string
+	// Observer is told turns, outcomes, handovers, consent decisions and
+	// rights requests (metrics); nil: none.
+	Observer Observer
 }
 
 // New returns an engine; an answer.threshold of 0 lets the knowledge base
@@ -146,7 +152,7 @@ func New(o Options) *Engine {
 	}
 	return &Engine{
 		cfg: o.Config, kb: o.KB, store: o.Store, detector: o.Detector,
-		threshold: o.Config.Answer.Threshold, now: o.Now, log: o.Logger, blind: o.Blind,
+		threshold: o.Config.Answer.Threshold, obs: observerOr(o.Observer), now: o.Now, log: o.Logger, blind: o.Blind,
 		desk: o.Desk, escalator: NewEscalator(o.Config.Handover), notifier: o.Notifier, delivery: o.Delivery,
 		sessions: make(map[string]*Session), byID: make(map[string]*Session),
 	}
@@ -165,6 +171,8 @@ func (e *Engine) Handle(ctx context.Context, s *Session, in protocol.Inbound) []
 	if !s.limiter.allow(e.now()) {
 		return []protocol.Outbound{errorFrame(protocol.ErrRateLimited, "You are sending messages too quickly. Please wait a moment and try again.")}
 	}
+	e.obs.Turn()
+	defer e.observeReply(time.Now())
 	var restart []protocol.Outbound
 	if s.erased.Load() {
 		// DSR-4: the old conversation is gone; carry on in a new one.
@@ -317,7 +325,7 @@ func (e *Engine) reply(ctx context.Context, t *turn, raw, query string, findings
 // confirm (ACC-1), as the knowledge base decides.
 func (e *Engine) answer(ctx context.Context, t *turn, query string) {
 	s := t.s
-	d, err := e.kb.Decide(ctx, query, e.threshold)
+	d, err := e.kb.Decide(ctx, query, e.Threshold())
 	if err != nil {
 		e.log.Error("knowledge-base search failed", "session", s.ID, "err", err)
 		d = kb.Decision{Verdict: kb.VerdictNone}
@@ -338,6 +346,7 @@ func (e *Engine) answer(ctx context.Context, t *turn, query string) {
 func (e *Engine) answerWith(t *turn, a *kb.Article) {
 	s := t.s
 	s.st.Misses, s.st.SuggestRounds, s.st.Suggested = 0, 0, nil
+	e.obs.Outcome(OutcomeAnswer)
 	m := e.botMessage(a.Body, false)
 	m.Sources = []protocol.Source{{ID: a.ID, Title: a.Title, Version: a.Version, URL: e.articleURL(a)}}
 	t.send(m)
@@ -347,6 +356,7 @@ func (e *Engine) answerWith(t *turn, a *kb.Article) {
 // answer.misses_before_handover in a row a person is brought in (HUM-2).
 func (e *Engine) miss(ctx context.Context, t *turn, query string) {
 	s := t.s
+	e.obs.Outcome(OutcomeMiss)
 	// The owner sees which articles are missing (redacted, sealed, erasable).
 	t.rec.Unanswered = append(t.rec.Unanswered, query)
 	s.st.Misses++

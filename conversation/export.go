@@ -98,6 +98,7 @@ func (e *Engine) Export(ctx context.Context, token, channel string) (protocol.Ex
 	for _, c := range doc.Conversations {
 		n += len(c.Messages)
 	}
+	e.obs.Rights(compliance.EventExport)
 	if err := e.store.RecordRequest(ctx, compliance.EventExport, s.Subject, "customer", now, fmt.Sprintf("channel=%s sessions=%d messages=%d", channel, len(doc.Conversations), n)); err != nil {
 		return protocol.ExportDoc{}, err
 	}

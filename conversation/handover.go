@@ -37,12 +37,14 @@ func (e *Engine) handover(ctx context.Context, t *turn, reason string) {
 	if e.desk.Available() {
 		pos := e.desk.Enqueue(s.ID, reason)
 		s.st.Handover = protocol.HandoverQueued
+		e.obs.Handover(reason)
 		t.audit(compliance.EventHandover, "bot", "reason="+reason+" state=queued")
 		t.send(protocol.Handover{Type: protocol.TypeHandover, State: protocol.HandoverQueued, Position: pos},
 			e.botMessage(strings.TrimSpace(fmt.Sprintf("%s I'm bringing in a person from our team; you are number %d in line. They will see this conversation so far. Until they join, I'm still %s, an automated assistant.", leadIn(reason), pos, e.cfg.BotName)), false))
 		return
 	}
 	s.st.Handover = protocol.HandoverOffline
+	e.obs.Handover(reason)
 	t.audit(compliance.EventHandover, "bot", "reason="+reason+" state=offline")
 	why := "No one from our team is available right now."
 	if !e.desk.Open() {

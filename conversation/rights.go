@@ -33,6 +33,7 @@ func (e *Engine) exportInChat(ctx context.Context, t *turn) {
 	for _, tr := range d.Transcripts {
 		msgs += len(tr)
 	}
+	e.obs.Rights(compliance.EventExport)
 	t.audit(compliance.EventExport, "customer", fmt.Sprintf("channel=chat sessions=%d messages=%d", len(d.Sessions), msgs))
 	m := e.botMessage(fmt.Sprintf("Here is what we hold about you: %d conversation(s) with %d message(s) so far, %d consent record(s) and %d contact detail(s) you agreed to share. Download the full copy as a JSON file.",
 		len(d.Sessions), msgs, len(d.Consents), len(d.Contacts)), false)
@@ -49,6 +50,7 @@ func (e *Engine) eraseInChat(ctx context.Context, t *turn) {
 		t.send(e.botMessage("Sorry, I could not delete your data just now. Please try again or ask for a person.", false))
 		return
 	}
+	e.obs.Rights(compliance.EventErasure)
 	t.s.erased.Store(true)
 	t.s.pendingContact = nil
 	t.out = append(t.out, e.botMessage("Done: everything we held about this conversation is deleted, including your messages and any contact details. Only a record that you asked for deletion remains. You can keep chatting in a new conversation.", false))

@@ -33,6 +33,7 @@ func (e *Engine) suggest(ctx context.Context, t *turn, query string, hits []kb.H
 			return
 		}
 	}
+	e.obs.Outcome(OutcomeSuggestion)
 	text := "I'm not sure I understood. Did you mean one of these?"
 	if len(hits) == 1 {
 		text = "I'm not sure I understood. Did you mean this?"
@@ -151,6 +152,7 @@ func (e *Engine) typedPick(s *Session, raw string) (string, bool) {
 // smallTalk replies courteously to a message that asks nothing. It is not
 // a miss: the count towards a handover is left as it was (HUM-2).
 func (e *Engine) smallTalk(t *turn, kind intent.SmallTalkKind) {
+	e.obs.Outcome(OutcomeSmallTalk)
 	st := e.cfg.Answer.SmallTalk
 	text := map[intent.SmallTalkKind]string{intent.Greeting: st.Greeting, intent.Thanks: st.Thanks, intent.Goodbye: st.Goodbye, intent.Acknowledge: st.Acknowledge}[kind]
 	if text == "" {

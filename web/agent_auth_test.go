@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"deskbot/config"
 	"deskbot/desk"
 )
 
@@ -38,7 +39,9 @@ func TestPasswordHashing(t *testing.T) {
 // a CSRF token and the same origin for every change.
 func TestAgentConsoleLoginAndCSRF(t *testing.T) {
 	t.Parallel()
-	l := startBot(t, nil)
+	// The test client plays the TLS proxy: X-Forwarded-Proto is believed
+	// only from trusted_proxies.
+	l := startBot(t, func(c *config.Config) { c.TrustedProxies = []string{"127.0.0.1"} })
 	addAgent(t, l, "anna", "Anna")
 
 	resp, err := http.Get(l.URL + "/agent")

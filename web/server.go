@@ -22,6 +22,7 @@ import (
 	"deskbot/desk"
 	"deskbot/kb"
 	"deskbot/protocol"
+	"deskbot/proxy"
 )
 
 // Articles looks up articles for the article pages.
@@ -64,6 +65,9 @@ type Server struct {
 	ready    atomic.Bool
 	handlers sync.WaitGroup // open socket handlers, for a clean shutdown
 	origins  []string       // host patterns accepted on /ws besides same-origin
+	// socketOrigins decides who may open /ws: the same origin, public_url's
+	// and allowed_origins; a refusal is logged once per origin with the fix.
+	socketOrigins *proxy.Origins
 	admin    Admin
 	checks   []ReadyCheck // what /readyz requires besides start-up
 	health   healthState
@@ -115,6 +119,7 @@ func NewServer(o ServerOptions) *Server {
 	s.newSessions = newAddrLimiter(o.Config.Limits.NewSessionsPerMinute, o.Config.Limits.NewSessionsBurst)
 	s.resumes = newAddrLimiter(4*o.Config.Limits.NewSessionsPerMinute, 4*o.Config.Limits.NewSessionsBurst)
 	s.origins = originPatterns(o.Config.AllowedOrigins)
+	s.socketOrigins = proxy.NewOrigins(o.Config.PublicURL, o.Config.AllowedOrigins, o.Logger)
 	s.console = &console{s: s, e: o.Engine, desk: o.Desk, auth: newAgentAuth(o.Agents, o.Now, o.Config.Limits.LoginHashes)}
 	return s
 }
