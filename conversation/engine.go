@@ -85,7 +85,7 @@ type Engine struct {
 	kb        Searcher
 	store     Store
 	detector  *compliance.Detector
-	threshold float64 // answer.threshold at start; 0 lets the knowledge base use its default
+	threshold float64                 // answer.threshold at start; 0 lets the knowledge base use its default
 	reloaded  atomic.Pointer[float64] // answer.threshold set by a reload (SetThreshold)
 	obs       Observer                // metrics; never nil
 	now       func() time.Time

@@ -65,9 +65,6 @@ type Server struct {
 	ready    atomic.Bool
 	handlers sync.WaitGroup // open socket handlers, for a clean shutdown
 	origins  []string       // host patterns accepted on /ws besides same-origin
-	// socketOrigins decides who may open /ws: the same origin, public_url's
-	// and allowed_origins; a refusal is logged once per origin with the fix.
-	socketOrigins *proxy.Origins
 	admin    Admin
 	checks   []ReadyCheck // what /readyz requires besides start-up
 	health   healthState
@@ -76,6 +73,10 @@ type Server struct {
 
 	newSessions *addrLimiter // new sessions per client address (sessionlimit.go)
 	resumes     *addrLimiter // socket resumes per client address
+
+	// socketOrigins decides who may open /ws: the same origin, public_url's
+	// and allowed_origins; a refusal is logged once per origin with the fix.
+	socketOrigins *proxy.Origins
 }
 
 // ServerOptions wires a Server. Engine, Hub (the engine's Delivery), Desk,
