@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"deskbot/assets"
@@ -39,7 +40,7 @@ type App struct {
 	// Metrics are served on metrics.listen (ServeAll); always collected.
 	Metrics *metrics.Metrics
 
-	secure *secure // TLS of the public listener, set by ServeAll; nil for plain HTTP
+	secure atomic.Pointer[secure] // TLS of the public listener, set by ServeAll; nil for plain HTTP
 
 	cancelWatch context.CancelFunc
 	configFile  string // the configuration file in use, for scheduled backups

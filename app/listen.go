@@ -195,7 +195,7 @@ func (a *App) ServeAll(ctx context.Context, l *Listeners) error {
 	if err != nil {
 		return err
 	}
-	a.secure = sec
+	a.secure.Store(sec)
 	public := l.Public
 	if sec != nil {
 		public = tls.NewListener(l.Public, sec.tls)

@@ -69,9 +69,11 @@ func (r *reloader) reload(ctx context.Context) error {
 			r.cur.LogLevel = next.LogLevel
 		case "answer.threshold":
 			r.cur.Answer.Threshold = next.Answer.Threshold
+			cal := r.a.KB.Calibration(next.Answer.Threshold)
+			log.Info("answer.threshold applied", "answer_at", cal.AnswerAt, "suggest_at", cal.SuggestAt, "calibration", cal.String())
 		}
 	}
-	if s := r.a.secure; s != nil && s.files != nil {
+	if s := r.a.secure.Load(); s != nil && s.files != nil {
 		if err := s.files.load(); err != nil {
 			log.Error("certificate reload failed; the previous certificate stays", "err", err)
 		} else {
