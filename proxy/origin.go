@@ -14,7 +14,10 @@ const maxLoggedOrigins = 256
 
 // Origins decides which pages may open the chat socket: the server's own
 // origin (the Host the customer addressed, after Trust), public_url's
-// origin, and allowed_origins. A refusal is logged once per origin with the
+// origin, and allowed_origins. A listed origin keeps its scheme and port
+// ("https://shop.example" admits that origin, not http://shop.example, which
+// an on-path attacker could inject into; a default port is dropped, as
+// browsers leave it out of Origin). A refusal is logged once per origin with the
 // reason and the key that fixes it; without that an owner behind a proxy
 // that rewrites Host only sees the chat stuck at "Connecting…".
 type Origins struct {

@@ -63,8 +63,8 @@ type Server struct {
 	log      *slog.Logger
 	hub      *Hub
 	ready    atomic.Bool
+	localeCache
 	handlers sync.WaitGroup // open socket handlers, for a clean shutdown
-	origins  []string       // host patterns accepted on /ws besides same-origin
 	admin    Admin
 	checks   []ReadyCheck // what /readyz requires besides start-up
 	health   healthState
@@ -119,7 +119,6 @@ func NewServer(o ServerOptions) *Server {
 	s := &Server{cfg: o.Config, engine: o.Engine, desk: o.Desk, now: o.Now, articles: o.Articles, assets: o.Assets, log: o.Logger, hub: o.Hub, admin: o.Admin, checks: o.Ready}
 	s.newSessions = newAddrLimiter(o.Config.Limits.NewSessionsPerMinute, o.Config.Limits.NewSessionsBurst)
 	s.resumes = newAddrLimiter(4*o.Config.Limits.NewSessionsPerMinute, 4*o.Config.Limits.NewSessionsBurst)
-	s.origins = originPatterns(o.Config.AllowedOrigins)
 	s.socketOrigins = proxy.NewOrigins(o.Config.PublicURL, o.Config.AllowedOrigins, o.Logger)
 	s.console = &console{s: s, e: o.Engine, desk: o.Desk, auth: newAgentAuth(o.Agents, o.Now, o.Config.Limits.LoginHashes)}
 	return s
@@ -137,6 +136,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.HandleFunc("GET /readyz", s.handleReady)
 	mux.HandleFunc("GET /ws", s.handleWS)
+	mux.HandleFunc("GET /locale/{lang}", s.handleLocale) // locale.go: /locale/de.json
 	mux.HandleFunc("POST /api/v1/chat", s.handleChatAPI)
 	mux.HandleFunc("POST /api/v1/export", s.handleExport)
 	s.adminRoutes(mux)
@@ -188,21 +188,6 @@ func frameAncestors(c config.Config) string {
 	return "'self' " + strings.Join(c.FrameAncestors, " ")
 }
 
-// originPatterns turns allowed_origins into the socket library's origin
-// patterns. Each keeps its scheme ("https://shop.example" admits that origin,
-// not http://shop.example, which an on-path attacker could inject into) and
-// its port; a default port is dropped, as browsers leave it out of Origin.
-// Pattern metacharacters are escaped so an origin only matches itself.
-func originPatterns(origins []string) []string {
-	var out []string
-	for _, origin := range origins {
-		if o := normalOrigin(origin); o != "" {
-			out = append(out, escapePattern(o))
-		}
-	}
-	return out
-}
-
 // normalOrigin is scheme://host[:port] in lower case, without a default port;
 // "" when origin is not an http(s) origin.
 func normalOrigin(origin string) string {
@@ -215,17 +200,6 @@ func normalOrigin(origin string) string {
 		host = host[:strings.LastIndexByte(host, ':')]
 	}
 	return u.Scheme + "://" + host
-}
-
-func escapePattern(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if strings.ContainsRune(`*?[]\`, r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // connectSrc allows the page to talk to its own origin only: 'self' (which
