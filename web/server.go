@@ -63,7 +63,6 @@ type Server struct {
 	log      *slog.Logger
 	hub      *Hub
 	ready    atomic.Bool
-	localeCache
 	handlers sync.WaitGroup // open socket handlers, for a clean shutdown
 	admin    Admin
 	checks   []ReadyCheck // what /readyz requires besides start-up
@@ -136,7 +135,6 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.HandleFunc("GET /readyz", s.handleReady)
 	mux.HandleFunc("GET /ws", s.handleWS)
-	mux.HandleFunc("GET /locale/{lang}", s.handleLocale) // locale.go: /locale/de.json
 	mux.HandleFunc("POST /api/v1/chat", s.handleChatAPI)
 	mux.HandleFunc("POST /api/v1/export", s.handleExport)
 	s.adminRoutes(mux)
