@@ -29,6 +29,9 @@ func (e *Engine) consentRequest(s *Session) protocol.ConsentRequest {
 // consent records an explicit decision; answering keeps working whatever it
 // is (CONS-3).
 func (e *Engine) consent(ctx context.Context, s *Session, in protocol.Inbound) []protocol.Outbound {
+	if in.Purpose == purposeHealth && e.cfg.HealthMode && in.Granted != nil {
+		return e.healthConsent(ctx, s, *in.Granted) // MIN-3: health.go
+	}
 	if in.Purpose != purposeContact || in.Granted == nil {
 		return []protocol.Outbound{errorFrame(protocol.ErrBadRequest, "Consent needs purpose \"contact\" and granted true or false.")}
 	}
@@ -74,9 +77,14 @@ func (e *Engine) decide(t *turn, d compliance.Decision) {
 // (MIN-1): they are re-redacted as text typed without consent is.
 func (e *Engine) withdraw(t *turn) {
 	if !t.s.st.Consent.Granted(compliance.PurposeContact) {
+		if e.withdrawHealth(t) { // MIN-3: health.go
+			t.send(e.botMessage("Done: your consent for health information is withdrawn, and what you typed about your health is removed from this conversation. I can still answer your questions.", false))
+			return
+		}
 		t.send(e.botMessage("There is no consent to withdraw: I am not keeping your contact details.", false))
 		return
 	}
+	e.withdrawHealth(t) // one step withdraws every purpose (CONS-5)
 	e.decide(t, compliance.DecisionWithdrawn)
 	t.rec.DropContacts = true
 	t.rec.Redactor = e.detector

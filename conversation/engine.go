@@ -240,11 +240,14 @@ func (e *Engine) say(ctx context.Context, s *Session, text string) []protocol.Ou
 	granted := s.st.Consent.Granted(compliance.PurposeContact)
 	// MIN-1, MIN-2, PCI-1: store contact details only under consent; cards,
 	// CVV and health terms never.
-	stored := compliance.Redact(text, findings, func(k compliance.Kind) bool { return isContact(k) && granted })
+	stored := compliance.RedactKeepingHealth(text, findings, func(k compliance.Kind) bool { return isContact(k) && granted }, e.keepHealth(s)) // MIN-3: health.go
 	t.customer(map[string]string{"text": stored})
 	t.stored = stored
 	if kinds := redactedKinds(findings, granted); kinds != "" {
 		t.audit(compliance.EventRedaction, "bot", "kinds="+kinds)
+	}
+	if e.rectifyTurn(ctx, t, findings, text, granted) {
+		return t.finish(ctx) // DSR-5: rectify.go
 	}
 	if granted {
 		e.keepContacts(t, findings, text)
@@ -255,6 +258,7 @@ func (e *Engine) say(ctx context.Context, s *Session, text string) []protocol.Ou
 		// PCI-1: never echo the number; tell the customer it was not kept.
 		t.send(e.botMessage("For your security, please don't share card numbers in chat. I have masked it and not kept it.", false))
 	}
+	e.askHealthConsent(t, findings) // MIN-3: health_mode only, health.go
 	// The index and every decision below see only redacted text.
 	query := compliance.Redact(text, findings, func(compliance.Kind) bool { return false })
 	e.reply(ctx, t, text, query, findings)
@@ -350,6 +354,7 @@ func (e *Engine) answerWith(t *turn, a *kb.Article) {
 	m := e.botMessage(a.Body, false)
 	m.Sources = []protocol.Source{{ID: a.ID, Title: a.Title, Version: a.Version, URL: e.articleURL(a)}}
 	t.send(m)
+	e.offerReview(t, a) // HUM-1: review.go
 }
 
 // miss counts a question the knowledge base could not answer; after
@@ -386,7 +391,7 @@ func (e *Engine) action(ctx context.Context, s *Session, in protocol.Inbound) []
 		return e.consent(ctx, s, protocol.Inbound{Type: protocol.TypeConsent, Purpose: purposeContact, Granted: &g})
 	case protocol.ActionArticle:
 		return e.articleAction(ctx, s, in.ID)
-	case protocol.ActionHuman, protocol.ActionExport, protocol.ActionErase, protocol.ActionWithdraw, protocol.ActionLeaveMessage:
+	case protocol.ActionHuman, protocol.ActionExport, protocol.ActionErase, protocol.ActionWithdraw, protocol.ActionLeaveMessage, ActionRectify:
 	default:
 		return []protocol.Outbound{errorFrame(protocol.ErrBadRequest, "Unknown action.")}
 	}
@@ -398,6 +403,8 @@ func (e *Engine) action(ctx context.Context, s *Session, in protocol.Inbound) []
 	case protocol.ActionLeaveMessage:
 		s.st.Leaving = true
 		t.send(e.botMessage("Please type your message for our team. If you include contact details, I will ask for your consent before keeping them.", false))
+	case ActionRectify:
+		e.rectifyAction(t, in.ID) // DSR-5: rectify.go
 	default:
 		e.rights(ctx, t, name)
 	}

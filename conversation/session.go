@@ -59,6 +59,9 @@ type sessionState struct {
 	// OfferedHuman: the last reply asked whether to bring in a person, so
 	// a bare "yes" accepts (HUM-2) and is not small talk.
 	OfferedHuman bool `json:"offered_human,omitempty"`
+	// Rectify: the customer asked to correct their "email" or "phone" and
+	// the next value of that kind replaces the kept one (DSR-5, rectify.go).
+	Rectify string `json:"rectify,omitempty"`
 }
 
 // ConnMeta is what the transport knows about the customer's connection.

@@ -343,7 +343,8 @@ func (w *World) checkRedaction(ctx context.Context) ([]Violation, error) {
 		paired := len(stored) == len(typed)
 		for i, t := range typed {
 			for _, f := range d.Find(t.In.Text) {
-				mayKeep := t.Granted && (f.Kind == compliance.KindEmail || f.Kind == compliance.KindPhone)
+				mayKeep := t.Granted && (f.Kind == compliance.KindEmail || f.Kind == compliance.KindPhone) ||
+					t.HealthGranted && f.Kind == compliance.KindHealth // MIN-3: health_mode with consent for "health"
 				if mayKeep {
 					continue
 				}

@@ -49,7 +49,8 @@ func (w *World) addArticles(t *godog.Table) error {
 		return ""
 	}
 	for i := 1; i < len(t.Rows); i++ {
-		a := article{title: t.Rows[i].Cells[ti].Value, body: t.Rows[i].Cells[ai].Value, id: cell(t, i, "id"), version: cell(t, i, "version")}
+		a := article{title: t.Rows[i].Cells[ti].Value, body: t.Rows[i].Cells[ai].Value, id: cell(t, i, "id"), version: cell(t, i, "version"),
+			humanReview: strings.EqualFold(cell(t, i, "human_review"), "true")} // HUM-1
 		if qs := cell(t, i, "questions"); qs != "" {
 			for _, q := range strings.Split(qs, ";") {
 				if q = strings.TrimSpace(q); q != "" {

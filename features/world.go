@@ -84,6 +84,9 @@ type Turn struct {
 	Latency time.Duration // until the first message frame
 	Subject string        // pseudonymous subject the input was stored under
 	Granted bool          // contact consent was granted when the input was typed
+	// HealthGranted: consent for "health" was granted when the input was
+	// typed (health_mode, MIN-3): health terms may then be stored.
+	HealthGranted bool
 }
 
 // Messages returns the message frames of the turn.
@@ -118,6 +121,7 @@ type article struct {
 	title, body string
 	questions   []string
 	id, version string
+	humanReview bool // front matter human_review: true (HUM-1)
 }
 
 // World is one scenario: its bot (in-process or a --target), its customer
@@ -158,6 +162,8 @@ type World struct {
 	agents      map[string]*agentSim
 	exported    []byte
 	operatorOut string // what the last operator command printed (operator_steps.go)
+
+	healthGranted bool // consent for "health" granted (health_mode, MIN-3)
 
 	asked          []asked   // answer-quality steps: each question and what the bot did
 	qualityArticle string    // the article the questions should be answered from
@@ -305,6 +311,9 @@ func writeArticles(dir string, arts []article) error {
 			v = "1"
 		}
 		fmt.Fprintf(&b, "version: %s\n", yamlQuote(v))
+		if a.humanReview {
+			b.WriteString("human_review: true\n") // HUM-1
+		}
 		b.WriteString("---\n")
 		b.WriteString(a.body)
 		b.WriteString("\n")
@@ -478,7 +487,7 @@ func (w *World) send(ctx context.Context, in protocol.Inbound) (*Turn, error) {
 	if err := w.drainPushes(ctx); err != nil {
 		return nil, err
 	}
-	t := &Turn{In: in, Granted: w.granted}
+	t := &Turn{In: in, Granted: w.granted, HealthGranted: w.healthGranted}
 	w.turns = append(w.turns, t)
 	w.transcript = append(w.transcript, Line{At: time.Now(), Outbound: true, In: in, Turn: len(w.turns) - 1})
 	start := time.Now()
@@ -523,16 +532,21 @@ func (w *World) sendRaw(ctx context.Context, raw string) (*Turn, error) {
 func (w *World) trackConsent(in protocol.Inbound, t *Turn) {
 	ok := !t.Has(protocol.TypeError)
 	switch {
+	case in.Type == protocol.TypeConsent && in.Granted != nil && ok && in.Purpose == "health":
+		w.healthGranted = *in.Granted // MIN-3: a separate purpose
 	case in.Type == protocol.TypeConsent && in.Granted != nil && ok:
 		w.granted = *in.Granted
 	case in.Type == protocol.TypeAction && in.Name == protocol.ActionConsentAccept && ok:
 		w.granted = true
 	case in.Type == protocol.TypeAction && (in.Name == protocol.ActionConsentDecline || in.Name == protocol.ActionWithdraw):
 		w.granted = false
+		if in.Name == protocol.ActionWithdraw {
+			w.healthGranted = false
+		}
 	case in.Type == protocol.TypeSay && strings.Contains(strings.ToLower(in.Text), "withdraw"):
 		for _, m := range t.Messages() {
 			if strings.Contains(strings.ToLower(m.Text), "withdrawn") {
-				w.granted = false
+				w.granted, w.healthGranted = false, false
 			}
 		}
 	}

@@ -13,3 +13,21 @@ Feature: Health information is kept only in health mode, after a DPIA, with its 
     Given a customer opens the chat
     When the customer says "I have diabetes, can I return the insulin cooler?"
     Then the stored transcript does not contain "diabetes"
+
+  @CONS-2 @CONS-5
+  Scenario: In health mode health information is kept only after consent for "health", separate from contact
+    Given the bot is configured with:
+      | health_mode    | true                        |
+      | dpia_reference | DPIA-2026-04, signed by the DPO |
+    And a customer opens the chat
+    When the customer says "I have diabetes, which cool bag keeps insulin cold?"
+    Then the bot asks for consent for "health"
+    And the stored transcript does not contain "diabetes"
+    When the customer accepts consent for "health"
+    And the customer says "my diabetes medicine must stay below 8 degrees"
+    Then the stored transcript contains "my diabetes medicine"
+    And the consent ledger shows "health" as "granted"
+    And the consent ledger has no record for "contact"
+    When the customer says "withdraw consent"
+    Then the consent ledger shows "health" as "withdrawn"
+    And the stored transcript does not contain "diabetes"

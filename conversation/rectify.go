@@ -1,0 +1,145 @@
+package conversation
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"strings"
+
+	"deskbot/compliance"
+	"deskbot/protocol"
+	"deskbot/store"
+)
+
+// DSR-5 (GDPR Art. 16, CCPA 1798.106): "I want to correct my email", "my
+// phone number is wrong", or the action "rectify", lets a customer replace
+// the contact details kept for them. Consent for contact details is still
+// required (CONS-1): without it nothing is kept, so the new address goes
+// through the usual consent request. With it, the store replaces the kept
+// details (store.Rectify: the old value deleted with its lookup hash and
+// removed from every stored line, a rectification request and audit record).
+
+// ActionRectify is the client action that starts a correction; its id may
+// be "phone" (default "email").
+const ActionRectify = "rectify"
+
+// rectifier is the store's rectification (store.Store has it).
+type rectifier interface {
+	Rectify(ctx context.Context, r store.Rectification) (store.RectifyResult, error)
+}
+
+var (
+	reRectifyVerb  = regexp.MustCompile(`(?i)\b(correct|change|update|fix|replace|amend|edit)\b`)
+	reRectifyWrong = regexp.MustCompile(`(?i)\b(wrong|incorrect|outdated|out of date|mistake|typo|misspelt|misspelled|changed|new)\b`)
+	reEmailWord    = regexp.MustCompile(`(?i)\be-?mail\b`)
+	rePhoneWord    = regexp.MustCompile(`(?i)\b(phone|mobile|telephone|cell)\b`)
+	reMyWord       = regexp.MustCompile(`(?i)\b(my|mine)\b`)
+)
+
+// rectifyField reads a request to correct the customer's own e-mail
+// address or phone number; ok is false for anything else ("change my
+// order", "what is your email?").
+func rectifyField(text string) (field string, ok bool) {
+	if !reMyWord.MatchString(text) || !(reRectifyVerb.MatchString(text) || reRectifyWrong.MatchString(text)) {
+		return "", false
+	}
+	switch {
+	case reEmailWord.MatchString(text):
+		return "email", true
+	case rePhoneWord.MatchString(text):
+		return "phone", true
+	}
+	return "", false
+}
+
+func kindOf(field string) compliance.Kind {
+	if field == "phone" {
+		return compliance.KindPhone
+	}
+	return compliance.KindEmail
+}
+
+// rectifyTurn handles a customer message that asks for a correction or
+// brings the corrected value after one was asked for. It reports whether
+// it handled the turn; otherwise the message goes on as usual (a new
+// value typed without consent gets the consent request, and is kept only
+// once granted).
+func (e *Engine) rectifyTurn(ctx context.Context, t *turn, findings []compliance.Finding, text string, granted bool) bool {
+	s := t.s
+	field, asked := rectifyField(text)
+	if !asked {
+		field = s.st.Rectify
+	}
+	if field == "" {
+		return false
+	}
+	var value string
+	for _, f := range findings {
+		if f.Kind == kindOf(field) {
+			value = text[f.Start:f.End]
+		}
+	}
+	switch {
+	case value != "" && granted:
+		e.rectifyNow(ctx, t, field, value)
+		return true
+	case value != "":
+		return false // the consent request follows; Rectify stays pending
+	case asked:
+		e.rectifyAsk(t, field)
+		return true
+	}
+	return false
+}
+
+// rectifyAsk asks for the corrected value.
+func (e *Engine) rectifyAsk(t *turn, field string) {
+	t.s.st.Rectify = field
+	what := map[string]string{"email": "e-mail address", "phone": "phone number"}[field]
+	text := "Of course. Please type your correct " + what + " and I will replace the contact details we keep."
+	if !t.s.st.Consent.Granted(compliance.PurposeContact) {
+		text = "Of course. We keep contact details only with your consent, and none are kept for you now. Type your correct " + what + " and I will ask for your consent before keeping it."
+	}
+	t.send(e.botMessage(text, false))
+}
+
+// rectifyNow replaces the kept value (DSR-5) and confirms only what the
+// store confirmed (ACC-3).
+func (e *Engine) rectifyNow(ctx context.Context, t *turn, field, value string) {
+	s := t.s
+	s.st.Rectify = ""
+	r, ok := e.store.(rectifier)
+	if !ok {
+		t.send(e.botMessage("Sorry, I cannot correct contact details here. Please ask a person from our team.", false))
+		return
+	}
+	var blind string
+	if field == "email" && e.blind != nil {
+		blind = e.blind("email", NormaliseEmail(value))
+	}
+	s.pendingContact = nil
+	_, err := r.Rectify(ctx, store.Rectification{Subject: s.Subject, Field: field, New: value, Blind: blind,
+		Actor: "customer", Channel: "chat", At: t.now, Detector: e.detector})
+	switch {
+	case errors.Is(err, store.ErrNoConsent):
+		t.send(e.consentRequest(s))
+		return
+	case err != nil:
+		e.log.Error("rectification failed", "session", s.ID, "err", err)
+		t.send(e.botMessage("Sorry, I could not correct your contact details just now. Please try again or ask for a person.", false))
+		return
+	}
+	what := map[string]string{"email": "e-mail address", "phone": "phone number"}[field]
+	m := e.botMessage("Done: the "+what+" we keep for you is now the one you just typed. The old one is deleted, also from the messages we keep.", false)
+	m.Actions = []protocol.Action{{Name: protocol.ActionWithdraw, Label: "Withdraw consent"}}
+	t.send(m)
+}
+
+// rectifyAction answers the "rectify" button: it asks for the new value.
+func (e *Engine) rectifyAction(t *turn, id string) {
+	field := "email"
+	if strings.EqualFold(id, "phone") {
+		field = "phone"
+	}
+	e.rectifyAsk(t, field)
+}
