@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/cucumber/godog"
+
+	"deskbot/protocol"
 )
 
 // errNoConsole marks a bot that does not serve the agent console API.
@@ -87,9 +89,7 @@ func (w *World) agentOnline(ctx context.Context, name string) error {
 	}
 	jar, _ := cookiejar.New(nil)
 	a := &agentSim{name: name, base: w.base, http: &http.Client{Jar: jar, Timeout: 30 * time.Second}}
-	var me struct {
-		CSRF string `json:"csrf"`
-	}
+	var me protocol.AgentMe
 	// In-process the account is the slug; a target's account may be named
 	// as the step writes it ("Maria"), so that is tried first there.
 	accounts := []string{strings.ToLower(slug(name))}
@@ -137,9 +137,7 @@ func (w *World) conversationID(ctx context.Context) (string, error) {
 	if len(w.sessions) == 0 {
 		return "", ErrNoChat
 	}
-	var r struct {
-		SessionID string `json:"session_id"`
-	}
+	var r protocol.AdminSession
 	if err := adm.get(ctx, "/api/v1/admin/session?session="+url.QueryEscape(w.sessions[len(w.sessions)-1].token), &r); err != nil {
 		return "", err
 	}

@@ -51,12 +51,7 @@ func (w *World) agentViews(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	var conv struct {
-		Messages []struct {
-			From string `json:"from"`
-			Text string `json:"text"`
-		} `json:"messages"`
-	}
+	var conv protocol.ConversationView
 	if _, err := a.call(ctx, http.MethodGet, "/agent/api/conversations/"+url.PathEscape(id), nil, &conv); err != nil {
 		return err
 	}

@@ -45,11 +45,7 @@ func (w *World) agentSeesLeft(ctx context.Context, name, n string) error {
 		return err
 	}
 	want, _ := strconv.Atoi(n)
-	var r struct {
-		Messages []struct {
-			Text string `json:"text"`
-		} `json:"messages"`
-	}
+	var r protocol.OfflineInbox
 	code, err := a.call(ctx, http.MethodGet, "/agent/api/offline", nil, &r)
 	if err != nil {
 		return fmt.Errorf("agent %q reading the messages left (HTTP %d): %w", name, code, err)

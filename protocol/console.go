@@ -93,3 +93,37 @@ type DeskEvents struct {
 	Events []DeskEvent `json:"events"`
 	Next   int64       `json:"next"`
 }
+
+// LoggedOut is GET /agent/api/session before log-in.
+type LoggedOut struct {
+	LoggedIn bool `json:"logged_in"` // always false
+}
+
+// PresenceView is POST /agent/api/logout's answer.
+type PresenceView struct {
+	Presence string `json:"presence"`
+}
+
+// ConversationChange answers take, handback and close: the conversation's
+// new handover state and, once taken, the agent holding it.
+type ConversationChange struct {
+	ID    string `json:"id"`
+	State string `json:"state"`
+	Agent string `json:"agent,omitempty"`
+}
+
+// MessageSent answers an agent's message with its id.
+type MessageSent struct {
+	ID string `json:"id"`
+}
+
+// OfflineInbox is GET /agent/api/offline.
+type OfflineInbox struct {
+	Messages []OfflineView `json:"messages"`
+}
+
+// OfflineHandled answers POST /agent/api/offline/{id}/done.
+type OfflineHandled struct {
+	ID   int64 `json:"id"`
+	Done bool  `json:"done"`
+}

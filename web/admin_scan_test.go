@@ -92,6 +92,9 @@ func TestAdminScanKeepsServerSQLiteLocks(t *testing.T) {
 // Issue 10 H1/F7 (AUD-1, SEC-2): every scan is an audit event with its
 // actor and without the needles; the API refuses needles too short to
 // prove anything, and limits the rate (429 with Retry-After).
+//
+// Not run in parallel with others: 20 scans (child processes) must fit in
+// the 10 s the rate limit needs to refill.
 func TestAdminScanAuditedValidatedAndRateLimited(t *testing.T) {
 	l := scanBot(t)
 	if resp, _ := postScan(t, l, "abc"); resp.StatusCode != 400 {

@@ -213,7 +213,7 @@ func (c *console) session(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	writeAgentJSON(w, http.StatusOK, map[string]any{"logged_in": false})
+	writeAgentJSON(w, http.StatusOK, protocol.LoggedOut{})
 }
 
 func (c *console) logout(w http.ResponseWriter, r *http.Request, a agentReq) {
@@ -229,7 +229,7 @@ func (c *console) logout(w http.ResponseWriter, r *http.Request, a agentReq) {
 	}
 	c.desk.Leave(a.agent.Name)
 	c.setCookie(w, r, "", -1)
-	writeAgentJSON(w, http.StatusOK, map[string]string{"presence": protocol.PresenceOffline})
+	writeAgentJSON(w, http.StatusOK, protocol.PresenceView{Presence: protocol.PresenceOffline})
 }
 
 func (c *console) presence(w http.ResponseWriter, r *http.Request, a agentReq) {
@@ -313,7 +313,7 @@ func (c *console) take(w http.ResponseWriter, r *http.Request, a agentReq) {
 		c.deskError(w, err)
 		return
 	}
-	writeAgentJSON(w, http.StatusOK, map[string]string{"id": id, "state": protocol.HandoverJoined, "agent": a.agent.Name})
+	writeAgentJSON(w, http.StatusOK, protocol.ConversationChange{ID: id, State: protocol.HandoverJoined, Agent: a.agent.Name})
 }
 
 func (c *console) say(w http.ResponseWriter, r *http.Request, a agentReq) {
@@ -328,7 +328,7 @@ func (c *console) say(w http.ResponseWriter, r *http.Request, a agentReq) {
 		c.deskError(w, err)
 		return
 	}
-	writeAgentJSON(w, http.StatusOK, map[string]string{"id": mid})
+	writeAgentJSON(w, http.StatusOK, protocol.MessageSent{ID: mid})
 }
 
 func (c *console) handback(closing bool) func(http.ResponseWriter, *http.Request, agentReq) {
@@ -338,7 +338,7 @@ func (c *console) handback(closing bool) func(http.ResponseWriter, *http.Request
 			c.deskError(w, err)
 			return
 		}
-		writeAgentJSON(w, http.StatusOK, map[string]string{"id": id, "state": protocol.HandoverLeft})
+		writeAgentJSON(w, http.StatusOK, protocol.ConversationChange{ID: id, State: protocol.HandoverLeft})
 	}
 }
 
@@ -348,7 +348,7 @@ func (c *console) offline(w http.ResponseWriter, r *http.Request, a agentReq) {
 		c.deskError(w, err)
 		return
 	}
-	writeAgentJSON(w, http.StatusOK, map[string]any{"messages": msgs})
+	writeAgentJSON(w, http.StatusOK, protocol.OfflineInbox{Messages: msgs})
 }
 
 func (c *console) offlineDone(w http.ResponseWriter, r *http.Request, a agentReq) {
@@ -365,5 +365,5 @@ func (c *console) offlineDone(w http.ResponseWriter, r *http.Request, a agentReq
 		c.deskError(w, err)
 		return
 	}
-	writeAgentJSON(w, http.StatusOK, map[string]any{"id": id, "done": true})
+	writeAgentJSON(w, http.StatusOK, protocol.OfflineHandled{ID: id, Done: true})
 }
