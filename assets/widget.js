@@ -6,7 +6,7 @@
 // bot origin in frame-src (and script-src for this file).
 // Optional attributes on the script tag: data-color="#0a7d4f" (launcher),
 // data-position="left", data-title="…" (panel title), data-label="…"
-// (launcher's accessible name).
+// (launcher's accessible name), data-lang="de" (the chat's language).
 (function () {
   'use strict';
   if (window.DeskbotWidget) return;
@@ -192,7 +192,9 @@
     if (frame) return;
     frame = document.createElement('iframe');
     frame.id = 'deskbot-widget-frame';
-    frame.src = origin + '/?embed=1' + (title ? '&title=' + encodeURIComponent(title) : '');
+    // data-lang="de": the chat's language, before the visitor's browser.
+    var lang = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(data.lang || '') ? data.lang : '';
+    frame.src = origin + '/?embed=1' + (title ? '&title=' + encodeURIComponent(title) : '') + (lang ? '&lang=' + encodeURIComponent(lang) : '');
     frame.title = (title || 'Customer service chat') + ' (automated assistant)';
     frame.setAttribute('referrerpolicy', 'strict-origin-when-cross-origin');
     css(frame, {

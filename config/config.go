@@ -48,6 +48,7 @@ type Config struct {
 	Consent               Consent       `mapstructure:"consent"`
 	Retention             Retention     `mapstructure:"retention"`
 	AdminToken            Secret        `mapstructure:"admin_token"`
+	AdminTestRunsReadAll  bool          `mapstructure:"admin_test_runs_read_all"` // a test run's admin reads see every conversation, not only its test sessions
 	Handover              Handover      `mapstructure:"handover"`
 	BusinessHours         BusinessHours `mapstructure:"business_hours"`
 	SMTP                  SMTP          `mapstructure:"smtp"`
@@ -58,6 +59,10 @@ type Config struct {
 	// DPIA-1; see health.go).
 	HealthMode    bool   `mapstructure:"health_mode"`
 	DPIAReference string `mapstructure:"dpia_reference"`
+	// Language is the default language of a session when neither the page
+	// nor the browser names one the catalog has (locale.go).
+	Language string `mapstructure:"language"`
+	Locale   Locale `mapstructure:"locale"`
 }
 
 // Storage tunes the database (H4).
@@ -281,6 +286,7 @@ func defaults() map[string]any {
 		"consent.health.version":         "1",
 		"consent.health.text":            DefaultHealthConsentText,
 		"admin_token":                    "",
+		"admin_test_runs_read_all":       false,
 		"handover.sensitive_topics":      []string{"legal", "complaint", "medical", "cancellation"},
 		"handover.frustration":           true,
 		"business_hours.enabled":         false,
@@ -303,6 +309,8 @@ func defaults() map[string]any {
 		"backup.keep":                    7,
 		"backup.dir":                     "",
 		"backup.erasure_ledger":          "",
+		"language":                       "en",
+		"locale.dir":                     "",
 	}
 }
 
@@ -398,6 +406,9 @@ func Load(opts Options) (Config, error) {
 	if err != nil {
 		return Config{}, fmt.Errorf("%w: %v", ErrInvalid, err)
 	}
+	if err := c.overridesFromEnv(opts, getenv); err != nil {
+		return Config{}, err
+	}
 	if err := c.Validate(); err != nil {
 		return Config{}, err
 	}
@@ -441,7 +452,7 @@ func (c Config) Validate() error {
 	if !c.Disclosure.Enabled {
 		return bad("disclosure.enabled", fmt.Sprintf("the disclosure cannot be switched off under profile %q (DISC-3: AI Act Art. 50(1), Cal. B&P 17941)", c.Profile))
 	}
-	if t := strings.ToLower(c.Disclosure.Text); !strings.Contains(t, "automated") && !strings.Contains(t, "bot") && !strings.Contains(t, " ai") && !strings.Contains(t, "artificial") {
+	if t := strings.ToLower(c.Disclosure.Text); c.englishDisclosure() && !strings.Contains(t, "automated") && !strings.Contains(t, "bot") && !strings.Contains(t, " ai") && !strings.Contains(t, "artificial") {
 		return bad("disclosure.text", "must say in words that the customer talks to an automated assistant (e.g. contain \"automated\" or \"bot\") (DISC-1)")
 	}
 	for _, u := range []struct{ key, val string }{{"privacy_policy_url", c.PrivacyPolicyURL}, {"notice_at_collection_url", c.NoticeAtCollectionURL}} {
@@ -537,6 +548,9 @@ func (c Config) Validate() error {
 		return err
 	}
 	if err := c.validateBackup(bad); err != nil {
+		return err
+	}
+	if err := c.validateLocale(); err != nil {
 		return err
 	}
 	return c.validateHandover(bad)

@@ -48,6 +48,12 @@ func pruneEqual(n, base *yaml.Node) *yaml.Node {
 		}
 		return n
 	}
+	if !sameKeys(n, base) { // a map (locale.overrides) with other keys
+		if sameNode(n, base) {
+			return nil
+		}
+		return n
+	}
 	out := &yaml.Node{Kind: yaml.MappingNode}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if v := pruneEqual(n.Content[i+1], base.Content[i+1]); v != nil {
@@ -58,6 +64,18 @@ func pruneEqual(n, base *yaml.Node) *yaml.Node {
 		return nil
 	}
 	return out
+}
+
+func sameKeys(a, b *yaml.Node) bool {
+	if b.Kind != yaml.MappingNode || len(a.Content) != len(b.Content) {
+		return false
+	}
+	for i := 0; i < len(a.Content); i += 2 {
+		if a.Content[i].Value != b.Content[i].Value {
+			return false
+		}
+	}
+	return true
 }
 
 func sameNode(a, b *yaml.Node) bool {
@@ -97,6 +115,8 @@ func yamlNode(v reflect.Value) *yaml.Node {
 			n.Content = append(n.Content, scalar("!!str", key), yamlNode(v.Field(i)))
 		}
 		return n
+	case reflect.Map:
+		return mapNode(v, yamlNode)
 	case reflect.Slice:
 		n := &yaml.Node{Kind: yaml.SequenceNode, Style: yaml.FlowStyle}
 		for i := 0; i < v.Len(); i++ {

@@ -43,7 +43,7 @@ func warnUnknownEnv(keys []string, opts Options) {
 	}
 	for _, kv := range environ() {
 		name, _, _ := strings.Cut(kv, "=")
-		if !strings.HasPrefix(name, "DESKBOT_") || slices.Contains(known, name) {
+		if !strings.HasPrefix(name, "DESKBOT_") || slices.Contains(known, name) || strings.HasPrefix(name, envOverridePrefix) {
 			continue
 		}
 		best, bestD := "", 1<<30

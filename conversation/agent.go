@@ -4,6 +4,7 @@ import (
 	"context"
 	"deskbot/compliance"
 	"deskbot/desk"
+	"deskbot/locale"
 	"deskbot/protocol"
 	"deskbot/store"
 	"encoding/json"
@@ -56,7 +57,7 @@ func (e *Engine) TakeConversation(ctx context.Context, id string, a desk.AgentRe
 		s.st.Handover = protocol.HandoverJoined
 		t.audit(compliance.EventHandover, a.Name, "state=joined")
 		t.send(protocol.Handover{Type: protocol.TypeHandover, State: protocol.HandoverJoined, Agent: a.Display},
-			e.systemMessage(fmt.Sprintf("You are now talking to %s, a person from our team (a human, not the automated assistant).", a.Display)))
+			e.systemMessage(e.text(s, locale.AgentJoined, "agent", a.Display)))
 	})
 	if err != nil {
 		e.desk.Release(id)
@@ -96,10 +97,10 @@ func (e *Engine) HandBack(ctx context.Context, id string, a desk.AgentRef, closi
 		s.st.Handover = ""
 		s.st.Misses = 0
 		detail := "state=left"
-		text := fmt.Sprintf("%s has handed you back to %s, the automated assistant (a bot, not a human). Ask me anything, or ask for a person again at any time.", a.Display, e.cfg.BotName)
+		text := e.text(s, locale.AgentHandedBack, "agent", a.Display)
 		if closing {
 			detail += " closed=true"
-			text = fmt.Sprintf("%s has closed this conversation. You are talking to %s, the automated assistant (a bot, not a human), again.", a.Display, e.cfg.BotName)
+			text = e.text(s, locale.AgentClosed, "agent", a.Display)
 		}
 		t.audit(compliance.EventHandover, a.Name, detail)
 		t.send(protocol.Handover{Type: protocol.TypeHandover, State: protocol.HandoverLeft}, e.systemMessage(text))

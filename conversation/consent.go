@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"deskbot/compliance"
+	"deskbot/locale"
 	"deskbot/protocol"
 )
 
@@ -16,7 +17,9 @@ func (e *Engine) contactText(s *Session) compliance.ConsentText {
 	if compliance.LookupProfile(s.Profile).NoticeAtCollection {
 		policy = e.cfg.NoticeAtCollectionURL // NOTC-2
 	}
-	return compliance.NewConsentText(purposeContact, e.cfg.Consent.Contact.Text, e.cfg.Consent.Contact.Version, policy)
+	// CONS-4: the ledger's hash is of the wording shown, in the session's
+	// language (config consent.contact.text words it for `language`).
+	return compliance.NewConsentText(purposeContact, e.text(s, locale.ConsentContact), e.cfg.Consent.Contact.Version, policy)
 }
 
 // consentRequest asks for opt-in consent to keep contact details; nothing is
@@ -48,11 +51,11 @@ func (e *Engine) consent(ctx context.Context, s *Session, in protocol.Inbound) [
 		for _, v := range s.pendingContact {
 			e.keepContact(t, v)
 		}
-		m := e.botMessage("Thank you. Your contact details will be kept encrypted for this request only. You can withdraw at any time by saying \"withdraw consent\".", false)
-		m.Actions = []protocol.Action{{Name: protocol.ActionWithdraw, Label: "Withdraw consent"}}
+		m := e.botMessage(e.text(s, locale.ConsentGranted), false)
+		m.Actions = []protocol.Action{{Name: protocol.ActionWithdraw, Label: e.loc.UI(e.lang(s))["withdraw"]}}
 		t.send(m)
 	default:
-		t.send(e.botMessage("Understood: I won't keep your contact details. I can still answer your questions.", false))
+		t.send(e.botMessage(e.text(s, locale.ConsentDeclined), false))
 	}
 	s.pendingContact = nil
 	return t.finish(ctx)
@@ -81,7 +84,7 @@ func (e *Engine) withdraw(t *turn) {
 			t.send(e.botMessage("Done: your consent for health information is withdrawn, and what you typed about your health is removed from this conversation. I can still answer your questions.", false))
 			return
 		}
-		t.send(e.botMessage("There is no consent to withdraw: I am not keeping your contact details.", false))
+		t.send(e.botMessage(e.text(t.s, locale.ConsentNothingToWithdraw), false))
 		return
 	}
 	e.withdrawHealth(t) // one step withdraws every purpose (CONS-5)
@@ -90,7 +93,7 @@ func (e *Engine) withdraw(t *turn) {
 	t.rec.Redactor = e.detector
 	t.rec.Contacts, t.rec.Blinds = nil, nil
 	t.s.pendingContact = nil
-	t.send(e.botMessage("Done: your consent is withdrawn. The contact details we kept are deleted, and the e-mail addresses and phone numbers you typed are removed from this conversation and any message you left. I can still answer your questions.", false))
+	t.send(e.botMessage(e.text(t.s, locale.ConsentWithdrawn), false))
 }
 
 func (e *Engine) keepContacts(t *turn, fs []compliance.Finding, text string) {

@@ -11,7 +11,6 @@ package conversation
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
@@ -24,6 +23,7 @@ import (
 	"deskbot/desk"
 	"deskbot/intent"
 	"deskbot/kb"
+	"deskbot/locale"
 	"deskbot/protocol"
 	"deskbot/store"
 )
@@ -88,6 +88,7 @@ type Engine struct {
 	threshold float64                 // answer.threshold at start; 0 lets the knowledge base use its default
 	reloaded  atomic.Pointer[float64] // answer.threshold set by a reload (SetThreshold)
 	obs       Observer                // metrics; never nil
+	loc       *locale.Catalog         // every sentence, by language (language.go)
 	now       func() time.Time
 	log       *slog.Logger
 
@@ -123,6 +124,8 @@ type Options struct {
 	// Observer is told turns, outcomes, handovers, consent decisions and
 	// rights requests (metrics); nil: none.
 	Observer Observer
+	// Locale is the sentence catalog; nil builds it from Config.
+	Locale *locale.Catalog
 }
 
 // New returns an engine; an answer.threshold of 0 lets the knowledge base
@@ -150,11 +153,18 @@ func New(o Options) *Engine {
 	if o.Detector == nil {
 		o.Detector = compliance.NewDetector(nil)
 	}
+	if o.Locale == nil {
+		cat, _, err := o.Config.Catalog()
+		if err != nil {
+			panic("conversation: " + err.Error()) // Config.Validate refuses it first
+		}
+		o.Locale = cat
+	}
 	return &Engine{
 		cfg: o.Config, kb: o.KB, store: o.Store, detector: o.Detector,
 		threshold: o.Config.Answer.Threshold, obs: observerOr(o.Observer), now: o.Now, log: o.Logger, blind: o.Blind,
 		desk: o.Desk, escalator: NewEscalator(o.Config.Handover), notifier: o.Notifier, delivery: o.Delivery,
-		sessions: make(map[string]*Session), byID: make(map[string]*Session),
+		sessions: make(map[string]*Session), byID: make(map[string]*Session), loc: o.Locale,
 	}
 }
 
@@ -169,7 +179,7 @@ func (e *Engine) Handle(ctx context.Context, s *Session, in protocol.Inbound) []
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.limiter.allow(e.now()) {
-		return []protocol.Outbound{errorFrame(protocol.ErrRateLimited, "You are sending messages too quickly. Please wait a moment and try again.")}
+		return []protocol.Outbound{e.errorText(s, protocol.ErrRateLimited, locale.ErrorTooFast)}
 	}
 	e.obs.Turn()
 	defer e.observeReply(time.Now())
@@ -179,7 +189,7 @@ func (e *Engine) Handle(ctx context.Context, s *Session, in protocol.Inbound) []
 		var err error
 		if restart, err = e.restart(ctx, s); err != nil {
 			e.log.Error("starting a new session after erasure failed", "err", err)
-			return []protocol.Outbound{errorFrame(protocol.ErrInternal, "Sorry, something went wrong on our side. Please reload the page.")}
+			return []protocol.Outbound{e.errorText(s, protocol.ErrInternal, locale.ErrorInternal)}
 		}
 	}
 	var out []protocol.Outbound
@@ -204,7 +214,7 @@ func (e *Engine) Handle(ctx context.Context, s *Session, in protocol.Inbound) []
 // Nothing of the old conversation stays reachable: its token, desk entry,
 // desk events and waiting frames are dropped (DSR-4).
 func (e *Engine) restart(ctx context.Context, s *Session) ([]protocol.Outbound, error) {
-	fresh, frames, err := e.Start(ctx, ConnMeta{Profile: s.Profile, GPC: s.st.GPC})
+	fresh, frames, err := e.Start(ctx, ConnMeta{Profile: s.Profile, GPC: s.st.GPC, TestRun: s.st.TestRun, Lang: e.lang(s)})
 	if err != nil {
 		return nil, err
 	}
@@ -230,7 +240,7 @@ func (e *Engine) say(ctx context.Context, s *Session, text string) []protocol.Ou
 		return []protocol.Outbound{errorFrame(protocol.ErrBadRequest, "Empty message.")}
 	}
 	if len(text) > e.cfg.Limits.MaxMessageBytes {
-		return []protocol.Outbound{errorFrame(protocol.ErrTooLarge, fmt.Sprintf("That message is too long; please keep it under %d characters.", e.cfg.Limits.MaxMessageBytes))}
+		return []protocol.Outbound{e.errorText(s, protocol.ErrTooLarge, locale.ErrorTooLarge)}
 	}
 	if !utf8.ValidString(text) {
 		return []protocol.Outbound{errorFrame(protocol.ErrBadRequest, "Message is not valid UTF-8 text.")}
@@ -256,7 +266,7 @@ func (e *Engine) say(ctx context.Context, s *Session, text string) []protocol.Ou
 	}
 	if hasKind(findings, compliance.KindCard) && s.st.Handover != protocol.HandoverJoined {
 		// PCI-1: never echo the number; tell the customer it was not kept.
-		t.send(e.botMessage("For your security, please don't share card numbers in chat. I have masked it and not kept it.", false))
+		t.send(e.botMessage(e.text(s, locale.CardMasked), false))
 	}
 	e.askHealthConsent(t, findings) // MIN-3: health_mode only, health.go
 	// The index and every decision below see only redacted text.
@@ -295,8 +305,8 @@ func (e *Engine) reply(ctx context.Context, t *turn, raw, query string, findings
 	}
 	// DISC-4: asked whether it is a person, the bot says what it is.
 	if in.AsksIfHuman() {
-		m := e.botMessage("I'm "+e.cfg.BotName+", an automated assistant (a bot), not a human. If you'd like to talk to a person from our team, I can bring one in.", false)
-		m.Actions = []protocol.Action{{Name: protocol.ActionHuman, Label: "Talk to a person"}}
+		m := e.botMessage(e.text(s, locale.Identity), false)
+		m.Actions = []protocol.Action{{Name: protocol.ActionHuman, Label: e.text(s, locale.ActionHuman)}}
 		s.st.OfferedHuman = true
 		t.send(m)
 		return
@@ -334,6 +344,7 @@ func (e *Engine) answer(ctx context.Context, t *turn, query string) {
 		e.log.Error("knowledge-base search failed", "session", s.ID, "err", err)
 		d = kb.Decision{Verdict: kb.VerdictNone}
 	}
+	d = e.byLanguage(s, d) // articles in the customer's language first (language.go)
 	switch {
 	case d.Verdict == kb.VerdictAnswer && len(d.Hits) > 0:
 		e.answerWith(t, d.Hits[0].Article)
@@ -351,6 +362,7 @@ func (e *Engine) answerWith(t *turn, a *kb.Article) {
 	s := t.s
 	s.st.Misses, s.st.SuggestRounds, s.st.Suggested = 0, 0, nil
 	e.obs.Outcome(OutcomeAnswer)
+	e.noteLanguage(t, a) // language.go
 	m := e.botMessage(a.Body, false)
 	m.Sources = []protocol.Source{{ID: a.ID, Title: a.Title, Version: a.Version, URL: e.articleURL(a)}}
 	t.send(m)
@@ -370,8 +382,8 @@ func (e *Engine) miss(ctx context.Context, t *turn, query string) {
 		e.handover(ctx, t, ReasonMisses)
 		return
 	}
-	m := e.botMessage("I'm sorry, I can't confirm that from our help articles. Would you like me to get a person from our team? You can also rephrase your question.", false)
-	m.Actions = []protocol.Action{{Name: protocol.ActionHuman, Label: "Talk to a person"}}
+	m := e.botMessage(e.text(s, locale.Fallback), false)
+	m.Actions = []protocol.Action{{Name: protocol.ActionHuman, Label: e.text(s, locale.ActionHuman)}}
 	s.st.OfferedHuman = true
 	t.send(m)
 }
@@ -391,6 +403,8 @@ func (e *Engine) action(ctx context.Context, s *Session, in protocol.Inbound) []
 		return e.consent(ctx, s, protocol.Inbound{Type: protocol.TypeConsent, Purpose: purposeContact, Granted: &g})
 	case protocol.ActionArticle:
 		return e.articleAction(ctx, s, in.ID)
+	case protocol.ActionLanguage:
+		return e.switchLanguage(ctx, s, in.Value) // language.go
 	case protocol.ActionHuman, protocol.ActionExport, protocol.ActionErase, protocol.ActionWithdraw, protocol.ActionLeaveMessage, ActionRectify:
 	default:
 		return []protocol.Outbound{errorFrame(protocol.ErrBadRequest, "Unknown action.")}
@@ -402,7 +416,7 @@ func (e *Engine) action(ctx context.Context, s *Session, in protocol.Inbound) []
 		e.handover(ctx, t, ReasonRequest)
 	case protocol.ActionLeaveMessage:
 		s.st.Leaving = true
-		t.send(e.botMessage("Please type your message for our team. If you include contact details, I will ask for your consent before keeping them.", false))
+		t.send(e.botMessage(e.text(s, locale.LeaveMessagePrompt), false))
 	case ActionRectify:
 		e.rectifyAction(t, in.ID) // DSR-5: rectify.go
 	default:

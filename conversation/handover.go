@@ -2,13 +2,14 @@ package conversation
 
 import (
 	"context"
-	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
 	"deskbot/compliance"
 	"deskbot/desk"
 	"deskbot/intent"
+	"deskbot/locale"
 	"deskbot/protocol"
 	"deskbot/store"
 )
@@ -30,40 +31,40 @@ func (e *Engine) handover(ctx context.Context, t *turn, reason string) {
 	if s.st.Handover == protocol.HandoverQueued {
 		if pos := e.desk.Position(s.ID); pos > 0 {
 			t.send(protocol.Handover{Type: protocol.TypeHandover, State: protocol.HandoverQueued, Position: pos},
-				e.botMessage(fmt.Sprintf("You're still in line for a person from our team (number %d). They will see this conversation so far.", pos), false))
+				e.botMessage(e.text(s, locale.HandoverStillQueued, "position", strconv.Itoa(pos)), false))
 			return
 		}
 	}
-	if e.desk.Available() {
+	if e.desk.AvailableFor(s.ID) { // a test run's session waits for its own test agents
 		pos := e.desk.Enqueue(s.ID, reason)
 		s.st.Handover = protocol.HandoverQueued
 		e.obs.Handover(reason)
 		t.audit(compliance.EventHandover, "bot", "reason="+reason+" state=queued")
 		t.send(protocol.Handover{Type: protocol.TypeHandover, State: protocol.HandoverQueued, Position: pos},
-			e.botMessage(strings.TrimSpace(fmt.Sprintf("%s I'm bringing in a person from our team; you are number %d in line. They will see this conversation so far. Until they join, I'm still %s, an automated assistant.", leadIn(reason), pos, e.cfg.BotName)), false))
+			e.botMessage(strings.TrimSpace(e.leadIn(s, reason)+" "+e.text(s, locale.HandoverQueued, "position", strconv.Itoa(pos))), false))
 		return
 	}
 	s.st.Handover = protocol.HandoverOffline
 	e.obs.Handover(reason)
 	t.audit(compliance.EventHandover, "bot", "reason="+reason+" state=offline")
-	why := "No one from our team is available right now."
+	why := e.text(s, locale.HandoverNobody)
 	if !e.desk.Open() {
-		why = "Our team is not available right now: we are there " + e.desk.Hours().Describe() + "."
+		why = e.text(s, locale.HandoverClosed, "hours", e.desk.Hours().Describe())
 	}
-	m := e.botMessage(strings.TrimSpace(leadIn(reason)+" "+why+" You can leave a message and we will get back to you, or keep asking me."), false)
-	m.Actions = []protocol.Action{{Name: protocol.ActionLeaveMessage, Label: "Leave a message"}}
+	m := e.botMessage(strings.TrimSpace(e.leadIn(s, reason)+" "+why+" "+e.text(s, locale.HandoverLeaveMessage)), false)
+	m.Actions = []protocol.Action{{Name: protocol.ActionLeaveMessage, Label: e.text(s, locale.ActionLeaveMessage)}}
 	t.send(protocol.Handover{Type: protocol.TypeHandover, State: protocol.HandoverOffline}, m)
 }
 
 // leadIn acknowledges why a person is brought in.
-func leadIn(reason string) string {
+func (e *Engine) leadIn(s *Session, reason string) string {
 	switch {
 	case reason == ReasonMisses:
-		return "I still can't find a confirmed answer to that in our help articles, so a person from our team should help."
+		return e.text(s, locale.HandoverReasonMisses)
 	case reason == ReasonFrustration:
-		return "I'm sorry this has been frustrating."
+		return e.text(s, locale.HandoverReasonFrustration)
 	case strings.HasPrefix(reason, reasonSensitive):
-		return "This is something a person from our team should handle."
+		return e.text(s, locale.HandoverReasonSensitive)
 	}
 	return ""
 }
@@ -100,17 +101,19 @@ func (e *Engine) leaveMessage(ctx context.Context, t *turn, stored string) {
 	s.st.Leaving = false
 	if _, err := e.store.LeaveMessage(ctx, store.OfflineMessage{Subject: s.Subject, Session: s.ID, At: t.now, Text: stored}); err != nil {
 		e.log.Error("storing an offline message failed", "session", s.ID, "err", err)
-		t.send(e.botMessage("Sorry, I could not save your message. Please try again.", false))
+		t.send(e.botMessage(e.text(t.s, locale.LeaveMessageFailed), false))
 		return
 	}
 	t.audit(compliance.EventHandover, "bot", "state=offline message=left")
 	e.desk.Publish(protocol.DeskEvent{Kind: protocol.DeskEventOfflineMessage}, "")
-	go e.notify(context.WithoutCancel(ctx), t.now)
+	if e.desk.TestRunOf(s.ID) == "" { // a test run notifies nobody (test_runs.go)
+		go e.notify(context.WithoutCancel(ctx), t.now)
+	}
 	if s.st.Consent.Granted(compliance.PurposeContact) {
-		t.send(e.botMessage("Thank you, your message is saved for our team. If you'd like a reply and haven't given your contact details yet, type your e-mail address or phone number.", false))
+		t.send(e.botMessage(e.text(t.s, locale.LeaveMessageSaved), false))
 		return
 	}
-	t.send(e.botMessage("Thank you, your message is saved for our team. If you'd like a reply, we need your consent to keep your contact details first: if you accept, type your e-mail address or phone number next.", false),
+	t.send(e.botMessage(e.text(t.s, locale.LeaveMessageSavedConsent), false),
 		e.consentRequest(s))
 }
 
@@ -126,16 +129,16 @@ func (e *Engine) notify(ctx context.Context, at time.Time) {
 // handover state, so a reconnecting customer learns who they talk to.
 // Call with s.mu held.
 func (e *Engine) resumeGreeting(s *Session) (protocol.Message, []protocol.Outbound) {
-	bot := "Welcome back. You are still talking to " + e.cfg.BotName + ", an automated assistant, not a human."
+	bot := e.text(s, locale.WelcomeBack)
 	switch {
 	case s.st.Handover == protocol.HandoverJoined:
 		if c, ok := e.desk.Conv(s.ID); ok && c.State == protocol.HandoverJoined {
-			return e.botMessage("Welcome back. "+e.cfg.BotName+" is an automated assistant, but right now you are talking to "+c.Agent.Display+", a person from our team.", true),
+			return e.botMessage(e.text(s, locale.WelcomeBackAgent, "agent", c.Agent.Display), true),
 				[]protocol.Outbound{protocol.Handover{Type: protocol.TypeHandover, State: protocol.HandoverJoined, Agent: c.Agent.Display}}
 		}
 		s.st.Handover = ""
 		return e.botMessage(bot, true), []protocol.Outbound{protocol.Handover{Type: protocol.TypeHandover, State: protocol.HandoverLeft},
-			e.systemMessage("The person from our team is no longer connected. You are talking to the automated assistant again; ask for a person at any time.")}
+			e.systemMessage(e.text(s, locale.AgentLeft))}
 	case s.st.Handover == protocol.HandoverQueued:
 		if pos := e.desk.Position(s.ID); pos > 0 {
 			return e.botMessage(bot, true), []protocol.Outbound{protocol.Handover{Type: protocol.TypeHandover, State: protocol.HandoverQueued, Position: pos}}
@@ -144,7 +147,7 @@ func (e *Engine) resumeGreeting(s *Session) (protocol.Message, []protocol.Outbou
 	case s.lostHandover:
 		s.lostHandover = false
 		return e.botMessage(bot, true), []protocol.Outbound{protocol.Handover{Type: protocol.TypeHandover, State: protocol.HandoverLeft},
-			e.systemMessage("We had to restart, so the person from our team is no longer connected. You are talking to the automated assistant again; ask for a person at any time.")}
+			e.systemMessage(e.text(s, locale.AgentLeftRestart))}
 	}
 	return e.botMessage(bot, true), nil
 }
@@ -162,7 +165,7 @@ func (e *Engine) agentGone(t *turn) {
 	t.s.st.Handover = ""
 	t.audit(compliance.EventHandover, "bot", "state=left reason=agent_offline")
 	t.send(protocol.Handover{Type: protocol.TypeHandover, State: protocol.HandoverLeft},
-		e.systemMessage("The person from our team is no longer connected. You are talking to "+e.cfg.BotName+", the automated assistant, again; ask for a person at any time."))
+		e.systemMessage(e.text(t.s, locale.AgentLeft)))
 	e.tellPositions(moved)
 }
 

@@ -3,8 +3,10 @@ package conversation
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"deskbot/compliance"
+	"deskbot/locale"
 	"deskbot/protocol"
 )
 
@@ -26,7 +28,7 @@ func (e *Engine) exportInChat(ctx context.Context, t *turn) {
 	d, err := e.store.Export(ctx, t.s.Subject)
 	if err != nil {
 		e.log.Error("export failed", "session", t.s.ID, "err", err)
-		t.send(e.botMessage("Sorry, I could not prepare your data just now. Please try again or ask for a person.", false))
+		t.send(e.botMessage(e.text(t.s, locale.ExportFailed), false))
 		return
 	}
 	msgs := 0
@@ -35,9 +37,9 @@ func (e *Engine) exportInChat(ctx context.Context, t *turn) {
 	}
 	e.obs.Rights(compliance.EventExport)
 	t.audit(compliance.EventExport, "customer", fmt.Sprintf("channel=chat sessions=%d messages=%d", len(d.Sessions), msgs))
-	m := e.botMessage(fmt.Sprintf("Here is what we hold about you: %d conversation(s) with %d message(s) so far, %d consent record(s) and %d contact detail(s) you agreed to share. Download the full copy as a JSON file.",
-		len(d.Sessions), msgs, len(d.Consents), len(d.Contacts)), false)
-	m.Actions = []protocol.Action{{Name: protocol.ActionDownloadExport, Label: "Download my data (JSON)"}}
+	m := e.botMessage(e.text(t.s, locale.ExportSummary, "conversations", strconv.Itoa(len(d.Sessions)), "messages", strconv.Itoa(msgs),
+		"consents", strconv.Itoa(len(d.Consents)), "contacts", strconv.Itoa(len(d.Contacts))), false)
+	m.Actions = []protocol.Action{{Name: protocol.ActionDownloadExport, Label: e.text(t.s, locale.ExportDownload)}}
 	t.send(m)
 }
 
@@ -47,11 +49,11 @@ func (e *Engine) exportInChat(ctx context.Context, t *turn) {
 func (e *Engine) eraseInChat(ctx context.Context, t *turn) {
 	if _, err := e.store.Erase(ctx, t.s.Subject, "customer", t.now); err != nil {
 		e.log.Error("erasure failed", "session", t.s.ID, "err", err)
-		t.send(e.botMessage("Sorry, I could not delete your data just now. Please try again or ask for a person.", false))
+		t.send(e.botMessage(e.text(t.s, locale.EraseFailed), false))
 		return
 	}
 	e.obs.Rights(compliance.EventErasure)
 	t.s.erased.Store(true)
 	t.s.pendingContact = nil
-	t.out = append(t.out, e.botMessage("Done: everything we held about this conversation is deleted, including your messages and any contact details. Only a record that you asked for deletion remains. You can keep chatting in a new conversation.", false))
+	t.out = append(t.out, e.botMessage(e.text(t.s, locale.EraseDone), false))
 }

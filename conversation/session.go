@@ -48,7 +48,8 @@ type sessionState struct {
 	Consent  compliance.ConsentState `json:"consent,omitempty"` // latest decision per purpose
 	Turns    int                     `json:"turns"`
 	GPC      bool                    `json:"gpc,omitempty"`
-	Leaving  bool                    `json:"leaving,omitempty"` // the next message is left for the team
+	Leaving  bool                    `json:"leaving,omitempty"`  // the next message is left for the team
+	TestRun  string                  `json:"test_run,omitempty"` // opened by a test run with the admin token (test_runs.go)
 	// Suggested are the articles of the last "did you mean …?" not yet
 	// picked, with the redacted question that produced them, so a resumed
 	// session can still pick one (sealed like the rest of the state).
@@ -62,12 +63,22 @@ type sessionState struct {
 	// Rectify: the customer asked to correct their "email" or "phone" and
 	// the next value of that kind replaces the kept one (DSR-5, rectify.go).
 	Rectify string `json:"rectify,omitempty"`
+	// Lang is the language the bot speaks in this session (language.go).
+	Lang string `json:"lang,omitempty"`
 }
 
 // ConnMeta is what the transport knows about the customer's connection.
 type ConnMeta struct {
 	Profile string // requested jurisdiction profile, empty for the configured one
 	GPC     bool   // the browser sent Sec-GPC: 1
+	// TestRun is set by the transport only for a client that presented
+	// the admin token with a test run's id (test_runs.go).
+	TestRun string
+	// Lang is the page's or widget's language attribute (?lang=) and
+	// AcceptLanguage the browser's header; the first the catalog has wins,
+	// else config `language` (language.go).
+	Lang           string
+	AcceptLanguage string
 }
 
 func hashToken(token string) []byte {
@@ -98,13 +109,15 @@ func (e *Engine) Start(ctx context.Context, meta ConnMeta) (*Session, []protocol
 		Profile: profile,
 		limiter: e.newLimiter(),
 	}
-	disclosure := e.botMessage(e.cfg.DisclosureText(), true)
+	s.st.Lang = e.chooseLanguage(meta)
+	disclosure := e.disclosure(s) // DISC-1: in the customer's language
 	s.st.Turns = 1
 	s.st.GPC = meta.GPC && compliance.LookupProfile(profile).HonourGPC
+	s.st.TestRun = meta.TestRun
 	state, _ := json.Marshal(s.st)
 	if err := e.store.CreateSession(ctx, store.Session{
 		ID: s.ID, SubjectID: s.Subject, TokenHash: hashToken(s.Token), Profile: profile,
-		CreatedAt: now, LastSeen: now, State: state,
+		CreatedAt: now, LastSeen: now, State: state, TestRun: meta.TestRun,
 	}); err != nil {
 		return nil, nil, fmt.Errorf("start session: %w", err)
 	}
@@ -117,6 +130,7 @@ func (e *Engine) Start(ctx context.Context, meta ConnMeta) (*Session, []protocol
 		return nil, nil, fmt.Errorf("start session: %w", err)
 	}
 	e.remember(s)
+	e.markTest(s)
 	return s, []protocol.Outbound{e.sessionFrame(s), disclosure}, nil
 }
 
@@ -189,6 +203,7 @@ func (e *Engine) Lookup(ctx context.Context, token string) (*Session, error) {
 	if s.st.Handover == protocol.HandoverJoined || s.st.Handover == protocol.HandoverQueued {
 		s.lostHandover, s.st.Handover = true, ""
 	}
+	e.markTest(s)
 	return e.remember(s), nil
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"deskbot/intent"
 	"deskbot/kb"
+	"deskbot/locale"
 	"deskbot/protocol"
 	"deskbot/store"
 )
@@ -34,9 +35,9 @@ func (e *Engine) suggest(ctx context.Context, t *turn, query string, hits []kb.H
 		}
 	}
 	e.obs.Outcome(OutcomeSuggestion)
-	text := "I'm not sure I understood. Did you mean one of these?"
+	text := e.text(s, locale.SuggestMany)
 	if len(hits) == 1 {
-		text = "I'm not sure I understood. Did you mean this?"
+		text = e.text(s, locale.SuggestOne)
 	}
 	m := e.botMessage(text, false)
 	var ids []string
@@ -47,7 +48,7 @@ func (e *Engine) suggest(ctx context.Context, t *turn, query string, hits []kb.H
 		ids = append(ids, h.Article.ID)
 		m.Actions = append(m.Actions, protocol.Action{Name: protocol.ActionArticle, ID: h.Article.ID, Label: h.Article.Title})
 	}
-	m.Actions = append(m.Actions, protocol.Action{Name: protocol.ActionHuman, Label: "Talk to a person"})
+	m.Actions = append(m.Actions, protocol.Action{Name: protocol.ActionHuman, Label: e.text(s, locale.ActionHuman)})
 	s.st.Suggested = &suggestion{IDs: ids, Query: query}
 	t.send(m)
 }
@@ -78,8 +79,8 @@ func (e *Engine) pick(t *turn, id string) {
 	if !ok {
 		// Removed from the knowledge base since it was suggested.
 		s.st.Suggested = nil
-		m := e.botMessage("Sorry, that article is no longer available. Could you ask your question again?", false)
-		m.Actions = []protocol.Action{{Name: protocol.ActionHuman, Label: "Talk to a person"}}
+		m := e.botMessage(e.text(s, locale.SuggestGone), false)
+		m.Actions = []protocol.Action{{Name: protocol.ActionHuman, Label: e.text(s, locale.ActionHuman)}}
 		t.send(m)
 		return
 	}
@@ -153,10 +154,10 @@ func (e *Engine) typedPick(s *Session, raw string) (string, bool) {
 // a miss: the count towards a handover is left as it was (HUM-2).
 func (e *Engine) smallTalk(t *turn, kind intent.SmallTalkKind) {
 	e.obs.Outcome(OutcomeSmallTalk)
-	st := e.cfg.Answer.SmallTalk
-	text := map[intent.SmallTalkKind]string{intent.Greeting: st.Greeting, intent.Thanks: st.Thanks, intent.Goodbye: st.Goodbye, intent.Acknowledge: st.Acknowledge}[kind]
-	if text == "" {
-		text = st.Acknowledge
+	// answer.small_talk.* word these for config `language` (config/locale.go).
+	key, ok := map[intent.SmallTalkKind]locale.Key{intent.Greeting: locale.SmallTalkGreeting, intent.Thanks: locale.SmallTalkThanks, intent.Goodbye: locale.SmallTalkGoodbye, intent.Acknowledge: locale.SmallTalkAcknowledge}[kind]
+	if !ok {
+		key = locale.SmallTalkAcknowledge
 	}
-	t.send(e.botMessage(text, false))
+	t.send(e.botMessage(e.text(t.s, key), false))
 }

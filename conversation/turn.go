@@ -10,12 +10,16 @@ import (
 	"time"
 
 	"deskbot/compliance"
+	"deskbot/locale"
 	"deskbot/protocol"
 	"deskbot/store"
 )
 
 func (e *Engine) sessionFrame(s *Session) protocol.Session {
-	return protocol.Session{Type: protocol.TypeSession, Session: s.Token, Profile: s.Profile}
+	f := protocol.Session{Type: protocol.TypeSession, Session: s.Token, Profile: s.Profile, MaxMessageBytes: e.cfg.Limits.MaxMessageBytes}
+	f.Storage, f.ExpiresIn = tokenStorage(s.Profile, e.cfg.Limits.IdleSessionMinutes)
+	e.languageFrame(&f, s) // language.go
+	return f
 }
 
 func (e *Engine) botMessage(text string, disclosure bool) protocol.Message {
@@ -62,9 +66,14 @@ func (t *turn) customer(body map[string]string) {
 	t.rec.Entries = append(t.rec.Entries, store.Entry{At: t.now, Sender: "customer", Body: mustJSON(body)})
 }
 
-// send queues frames for the customer and the transcript.
+// send queues frames for the customer and the transcript. A message
+// carries the turn's time as its "at".
 func (t *turn) send(frames ...protocol.Outbound) {
 	for _, f := range frames {
+		if m, ok := f.(protocol.Message); ok && m.At == "" {
+			m.At = protocol.Timestamp(t.now)
+			f = m
+		}
 		t.out = append(t.out, f)
 		t.rec.Entries = append(t.rec.Entries, entry(t.now, senderOf(f), f))
 	}
@@ -93,12 +102,12 @@ func (t *turn) commit(ctx context.Context) ([]protocol.Outbound, error) {
 	if errors.Is(err, store.ErrErased) {
 		// The retention purge removed this conversation meanwhile.
 		t.s.erased.Store(true)
-		return []protocol.Outbound{t.e.botMessage("This conversation has been deleted under our retention rules, so your last message was not kept. Send it again to start a new conversation.", false)}, nil
+		return []protocol.Outbound{t.e.botMessage(t.e.text(t.s, locale.SessionErased), false)}, nil
 	}
 	if err != nil {
 		t.e.log.Error("storing turn failed", "session", t.s.ID, "err", err)
 		t.s.st, t.s.pendingContact = t.savedState, t.savedPending
-		return []protocol.Outbound{errorFrame(protocol.ErrInternal, "Sorry, something went wrong on our side and your message was not saved. Please try again.")}, fmt.Errorf("storing the turn: %w", err)
+		return []protocol.Outbound{t.e.errorText(t.s, protocol.ErrInternal, locale.ErrorNotSaved)}, fmt.Errorf("storing the turn: %w", err)
 	}
 	return t.out, nil
 }

@@ -42,7 +42,9 @@ func (w *World) discloses() error {
 	return nil
 }
 
-var reAutomated = regexp.MustCompile(`(?i)\b(automated|bot|chatbot|AI|artificial intelligence|virtual assistant|not a (human|person))\b`)
+// The shipped languages' words count too (DISC-1 in the customer's
+// language): German, French, Spanish.
+var reAutomated = regexp.MustCompile(`(?i)\b(automated|bot|chatbot|AI|artificial intelligence|virtual assistant|not a (human|person))\b|(?i)\b(automatisiert|automatisé|automatizad|KI|IA)`)
 
 // expectReply checks the latest message with ok and, when it fails, says
 // what was expected next to what arrived.

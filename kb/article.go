@@ -27,6 +27,7 @@ var (
 	ErrBadID         = errors.New("invalid id (use a-z, 0-9 and -)")
 	ErrDuplicateID   = errors.New("duplicate article id")
 	ErrBadDate       = errors.New("invalid date")
+	ErrBadLang       = errors.New("invalid lang (use a language tag such as de or pt-BR)")
 )
 
 // Article is one vetted answer of the knowledge base.
@@ -42,6 +43,9 @@ type Article struct {
 	// as the final answer; it offers a person who can review the decision
 	// (HUM-1, GDPR Art. 22).
 	HumanReview bool
+	// Lang is the article's language tag (front matter `lang: de`); empty
+	// means the configured default language (config `language`).
+	Lang string
 }
 
 // Stale reports whether the article is past its review date at now.
@@ -72,6 +76,8 @@ type frontMatter struct {
 	URL       string   `yaml:"url"`
 	// HumanReview: HUM-1, see Article.HumanReview.
 	HumanReview bool `yaml:"human_review"`
+	// Lang: see Article.Lang.
+	Lang string `yaml:"lang"`
 }
 
 // yamlText accepts any scalar (number, date, string) as its literal text, so
@@ -157,6 +163,9 @@ func ParseArticle(p string, data []byte) (Article, error) {
 		return Article{}, &FileError{p, err}
 	}
 	if a.ReviewBy, err = parseDate("review_by", m.ReviewBy); err != nil {
+		return Article{}, &FileError{p, err}
+	}
+	if a.Lang, err = articleLang(m.Lang); err != nil {
 		return Article{}, &FileError{p, err}
 	}
 	switch {

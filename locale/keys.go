@@ -57,5 +57,7 @@ const (
 	ErrorTooLarge             Key = "error_too_large"
 	ErrorBusy                 Key = "error_busy"
 	ErrorTooManyChats         Key = "error_too_many_chats"
+	ActionLeaveMessage        Key = "action_leave_message"
+	ErrorLanguage             Key = "error_language"
 	OtherLanguage             Key = "other_language"
 )

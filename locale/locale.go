@@ -199,24 +199,40 @@ func (c *Catalog) Has(lang string) bool { return c.texts[lang] != nil }
 // available language wins, else the default.
 func (c *Catalog) Choose(prefs ...string) string {
 	for _, p := range prefs {
-		p = strings.TrimSpace(p)
-		if p == "" {
-			continue
+		if lang, ok := c.Match(p); ok {
+			return lang
 		}
-		tags, _, err := language.ParseAcceptLanguage(p)
-		if err != nil || len(tags) == 0 {
-			continue
-		}
-		_, idx, conf := c.matcher.Match(tags...)
-		if conf == language.No {
-			continue
-		}
-		if idx == 0 {
-			return Base
-		}
-		return c.nonBase()[idx-1]
 	}
 	return c.def
+}
+
+// Match is the available language that pref (a tag or an Accept-Language
+// header) names, and false when it names none.
+func (c *Catalog) Match(pref string) (string, bool) {
+	pref = strings.TrimSpace(pref)
+	if pref == "" || len(pref) > 200 {
+		return "", false
+	}
+	tags, _, err := language.ParseAcceptLanguage(pref)
+	if err != nil || len(tags) == 0 {
+		return "", false
+	}
+	_, idx, conf := c.matcher.Match(tags...)
+	if conf == language.No {
+		return "", false
+	}
+	lang := Base
+	if idx > 0 {
+		lang = c.nonBase()[idx-1]
+	}
+	// The matcher falls back to English at low confidence for a language
+	// it does not know (e.g. "tlh"): only a named language counts.
+	for _, t := range tags {
+		if b, _ := t.Base(); b.String() == primary(lang) {
+			return lang, true
+		}
+	}
+	return "", false
 }
 
 func (c *Catalog) nonBase() []string {

@@ -4,6 +4,8 @@
 // new version.
 package protocol
 
+import "time"
+
 // Version is the wire protocol version served at /ws and /api/v1/chat.
 const Version = 1
 
@@ -25,6 +27,12 @@ const (
 	TypeConsentRequest = "consent_request"
 	TypeHandover       = "handover"
 	TypeError          = "error"
+	// TypeDelivered acknowledges a client frame that carried a "ref": the
+	// server took it (it is stored before this frame is sent).
+	TypeDelivered = "delivered"
+	// TypeTyping says a person from the team is typing (sent at most every
+	// few seconds while they type; the bot sends none).
+	TypeTyping = "typing"
 )
 
 // Frame types sent by the client.
@@ -104,12 +112,42 @@ func (ConsentRequest) outbound() {}
 func (Handover) outbound()       {}
 func (Error) outbound()          {}
 func (Frame) outbound()          {}
+func (Delivered) outbound()      {}
+func (Typing) outbound()         {}
+
+// Delivered acknowledges the client frame whose "ref" it echoes.
+type Delivered struct {
+	Type string `json:"type"` // "delivered"
+	Ref  string `json:"ref"`
+}
+
+// Typing: an agent is typing a reply; a client shows it for a few seconds.
+type Typing struct {
+	Type string `json:"type"` // "typing"
+	From string `json:"from"` // "agent"
+	Name string `json:"name,omitempty"`
+}
 
 // Session is always the first frame of a connection.
 type Session struct {
 	Type    string `json:"type"` // "session"
 	Session string `json:"session"`
 	Profile string `json:"profile"`
+	// MaxMessageBytes is the longest "say" text the server takes, in UTF-8
+	// bytes after trimming white space (limits.max_message_bytes).
+	MaxMessageBytes int `json:"max_message_bytes,omitempty"`
+	// Storage is where a browser keeps the token: "local" (shared by tabs,
+	// kept for ExpiresIn seconds) or "session" (this tab only), as the
+	// jurisdiction profile allows.
+	Storage   string `json:"storage,omitempty"`
+	ExpiresIn int    `json:"expires_in,omitempty"`
+	// The session's language and writing direction, the page's own
+	// strings in it (keys as in locale/messages without "ui_") and the
+	// languages the customer can switch to (language.go).
+	Lang      string            `json:"lang,omitempty"`
+	Dir       string            `json:"dir,omitempty"`
+	UI        map[string]string `json:"ui,omitempty"`
+	Languages []Language        `json:"languages,omitempty"`
 }
 
 // Message is a chat line from the bot, an agent or the system.
@@ -122,6 +160,11 @@ type Message struct {
 	Disclosure bool     `json:"disclosure"`
 	Sources    []Source `json:"sources"`
 	Actions    []Action `json:"actions"`
+	// At is when the message was written, in RFC 3339 (UTC).
+	At string `json:"at,omitempty"`
+	// History marks a line replayed to a resumed connection (the
+	// conversation so far); a client draws each id once.
+	History bool `json:"history,omitempty"`
 }
 
 // ConsentRequest asks for opt-in consent for one purpose (CONS-1, CONS-2, CONS-4).
@@ -146,6 +189,8 @@ type Error struct {
 	Type    string `json:"type"` // "error"
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	// Ref echoes the "ref" of the client frame refused.
+	Ref string `json:"ref,omitempty"`
 }
 
 // Inbound is any client frame. Fields unused by a type are ignored.
@@ -155,30 +200,43 @@ type Inbound struct {
 	Purpose string `json:"purpose,omitempty"`
 	Granted *bool  `json:"granted,omitempty"`
 	Name    string `json:"name,omitempty"`
-	ID      string `json:"id,omitempty"` // the article id of an "article" action
+	ID      string `json:"id,omitempty"`    // the article id of an "article" action
+	Value   string `json:"value,omitempty"` // the language tag of a "language" action
+	// Ref is the client's own name for this frame (at most 64 bytes); the
+	// server echoes it on a "delivered" frame or on the error refusing it.
+	Ref string `json:"ref,omitempty"`
 }
 
 // Frame is the union of every server frame, for clients that decode frames
 // without knowing their type in advance (tests, the step library, tools).
 type Frame struct {
-	Type       string   `json:"type"`
-	Session    string   `json:"session,omitempty"`
-	Profile    string   `json:"profile,omitempty"`
-	ID         string   `json:"id,omitempty"`
-	From       string   `json:"from,omitempty"`
-	Name       string   `json:"name,omitempty"`
-	Text       string   `json:"text,omitempty"`
-	Disclosure bool     `json:"disclosure,omitempty"`
-	Sources    []Source `json:"sources,omitempty"`
-	Actions    []Action `json:"actions,omitempty"`
-	Purpose    string   `json:"purpose,omitempty"`
-	PolicyURL  string   `json:"policy_url,omitempty"`
-	Version    string   `json:"version,omitempty"`
-	State      string   `json:"state,omitempty"`
-	Agent      string   `json:"agent,omitempty"`
-	Position   int      `json:"position,omitempty"`
-	Code       string   `json:"code,omitempty"`
-	Message    string   `json:"message,omitempty"`
+	Type       string            `json:"type"`
+	Session    string            `json:"session,omitempty"`
+	Profile    string            `json:"profile,omitempty"`
+	ID         string            `json:"id,omitempty"`
+	From       string            `json:"from,omitempty"`
+	Name       string            `json:"name,omitempty"`
+	Text       string            `json:"text,omitempty"`
+	Disclosure bool              `json:"disclosure,omitempty"`
+	Sources    []Source          `json:"sources,omitempty"`
+	Actions    []Action          `json:"actions,omitempty"`
+	Purpose    string            `json:"purpose,omitempty"`
+	PolicyURL  string            `json:"policy_url,omitempty"`
+	Version    string            `json:"version,omitempty"`
+	State      string            `json:"state,omitempty"`
+	Agent      string            `json:"agent,omitempty"`
+	Position   int               `json:"position,omitempty"`
+	MaxBytes   int               `json:"max_message_bytes,omitempty"`
+	Storage    string            `json:"storage,omitempty"`
+	ExpiresIn  int               `json:"expires_in,omitempty"`
+	Code       string            `json:"code,omitempty"`
+	Message    string            `json:"message,omitempty"`
+	At         string            `json:"at,omitempty"`
+	History    bool              `json:"history,omitempty"`
+	Ref        string            `json:"ref,omitempty"`
+	Lang       string            `json:"lang,omitempty"`
+	Dir        string            `json:"dir,omitempty"`
+	UI         map[string]string `json:"ui,omitempty"`
 }
 
 // ChatRequest is the body of POST /api/v1/chat. At most one of Text,
@@ -191,6 +249,11 @@ type ChatRequest struct {
 	ID      string         `json:"id,omitempty"`     // the article id when Action is "article"
 	Consent *ConsentChoice `json:"consent,omitempty"`
 	Frame   *Inbound       `json:"frame,omitempty"` // any client frame, as sent over the socket
+	Lang    string         `json:"lang,omitempty"`  // the page's language, read when a session starts
+	// History asks for the conversation so far (the last messages, each
+	// marked "history") before this call's own frames, as a resumed socket
+	// gets it.
+	History bool `json:"history,omitempty"`
 }
 
 // ConsentChoice is a consent decision sent over the HTTP mirror, as the
@@ -215,4 +278,29 @@ func (f Frame) HasAction(name string) bool {
 		}
 	}
 	return false
+}
+
+// Timestamp formats a message time for the "at" field: RFC 3339 in UTC,
+// with milliseconds.
+func Timestamp(t time.Time) string {
+	return t.UTC().Format("2006-01-02T15:04:05.000Z07:00")
+}
+
+// Stamp gives every message frame without a time the time at. The slice
+// passed in is not changed: a copy is returned when a frame needed a time.
+func Stamp(frames []Outbound, at time.Time) []Outbound {
+	var out []Outbound
+	for i, f := range frames {
+		if m, ok := f.(Message); ok && m.At == "" {
+			if out == nil {
+				out = append([]Outbound(nil), frames...)
+			}
+			m.At = Timestamp(at)
+			out[i] = m
+		}
+	}
+	if out == nil {
+		return frames
+	}
+	return out
 }

@@ -38,12 +38,16 @@ func (s *Server) handleChatAPI(w http.ResponseWriter, r *http.Request) {
 	var msgs []protocol.Outbound
 	if req.Session == "" {
 		if wait, err := s.admitNewSession(r); err != nil {
-			refuseHTTP(w, wait, err)
+			s.refuseHTTP(w, r, wait, err)
 			return
 		}
 		var frames []protocol.Outbound
 		var err error
-		sess, frames, err = s.engine.Start(ctx, connMeta(r))
+		meta := s.withTestRun(r, connMeta(r))
+		if req.Lang != "" {
+			meta.Lang = req.Lang // the page's language, as ?lang= on /ws
+		}
+		sess, frames, err = s.engine.Start(ctx, meta)
 		if err != nil {
 			s.log.Error("opening session failed", "err", err)
 			writeJSON(w, http.StatusInternalServerError, errorFrame(protocol.ErrInternal, "Could not open a session."))
@@ -52,7 +56,7 @@ func (s *Server) handleChatAPI(w http.ResponseWriter, r *http.Request) {
 		msgs = frames[1:] // the session frame's content is the response's session field
 	} else {
 		if err := s.admitLoad(); err != nil {
-			refuseHTTP(w, time.Minute, err)
+			s.refuseHTTP(w, r, time.Minute, err)
 			return
 		}
 		var err error
@@ -64,15 +68,18 @@ func (s *Server) handleChatAPI(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusNotFound, errorFrame(protocol.ErrNoSession, "Unknown or expired session; start a new one by omitting \"session\"."))
 			return
 		}
-		msgs = s.hub.Drain(sess.ID)
+		if req.History {
+			msgs = s.history(ctx, sess) // the conversation so far, as a resumed socket gets it
+		}
+		msgs = append(msgs, s.hub.Drain(sess.ID)...)
 	}
 	if ok {
-		msgs = append(msgs, s.engine.Handle(ctx, sess, in)...)
+		msgs = append(msgs, acknowledge(in, s.engine.Handle(ctx, sess, in))...)
 	}
 	if msgs == nil {
 		msgs = []protocol.Outbound{}
 	}
-	writeJSON(w, http.StatusOK, protocol.ChatResponse{Session: sess.Token, Profile: sess.Profile, Messages: msgs})
+	writeJSON(w, http.StatusOK, protocol.ChatResponse{Session: sess.Token, Profile: sess.Profile, Messages: protocol.Stamp(msgs, time.Now())})
 }
 
 // decodeChatRequest decodes the body of POST /api/v1/chat. A body that

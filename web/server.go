@@ -63,6 +63,7 @@ type Server struct {
 	log      *slog.Logger
 	hub      *Hub
 	ready    atomic.Bool
+	localeCache
 	handlers sync.WaitGroup // open socket handlers, for a clean shutdown
 	admin    Admin
 	checks   []ReadyCheck // what /readyz requires besides start-up
@@ -135,6 +136,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /healthz", s.handleHealth)
 	mux.HandleFunc("GET /readyz", s.handleReady)
 	mux.HandleFunc("GET /ws", s.handleWS)
+	mux.HandleFunc("GET /locale/{lang}", s.handleLocale) // locale.go: /locale/de.json
 	mux.HandleFunc("POST /api/v1/chat", s.handleChatAPI)
 	mux.HandleFunc("POST /api/v1/export", s.handleExport)
 	s.adminRoutes(mux)

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/time/rate"
 
+	"deskbot/locale"
 	"deskbot/protocol"
 )
 
@@ -125,19 +126,19 @@ func retryAfter(wait time.Duration) string {
 
 // refuseHTTP answers a call refused by a session limit: 429 for the
 // address's allowance, 503 when memory is full.
-func refuseHTTP(w http.ResponseWriter, wait time.Duration, err error) {
+func (s *Server) refuseHTTP(w http.ResponseWriter, r *http.Request, wait time.Duration, err error) {
 	status := http.StatusTooManyRequests
 	if errors.Is(err, ErrServerFull) {
 		status = http.StatusServiceUnavailable
 	}
 	w.Header().Set("Retry-After", retryAfter(wait))
-	writeJSON(w, status, limitFrame(err))
+	writeJSON(w, status, s.limitFrame(s.requestLang(r), err))
 }
 
 // limitFrame tells the client why it was refused.
-func limitFrame(err error) protocol.Error {
+func (s *Server) limitFrame(lang string, err error) protocol.Error {
 	if errors.Is(err, ErrServerFull) {
-		return errorFrame(protocol.ErrRateLimited, "The assistant is very busy right now; please try again in a minute.")
+		return errorFrame(protocol.ErrRateLimited, s.text(lang, locale.ErrorBusy))
 	}
-	return errorFrame(protocol.ErrRateLimited, "Too many conversations opened from your network; please try again later.")
+	return errorFrame(protocol.ErrRateLimited, s.text(lang, locale.ErrorTooManyChats))
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/coder/websocket"
 
 	"deskbot/conversation"
+	"deskbot/locale"
 	"deskbot/protocol"
 )
 
@@ -36,7 +37,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 	addr := clientAddr(r)
 	if !s.hub.holdAddr(addr, s.cfg.Limits.SocketsPerAddress) {
 		w.Header().Set("Retry-After", "10")
-		writeJSON(w, http.StatusTooManyRequests, errorFrame(protocol.ErrRateLimited, "Too many open chats from your network; please close one and try again."))
+		writeJSON(w, http.StatusTooManyRequests, errorFrame(protocol.ErrRateLimited, s.text(s.requestLang(r), locale.ErrorTooManyChats)))
 		return
 	}
 	held := true
@@ -64,13 +65,16 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		if err = s.admitResume(r); err == nil {
 			sess, frames, err = s.engine.Resume(ctx, token)
 		}
+		if err == nil && sess != nil && r.URL.Query().Get("history") == "1" {
+			frames = s.withHistory(ctx, sess, frames) // the conversation so far, then one greeting
+		}
 		if errors.Is(err, conversation.ErrUnknownSession) {
 			err = nil // an expired or erased session simply starts afresh
 		}
 	}
 	if sess == nil && err == nil {
 		if _, err = s.admitNewSession(r); err == nil {
-			sess, frames, err = s.engine.Start(ctx, connMeta(r))
+			sess, frames, err = s.engine.Start(ctx, s.withTestRun(r, connMeta(r)))
 		}
 	}
 	if errors.Is(err, ErrTooManySessions) || errors.Is(err, ErrServerFull) {
@@ -80,7 +84,7 @@ func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
 		if errors.Is(err, ErrServerFull) {
 			code, reason = websocket.StatusTryAgainLater, "server busy"
 		}
-		refuseSocket(ctx, ws, code, reason, limitFrame(err))
+		refuseSocket(ctx, ws, code, reason, s.limitFrame(s.requestLang(r), err))
 		cancel()
 		return
 	}
@@ -148,7 +152,7 @@ func (s *Server) serveSocket(ctx context.Context, cancel context.CancelFunc, ws 
 		if in, refusal := decodeInbound(typ, data); refusal != nil {
 			out = []protocol.Outbound{*refusal}
 		} else {
-			out = s.engine.Handle(readCtx, sess, in)
+			out = acknowledge(in, s.engine.Handle(readCtx, sess, in))
 		}
 		queued := c.enqueue(out...)
 		s.hub.endTurn()
@@ -237,5 +241,6 @@ func connMeta(r *http.Request) conversation.ConnMeta {
 	if p == "" {
 		p = q.Get("region")
 	}
-	return conversation.ConnMeta{Profile: p, GPC: r.Header.Get("Sec-GPC") == "1"}
+	// The page's or widget's language (?lang=) before the browser's.
+	return conversation.ConnMeta{Profile: p, GPC: r.Header.Get("Sec-GPC") == "1", Lang: q.Get("lang"), AcceptLanguage: r.Header.Get("Accept-Language")}
 }

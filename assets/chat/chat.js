@@ -14,8 +14,9 @@
   }
 
   var CONSENT_ACTIONS = { 'consent.accept': true, 'consent.decline': true };
-  var HUMAN_LABEL = 'Human agent';
-  var BOT_LABEL = 'Automated assistant';
+  // T is a page string in the session's language (i18n.js), else English.
+  var I18N = window.DeskbotI18n;
+  function T(key, en) { return I18N ? I18N.t(key, en) : en; }
   var DOWNLOAD_EXPORT = 'download_export';
   var ARTICLE = 'article'; // a "did you mean …?" suggestion; pressing it sends the article's id
   var EXPORT_FILE = 'my-data.json';
@@ -30,13 +31,46 @@
   function byteLen(s) { return encoder.encode(s).length; }
   var SEND_ERRORS = { too_large: true, rate_limited: true, bad_request: true, internal: true };
 
-  // Session storage can be unavailable (privacy modes, blocked third-party
+  // The session frame says where the token lives: "local" (localStorage,
+  // shared by tabs and by the widget across the shop's pages, expiring after
+  // the server's idle time) or "session" (this tab only, the strict
+  // profile). Storage can be unavailable (privacy modes, blocked third-party
   // storage in frames); the chat still works, it just cannot resume.
   var store = {
-    get: function (k) { try { return sessionStorage.getItem(k || TOKEN_KEY); } catch (e) { return null; } },
-    set: function (v, k) { try { sessionStorage.setItem(k || TOKEN_KEY, v); } catch (e) { /* ignore */ } },
+    kind: 'session',
+    ttl: 0,
+    get: function (k) {
+      k = k || TOKEN_KEY;
+      try {
+        var v = sessionStorage.getItem(k);
+        if (v != null) return v;
+        var l = JSON.parse(localStorage.getItem(k) || 'null');
+        if (l && typeof l.v === 'string' && l.exp > Date.now()) return l.v;
+        localStorage.removeItem(k);
+      } catch (e) { /* ignore */ }
+      return null;
+    },
+    set: function (v, k) {
+      k = k || TOKEN_KEY;
+      try {
+        if (store.kind === 'local') {
+          localStorage.setItem(k, JSON.stringify({ v: v, exp: Date.now() + store.ttl * 1000 }));
+          sessionStorage.removeItem(k);
+        } else {
+          sessionStorage.setItem(k, v);
+          localStorage.removeItem(k);
+        }
+      } catch (e) { /* ignore */ }
+    },
+    // touch moves the expiry on while the conversation is active.
+    touch: function () {
+      if (store.kind !== 'local') return;
+      [TOKEN_KEY, CONSENTED_KEY].forEach(function (k) { var v = store.get(k); if (v != null) store.set(v, k); });
+    },
     clear: function () {
-      try { sessionStorage.removeItem(TOKEN_KEY); sessionStorage.removeItem(CONSENTED_KEY); } catch (e) { /* ignore */ }
+      [TOKEN_KEY, CONSENTED_KEY].forEach(function (k) {
+        try { sessionStorage.removeItem(k); localStorage.removeItem(k); } catch (e) { /* ignore */ }
+      });
     }
   };
 
@@ -50,7 +84,8 @@
     disclosed: false,    // DISC-2: input focus waits for the disclosure
     consent: null,       // the pending consent card {purpose, card}
     agent: '',
-    pending: [],         // customer lines sent and not yet answered, oldest first
+    pending: [],         // customer lines sent and not yet acknowledged, oldest first
+    refs: 0,             // the last "ref" given to a line
     maxBytes: 2000,      // limits.max_message_bytes; the input's data-max-bytes, or the session frame's
     parentOrigin: ''     // the widget's page, learnt from its first message
   };
@@ -75,7 +110,7 @@
     a.href = href;
     a.target = '_blank';
     a.rel = 'noopener noreferrer';
-    a.appendChild(node('span', 'vh', ' (opens in a new tab)'));
+    a.appendChild(node('span', 'vh', ' ' + T('new_tab', '(opens in a new tab)')));
     return a;
   }
 
@@ -91,7 +126,8 @@
   // ---- connection ---------------------------------------------------------
 
   function wsURL() {
-    return (location.protocol === 'https:' ? 'wss:' : 'ws:') + '//' + location.host + '/ws';
+    // history=1: a resumed session replays the conversation so far.
+    return (location.protocol === 'https:' ? 'wss:' : 'ws:') + '//' + location.host + '/ws?history=1' + (I18N && I18N.query() ? '&' + I18N.query() : '');
   }
 
   // The resume token is offered as a subprotocol, not put in the URL, so it
@@ -112,7 +148,7 @@
       return;
     }
     state.ws = ws;
-    setConn('Connecting…');
+    setConn(T('connecting', 'Connecting…'));
     ws.addEventListener('open', function () {
       state.attempts = 0;
       document.body.setAttribute('data-connected', 'true');
@@ -137,7 +173,8 @@
     var base = Math.min(30000, 1000 * Math.pow(2, state.attempts));
     var delay = Math.round(base / 2 + Math.random() * base / 2);
     state.attempts++;
-    setConn('Connection lost. Reconnecting in ' + Math.ceil(delay / 1000) + ' s…');
+    setConn(I18N && I18N.lang() && I18N.lang() !== 'en' ? T('reconnecting', 'Connection lost. Reconnecting…')
+      : 'Connection lost. Reconnecting in ' + Math.ceil(delay / 1000) + ' s…');
     state.timer = setTimeout(connect, delay);
   }
 
@@ -151,7 +188,7 @@
       return true;
     }
     state.outbox.push(frame);
-    setConn('Not connected yet. Your message will be sent when the connection is back.');
+    setConn(T('offline', 'Not connected yet. Your message will be sent when the connection is back.'));
     return false;
   }
 
@@ -169,15 +206,10 @@
   // ---- frames -------------------------------------------------------------
 
   function handleFrame(f) {
-    // The protocol has no per-message acknowledgement: the server answers
-    // the frames of one connection in order, so a bot or system reply
-    // settles the oldest customer line still marked "sending". The greeting
-    // of a new or resumed connection (a disclosure) answers nothing.
-    if ((f.type === 'message' && f.from !== 'agent' && !f.disclosure) || f.type === 'consent_request' ||
-        (f.type === 'handover' && (f.state === 'queued' || f.state === 'offline'))) {
-      settle('sent');
-    }
+    // Each line is sent with a "ref"; the server echoes it on "delivered"
+    // once the line is stored, or on the error that refused it.
     switch (f.type) {
+      case 'delivered': return settle(f.ref, 'sent');
       case 'session': return onSession(f);
       case 'message': return onMessage(f);
       case 'consent_request': return onConsentRequest(f);
@@ -188,11 +220,20 @@
   }
 
   function onSession(f) {
+    if (f.storage === 'local' && f.expires_in > 0) {
+      store.kind = 'local';
+      store.ttl = f.expires_in;
+    } else if (f.storage === 'session') {
+      store.kind = 'session';
+    }
     if (f.session) {
+      var consented = store.get(CONSENTED_KEY);
       state.token = String(f.session);
       store.set(state.token);
+      if (consented != null) store.set(consented, CONSENTED_KEY);
     }
     if (f.max_message_bytes > 0) state.maxBytes = f.max_message_bytes;
+    if (I18N) I18N.apply(f); // lang, dir and the page's strings
     var profile = String(f.profile || '');
     document.body.setAttribute('data-profile', profile);
     // NOTC-2: the Notice at Collection link is visible under the us-ca profile.
@@ -205,6 +246,8 @@
       if (state.seen.has(f.id)) return;
       state.seen.add(f.id);
     }
+    store.touch();
+    if (f.from === 'customer') return historyLine(f);
     var from = f.from === 'agent' || f.from === 'system' ? f.from : 'bot';
     var m = node('div', 'msg msg-' + from);
     if (f.id) m.setAttribute('data-id', String(f.id));
@@ -217,12 +260,26 @@
     if (Array.isArray(f.sources) && f.sources.length) m.appendChild(sources(f.sources));
     if (Array.isArray(f.actions) && f.actions.length) m.appendChild(actions(f.actions));
     append(m);
-    tellParent(from, f.text);
+    if (!f.history) tellParent(from, f.text);
     if (f.disclosure && !state.disclosed) {
       state.disclosed = true;
       // DISC-2: let the live region announce the disclosure before focus moves.
       setTimeout(focusInput, 400);
     }
+  }
+
+  // historyLine draws a line the customer wrote earlier, replayed on resume.
+  // A line this page drew itself (it has no id yet) takes the id instead of
+  // being drawn twice.
+  function historyLine(f) {
+    var text = String(f.text || '');
+    var mine = Array.prototype.find.call(el.log.querySelectorAll('.msg-user:not([data-id])'), function (b) {
+      var t = b.querySelector('.text');
+      return t && t.textContent === text && b.getAttribute('data-delivery') !== 'failed';
+    });
+    var m = mine || userLine(text, f.at);
+    m.setAttribute('data-id', String(f.id || ''));
+    if (f.history) m.setAttribute('data-history', 'true');
   }
 
   // stamp adds a <time> when the frame carries its RFC 3339 "at".
@@ -239,15 +296,15 @@
   function label(from, name, at) {
     var l = node('div', 'label');
     if (from === 'bot') {
-      l.appendChild(node('span', 'badge', BOT_LABEL));
+      l.appendChild(node('span', 'badge', T('bot', 'Automated assistant')));
       if (name) {
         l.appendChild(document.createTextNode(' · '));
         l.appendChild(node('span', 'name', name));
       }
     } else if (from === 'agent') {
-      l.appendChild(node('span', 'name', name || 'Team member'));
+      l.appendChild(node('span', 'name', name || T('team_member', 'Team member')));
       l.appendChild(document.createTextNode(' · '));
-      l.appendChild(node('span', 'badge badge-human', HUMAN_LABEL));
+      l.appendChild(node('span', 'badge badge-human', T('agent', 'Human agent')));
     } else {
       l.appendChild(node('span', 'badge badge-notice', 'Notice'));
     }
@@ -257,12 +314,12 @@
 
   function sources(list) {
     var ul = node('ul', 'sources');
-    ul.setAttribute('aria-label', 'Sources');
+    ul.setAttribute('aria-label', T('sources', 'Sources'));
     list.forEach(function (s) {
       if (!s) return;
       var id = String(s.id || '');
       var href = safeURL(s.url, '/articles/' + encodeURIComponent(id));
-      var a = newTabLink(href, 'Source: ' + (s.title || id) + (s.version ? ' (v' + s.version + ')' : ''));
+      var a = newTabLink(href, T('source', 'Source') + ': ' + (s.title || id) + (s.version ? ' (v' + s.version + ')' : ''));
       var li = node('li');
       li.appendChild(a);
       ul.appendChild(li);
@@ -273,7 +330,7 @@
   function actions(list) {
     var box = node('div', 'actions');
     var suggestions = list.some(function (a) { return a && a.name === ARTICLE && a.id; });
-    if (suggestions) box.setAttribute('aria-label', 'Suggested articles');
+    if (suggestions) box.setAttribute('aria-label', T('suggestions', 'Suggested articles'));
     list.forEach(function (a) {
       if (!a || !a.name) return;
       var isArticle = a.name === ARTICLE;
@@ -294,13 +351,13 @@
     card.id = 'consent';
     card.setAttribute('data-purpose', String(f.purpose || ''));
     card.setAttribute('aria-label', 'Consent request');
-    card.appendChild(node('h2', 'consent-title', 'Your choice'));
+    card.appendChild(node('h2', 'consent-title', T('consent_title', 'Your choice')));
     var ct = node('div', 'text md');
     ct.dir = 'auto';
     ct.appendChild(MD.render(f.text || '', 3));
     card.appendChild(ct);
     var meta = node('p', 'consent-meta');
-    var pol = newTabLink(safeURL(f.policy_url, el.privacy.href), 'Read the privacy policy');
+    var pol = newTabLink(safeURL(f.policy_url, el.privacy.href), T('consent_policy', 'Read the privacy policy'));
     meta.appendChild(pol);
     if (f.version) meta.appendChild(node('small', 'consent-version', ' · version ' + f.version));
     card.appendChild(meta);
@@ -308,10 +365,10 @@
 
     // CONS-1, CONS-2: two equal, unselected choices; silence records nothing.
     var choices = node('div', 'consent-choices');
-    var yes = node('button', 'btn btn-choice', 'Yes, keep my details');
+    var yes = node('button', 'btn btn-choice', T('consent_yes', 'Yes, keep my details'));
     yes.type = 'button';
     yes.setAttribute('data-consent', 'accept');
-    var no = node('button', 'btn btn-choice', 'No thanks');
+    var no = node('button', 'btn btn-choice', T('consent_no', 'No thanks'));
     no.type = 'button';
     no.setAttribute('data-consent', 'decline');
     choices.appendChild(yes);
@@ -341,10 +398,10 @@
     });
     var d = c.card.querySelector('.consent-decision');
     d.textContent = granted
-      ? 'You said yes. You can withdraw this at any time.'
-      : 'You said no. Nothing is kept for this purpose.';
+      ? T('consent_said_yes', 'You said yes. You can withdraw this at any time.')
+      : T('consent_said_no', 'You said no. Nothing is kept for this purpose.');
     if (granted && !c.card.querySelector('button[data-action="withdraw"]')) {
-      var w = node('button', 'btn btn-secondary', 'Withdraw consent');
+      var w = node('button', 'btn btn-secondary', T('withdraw', 'Withdraw consent'));
       w.type = 'button';
       w.setAttribute('data-action', 'withdraw');
       var box = node('div', 'actions');
@@ -399,7 +456,7 @@
       var n = /(\d[\d,.]*)/.exec(f.message || '');
       if (n) state.maxBytes = parseInt(n[1].replace(/\D/g, ''), 10) || state.maxBytes;
     }
-    if (SEND_ERRORS[f.code]) settle('failed', f.code);
+    if (f.ref && SEND_ERRORS[f.code]) settle(f.ref, 'failed', f.code);
     if (f.code === 'no_session') {
       // The stored session is gone (expired or erased): start a fresh one.
       state.token = null;
@@ -416,7 +473,7 @@
     var m = node('div', 'msg msg-system msg-error');
     m.setAttribute('data-code', String(f.code || ''));
     m.appendChild(label('system'));
-    m.appendChild(node('p', 'text', polite[f.code] || f.message || 'Sorry, something went wrong.'));
+    m.appendChild(node('p', 'text', (I18N && I18N.lang() && I18N.lang() !== 'en' && f.message) || polite[f.code] || f.message || 'Sorry, something went wrong.'));
     append(m);
   }
 
@@ -435,10 +492,11 @@
     if (!a || a === document.body || a === el.log) el.input.focus();
   }
 
-  function userLine(text) {
+  function userLine(text, at) {
     var m = node('div', 'msg msg-user');
     var l = node('div', 'label');
-    l.appendChild(node('span', 'name', 'You'));
+    l.appendChild(node('span', 'name', T('you', 'You')));
+    stamp(l, at || new Date().toISOString());
     m.appendChild(l);
     var p = node('p', 'text', text);
     p.dir = 'auto';
@@ -454,21 +512,15 @@
   function say(text, bubble) {
     var m = bubble || userLine(text);
     setDelivery(m, 'sending');
-    var item = { bubble: m, text: text };
+    var item = { bubble: m, text: text, ref: 'r' + (++state.refs) };
     state.pending.push(item);
-    send({ type: 'say', text: text });
-    if (document.body.getAttribute('data-handover') === 'joined') {
-      // A person holds the chat and the bot stays silent, so no reply frame
-      // comes; with no error within a moment the server took the line.
-      setTimeout(function () {
-        if (state.pending[0] === item && isOpen() && !state.outbox.length) settle('sent');
-      }, 1500);
-    }
+    send({ type: 'say', text: text, ref: item.ref });
   }
 
-  function settle(how, code) {
-    var item = state.pending.shift();
-    if (!item) return;
+  function settle(ref, how, code) {
+    var i = state.pending.findIndex(function (p) { return p.ref === ref; });
+    if (i < 0) return;
+    var item = state.pending.splice(i, 1)[0];
     setDelivery(item.bubble, how, code);
     if (how === 'failed' && !el.input.value) {
       // The text comes back so nothing typed is lost.
@@ -487,7 +539,7 @@
     if (how === 'sent') return;
     l.appendChild(node('span', 'delivery', how === 'sending' ? ' · Sending…' : ' · Not sent'));
     if (how === 'failed' && code !== 'too_large') {
-      var b = node('button', 'btn retry', 'Retry');
+      var b = node('button', 'btn retry', T('retry', 'Retry'));
       b.type = 'button';
       b.setAttribute('aria-label', 'Retry sending this message');
       b.addEventListener('click', function () {
@@ -602,6 +654,8 @@
   // ---- wiring -------------------------------------------------------------
 
   function init() {
+    // The footer's language picker switches the session's language.
+    if (I18N) I18N.onPick(function (tag) { send({ type: 'action', name: 'language', value: tag }); });
     el.log = $('log');
     el.input = $('input');
     el.form = $('composer');

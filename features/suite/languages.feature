@@ -1,0 +1,35 @@
+@languages
+Feature: The customer is served in their own language
+  The bot speaks the language the page names, else the one the browser asks
+  for, else the configured one; the customer can switch at any time. The
+  disclosure is always in the customer's language (DISC-1).
+
+  @DISC-1
+  Scenario: A browser that asks for German gets the German disclosure first
+    Given a customer whose browser asks for "de-DE,de;q=0.9,en;q=0.5" opens the chat
+    Then the customer's language is "de"
+    And the bot's 1st message is a disclosure
+    And the disclosure is in "de"
+    And the bot discloses that it is an automated assistant
+
+  @DISC-1
+  Scenario: The page's language wins over the browser's
+    Given a customer opens the chat in "fr"
+    Then the customer's language is "fr"
+    And the disclosure is in "fr"
+
+  @DISC-1
+  Scenario: A language the bot lacks falls back to the configured one
+    Given a customer whose browser asks for "ja-JP,ja" opens the chat
+    Then the customer's language is "en"
+    And the disclosure is in "en"
+
+  @DISC-1
+  Scenario: The customer switches language and is told again what the bot is
+    Given a customer opens the chat
+    When the customer switches the language to "es"
+    Then the customer's language is "es"
+    And the disclosure is in "es"
+    When the customer reconnects
+    Then the customer's language is "es"
+    And the bot discloses that it is an automated assistant

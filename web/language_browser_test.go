@@ -1,0 +1,61 @@
+package web_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// A browser that asks for German (Accept-Language: de) gets the chat in
+// German: <html lang="de">, the disclosure (DISC-1: in the customer's
+// language), the input's placeholder and the consent card (CONS-1); the
+// language picker switches to French.
+func TestBrowserGermanChat(t *testing.T) {
+	l := startBot(t, nil)
+	ctx := newBrowser(t)
+	installProbe(t, ctx)
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: network.Headers{"Accept-Language": "de-DE,de;q=0.9"}}); err != nil {
+		t.Fatal(err)
+	}
+	tctx, cancel := context.WithTimeout(ctx, 25*time.Second)
+	defer cancel()
+	openChat(t, tctx, l.URL)
+	waitJS(t, tctx, `<html lang="de">`, `document.documentElement.lang === 'de' && document.documentElement.dir === 'ltr'`)
+	d := evalJS[string](t, tctx, `document.querySelector('#log .msg[data-disclosure="true"] .text').textContent`)
+	if !strings.Contains(d, "automatisierter Assistent") {
+		t.Errorf("disclosure %q, want German (DISC-1)", d)
+	}
+	if p := evalJS[string](t, tctx, `document.getElementById('input').placeholder`); p != "Ihre Frage…" {
+		t.Errorf("placeholder %q, want German", p)
+	}
+	if dir := evalJS[string](t, tctx, `document.getElementById('input').getAttribute('dir')`); dir != "auto" {
+		t.Errorf("input dir %q, want auto", dir)
+	}
+	insertText(t, tctx, "meine E-Mail ist robin@example.com, wo ist mein Paket?")
+	if err := chromedp.Do(tctx, chromedp.KeyEvent(kb.Enter)); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, tctx, "the consent card", `document.querySelector('#consent button[data-consent="accept"]')`)
+	type card struct{ Title, Text, Yes, No string }
+	c := evalJS[card](t, tctx, `(() => { const c = document.getElementById('consent'); return {
+	  title: c.querySelector('.consent-title').textContent, text: c.querySelector('.text').textContent,
+	  yes: c.querySelector('[data-consent="accept"]').textContent, no: c.querySelector('[data-consent="decline"]').textContent}; })()`)
+	if c.Title != "Ihre Entscheidung" || c.Yes != "Ja, meine Daten speichern" || c.No == "No thanks" {
+		t.Errorf("consent card %+v, want German", c)
+	}
+	if !strings.Contains(c.Text, "Kontaktdaten") {
+		t.Errorf("consent text %q, want German", c.Text)
+	}
+	// The footer's picker switches the conversation to French.
+	evalJS[bool](t, tctx, `(() => { const s = document.getElementById('lang-pick'); s.value = 'fr'; return s.dispatchEvent(new Event('change')); })()`)
+	waitJS(t, tctx, `<html lang="fr">`, `document.documentElement.lang === 'fr' && document.getElementById('send').textContent === 'Envoyer'`)
+	waitJS(t, tctx, "the French disclosure", `[...document.querySelectorAll('#log .msg[data-disclosure="true"] .text')].some(e => e.textContent.includes('assistant automatisé'))`)
+}
