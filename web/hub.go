@@ -99,6 +99,7 @@ func (h *Hub) Forget(session string) {
 // Deliver sends frames to every socket of a session, or keeps them for the
 // session's next HTTP call when it has none.
 func (h *Hub) Deliver(session string, frames ...protocol.Outbound) {
+	frames = protocol.Stamp(frames, time.Now())
 	h.mu.Lock()
 	conns := make([]*conn, 0, len(h.conns[session]))
 	for c := range h.conns[session] {
@@ -275,6 +276,7 @@ func (c *conn) touch() { c.lastSeen.Store(time.Now().UnixNano()) }
 // enqueue queues frames without blocking; a client too slow to keep up is
 // closed rather than allowed to hold memory or stall the server.
 func (c *conn) enqueue(frames ...protocol.Outbound) bool {
+	frames = protocol.Stamp(frames, time.Now()) // every message frame says when (issue 11)
 	bs := make([][]byte, 0, len(frames))
 	for _, f := range frames {
 		if b, err := json.Marshal(f); err == nil {
