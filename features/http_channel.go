@@ -26,6 +26,7 @@ func (w *World) openHTTP(ctx context.Context) error {
 		w.conn.Close()
 		w.conn = nil
 	}
+	w.httpFrames = false
 	t := &Turn{Opening: true, Granted: w.granted}
 	w.turns = append(w.turns, t)
 	resp, err := w.postChat(ctx, protocol.ChatRequest{})
@@ -104,15 +105,17 @@ func (w *World) receive(ctx context.Context, t *Turn, f protocol.Frame, start ti
 // mirror, as the socket would carry the frame.
 func (w *World) sendHTTP(ctx context.Context, in protocol.Inbound) (*Turn, error) {
 	req := protocol.ChatRequest{Session: w.httpSession}
-	switch in.Type {
-	case protocol.TypeSay:
+	switch {
+	case w.httpFrames && in.Type != "":
+		req.Frame = &in // the socket's own frame, as an integration sends it (frame_steps.go)
+	case in.Type == protocol.TypeSay:
 		if in.Text == "" {
 			return nil, errors.New("the HTTP channel cannot send an empty message (that call starts a session)")
 		}
 		req.Text = in.Text
-	case protocol.TypeAction:
+	case in.Type == protocol.TypeAction:
 		req.Action, req.ID = in.Name, in.ID
-	case protocol.TypeConsent:
+	case in.Type == protocol.TypeConsent:
 		req.Consent = &protocol.ConsentChoice{Purpose: in.Purpose, Granted: in.Granted}
 	default:
 		return nil, fmt.Errorf("the HTTP channel carries text, actions and consent; %q frames need the WebSocket chat", in.Type)

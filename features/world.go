@@ -154,6 +154,7 @@ type World struct {
 	}
 	barriers    int
 	httpSession string // the customer uses the HTTP mirror with this token
+	httpFrames  bool   // … and sends each client frame as {"frame":{…}} (frame_steps.go)
 	transcript  []Line
 	turns       []*Turn
 	sessions    []sessionInfo
