@@ -133,7 +133,8 @@ func New(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 		Notifier: desk.NewNotifier(cfg), Now: now, Logger: log, Blind: a.blind, Observer: a.Metrics})
 	a.Server = web.NewServer(web.ServerOptions{Config: cfg, Engine: a.Engine, Hub: hub, Desk: dk, Agents: st, Now: now,
 		Articles: base, Assets: assets.FS(), Logger: log,
-		Admin: web.Admin{Token: cfg.AdminToken.Reveal(), Store: st, Scan: storageScanner(cfg.DataDir, getenv, log), Purge: a.Purge},
+		Admin: web.Admin{Token: cfg.AdminToken.Reveal(), Store: st, Scan: storageScanner(cfg.DataDir, getenv, log), Purge: a.Purge,
+			TestRunsReadAll: cfg.AdminTestRunsReadAll},
 		Ready: a.readyChecks()})
 	a.Server.SetReady(true)
 	return a, nil

@@ -216,7 +216,7 @@ func cmdRecord(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	fs := flag.NewFlagSet("record", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: deskbot record [--target URL] [--output FILE] [--name SCENARIO]")
+		fmt.Fprintln(stderr, "Usage: deskbot record [--target URL] [--admin-token TOKEN] [--output FILE] [--name SCENARIO]")
 		fmt.Fprintln(stderr, "Reads customer lines from standard input (/accept, /decline, /withdraw, /click ACTION press buttons), talks to the bot, and writes a feature file with personal data replaced.")
 		fs.PrintDefaults()
 	}
@@ -225,6 +225,7 @@ func cmdRecord(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	target := fs.String("target", "", "base URL of a running deskbot (default: an in-process bot)")
 	output := fs.String("output", "", "write the feature file to FILE (default: standard output)")
 	name := fs.String("name", "Recorded conversation", "scenario name")
+	adminToken := fs.String("admin-token", "", "admin API token of the target, to record as a test session erased afterwards (default $DESKBOT_ADMIN_TOKEN, then admin_token from the configuration)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -232,12 +233,21 @@ func cmdRecord(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	if err != nil {
 		return err
 	}
+	token := *adminToken
+	if token == "" {
+		token = os.Getenv("DESKBOT_ADMIN_TOKEN")
+	}
+	if token == "" && *target != "" {
+		token = cfg.AdminToken.Reveal()
+	}
 	out, closeOut, err := createOutput(*output, stdout)
 	if err != nil {
 		return err
 	}
 	defer closeOut()
-	s := &features.Suite{Target: strings.TrimRight(*target, "/"), BotConfig: cfg, StartBot: StartScenarioBot}
-	defer s.Close()
-	return s.Record(ctx, bufio.NewReader(stdin), out, features.RecordOptions{Name: *name, Echo: stderr})
+	// Against a target with the admin token the recording is a test
+	// session, erased when the recording ends (Close).
+	s := &features.Suite{Target: strings.TrimRight(*target, "/"), AdminToken: token, BotConfig: cfg, StartBot: StartScenarioBot, Notices: stderr}
+	err = s.Record(ctx, bufio.NewReader(stdin), out, features.RecordOptions{Name: *name, Echo: stderr})
+	return errors.Join(err, s.Close())
 }

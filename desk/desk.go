@@ -67,6 +67,7 @@ type Desk struct {
 	events []event
 	seq    int64
 	wake   chan struct{} // closed and replaced on every event
+	lanes  testLanes     // test runs' sessions and agents (test_runs.go)
 }
 
 // New returns an empty desk using the given clock and opening hours.
@@ -138,8 +139,8 @@ func (d *Desk) Available() bool {
 		return false
 	}
 	for name := range d.agents {
-		if d.presenceLocked(name, now) == protocol.PresenceOnline {
-			return true
+		if d.lanes.agents[name] == "" && d.presenceLocked(name, now) == protocol.PresenceOnline {
+			return true // test agents do not count (test_runs.go)
 		}
 	}
 	return false
@@ -152,6 +153,9 @@ func (d *Desk) Agents() []protocol.AgentStatus {
 	now := d.now()
 	out := []protocol.AgentStatus{}
 	for name, p := range d.agents {
+		if d.lanes.agents[name] != "" {
+			continue // a test run's agent (test_runs.go)
+		}
 		if st := d.presenceLocked(name, now); st != protocol.PresenceOffline {
 			out = append(out, protocol.AgentStatus{Name: name, Display: p.display, Presence: st})
 		}
@@ -175,11 +179,12 @@ func (d *Desk) Enqueue(id, reason string) int {
 	d.convs[id] = &Conv{State: protocol.HandoverQueued, Reason: reason, Since: d.now()}
 	d.order = append(d.order, id)
 	d.publishLocked(protocol.DeskEvent{Kind: protocol.DeskEventQueue, ID: id}, "")
-	return len(d.order)
+	return d.positionLocked(id)
 }
 
+// positionLocked is id's place in line among its own lane (test_runs.go).
 func (d *Desk) positionLocked(id string) int {
-	return slices.Index(d.order, id) + 1
+	return slices.Index(d.laneOrderLocked(d.lanes.sessions[id]), id) + 1
 }
 
 // Position returns a waiting session's place in line, 0 if not waiting.
@@ -206,7 +211,7 @@ func (d *Desk) Take(id string, a AgentRef) (map[string]int, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	c, ok := d.convs[id]
-	if !ok {
+	if !ok || !d.sameLaneLocked(id, a.Name) {
 		return nil, ErrNotQueued
 	}
 	if c.State == protocol.HandoverJoined {
@@ -252,8 +257,11 @@ func (d *Desk) Release(id string) map[string]int {
 // positionsLocked is every waiting session id with its place in line.
 func (d *Desk) positionsLocked() map[string]int {
 	moved := map[string]int{}
-	for i, w := range d.order {
-		moved[w] = i + 1
+	lane := map[string]int{} // places counted per lane (test_runs.go)
+	for _, w := range d.order {
+		l := d.lanes.sessions[w]
+		lane[l]++
+		moved[w] = lane[l]
 	}
 	return moved
 }
@@ -263,7 +271,8 @@ func (d *Desk) Queue(agent string) (waiting, mine []protocol.QueueItem) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	waiting, mine = []protocol.QueueItem{}, []protocol.QueueItem{}
-	for i, id := range d.order {
+	// Only the conversations of the agent's own lane (test_runs.go).
+	for i, id := range d.laneOrderLocked(d.lanes.agents[agent]) {
 		c := d.convs[id]
 		waiting = append(waiting, protocol.QueueItem{ID: id, Position: i + 1, Reason: c.Reason, Since: c.Since, State: c.State})
 	}
@@ -310,7 +319,7 @@ func (d *Desk) Events(agent string, after int64) ([]protocol.DeskEvent, int64, <
 	defer d.mu.Unlock()
 	out := []protocol.DeskEvent{}
 	for _, ev := range d.events {
-		if ev.Seq > after && (ev.to == "" || ev.to == agent) {
+		if ev.Seq > after && (ev.to == "" || ev.to == agent) && (ev.ID == "" || d.sameLaneLocked(ev.ID, agent)) {
 			out = append(out, ev.DeskEvent)
 		}
 	}

@@ -22,6 +22,7 @@ import (
 type adminClient struct {
 	base  string
 	token string
+	run   string // the test run whose reads these are (target_runs.go)
 	http  *http.Client
 }
 
@@ -74,6 +75,9 @@ func (a *adminClient) once(ctx context.Context, method, path string, payload []b
 		return nil, nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+a.token)
+	if a.run != "" {
+		req.Header.Set(protocol.TestRunHeader, a.run)
+	}
 	if payload != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}

@@ -68,7 +68,7 @@ func (w *World) agentOnline(ctx context.Context, name string) error {
 	if err := w.ensureBot(ctx); err != nil {
 		return err
 	}
-	password := ""
+	password, login := "", ""
 	if w.inProcess() {
 		if w.hash == nil {
 			return fmt.Errorf("%w: agent accounts cannot be created in this build (no password hashing wired)", godog.ErrPending)
@@ -81,6 +81,11 @@ func (w *World) agentOnline(ctx context.Context, name string) error {
 		if err := w.local.CreateAgent(ctx, strings.ToLower(slug(name)), name, h, w.clock.Now()); err != nil {
 			return fmt.Errorf("creating agent %q: %w", name, err)
 		}
+	} else if acct, ok, err := w.suite.testAgent(ctx, name); err != nil {
+		return err
+	} else if ok {
+		// A test agent of the run, shown as name (target_runs.go).
+		password, login = acct.Password, acct.Name
 	} else {
 		password = w.suite.AgentPassword
 		if password == "" {
@@ -96,6 +101,9 @@ func (w *World) agentOnline(ctx context.Context, name string) error {
 	if !w.inProcess() && name != accounts[0] {
 		accounts = []string{name, accounts[0]}
 	}
+	if login != "" {
+		accounts = []string{login}
+	}
 	var fails []string
 	for _, account := range accounts {
 		code, err := a.call(ctx, http.MethodPost, "/agent/api/login", map[string]string{"name": account, "password": password}, &me)
@@ -110,7 +118,7 @@ func (w *World) agentOnline(ctx context.Context, name string) error {
 	}
 	if len(fails) > 0 {
 		hint := ""
-		if !w.inProcess() {
+		if !w.inProcess() && login == "" {
 			hint = "; check that the account exists on the target (deskbot agent list) and that DESKBOT_TEST_AGENT_PASSWORD is its password"
 		}
 		return fmt.Errorf("agent %q could not log in to the console: %s%s", name, strings.Join(fails, "; "), hint)

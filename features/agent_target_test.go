@@ -11,9 +11,10 @@ import (
 	"deskbot/store"
 )
 
-// Against a --target, `agent "Maria" is online` logs in to the account
-// named as the step writes it, and a refused log-in names the accounts
-// tried and the server's answer.
+// Against a --target, `agent "Maria" is online` logs in as a test agent
+// of the run when the admin token is given (target_runs_test.go), and
+// without it to the account named as the step writes it; a refused
+// log-in names the accounts tried and the server's answer.
 func TestAgentLogsInAsWrittenOnTarget(t *testing.T) {
 	const token = "target-admin-token-0123456789"
 	l := startTarget(t, token)
@@ -35,7 +36,7 @@ func TestAgentLogsInAsWrittenOnTarget(t *testing.T) {
 	if code, out := run(t, s, feature, "progress"); code != features.ExitOK {
 		t.Fatalf("agent \"Maria\" against the target:\n%s", out)
 	}
-	s = &features.Suite{Target: l.URL, AdminToken: token, AgentPassword: "wrong-password-0123456789"}
+	s = &features.Suite{Target: l.URL, AgentPassword: "wrong-password-0123456789"}
 	code, out := run(t, s, feature, "progress")
 	if code == features.ExitOK {
 		t.Fatalf("a wrong password passed:\n%s", out)

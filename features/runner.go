@@ -140,5 +140,9 @@ func (s *Suite) Run(o RunOptions) int {
 	case s.Notices != nil:
 		s.writeUndefined(s.Notices)
 	}
+	// A test run the target could not erase fails the run (target_runs.go).
+	if err := s.endTestRun(context.Background()); err != nil && code == ExitOK {
+		code = ExitFailed
+	}
 	return code
 }

@@ -66,6 +66,7 @@ type Suite struct {
 	// start keeps business hours, retention and dates the same on every run.
 	StartTime time.Time
 
+	run       targetRun // the test run on the Target (target_runs.go)
 	mu        sync.Mutex
 	timings   []ScenarioTiming
 	noticed   map[string]bool
@@ -126,8 +127,13 @@ func (s *Suite) botConfig(edits map[string]string, dataDir string) (config.Confi
 	return config.Load(config.Options{File: s.ConfigFile, NoFile: s.ConfigFile == "", Getenv: func(string) string { return "" }, Flags: flags})
 }
 
-// Close removes what the suite keeps between scenarios.
+// Close ends the test run on the Target, erasing its test sessions and
+// agents (target_runs.go), and removes what the suite keeps between
+// scenarios.
 func (s *Suite) Close() error {
+	if err := s.endTestRun(context.Background()); err != nil {
+		return err
+	}
 	if s.index.dir != "" {
 		return os.RemoveAll(filepath.Dir(s.index.dir))
 	}

@@ -72,8 +72,9 @@ func (s *Store) AgentByName(ctx context.Context, name string) (Agent, error) {
 }
 
 // Agents lists every agent account by name, without password hashes.
+// Test agents of a test run (store/test_runs.go) are not part of the roster.
 func (s *Store) Agents(ctx context.Context) ([]Agent, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT name, display_name, created_at, disabled FROM agents ORDER BY name`)
+	rows, err := s.r.QueryContext(ctx, `SELECT name, display_name, created_at, disabled FROM agents WHERE test_run IS NULL ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("store: agents: %w", err)
 	}

@@ -24,9 +24,12 @@ type Stats struct {
 func (s *Store) Stats(ctx context.Context) (Stats, error) {
 	st := Stats{Consents: map[string]int{}, Requests: map[string]int{}}
 	var oldest sql.NullInt64
-	err := s.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM subjects), (SELECT count(*) FROM sessions),
-		(SELECT count(*) FROM messages), (SELECT count(*) FROM contacts), (SELECT count(*) FROM audit),
-		(SELECT min(at) FROM messages)`).Scan(&st.Subjects, &st.Sessions, &st.Messages, &st.Contacts, &st.AuditRecords, &oldest)
+	// Test sessions of a test run (store/test_runs.go) are not counted.
+	err := s.r.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM subjects WHERE id NOT IN `+testSubjects+`),
+		(SELECT count(*) FROM sessions WHERE test_run IS NULL),
+		(SELECT count(*) FROM messages WHERE subject_id NOT IN `+testSubjects+`),
+		(SELECT count(*) FROM contacts WHERE subject_id NOT IN `+testSubjects+`), (SELECT count(*) FROM audit),
+		(SELECT min(at) FROM messages WHERE subject_id NOT IN `+testSubjects+`)`).Scan(&st.Subjects, &st.Sessions, &st.Messages, &st.Contacts, &st.AuditRecords, &oldest)
 	if err != nil {
 		return st, fmt.Errorf("store: stats: %w", err)
 	}
@@ -37,7 +40,7 @@ func (s *Store) Stats(ctx context.Context) (Stats, error) {
 		sql string
 		m   map[string]int
 	}{
-		{`SELECT decision, count(*) FROM consents GROUP BY decision`, st.Consents},
+		{`SELECT decision, count(*) FROM consents WHERE subject_id NOT IN ` + testSubjects + ` GROUP BY decision`, st.Consents},
 		{`SELECT kind, count(*) FROM requests GROUP BY kind`, st.Requests},
 	} {
 		rows, err := s.r.QueryContext(ctx, q.sql)
@@ -86,12 +89,12 @@ type ReviewQuestion struct {
 
 // ReviewQuestions returns review entries recorded at or after since,
 // newest first, at most limit (0: no limit). Entries of customers erased
-// meanwhile are skipped.
+// meanwhile are skipped, and so are those of test runs.
 func (s *Store) ReviewQuestions(ctx context.Context, since time.Time, limit int) ([]ReviewQuestion, error) {
 	if limit <= 0 {
 		limit = -1
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT id, subject_id, at, body, article FROM unanswered WHERE at >= ? ORDER BY id DESC LIMIT ?`, unixMilli(since), limit)
+	rows, err := s.r.QueryContext(ctx, `SELECT id, subject_id, at, body, article FROM unanswered WHERE at >= ? AND subject_id NOT IN `+testSubjects+` ORDER BY id DESC LIMIT ?`, unixMilli(since), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: unanswered: %w", err)
 	}

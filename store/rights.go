@@ -311,6 +311,12 @@ func (s *Store) Purge(ctx context.Context, now time.Time, r Retention) (PurgeCou
 	if err == nil && n.Subjects > 0 {
 		s.dropAllKeys()
 	}
+	if err == nil {
+		// A test run that crashed before its clean-up (store/test_runs.go).
+		if _, terr := s.EndStaleTestRuns(ctx, now); terr != nil {
+			s.log.Error("store: ending stale test runs", "err", terr)
+		}
+	}
 	return n, err
 }
 

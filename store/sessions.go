@@ -17,6 +17,7 @@ type Session struct {
 	CreatedAt time.Time
 	LastSeen  time.Time
 	State     []byte
+	TestRun   string // the test run that opened it (store/test_runs.go); empty for a customer
 }
 
 // Entry is one transcript line. Body is sealed at rest.
@@ -50,8 +51,9 @@ func (s *Store) CreateSession(ctx context.Context, sess Session) error {
 			sess.SubjectID, wrapped, unixMilli(sess.CreatedAt)); err != nil {
 			return fmt.Errorf("store: insert subject: %w", err)
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO sessions(id, token_hash, subject_id, profile, created_at, last_seen, state) VALUES(?,?,?,?,?,?,?)`,
-			sess.ID, sess.TokenHash, sess.SubjectID, sess.Profile, unixMilli(sess.CreatedAt), unixMilli(sess.LastSeen), state)
+		_, err := tx.ExecContext(ctx, `INSERT INTO sessions(id, token_hash, subject_id, profile, created_at, last_seen, state, test_run) VALUES(?,?,?,?,?,?,?,?)`,
+			sess.ID, sess.TokenHash, sess.SubjectID, sess.Profile, unixMilli(sess.CreatedAt), unixMilli(sess.LastSeen), state,
+			sql.NullString{String: sess.TestRun, Valid: sess.TestRun != ""})
 		if err != nil {
 			return fmt.Errorf("store: insert session: %w", err)
 		}

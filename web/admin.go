@@ -38,6 +38,9 @@ type Admin struct {
 	// it in a child process, issue 10 H1); nil means no scan endpoint.
 	Scan  func(ctx context.Context, needles []string) (compliance.ScanResult, error)
 	Purge func(ctx context.Context) (store.PurgeCounts, error)
+	// TestRunsReadAll lets a test run's admin reads see every
+	// conversation, not only its own test sessions (admin_test_runs.go).
+	TestRunsReadAll bool
 
 	scans *scanGate
 }
@@ -76,11 +79,13 @@ func (s *Server) adminRoutes(mux *http.ServeMux) {
 		return // no token, no admin API: the routes do not exist (404)
 	}
 	h := func(f http.HandlerFunc) http.HandlerFunc { return s.requireAdmin(f) }
-	mux.HandleFunc("GET /api/v1/admin/session", h(s.adminSession))
-	mux.HandleFunc("GET /api/v1/admin/subject/{subject}", h(s.adminSubject))
-	mux.HandleFunc("GET /api/v1/admin/consents/{subject}", h(s.adminConsents))
-	mux.HandleFunc("GET /api/v1/admin/transcript/{subject}", h(s.adminTranscript))
-	mux.HandleFunc("GET /api/v1/admin/audit", h(s.adminAudit))
+	// A test run's reads see its own test sessions only (admin_test_runs.go).
+	mux.HandleFunc("GET /api/v1/admin/session", h(s.runScoped(s.sessionSubject, s.adminSession)))
+	mux.HandleFunc("GET /api/v1/admin/subject/{subject}", h(s.runScoped(pathSubject, s.adminSubject)))
+	mux.HandleFunc("GET /api/v1/admin/consents/{subject}", h(s.runScoped(pathSubject, s.adminConsents)))
+	mux.HandleFunc("GET /api/v1/admin/transcript/{subject}", h(s.runScoped(pathSubject, s.adminTranscript)))
+	mux.HandleFunc("GET /api/v1/admin/audit", h(s.runScoped(querySubject, s.adminAudit)))
+	s.testRunRoutes(mux, h)
 	if s.admin.Scan != nil {
 		if s.admin.scans == nil {
 			s.admin.scans = newScanGate()
@@ -177,9 +182,10 @@ func (s *Server) adminAudit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	subject := r.URL.Query().Get("subject")
+	keep := s.auditKeep(r) // a test run sees its own customers' records only
 	out := protocol.AdminAudit{Records: []protocol.AuditRecord{}}
 	for _, a := range recs {
-		if subject != "" && a.Subject != subject {
+		if (subject != "" && a.Subject != subject) || !keep(a.Subject) {
 			continue
 		}
 		out.Records = append(out.Records, protocol.AuditRecord{Seq: a.Seq, At: a.At, Event: a.Event, Subject: a.Subject, Actor: a.Actor, Detail: a.Detail})

@@ -191,6 +191,7 @@ func (c *console) login(w http.ResponseWriter, r *http.Request) {
 	}
 	c.setCookie(w, r, token, int(agentSessionTTL.Seconds()))
 	ref := desk.AgentRef{Name: ag.Name, Display: ag.DisplayName}
+	c.s.markTestAgent(r.Context(), c.auth.st, ag.Name) // a test run's agent stays in its lane
 	c.desk.SetPresence(ref, protocol.PresenceOnline)
 	c.s.log.Info("agent logged in", "agent", ag.Name)
 	c.writeMe(w, agentReq{agent: ag, token: token})
