@@ -240,8 +240,8 @@ func ensureKeyFile(path string) (created bool, err error) {
 		return false, err
 	}
 	if d, err := os.Open(dir); err == nil {
-		d.Sync() // persist the directory entry; best effort
-		d.Close()
+		_ = d.Sync() // persist the directory entry; best effort
+		_ = d.Close()
 	}
 	return true, nil
 }

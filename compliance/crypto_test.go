@@ -202,13 +202,13 @@ func TestLoadMasterKeyFromFile(t *testing.T) {
 			t.Errorf("mode %04o: err = %v, want refusal", mode, err)
 		}
 	}
-	os.Chmod(path, 0o400)
+	must(t, os.Chmod(path, 0o400))
 	if _, _, err := LoadMasterKey(envMap(map[string]string{EnvMasterKeyFile: path}), dir, nil); err != nil {
 		t.Errorf("mode 0400 refused: %v", err)
 	}
 
 	short := filepath.Join(dir, "short")
-	os.WriteFile(short, []byte(hex.EncodeToString(raw[:20])), 0o600)
+	must(t, os.WriteFile(short, []byte(hex.EncodeToString(raw[:20])), 0o600))
 	if _, _, err := LoadMasterKey(envMap(map[string]string{EnvMasterKeyFile: short}), dir, nil); err == nil || !strings.Contains(err.Error(), "bytes") {
 		t.Errorf("short key file: err = %v", err)
 	}

@@ -12,10 +12,10 @@ import (
 // SEC-1: the scanner finds plaintext in any file, in any of the forms it checks.
 func TestScanDir(t *testing.T) {
 	dir := t.TempDir()
-	os.MkdirAll(filepath.Join(dir, "index"), 0o700)
-	os.WriteFile(filepath.Join(dir, "a.db"), []byte("xxxxJane@Example.com yyy"), 0o600)
-	os.WriteFile(filepath.Join(dir, "index", "seg"), utf16le("call +44 20 7946 0958"), 0o600)
-	os.WriteFile(filepath.Join(dir, "clean"), []byte("nothing here"), 0o600)
+	must(t, os.MkdirAll(filepath.Join(dir, "index"), 0o700))
+	must(t, os.WriteFile(filepath.Join(dir, "a.db"), []byte("xxxxJane@Example.com yyy"), 0o600))
+	must(t, os.WriteFile(filepath.Join(dir, "index", "seg"), utf16le("call +44 20 7946 0958"), 0o600))
+	must(t, os.WriteFile(filepath.Join(dir, "clean"), []byte("nothing here"), 0o600))
 	res, err := ScanDir(dir, []string{"Jane@Example.com", "+44 20 7946 0958", "absent", ""})
 	if err != nil {
 		t.Fatal(err)
@@ -47,9 +47,9 @@ func TestScanDirSkipsKeyFiles(t *testing.T) {
 	dir := t.TempDir()
 	secret := "c2VjcmV0LW1hc3Rlci1rZXktbWF0ZXJpYWw="
 	for _, name := range []string{"master.key", ".master.key-123", "tls.key", "server.pem", "custom-key.bin"} {
-		os.WriteFile(filepath.Join(dir, name), []byte(secret), 0o600)
+		must(t, os.WriteFile(filepath.Join(dir, name), []byte(secret), 0o600))
 	}
-	os.WriteFile(filepath.Join(dir, "deskbot.db"), []byte("sealed"), 0o600)
+	must(t, os.WriteFile(filepath.Join(dir, "deskbot.db"), []byte("sealed"), 0o600))
 	res, err := ScanDir(dir, []string{secret, secret[:6]}, filepath.Join(dir, "custom-key.bin"))
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +82,7 @@ func TestScanDirAcrossChunkBoundary(t *testing.T) {
 	at := scanChunk - 7
 	copy(b[at:], needle)
 	copy(b[2*scanChunk-3:], utf16le("robin hood 0117 496 0000"))
-	os.WriteFile(filepath.Join(dir, "big.db"), b, 0o600)
+	must(t, os.WriteFile(filepath.Join(dir, "big.db"), b, 0o600))
 	res, err := ScanDir(dir, []string{needle, "robin hood 0117 496 0000"})
 	if err != nil {
 		t.Fatal(err)
@@ -99,5 +99,13 @@ func TestScanDirAcrossChunkBoundary(t *testing.T) {
 	}
 	if off, ok := got["robin hood 0117 496 0000"]; !ok || off != int64(2*scanChunk-3) {
 		t.Errorf("UTF-16 needle across the second boundary: %v, want offset %d", res.Found, 2*scanChunk-3)
+	}
+}
+
+// must stops the test when setting up its files fails.
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
 	}
 }
