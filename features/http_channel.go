@@ -57,6 +57,9 @@ func (w *World) postChat(ctx context.Context, req protocol.ChatRequest) (chatRes
 		return chatResponse{}, err
 	}
 	hr.Header.Set("Content-Type", "application/json")
+	if err := w.testRequest(ctx, hr); err != nil { // a test session on a --target (target_runs.go)
+		return chatResponse{}, err
+	}
 	res, err := http.DefaultClient.Do(hr)
 	if err != nil {
 		return chatResponse{}, fmt.Errorf("POST /api/v1/chat: %w", err)

@@ -367,6 +367,10 @@ func (w *World) open(ctx context.Context, o chatclient.Options) error {
 		w.conn = nil
 	}
 	w.httpSession = ""
+	o, err := w.testSession(ctx, o) // a test session on a --target (target_runs.go)
+	if err != nil {
+		return err
+	}
 	c, err := chatclient.Dial(ctx, w.base, o)
 	if err != nil {
 		return fmt.Errorf("opening the chat at %s: %w", w.base, err)
