@@ -71,7 +71,7 @@ func stepDefs() []stepDef {
 			"No agent is logged in to the console (in-process: the default).",
 			func(w *World) any { return w.noAgent }),
 		def(`agent `+q+` is online`, `agent "<name>" is online`, `Given agent "Anna" is online`,
-			"Creates the agent account (in-process) and logs in through the agent console API.",
+			"Creates the agent account (in-process; against a --target with the admin token a test agent of the run shown as <name>, removed at the end) and logs in through the agent console API.",
 			func(w *World) any { return w.agentOnline }),
 		def(`the time is `+q, `the time is "<RFC3339>"`, `Given the time is "2026-03-02T10:00:00Z"`,
 			"Sets the scenario bot's clock (in-process only); it keeps running from there.",

@@ -1,0 +1,41 @@
+package features
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"deskbot/config"
+	"deskbot/protocol"
+)
+
+// A recording writes the clock, business-hours state and agents it saw as
+// Given steps, so the replay arranges the same bot.
+func TestRecordedSetupSteps(t *testing.T) {
+	at := time.Date(2026, 12, 2, 11, 30, 0, 0, time.UTC)
+	hours := config.Defaults(t.TempDir())
+	hours.BusinessHours.Enabled = true
+	for _, c := range []struct {
+		name   string
+		suite  *Suite
+		frames []protocol.Frame
+		want   []string
+	}{
+		{"in-process, no handover: the clock", &Suite{}, nil,
+			[]string{`Given the time is "2026-12-02T11:30:00Z"`}},
+		{"in-process, offline: nobody online", &Suite{}, []protocol.Frame{{Type: protocol.TypeHandover, State: protocol.HandoverOffline}},
+			[]string{`Given the time is "2026-12-02T11:30:00Z"`, "Given no agent is online"}},
+		{"in-process with business hours, joined: hours and the agent", &Suite{BotConfig: hours},
+			[]protocol.Frame{{Type: protocol.TypeHandover, State: protocol.HandoverQueued}, {Type: protocol.TypeHandover, State: protocol.HandoverJoined, Agent: "Maria"}},
+			[]string{`Given the time is "2026-12-02T11:30:00Z"`, "Given it is inside business hours", `Given agent "Maria" is online`}},
+		{"target, queued: the clock and an agent", &Suite{Target: "http://x"}, []protocol.Frame{{Type: protocol.TypeHandover, State: protocol.HandoverQueued}},
+			[]string{`Given the time is "2026-12-02T11:30:00Z"`, "# a person from the team was online: the handover was queued", `Given agent "Team member" is online`}},
+		{"target, no handover: nothing that would skip the replay", &Suite{Target: "http://x"}, nil, nil},
+	} {
+		r := recordedSetup{start: at}
+		r.see(&Turn{Frames: c.frames})
+		if got := r.steps(c.suite); !slices.Equal(got, c.want) {
+			t.Errorf("%s:\n got %q\nwant %q", c.name, got, c.want)
+		}
+	}
+}
