@@ -81,7 +81,7 @@ func (e *Engine) decide(t *turn, d compliance.Decision) {
 func (e *Engine) withdraw(t *turn) {
 	if !t.s.st.Consent.Granted(compliance.PurposeContact) {
 		if e.withdrawHealth(t) { // MIN-3: health.go
-			t.send(e.botMessage("Done: your consent for health information is withdrawn, and what you typed about your health is removed from this conversation. I can still answer your questions.", false))
+			t.send(e.botMessage(e.text(t.s, locale.HealthWithdrawn), false))
 			return
 		}
 		t.send(e.botMessage(e.text(t.s, locale.ConsentNothingToWithdraw), false))

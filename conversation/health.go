@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"deskbot/compliance"
+	"deskbot/locale"
 	"deskbot/protocol"
 )
 
@@ -53,11 +54,11 @@ func (e *Engine) healthConsent(ctx context.Context, s *Session, granted bool) []
 	t.customer(map[string]string{"consent": purposeHealth, "decision": string(d)})
 	e.decideHealth(t, d)
 	if granted {
-		m := e.botMessage("Thank you. What you type about your health from now on will be kept encrypted with this conversation, for our team only. You can withdraw at any time by saying \"withdraw consent\".", false)
-		m.Actions = []protocol.Action{{Name: protocol.ActionWithdraw, Label: "Withdraw consent"}}
+		m := e.botMessage(e.text(s, locale.HealthGranted), false)
+		m.Actions = []protocol.Action{{Name: protocol.ActionWithdraw, Label: e.loc.UI(e.lang(s))["withdraw"]}}
 		t.send(m)
 	} else {
-		t.send(e.botMessage("Understood: I won't keep health information; it is removed before anything is stored. I can still answer your questions.", false))
+		t.send(e.botMessage(e.text(s, locale.HealthDeclined), false))
 	}
 	return t.finish(ctx)
 }

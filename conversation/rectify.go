@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"deskbot/compliance"
+	"deskbot/locale"
 	"deskbot/protocol"
 	"deskbot/store"
 )
@@ -95,12 +96,11 @@ func (e *Engine) rectifyTurn(ctx context.Context, t *turn, findings []compliance
 // rectifyAsk asks for the corrected value.
 func (e *Engine) rectifyAsk(t *turn, field string) {
 	t.s.st.Rectify = field
-	what := map[string]string{"email": "e-mail address", "phone": "phone number"}[field]
-	text := "Of course. Please type your correct " + what + " and I will replace the contact details we keep."
+	key := map[string]locale.Key{"email": locale.RectifyAskEmail, "phone": locale.RectifyAskPhone}[field]
 	if !t.s.st.Consent.Granted(compliance.PurposeContact) {
-		text = "Of course. We keep contact details only with your consent, and none are kept for you now. Type your correct " + what + " and I will ask for your consent before keeping it."
+		key = map[string]locale.Key{"email": locale.RectifyAskConsentEmail, "phone": locale.RectifyAskConsentPhone}[field]
 	}
-	t.send(e.botMessage(text, false))
+	t.send(e.botMessage(e.text(t.s, key), false))
 }
 
 // rectifyNow replaces the kept value (DSR-5) and confirms only what the
@@ -110,7 +110,7 @@ func (e *Engine) rectifyNow(ctx context.Context, t *turn, field, value string) {
 	s.st.Rectify = ""
 	r, ok := e.store.(rectifier)
 	if !ok {
-		t.send(e.botMessage("Sorry, I cannot correct contact details here. Please ask a person from our team.", false))
+		t.send(e.botMessage(e.text(s, locale.RectifyUnavailable), false))
 		return
 	}
 	var blind string
@@ -126,12 +126,12 @@ func (e *Engine) rectifyNow(ctx context.Context, t *turn, field, value string) {
 		return
 	case err != nil:
 		e.log.Error("rectification failed", "session", s.ID, "err", err)
-		t.send(e.botMessage("Sorry, I could not correct your contact details just now. Please try again or ask for a person.", false))
+		t.send(e.botMessage(e.text(s, locale.RectifyFailed), false))
 		return
 	}
-	what := map[string]string{"email": "e-mail address", "phone": "phone number"}[field]
-	m := e.botMessage("Done: the "+what+" we keep for you is now the one you just typed. The old one is deleted, also from the messages we keep.", false)
-	m.Actions = []protocol.Action{{Name: protocol.ActionWithdraw, Label: "Withdraw consent"}}
+	done := map[string]locale.Key{"email": locale.RectifyDoneEmail, "phone": locale.RectifyDonePhone}[field]
+	m := e.botMessage(e.text(s, done), false)
+	m.Actions = []protocol.Action{{Name: protocol.ActionWithdraw, Label: e.loc.UI(e.lang(s))["withdraw"]}}
 	t.send(m)
 }
 

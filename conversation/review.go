@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"deskbot/kb"
+	"deskbot/locale"
 	"deskbot/protocol"
 )
 
@@ -14,17 +15,14 @@ import (
 // EventHumanReview is the audit event of such an offer (the article id only).
 const EventHumanReview = "human_review_offered"
 
-// reviewText follows an article that describes a significant decision.
-const reviewText = "This is not a final decision made by this automated assistant: a person from our team can review it with you and change it. Would you like me to bring one in?"
-
 // offerReview adds the offer of a person after an answer from an article
 // marked human_review; other articles are left alone.
 func (e *Engine) offerReview(t *turn, a *kb.Article) {
 	if a == nil || !a.HumanReview {
 		return
 	}
-	m := e.botMessage(reviewText, false)
-	m.Actions = []protocol.Action{{Name: protocol.ActionHuman, Label: "Ask a person to review"}}
+	m := e.botMessage(e.text(t.s, locale.ReviewOffer), false)
+	m.Actions = []protocol.Action{{Name: protocol.ActionHuman, Label: e.text(t.s, locale.ActionReview)}}
 	t.s.st.OfferedHuman = true // a bare "yes" now brings a person (HUM-2)
 	t.send(m)
 	t.audit(EventHumanReview, "bot", "article="+a.ID)

@@ -60,4 +60,19 @@ const (
 	ActionLeaveMessage        Key = "action_leave_message"
 	ErrorLanguage             Key = "error_language"
 	OtherLanguage             Key = "other_language"
+
+	// DSR-5, HUM-1, MIN-3 (conversation/rectify.go, review.go, health.go).
+	RectifyAskEmail        Key = "rectify_ask_email"
+	RectifyAskPhone        Key = "rectify_ask_phone"
+	RectifyAskConsentEmail Key = "rectify_ask_consent_email"
+	RectifyAskConsentPhone Key = "rectify_ask_consent_phone"
+	RectifyDoneEmail       Key = "rectify_done_email"
+	RectifyDonePhone       Key = "rectify_done_phone"
+	RectifyFailed          Key = "rectify_failed"
+	RectifyUnavailable     Key = "rectify_unavailable"
+	ReviewOffer            Key = "review_offer"
+	ActionReview           Key = "action_review"
+	HealthGranted          Key = "health_granted"
+	HealthDeclined         Key = "health_declined"
+	HealthWithdrawn        Key = "health_withdrawn"
 )
