@@ -46,6 +46,7 @@ func (c *console) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /agent/api/conversations/{id}", c.authed(false, c.view))
 	mux.HandleFunc("POST /agent/api/conversations/{id}/take", c.authed(true, c.take))
 	mux.HandleFunc("POST /agent/api/conversations/{id}/messages", c.authed(true, c.say))
+	mux.HandleFunc("POST /agent/api/conversations/{id}/typing", c.authed(true, c.typing)) // typing.go
 	mux.HandleFunc("POST /agent/api/conversations/{id}/handback", c.authed(true, c.handback(false)))
 	mux.HandleFunc("POST /agent/api/conversations/{id}/close", c.authed(true, c.handback(true)))
 	mux.HandleFunc("GET /agent/api/offline", c.authed(false, c.offline))

@@ -284,6 +284,15 @@
         }).catch(handleAuthError);
       });
     });
+    // While the agent types, the customer sees "… is typing" (the server
+    // relays at most one frame every 2 s; this sends at most one every 3 s).
+    var typingSent = 0;
+    $('reply').addEventListener('input', function () {
+      var now = Date.now();
+      if (!state.current || state.currentState !== 'joined' || !$('reply').value.trim() || now - typingSent < 3000) return;
+      typingSent = now;
+      api('POST', 'conversations/' + encodeURIComponent(state.current) + '/typing', {}).catch(function () { /* best effort */ });
+    });
     $('reply').addEventListener('keydown', function (ev) {
       if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing && ev.keyCode !== 229) {
         ev.preventDefault();

@@ -210,6 +210,7 @@
     // once the line is stored, or on the error that refused it.
     switch (f.type) {
       case 'delivered': return settle(f.ref, 'sent');
+      case 'typing': return onTyping(f);
       case 'session': return onSession(f);
       case 'message': return onMessage(f);
       case 'consent_request': return onConsentRequest(f);
@@ -248,6 +249,7 @@
     }
     store.touch();
     if (f.from === 'customer') return historyLine(f);
+    if (f.from === 'agent') showTyping('');
     var from = f.from === 'agent' || f.from === 'system' ? f.from : 'bot';
     var m = node('div', 'msg msg-' + from);
     if (f.id) m.setAttribute('data-id', String(f.id));
@@ -266,6 +268,27 @@
       // DISC-2: let the live region announce the disclosure before focus moves.
       setTimeout(focusInput, 400);
     }
+  }
+
+  // onTyping shows "<agent> is typing…" under the log while an agent types;
+  // the console repeats the frame every few seconds, so it fades after 6 s
+  // without one, and the agent's message clears it at once.
+  function onTyping(f) {
+    if (f.from !== 'agent') return;
+    showTyping(T('typing', '{name} is typing…').replace('{name}', f.name || T('team_member', 'Team member')));
+    clearTimeout(state.typingTimer);
+    state.typingTimer = setTimeout(function () { showTyping(''); }, 6000);
+  }
+
+  function showTyping(text) {
+    if (!el.typing) {
+      if (!text) return;
+      el.typing = node('p', 'typing');
+      el.typing.id = 'typing';
+      el.log.parentNode.insertBefore(el.typing, el.log.nextSibling);
+    }
+    el.typing.textContent = text;
+    el.typing.hidden = !text;
   }
 
   // historyLine draws a line the customer wrote earlier, replayed on resume.
