@@ -197,7 +197,11 @@ func (e *Engine) OfflineInbox(ctx context.Context, a desk.AgentRef) ([]protocol.
 	}
 	out := make([]protocol.OfflineView, 0, len(msgs))
 	var audit []compliance.AuditRecord
+	lane := e.desk.AgentTestRun(a.Name) // a test run's agents see its messages only (test_runs.go)
 	for _, m := range msgs {
+		if m.TestRun != lane {
+			continue
+		}
 		contacts, err := e.store.Contacts(ctx, m.Subject)
 		if errors.Is(err, store.ErrErased) {
 			continue

@@ -111,3 +111,10 @@ func (d *Desk) laneOrderLocked(lane string) []string {
 	}
 	return out
 }
+
+// AgentTestRun returns the test run of an agent, "" for a real agent.
+func (d *Desk) AgentTestRun(name string) string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.lanes.agents[name]
+}

@@ -247,3 +247,63 @@ func agentLogin(t *testing.T, base, name, password string) (int, string) {
 	return resp.StatusCode, body.String()
 }
 
+
+// Messages left by a run's test customers are seen by its test agents
+// only, and a real customer's left message stays out of the test agents'
+// inbox and survives the run's clean-up.
+func TestTargetRunLeftMessagesStaySeparate(t *testing.T) {
+	ctx := context.Background()
+	l := startTarget(t, targetToken)
+	c, err := chatclient.Dial(ctx, l.URL, chatclient.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.NextOf(ctx, protocol.TypeMessage); err != nil { // the disclosure
+		t.Fatal(err)
+	}
+	for _, in := range []protocol.Inbound{
+		{Type: protocol.TypeSay, Text: "I want to talk to a human"},
+		{Type: protocol.TypeAction, Name: protocol.ActionLeaveMessage},
+		{Type: protocol.TypeSay, Text: "Please call me back about my parcel"},
+	} {
+		if err := c.Send(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.NextOf(ctx, protocol.TypeMessage); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitLeft := func(want int) []store.OfflineMessage {
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			ms, err := l.App.Store.OfflineMessages(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(ms) == want || time.Now().After(deadline) {
+				return ms
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	if ms := waitLeft(1); len(ms) != 1 || ms[0].TestRun != "" {
+		t.Fatalf("the real customer's left message: %+v", ms)
+	}
+	feature := `Feature: left messages on a live server
+  Scenario: a test customer leaves a message for the team
+    Given a customer opens the chat
+    When the customer says "I want to talk to a human"
+    And the customer leaves the message "Please call me back about order 1234"
+    And agent "Maria" is online
+    Then agent "Maria" sees 1 message left
+`
+	s := &features.Suite{Target: l.URL, AdminToken: targetToken}
+	if code, out := run(t, s, feature, "progress"); code != features.ExitOK {
+		t.Fatalf("the run failed:\n%s", out)
+	}
+	ms := waitLeft(1)
+	if len(ms) != 1 || ms[0].TestRun != "" || !strings.Contains(ms[0].Text, "parcel") {
+		t.Fatalf("after the run the inbox holds %+v, want only the real customer's message", ms)
+	}
+}

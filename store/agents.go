@@ -152,6 +152,7 @@ type OfflineMessage struct {
 	Text      string // already redacted by the caller
 	HandledAt time.Time
 	HandledBy string
+	TestRun   string // the test run whose session left it (test_runs.go); empty for a customer
 }
 
 // LeaveMessage seals and stores an offline message and returns its id.
@@ -177,7 +178,9 @@ func (s *Store) LeaveMessage(ctx context.Context, m OfflineMessage) (int64, erro
 // OfflineMessages returns the messages not yet handled, oldest first,
 // decrypted. Messages of erased customers are gone with their key.
 func (s *Store) OfflineMessages(ctx context.Context) ([]OfflineMessage, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, subject_id, session_id, at, body FROM offline_messages WHERE handled_at IS NULL ORDER BY id`)
+	rows, err := s.r.QueryContext(ctx, `SELECT id, subject_id, session_id, at, body,
+		coalesce((SELECT test_run FROM sessions WHERE sessions.id = offline_messages.session_id), '')
+		FROM offline_messages WHERE handled_at IS NULL ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: offline messages: %w", err)
 	}
@@ -189,7 +192,7 @@ func (s *Store) OfflineMessages(ctx context.Context) ([]OfflineMessage, error) {
 	for rows.Next() {
 		var r raw
 		var at int64
-		if err := rows.Scan(&r.m.ID, &r.m.Subject, &r.m.Session, &at, &r.body); err != nil {
+		if err := rows.Scan(&r.m.ID, &r.m.Subject, &r.m.Session, &at, &r.body, &r.m.TestRun); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: offline messages: %w", err)
 		}
