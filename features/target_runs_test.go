@@ -247,7 +247,6 @@ func agentLogin(t *testing.T, base, name, password string) (int, string) {
 	return resp.StatusCode, body.String()
 }
 
-
 // Messages left by a run's test customers are seen by its test agents
 // only, and a real customer's left message stays out of the test agents'
 // inbox and survives the run's clean-up.
