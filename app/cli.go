@@ -39,7 +39,7 @@ Usage:
   deskbot config [--diff]  print the effective configuration as YAML (secrets redacted); --diff: only what differs from the defaults
   deskbot test [PATHS...] [--target URL] [--admin-token T] [--format pretty|progress|junit|cucumber] [--output FILE] [--tags EXPR] [--concurrency N]
   deskbot steps          print every Gherkin step phrase with an example
-  deskbot record [--target URL] [--output FILE]   turn a conversation typed on stdin into a feature file
+  deskbot record [--target URL] [--admin-token T] [--output FILE]   turn a conversation typed on stdin into a feature file
   deskbot version
 
 Run "deskbot COMMAND --help" for a command's flags.
