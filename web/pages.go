@@ -16,8 +16,7 @@ func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-cache")
-	w.Write(b)
+	serveAsset(w, r, "index.html", b) // static_cache.go: ETag, no-cache, gzip
 }
 
 func (s *Server) handleWidget(w http.ResponseWriter, r *http.Request) {
@@ -27,10 +26,11 @@ func (s *Server) handleWidget(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=300")
 	// The widget is loaded by the shop's pages from another origin.
 	w.Header().Set("Cross-Origin-Resource-Policy", "cross-origin")
-	w.Write(b)
+	// Revalidated on each page of the shop (304 while unchanged), so a new
+	// release reaches the next page view, not the one after max-age.
+	serveAsset(w, r, "widget.js", b)
 }
 
 func (s *Server) staticHandler() http.Handler {
@@ -44,7 +44,6 @@ func (s *Server) staticHandler() http.Handler {
 // filesOnly serves the files of fsys and answers 404 for its folders: no
 // directory listing (nor index.html fallback) at /static/ or /agent/assets/.
 func filesOnly(fsys fs.FS) http.Handler {
-	fsrv := http.FileServerFS(fsys)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
 		if name == "" {
@@ -54,8 +53,12 @@ func filesOnly(fsys fs.FS) http.Handler {
 			http.NotFound(w, r)
 			return
 		}
-		w.Header().Set("Cache-Control", "no-cache")
-		fsrv.ServeHTTP(w, r)
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			http.NotFound(w, r)
+			return
+		}
+		serveAsset(w, r, name, b) // static_cache.go: ETag, no-cache, gzip
 	})
 }
 
