@@ -54,6 +54,8 @@ type Store interface {
 	MarkOfflineHandled(ctx context.Context, id int64, agent string, at time.Time) error
 	Contacts(ctx context.Context, subject string) ([]string, error)
 	Audit(ctx context.Context, recs ...compliance.AuditRecord) error
+	// Rectify replaces kept contact details (DSR-5).
+	Rectify(ctx context.Context, r store.Rectification) (store.RectifyResult, error)
 }
 
 // Delivery takes frames produced outside a customer's own turn (an agent's

@@ -147,6 +147,16 @@ func (m *memStore) Audit(_ context.Context, recs ...compliance.AuditRecord) erro
 	return nil
 }
 
+// Rectify replaces the subject's kept details with the new value; the
+// consent check is the real store's (store/rectify_test.go).
+func (m *memStore) Rectify(_ context.Context, r store.Rectification) (store.RectifyResult, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := len(m.contacts[r.Subject])
+	m.contacts[r.Subject] = []string{r.New}
+	return store.RectifyResult{Replaced: n}, nil
+}
+
 // storedTexts returns the customer's stored text of every turn, in order.
 func (m *memStore) storedTexts() []string {
 	m.mu.Lock()

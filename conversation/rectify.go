@@ -3,10 +3,11 @@ package conversation
 import (
 	"context"
 	"errors"
-	"regexp"
+
 	"strings"
 
 	"deskbot/compliance"
+	"deskbot/intent"
 	"deskbot/locale"
 	"deskbot/protocol"
 	"deskbot/store"
@@ -24,35 +25,6 @@ import (
 // be "phone" (default "email").
 const ActionRectify = "rectify"
 
-// rectifier is the store's rectification (store.Store has it).
-type rectifier interface {
-	Rectify(ctx context.Context, r store.Rectification) (store.RectifyResult, error)
-}
-
-var (
-	reRectifyVerb  = regexp.MustCompile(`(?i)\b(correct|change|update|fix|replace|amend|edit)\b`)
-	reRectifyWrong = regexp.MustCompile(`(?i)\b(wrong|incorrect|outdated|out of date|mistake|typo|misspelt|misspelled|changed|new)\b`)
-	reEmailWord    = regexp.MustCompile(`(?i)\be-?mail\b`)
-	rePhoneWord    = regexp.MustCompile(`(?i)\b(phone|mobile|telephone|cell)\b`)
-	reMyWord       = regexp.MustCompile(`(?i)\b(my|mine)\b`)
-)
-
-// rectifyField reads a request to correct the customer's own e-mail
-// address or phone number; ok is false for anything else ("change my
-// order", "what is your email?").
-func rectifyField(text string) (field string, ok bool) {
-	if !reMyWord.MatchString(text) || !(reRectifyVerb.MatchString(text) || reRectifyWrong.MatchString(text)) {
-		return "", false
-	}
-	switch {
-	case reEmailWord.MatchString(text):
-		return "email", true
-	case rePhoneWord.MatchString(text):
-		return "phone", true
-	}
-	return "", false
-}
-
 func kindOf(field string) compliance.Kind {
 	if field == "phone" {
 		return compliance.KindPhone
@@ -67,7 +39,7 @@ func kindOf(field string) compliance.Kind {
 // once granted).
 func (e *Engine) rectifyTurn(ctx context.Context, t *turn, findings []compliance.Finding, text string, granted bool) bool {
 	s := t.s
-	field, asked := rectifyField(text)
+	field, asked := intent.Read(text).Rectify()
 	if !asked {
 		field = s.st.Rectify
 	}
@@ -108,17 +80,12 @@ func (e *Engine) rectifyAsk(t *turn, field string) {
 func (e *Engine) rectifyNow(ctx context.Context, t *turn, field, value string) {
 	s := t.s
 	s.st.Rectify = ""
-	r, ok := e.store.(rectifier)
-	if !ok {
-		t.send(e.botMessage(e.text(s, locale.RectifyUnavailable), false))
-		return
-	}
 	var blind string
 	if field == "email" && e.blind != nil {
 		blind = e.blind("email", NormaliseEmail(value))
 	}
 	s.pendingContact = nil
-	_, err := r.Rectify(ctx, store.Rectification{Subject: s.Subject, Field: field, New: value, Blind: blind,
+	_, err := e.store.Rectify(ctx, store.Rectification{Subject: s.Subject, Field: field, New: value, Blind: blind,
 		Actor: "customer", Channel: "chat", At: t.now, Detector: e.detector})
 	switch {
 	case errors.Is(err, store.ErrNoConsent):

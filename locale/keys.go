@@ -69,7 +69,6 @@ const (
 	RectifyDoneEmail       Key = "rectify_done_email"
 	RectifyDonePhone       Key = "rectify_done_phone"
 	RectifyFailed          Key = "rectify_failed"
-	RectifyUnavailable     Key = "rectify_unavailable"
 	ReviewOffer            Key = "review_offer"
 	ActionReview           Key = "action_review"
 	HealthGranted          Key = "health_granted"
