@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"path"
 	"strings"
+
+	"deskbot/kb"
 )
 
 func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
@@ -63,12 +65,12 @@ func filesOnly(fsys fs.FS) http.Handler {
 }
 
 var articlePage = template.Must(template.New("article").Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="{{if .Lang}}{{.Lang}}{{else}}en{{end}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Title}}</title><link rel="icon" href="/static/favicon.svg"><link rel="stylesheet" href="/static/chat.css"></head>
 <body class="article-page"><main class="article">
 <h1>{{.Title}}</h1>
 <p class="article-meta">Help article {{.ID}} · version {{.Version}}{{if not .Reviewed.IsZero}} · reviewed {{.Reviewed.Format "2006-01-02"}}{{end}}</p>
-<div class="article-body">{{.Body}}</div>
+<div class="article-body">{{.HTML}}</div>
 <p><a href="/">Back to the chat</a></p>
 </main></body></html>
 `))
@@ -80,8 +82,17 @@ func (s *Server) handleArticle(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
+	body, err := renderArticle(a.Body, s.ownHosts(r)) // article_page.go: goldmark, raw HTML off
+	if err != nil {
+		s.log.Error("rendering article page", "article", a.ID, "err", err)
+		http.Error(w, "article unavailable", http.StatusInternalServerError)
+		return
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if err := articlePage.Execute(w, a); err != nil {
+	if err := articlePage.Execute(w, struct {
+		*kb.Article
+		HTML template.HTML
+	}{a, body}); err != nil {
 		s.log.Error("rendering article page", "err", err)
 	}
 }
