@@ -35,6 +35,8 @@
       var n = nodes[i];
       var key = n.getAttribute('data-i18n');
       if (!Object.prototype.hasOwnProperty.call(ui, key)) continue;
+      // The widget's own title (data-title, ?title=) is the owner's words.
+      if (n.id === 'embed-title' && new URLSearchParams(location.search).get('title')) continue;
       var attr = n.getAttribute('data-i18n-attr');
       if (attr) {
         n.setAttribute(attr, ui[key]);
