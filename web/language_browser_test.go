@@ -36,6 +36,9 @@ func TestBrowserGermanChat(t *testing.T) {
 	if p := evalJS[string](t, tctx, `document.getElementById('input').placeholder`); p != "Ihre Frage…" {
 		t.Errorf("placeholder %q, want German", p)
 	}
+	if l := evalJS[string](t, tctx, `document.getElementById('log').getAttribute('aria-label') + '|' + document.getElementById('input-hint').textContent`); l != "Gespräch|Eingabetaste sendet, Umschalt+Eingabetaste beginnt eine neue Zeile." {
+		t.Errorf("log label and input hint %q, want German", l)
+	}
 	if dir := evalJS[string](t, tctx, `document.getElementById('input').getAttribute('dir')`); dir != "auto" {
 		t.Errorf("input dir %q, want auto", dir)
 	}
@@ -54,6 +57,10 @@ func TestBrowserGermanChat(t *testing.T) {
 	if !strings.Contains(c.Text, "Kontaktdaten") {
 		t.Errorf("consent text %q, want German", c.Text)
 	}
+	setMedia(t, tctx, false)
+	checkAxe(t, tctx, "the German chat with its language picker")
+	setMedia(t, tctx, true)
+	checkAxe(t, tctx, "the German chat in dark mode")
 	// The footer's picker switches the conversation to French.
 	evalJS[bool](t, tctx, `(() => { const s = document.getElementById('lang-pick'); s.value = 'fr'; return s.dispatchEvent(new Event('change')); })()`)
 	waitJS(t, tctx, `<html lang="fr">`, `document.documentElement.lang === 'fr' && document.getElementById('send').textContent === 'Envoyer'`)

@@ -16,7 +16,7 @@
   var CONSENT_ACTIONS = { 'consent.accept': true, 'consent.decline': true };
   // T is a page string in the session's language (i18n.js), else English.
   var I18N = window.DeskbotI18n;
-  function T(key, en) { return I18N ? I18N.t(key, en) : en; }
+  function T(key, en, params) { return I18N ? I18N.t(key, en, params) : en; }
   var DOWNLOAD_EXPORT = 'download_export';
   var ARTICLE = 'article'; // a "did you mean …?" suggestion; pressing it sends the article's id
   var EXPORT_FILE = 'my-data.json';
@@ -329,7 +329,7 @@
       l.appendChild(document.createTextNode(' · '));
       l.appendChild(node('span', 'badge badge-human', T('agent', 'Human agent')));
     } else {
-      l.appendChild(node('span', 'badge badge-notice', 'Notice'));
+      l.appendChild(node('span', 'badge badge-notice', T('notice_badge', 'Notice')));
     }
     stamp(l, at);
     return l;
@@ -373,7 +373,7 @@
     var card = node('section', 'consent');
     card.id = 'consent';
     card.setAttribute('data-purpose', String(f.purpose || ''));
-    card.setAttribute('aria-label', 'Consent request');
+    card.setAttribute('aria-label', T('consent_label', 'Consent request'));
     card.appendChild(node('h2', 'consent-title', T('consent_title', 'Your choice')));
     var ct = node('div', 'text md');
     ct.dir = 'auto';
@@ -450,19 +450,20 @@
     var text;
     switch (st) {
       case 'queued':
-        text = 'Waiting for a person from our team' +
-          (f.position > 0 ? ' — you are number ' + f.position + ' in the queue.' : '.');
+        text = f.position > 0
+          ? T('waiting_position', 'Waiting for a person from our team — you are number {position} in the queue.', { position: f.position })
+          : T('waiting', 'Waiting for a person from our team.');
         break;
       case 'joined':
         state.agent = agent;
-        text = 'You are now chatting with ' + (agent || 'a team member') + ', a human agent.';
+        text = T('joined', 'You are now chatting with {agent}, a human agent.', { agent: agent || T('team_member', 'a team member') });
         break;
       case 'left':
-        text = (agent || state.agent || 'The agent') + ' has left the chat. You are back with the automated assistant.';
+        text = T('left', '{agent} has left the chat. You are back with the automated assistant.', { agent: agent || state.agent || T('team_member', 'The agent') });
         state.agent = '';
         break;
       case 'offline':
-        text = 'No one is available right now. The automated assistant can still help, or you can leave a message.';
+        text = T('offline_desk', 'No one is available right now. The automated assistant can still help, or you can leave a message.');
         break;
       default:
         return;
@@ -496,7 +497,7 @@
     var m = node('div', 'msg msg-system msg-error');
     m.setAttribute('data-code', String(f.code || ''));
     m.appendChild(label('system'));
-    m.appendChild(node('p', 'text', (I18N && I18N.lang() && I18N.lang() !== 'en' && f.message) || polite[f.code] || f.message || 'Sorry, something went wrong.'));
+    m.appendChild(node('p', 'text', (I18N && I18N.lang() && I18N.lang() !== 'en' && f.message) || polite[f.code] || f.message || T('error', 'Sorry, something went wrong.')));
     append(m);
   }
 
@@ -564,7 +565,7 @@
     if (how === 'failed' && code !== 'too_large') {
       var b = node('button', 'btn retry', T('retry', 'Retry'));
       b.type = 'button';
-      b.setAttribute('aria-label', 'Retry sending this message');
+      b.setAttribute('aria-label', T('retry_label', 'Retry sending this message'));
       b.addEventListener('click', function () {
         say(m.querySelector('.text').textContent, m);
         if (el.input.value === m.querySelector('.text').textContent) {
@@ -640,7 +641,7 @@
   // temporary <a download>, which the page's CSP allows.
   function downloadExport(btn) {
     if (!state.token) {
-      notice('Your data is not ready yet. Please try again in a moment.', 'no_session');
+      notice(T('export_not_ready', 'Your data is not ready yet. Please try again in a moment.'), 'no_session');
       return;
     }
     if (btn) btn.disabled = true;
@@ -665,10 +666,10 @@
       // Revoke later: the download reads the Blob after click() returns.
       setTimeout(function () { URL.revokeObjectURL(url); a.remove(); }, 10000);
       document.body.setAttribute('data-export', 'done');
-      notice('Your data was saved as ' + EXPORT_FILE + '.');
+      notice(T('export_saved', 'Your data was saved as {file}.', { file: EXPORT_FILE }));
     }).catch(function () {
       document.body.setAttribute('data-export', 'failed');
-      notice('Sorry, your data could not be downloaded. Please try again.', 'export_failed');
+      notice(T('export_failed', 'Sorry, your data could not be downloaded. Please try again.'), 'export_failed');
     }).then(function () {
       if (btn) btn.disabled = false;
     });
@@ -700,8 +701,8 @@
       if (n > state.maxBytes) {
         // Refuse here, with the text left in place, rather than cut it or
         // let the server refuse it after it looked sent.
-        setNote('Not sent: this message is too long (' + n.toLocaleString() + ' of at most ' +
-          state.maxBytes.toLocaleString() + ' bytes; letters such as é or ж count as two). Please shorten it.', 'too_large');
+        setNote(T('too_long_local', 'Not sent: this message is too long ({count} of at most {max} bytes; letters such as é or ж count as two). Please shorten it.',
+          { count: n.toLocaleString(), max: state.maxBytes.toLocaleString() }), 'too_large');
         updateCount();
         el.input.focus();
         return;

@@ -11,9 +11,16 @@
   var onPick = null;
 
   // t is the page string key in the session's language, or the English
-  // fallback written in the page before the first session frame.
-  function t(key, fallback) {
-    return Object.prototype.hasOwnProperty.call(ui, key) ? ui[key] : fallback;
+  // fallback written in the page before the first session frame, with
+  // {name} placeholders filled from params.
+  function t(key, fallback, params) {
+    var s = Object.prototype.hasOwnProperty.call(ui, key) ? ui[key] : fallback;
+    if (params) {
+      s = s.replace(/\{([a-z_]+)\}/g, function (m, name) {
+        return Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : m;
+      });
+    }
+    return s;
   }
 
   // The page's own attribute: ?lang= on the chat page (the widget passes
@@ -40,6 +47,7 @@
       var attr = n.getAttribute('data-i18n-attr');
       if (attr) {
         n.setAttribute(attr, ui[key]);
+        if (attr === 'aria-label' && n.hasAttribute('title')) n.setAttribute('title', ui[key]);
         continue;
       }
       // Keep a screen-reader suffix such as " (opens in a new tab)".
