@@ -149,6 +149,24 @@ func (e *Engine) ViewConversation(ctx context.Context, id string, a desk.AgentRe
 // consoleLine renders one stored entry; text is already redacted and card
 // numbers are masked again (PCI-1).
 func consoleLine(en store.Entry) (protocol.ConsoleLine, bool) {
+	l, ok := consoleEntry(en)
+	l.Kind = protocol.LineMessage
+	if ok && en.Sender == "customer" {
+		var b map[string]string
+		if json.Unmarshal(en.Body, &b) == nil && b["text"] == "" {
+			l.Kind = protocol.LineEvent // a button or a consent decision
+		}
+	} else if ok {
+		var f protocol.Frame
+		if json.Unmarshal(en.Body, &f) == nil && f.Type != protocol.TypeMessage {
+			l.Kind = protocol.LineEvent // a handover or a consent request
+		}
+	}
+	return l, ok
+}
+
+// consoleEntry is the line's sender and text.
+func consoleEntry(en store.Entry) (protocol.ConsoleLine, bool) {
 	l := protocol.ConsoleLine{At: en.At, From: en.Sender}
 	if en.Sender == "customer" {
 		var b map[string]string

@@ -91,7 +91,7 @@ func (e *Engine) forwardToAgent(t *turn, stored string) {
 	if !ok || c.State != protocol.HandoverJoined {
 		return
 	}
-	e.desk.Publish(protocol.DeskEvent{Kind: protocol.DeskEventMessage, ID: t.s.ID, Message: &protocol.ConsoleLine{At: t.now, From: "customer", Text: compliance.MaskCards(stored)}}, c.Agent.Name)
+	e.desk.Publish(protocol.DeskEvent{Kind: protocol.DeskEventMessage, ID: t.s.ID, Message: &protocol.ConsoleLine{At: t.now, From: "customer", Text: compliance.MaskCards(stored), Kind: protocol.LineMessage}}, c.Agent.Name)
 }
 
 // leaveMessage stores the customer's message for the team, sealed, and

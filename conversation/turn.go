@@ -109,6 +109,7 @@ func (t *turn) commit(ctx context.Context) ([]protocol.Outbound, error) {
 		t.s.st, t.s.pendingContact = t.savedState, t.savedPending
 		return []protocol.Outbound{t.e.errorText(t.s, protocol.ErrInternal, locale.ErrorNotSaved)}, fmt.Errorf("storing the turn: %w", err)
 	}
+	t.e.publishWaiting(t) // queue_events.go: the agents see a waiting customer's line
 	return t.out, nil
 }
 

@@ -16,8 +16,17 @@ const (
 // Kinds of desk event pushed to consoles.
 const (
 	DeskEventQueue          = "queue"           // the queue or presence changed
-	DeskEventMessage        = "message"         // a customer line for the agent holding the conversation
+	DeskEventMessage        = "message"         // a customer line: for the agent holding the conversation, or for every agent while it waits
 	DeskEventOfflineMessage = "offline_message" // a customer left a message
+)
+
+// Kinds of console transcript line: what someone wrote, or something that
+// happened (a button pressed, a consent decision, a handover), whose Text is
+// a marker such as "[pressed: human]". A customer who types such a marker
+// wrote a message; only Kind tells an event.
+const (
+	LineMessage = "message"
+	LineEvent   = "event"
 )
 
 // ConsoleLine is one transcript line as an agent sees it.
@@ -26,6 +35,7 @@ type ConsoleLine struct {
 	From string    `json:"from"`
 	Name string    `json:"name,omitempty"`
 	Text string    `json:"text"`
+	Kind string    `json:"kind"` // LineMessage or LineEvent
 }
 
 // DeskEvent is one change pushed to agent consoles.

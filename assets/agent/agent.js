@@ -4,7 +4,7 @@
 (function () {
   'use strict';
 
-  var state = { me: null, csrf: '', current: null, currentState: '', after: 0, polling: false, unread: {}, mine: [] };
+  var state = { me: null, csrf: '', current: null, currentState: '', after: 0, polling: false, unread: {}, preview: {}, mine: [] };
   var TITLE = document.title;
 
   function $(id) { return document.getElementById(id); }
@@ -80,6 +80,11 @@
       b.dataset.unread = String(n);
       b.appendChild(el('span', 'unread', n + ' unread'));
     }
+    if (n && state.preview[item.id]) {
+      var pv = el('span', 'preview', state.preview[item.id]);
+      pv.dir = 'auto';
+      b.appendChild(pv);
+    }
     b.addEventListener('click', function () { openConversation(item.id); });
     li.appendChild(b);
     return li;
@@ -108,10 +113,10 @@
       });
       $('queue-count').textContent = String(q.queue.length);
       state.mine = q.mine;
-      // Unread counts only for conversations this agent still holds.
+      // Unread counts only for conversations this agent holds or that wait.
       var held = {};
-      q.mine.forEach(function (item) { held[item.id] = true; });
-      Object.keys(state.unread).forEach(function (id) { if (!held[id]) { delete state.unread[id]; } });
+      q.mine.concat(q.queue).forEach(function (item) { held[item.id] = true; });
+      Object.keys(state.unread).forEach(function (id) { if (!held[id]) { delete state.unread[id]; delete state.preview[id]; } });
       renderMine();
       $('offline-count').textContent = String(q.offline_messages);
       var agents = $('agents');
@@ -147,7 +152,9 @@
 
   function lineFor(m) {
     var who = m.from === 'customer' ? 'Customer' : m.from === 'agent' ? (m.name || 'Agent') + ' (agent)' : m.from === 'bot' ? (m.name || 'Bot') + ' (bot)' : 'System';
-    var ev = eventText(m.text, m.from);
+    // Only the server's kind says a line is an event: a customer who types
+    // "[pressed: human]" wrote a message.
+    var ev = m.kind === 'event' ? (eventText(m.text, m.from) || m.text) : '';
     var div = el('div', 'line line-' + (ev ? 'event' : m.from));
     var head = el('div', 'head');
     var at = m.at ? new Date(m.at) : null;
@@ -197,6 +204,7 @@
     return api('GET', 'conversations/' + encodeURIComponent(id)).then(function (v) {
       state.current = id;
       delete state.unread[id];
+      delete state.preview[id];
       renderMine();
       $('offline').hidden = true;
       $('conv-empty').hidden = true;
@@ -229,9 +237,13 @@
           if (ev.id === state.current) {
             appendLine(ev.message);
           } else {
-            // A held conversation that is not open: count it (and show it in the title).
+            // A held or waiting conversation that is not open: count it, keep
+            // the line as its preview (and show the count in the title).
             state.unread[ev.id] = (state.unread[ev.id] || 0) + 1;
+            var txt = String(ev.message.text || '').replace(/\s+/g, ' ').trim();
+            state.preview[ev.id] = txt.length > 80 ? txt.slice(0, 79) + '…' : txt;
             renderMine();
+            if (!state.mine.some(function (c) { return c.id === ev.id; })) { needQueue = true; }
           }
         }
         if (ev.kind === 'queue' || ev.kind === 'offline_message') { needQueue = true; }
