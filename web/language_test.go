@@ -118,3 +118,28 @@ func TestLocaleEndpoint(t *testing.T) {
 		t.Fatalf("unknown language: status %d, want 404", r2.StatusCode)
 	}
 }
+
+// The HTTP mirror's first call names the page's language ("lang"), which
+// wins over its Accept-Language; the disclosure is in it (DISC-1).
+func TestHTTPMirrorLanguage(t *testing.T) {
+	t.Parallel()
+	l := startBot(t, nil)
+	for _, tc := range []struct{ body, accept, want string }{
+		{`{"lang":"fr"}`, "de", "assistant automatisé"},
+		{`{}`, "es-MX,es;q=0.9", "asistente automatizado"},
+	} {
+		req, _ := http.NewRequest(http.MethodPost, l.URL+"/api/v1/chat", strings.NewReader(tc.body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept-Language", tc.accept)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out struct{ Messages []protocol.Frame }
+		err = json.NewDecoder(resp.Body).Decode(&out)
+		resp.Body.Close()
+		if err != nil || len(out.Messages) == 0 || !out.Messages[0].Disclosure || !strings.Contains(out.Messages[0].Text, tc.want) {
+			t.Fatalf("%s with Accept-Language %s: %+v, %v; want a disclosure containing %q", tc.body, tc.accept, out.Messages, err, tc.want)
+		}
+	}
+}

@@ -497,7 +497,11 @@
     var m = node('div', 'msg msg-system msg-error');
     m.setAttribute('data-code', String(f.code || ''));
     m.appendChild(label('system'));
-    m.appendChild(node('p', 'text', (I18N && I18N.lang() && I18N.lang() !== 'en' && f.message) || polite[f.code] || f.message || T('error', 'Sorry, something went wrong.')));
+    // In another language the server's own message is in it (its bad_request
+    // messages are for developers, in English: a general apology instead).
+    var foreign = I18N && I18N.lang() && I18N.lang() !== 'en';
+    var said = foreign && (f.code === 'bad_request' ? T('error', 'Sorry, something went wrong.') : f.message);
+    m.appendChild(node('p', 'text', said || polite[f.code] || f.message || T('error', 'Sorry, something went wrong.')));
     append(m);
   }
 
