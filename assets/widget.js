@@ -32,7 +32,17 @@
   var color = /^#[0-9a-f]{6}$/i.test(data.color || '') ? data.color : '#1f5fbf';
   var side = data.position === 'left' ? 'left' : 'right';
   var title = (data.title || '').slice(0, 80);
-  var label = (data.label || '').slice(0, 80) || 'Chat with our automated assistant';
+  // data-lang="de": the chat's language, before the visitor's browser. The
+  // launcher and the frame are named in it (or the browser's) when it is a
+  // shipped one; everything inside comes from the server's catalog.
+  var lang = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(data.lang || '') ? data.lang : '';
+  var words = { // launcher, frame title, "automated assistant"
+    de: ['Mit unserem automatisierten Assistenten chatten', 'Kundenservice-Chat', 'automatisierter Assistent'],
+    fr: ['Discuter avec notre assistant automatisé', 'Chat du service client', 'assistant automatisé'],
+    es: ['Chatear con nuestro asistente automatizado', 'Chat de atención al cliente', 'asistente automatizado']
+  }[(lang || navigator.language || '').slice(0, 2).toLowerCase()] ||
+    ['Chat with our automated assistant', 'Customer service chat', 'automated assistant'];
+  var label = (data.label || '').slice(0, 80) || words[0];
   var OPEN_KEY = 'deskbot.widget.open';
   var button = null;
   var frame = null;
@@ -192,10 +202,8 @@
     if (frame) return;
     frame = document.createElement('iframe');
     frame.id = 'deskbot-widget-frame';
-    // data-lang="de": the chat's language, before the visitor's browser.
-    var lang = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(data.lang || '') ? data.lang : '';
     frame.src = origin + '/?embed=1' + (title ? '&title=' + encodeURIComponent(title) : '') + (lang ? '&lang=' + encodeURIComponent(lang) : '');
-    frame.title = (title || 'Customer service chat') + ' (automated assistant)';
+    frame.title = (title || words[1]) + ' (' + words[2] + ')';
     frame.setAttribute('referrerpolicy', 'strict-origin-when-cross-origin');
     css(frame, {
       boxShadow: '0 10px 30px rgba(0,0,0,.25)',

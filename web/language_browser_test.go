@@ -2,6 +2,10 @@ package web_test
 
 import (
 	"context"
+	"deskbot/config"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -65,4 +69,46 @@ func TestBrowserGermanChat(t *testing.T) {
 	evalJS[bool](t, tctx, `(() => { const s = document.getElementById('lang-pick'); s.value = 'fr'; return s.dispatchEvent(new Event('change')); })()`)
 	waitJS(t, tctx, `<html lang="fr">`, `document.documentElement.lang === 'fr' && document.getElementById('send').textContent === 'Envoyer'`)
 	waitJS(t, tctx, "the French disclosure", `[...document.querySelectorAll('#log .msg[data-disclosure="true"] .text')].some(e => e.textContent.includes('assistant automatisé'))`)
+}
+
+// The widget's data-lang names the chat's language: the launcher and the
+// frame are named in it and the chat inside is German (DISC-1: the
+// disclosure in the customer's language), whatever the browser prefers.
+func TestBrowserWidgetLanguage(t *testing.T) {
+	var botURL string
+	shop := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		shopPageWith(botURL, `data-lang="de"`).ServeHTTP(w, r)
+	}))
+	t.Cleanup(shop.Close)
+	su, _ := url.Parse(shop.URL)
+	shopOrigin := "http://localhost:" + su.Port()
+	l := startBot(t, func(c *config.Config) {
+		c.FrameAncestors = []string{shopOrigin}
+		c.AllowedOrigins = []string{shopOrigin}
+	})
+	botURL = l.URL
+	ctx := newBrowser(t)
+	installProbe(t, ctx)
+	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(tctx, chromedp.Navigate(shopOrigin+"/")); err != nil {
+		t.Fatal(err)
+	}
+	const launcher = `button[aria-controls="deskbot-widget-frame"]`
+	waitJS(t, tctx, "the launcher", `window.DeskbotWidget && document.querySelector('`+launcher+`')`)
+	if got := evalJS[string](t, tctx, `document.querySelector('`+launcher+`').getAttribute('aria-label')`); got != "Mit unserem automatisierten Assistenten chatten" {
+		t.Errorf("launcher label %q, want German", got)
+	}
+	if err := chromedp.Do(tctx, chromedp.Click(chromedp.CSS(launcher))); err != nil {
+		t.Fatal(err)
+	}
+	if got := evalJS[string](t, tctx, `document.getElementById('deskbot-widget-frame').src`); !strings.Contains(got, "lang=de") {
+		t.Errorf("frame src %q, want lang=de", got)
+	}
+	fctx, fcancel := chromedp.NewContext(ctx, chromedp.WithTargetID(frameTarget(t, tctx, l.URL)))
+	defer fcancel()
+	fctx, ftcancel := context.WithTimeout(fctx, 20*time.Second)
+	defer ftcancel()
+	waitJS(t, fctx, "the German chat inside the frame", `document.documentElement.lang === 'de' &&
+	  [...document.querySelectorAll('#log .msg[data-disclosure="true"] .text')].some(e => e.textContent.includes('automatisierter Assistent'))`)
 }
