@@ -82,6 +82,10 @@ type Handover struct {
 	// Frustration hands over on visible frustration (shouting, swearing,
 	// "this is useless").
 	Frustration bool `mapstructure:"frustration"`
+	// QueueDropAfter: a customer waiting for a person who has had no chat
+	// open (and made no HTTP call) for this long leaves the queue, and the
+	// agents are told; 0 keeps them waiting until they come back.
+	QueueDropAfter time.Duration `mapstructure:"queue_drop_after"`
 }
 
 // profileNames are the profile values compliance.LookupProfile recognises,
@@ -289,6 +293,7 @@ func defaults() map[string]any {
 		"admin_test_runs_read_all":       false,
 		"handover.sensitive_topics":      []string{"legal", "complaint", "medical", "cancellation"},
 		"handover.frustration":           true,
+		"handover.queue_drop_after":      "10m",
 		"business_hours.enabled":         false,
 		"business_hours.timezone":        "UTC",
 		"business_hours.mon":             "09:00-17:30",
@@ -558,6 +563,9 @@ func (c Config) Validate() error {
 
 // validateHandover checks handover, business_hours and smtp (HUM-2).
 func (c Config) validateHandover(bad func(key, why string) error) error {
+	if c.Handover.QueueDropAfter < 0 {
+		return bad("handover.queue_drop_after", "must be 0 (never) or a positive duration such as 10m")
+	}
 	for i, topic := range c.Handover.SensitiveTopics {
 		if !slices.Contains(KnownSensitiveTopics(), topic) {
 			return bad(fmt.Sprintf("handover.sensitive_topics[%d]", i), fmt.Sprintf("unknown topic %q; known: %s", topic, strings.Join(KnownSensitiveTopics(), ", ")))

@@ -290,6 +290,9 @@ func (e *Engine) Janitor(ctx context.Context, every, idle time.Duration) {
 			if n := e.Evict(idle); n > 0 {
 				e.log.Debug("idle sessions released from memory", "count", n)
 			}
+			if n := e.DropGone(ctx, e.cfg.Handover.QueueDropAfter); n > 0 { // queue_presence.go
+				e.log.Info("customers gone from the queue", "count", n)
+			}
 		}
 	}
 }

@@ -29,6 +29,7 @@ const (
 	CardMasked                Key = "card_masked"
 	HandoverQueued            Key = "handover_queued"
 	HandoverStillQueued       Key = "handover_still_queued"
+	HandoverQueueDropped      Key = "handover_queue_dropped"
 	HandoverNobody            Key = "handover_nobody"
 	HandoverClosed            Key = "handover_closed"
 	HandoverLeaveMessage      Key = "handover_leave_message"

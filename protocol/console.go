@@ -18,6 +18,15 @@ const (
 	DeskEventQueue          = "queue"           // the queue or presence changed
 	DeskEventMessage        = "message"         // a customer line: for the agent holding the conversation, or for every agent while it waits
 	DeskEventOfflineMessage = "offline_message" // a customer left a message
+	// DeskEventQueueDropped: a waiting customer had been gone longer than
+	// handover.queue_drop_after and left the queue.
+	DeskEventQueueDropped = "queue_dropped"
+)
+
+// Customer presence on a queue item.
+const (
+	CustomerOnline = "online" // a chat is open (or the HTTP mirror was called in the last minute)
+	CustomerLeft   = "left"   // no chat open since GoneSince
 )
 
 // Kinds of console transcript line: what someone wrote, or something that
@@ -54,6 +63,10 @@ type QueueItem struct {
 	Since    time.Time `json:"since"`
 	Agent    string    `json:"agent,omitempty"`
 	State    string    `json:"state"` // HandoverQueued or HandoverJoined
+	// Customer is CustomerOnline or CustomerLeft; GoneSince is when the
+	// customer's last chat closed (only when left).
+	Customer  string     `json:"customer,omitempty"`
+	GoneSince *time.Time `json:"gone_since,omitempty"`
 }
 
 // AgentStatus is an agent's presence as the console shows it.

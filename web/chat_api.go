@@ -68,6 +68,7 @@ func (s *Server) handleChatAPI(w http.ResponseWriter, r *http.Request) {
 			writeJSON(w, http.StatusNotFound, errorFrame(protocol.ErrNoSession, "Unknown or expired session; start a new one by omitting \"session\"."))
 			return
 		}
+		s.seen(sess) // presence.go: a waiting customer who polls is still there
 		if req.History {
 			msgs = s.history(ctx, sess) // the conversation so far, as a resumed socket gets it
 		}

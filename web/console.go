@@ -252,7 +252,7 @@ func (c *console) presence(w http.ResponseWriter, r *http.Request, a agentReq) {
 func (c *console) queue(w http.ResponseWriter, r *http.Request, a agentReq) {
 	waiting, mine := c.desk.Queue(a.agent.Name)
 	writeAgentJSON(w, http.StatusOK, protocol.QueueView{
-		Agents: c.desk.Agents(), Queue: waiting, Mine: mine,
+		Agents: c.desk.Agents(), Queue: c.withPresence(waiting), Mine: c.withPresence(mine), // presence.go
 		OfflineMessages: c.e.OfflineCount(r.Context()), OpenHours: c.desk.Open(),
 	})
 }

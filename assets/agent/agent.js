@@ -80,6 +80,13 @@
       b.dataset.unread = String(n);
       b.appendChild(el('span', 'unread', n + ' unread'));
     }
+    if (item.customer) {
+      // Whether the customer still has the chat open (issue 11, D7).
+      var gone = item.customer === 'left' && item.gone_since ? Math.max(1, Math.round((Date.now() - new Date(item.gone_since).getTime()) / 60000)) : 0;
+      var ps = el('span', 'presence presence-' + item.customer, item.customer === 'left' ? 'Customer left' + (gone ? ' ' + gone + ' min ago' : '') : 'Customer online');
+      b.dataset.customer = item.customer;
+      b.appendChild(ps);
+    }
     if (n && state.preview[item.id]) {
       var pv = el('span', 'preview', state.preview[item.id]);
       pv.dir = 'auto';
@@ -247,6 +254,12 @@
           }
         }
         if (ev.kind === 'queue' || ev.kind === 'offline_message') { needQueue = true; }
+        if (ev.kind === 'queue_dropped') {
+          // A waiting customer was gone too long and left the queue.
+          needQueue = true;
+          $('queue-notice').textContent = 'A waiting customer left the chat and was removed from the queue (' + new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) + ').';
+          $('queue-notice').hidden = false;
+        }
       });
       if (needQueue) { refreshQueue(); }
       setTimeout(poll, 50);
