@@ -144,5 +144,6 @@ func (e *Engine) noteLanguage(t *turn, a *kb.Article) {
 	if sameLang(lang, in) {
 		return
 	}
-	t.send(e.botMessage(e.text(t.s, locale.OtherLanguage, "language", locale.Name(in, lang)), false))
+	// A system line: it says something about the answer, it is not one (ACC-1).
+	t.send(e.systemMessage(e.text(t.s, locale.OtherLanguage, "language", locale.Name(in, lang))))
 }

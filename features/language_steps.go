@@ -47,6 +47,9 @@ func languageStepDefs() []stepDef {
 		def(`the disclosure is in `+q, `the disclosure is in "<language>"`, `Then the disclosure is in "de"`,
 			"The latest disclosure is deskbot's shipped disclosure in that language (the bot's and business's names filled in) and says in words that this is an automated assistant (DISC-1). An owner's own wording (locale.dir, locale.overrides) is not the shipped one: check it with `the reply mentions`.",
 			func(w *World) any { return w.disclosureIn }),
+		def(`the customer is told the answer is in another language`, `the customer is told the answer is in another language`, `Then the customer is told the answer is in another language`,
+			"The latest turn holds the system line (locale key other_language, in the session's language) that the answer which follows is in another language: the knowledge base had no article in the customer's language that answers.",
+			func(w *World) any { return w.toldOtherLanguage }),
 	}
 }
 
@@ -102,4 +105,28 @@ func (w *World) disclosureIn(lang string) error {
 		return fmt.Errorf("expected the disclosure to say in words that this is an automated assistant (DISC-1), but it says:\n  %q", d.Text)
 	}
 	return nil
+}
+
+func (w *World) toldOtherLanguage() error {
+	f, ok := w.latestSessionFrame()
+	if !ok || len(w.turns) == 0 {
+		return ErrNoChat
+	}
+	shipped, _, err := locale.New(locale.Options{})
+	if err != nil {
+		return err
+	}
+	text := shipped.Text(f.Lang, locale.OtherLanguage)
+	re := regexp.MustCompile("^" + strings.ReplaceAll(regexp.QuoteMeta(text), regexp.QuoteMeta("{language}"), ".+") + "$")
+	var seen []string
+	for _, m := range w.turns[len(w.turns)-1].Frames {
+		if m.Type != protocol.TypeMessage {
+			continue
+		}
+		if m.From == protocol.FromSystem && re.MatchString(m.Text) {
+			return nil
+		}
+		seen = append(seen, fmtFrame(m))
+	}
+	return fmt.Errorf("expected the system line %q in the latest turn, but it held:\n  %s", text, strings.Join(seen, "\n  "))
 }

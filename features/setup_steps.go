@@ -40,7 +40,7 @@ func (w *World) addArticles(t *godog.Table) error {
 	ti, ok1 := col["title"]
 	ai, ok2 := col["answer"]
 	if !ok1 || !ok2 {
-		return errors.New(`the table needs columns "title" and "answer" (optional: "questions", "id", "version")`)
+		return errors.New(`the table needs columns "title" and "answer" (optional: "questions", "id", "version", "human_review", "lang")`)
 	}
 	cell := func(r *godog.Table, row int, name string) string {
 		if i, ok := col[name]; ok {
@@ -50,7 +50,7 @@ func (w *World) addArticles(t *godog.Table) error {
 	}
 	for i := 1; i < len(t.Rows); i++ {
 		a := article{title: t.Rows[i].Cells[ti].Value, body: t.Rows[i].Cells[ai].Value, id: cell(t, i, "id"), version: cell(t, i, "version"),
-			humanReview: strings.EqualFold(cell(t, i, "human_review"), "true")} // HUM-1
+			humanReview: strings.EqualFold(cell(t, i, "human_review"), "true"), lang: cell(t, i, "lang")} // HUM-1
 		if qs := cell(t, i, "questions"); qs != "" {
 			for _, q := range strings.Split(qs, ";") {
 				if q = strings.TrimSpace(q); q != "" {

@@ -183,7 +183,7 @@ func stepDefs() []stepDef {
 			}),
 		def(`the knowledge base has these articles:`, `the knowledge base has these articles:`,
 			"Given the knowledge base has these articles:  (then a table: | title | answer | questions |)",
-			"Several articles at once; columns title and answer, optional questions (separated by \";\"), id, version, human_review (true: the article describes a decision a person can review, HUM-1).",
+			"Several articles at once; columns title and answer, optional questions (separated by \";\"), id, version, human_review (true: the article describes a decision a person can review, HUM-1), lang (the article's language, e.g. de; empty: config language).",
 			func(w *World) any { return w.addArticles }),
 		def(`the customer says:`, `the customer says:`, "When the customer says:  (then a \"\"\" doc string)",
 			"Sends a multi-line message.",

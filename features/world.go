@@ -121,7 +121,8 @@ type article struct {
 	title, body string
 	questions   []string
 	id, version string
-	humanReview bool // front matter human_review: true (HUM-1)
+	humanReview bool   // front matter human_review: true (HUM-1)
+	lang        string // front matter lang: (empty: config language)
 }
 
 // World is one scenario: its bot (in-process or a --target), its customer
@@ -314,6 +315,9 @@ func writeArticles(dir string, arts []article) error {
 		fmt.Fprintf(&b, "version: %s\n", yamlQuote(v))
 		if a.humanReview {
 			b.WriteString("human_review: true\n") // HUM-1
+		}
+		if a.lang != "" {
+			fmt.Fprintf(&b, "lang: %s\n", yamlQuote(a.lang))
 		}
 		b.WriteString("---\n")
 		b.WriteString(a.body)

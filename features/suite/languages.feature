@@ -33,3 +33,22 @@ Feature: The customer is served in their own language
     When the customer reconnects
     Then the customer's language is "es"
     And the bot discloses that it is an automated assistant
+
+  Scenario: Articles in the customer's language answer them
+    Given the knowledge base has these articles:
+      | title              | answer                                                     | questions                           | lang |
+      | Returning an item  | You can return unused items within 30 days.                | How do I return an item?            | en   |
+      | Artikel zurückgeben | Sie können unbenutzte Artikel innerhalb von 30 Tagen zurückgeben. | Wie kann ich etwas zurückschicken? | de   |
+    And a customer whose browser asks for "de" opens the chat
+    When the customer says "Wie kann ich etwas zurückschicken?"
+    Then the reply cites the article "Artikel zurückgeben"
+    And the reply contains "30 Tagen"
+
+  Scenario: An answer only in another language comes with a line saying so
+    Given the knowledge base has these articles:
+      | title             | answer                                      | questions                | lang |
+      | Returning an item | You can return unused items within 30 days. | How do I return an item? | en   |
+    And a customer whose browser asks for "de" opens the chat
+    When the customer says "How do I return an item?"
+    Then the reply cites the article "Returning an item"
+    And the customer is told the answer is in another language
