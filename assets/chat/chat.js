@@ -261,6 +261,12 @@
     m.appendChild(body);
     if (Array.isArray(f.sources) && f.sources.length) m.appendChild(sources(f.sources));
     if (Array.isArray(f.actions) && f.actions.length) m.appendChild(actions(f.actions));
+    if (f.disclosure && !f.history && state.disclosed) {
+      // Each connection starts with a greeting; after a reconnect the log
+      // keeps only the latest "welcome back", not one per reconnect.
+      Array.prototype.forEach.call(el.log.querySelectorAll('.msg[data-greeting="again"]'), function (g) { g.remove(); });
+      m.setAttribute('data-greeting', 'again');
+    }
     append(m);
     if (!f.history) tellParent(from, f.text);
     if (f.disclosure && !state.disclosed) {
