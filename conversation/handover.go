@@ -49,7 +49,7 @@ func (e *Engine) handover(ctx context.Context, t *turn, reason string) {
 	t.audit(compliance.EventHandover, "bot", "reason="+reason+" state=offline")
 	why := e.text(s, locale.HandoverNobody)
 	if !e.desk.Open() {
-		why = e.text(s, locale.HandoverClosed, "hours", e.desk.Hours().Describe())
+		why = e.text(s, locale.HandoverClosed, "hours", e.desk.Hours().DescribeWith(e.weekdays(s)))
 	}
 	m := e.botMessage(strings.TrimSpace(e.leadIn(s, reason)+" "+why+" "+e.text(s, locale.HandoverLeaveMessage)), false)
 	m.Actions = []protocol.Action{{Name: protocol.ActionLeaveMessage, Label: e.text(s, locale.ActionLeaveMessage)}}

@@ -147,3 +147,15 @@ func (e *Engine) noteLanguage(t *turn, a *kb.Article) {
 	// A system line: it says something about the answer, it is not one (ACC-1).
 	t.send(e.systemMessage(e.text(t.s, locale.OtherLanguage, "language", locale.Name(in, lang))))
 }
+
+// weekdays are the short day names in the session's language, Sunday
+// first, for business hours (locale key weekdays_short).
+func (e *Engine) weekdays(s *Session) [7]string {
+	names := [7]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
+	if parts := strings.Split(e.text(s, locale.WeekdaysShort), ","); len(parts) == 7 {
+		for i, p := range parts {
+			names[i] = strings.TrimSpace(p)
+		}
+	}
+	return names
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"deskbot/compliance"
 	"deskbot/config"
@@ -174,5 +175,18 @@ func TestArticlesInTheCustomersLanguage(t *testing.T) {
 	ms = messages(r.say(s, "Rückgabe"))
 	if len(ms) != 2 || ms[0].Text != r.e.loc.Text("de", locale.OtherLanguage, "language", "Englisch") || len(ms[1].Sources) != 1 || ms[1].Sources[0].ID != en.ID {
 		t.Fatalf("German customer, English-only knowledge base: %+v; want the note (other_language) then the English answer", ms)
+	}
+}
+
+// Outside business hours a German customer is told the hours with German
+// day names (HUM-2: the honest "nobody is there" in their language).
+func TestClosedHoursInGerman(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, nil, func(c *config.Config) { c.BusinessHours.Enabled = true })
+	r.now = time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC) // a Sunday
+	s, _, _ := r.e.Start(context.Background(), ConnMeta{Lang: "de"})
+	ms := messages(r.press(s, protocol.ActionHuman))
+	if len(ms) != 1 || !strings.Contains(ms[0].Text, "Mo 09:00") || strings.Contains(ms[0].Text, "Mon ") || len(ms[0].Actions) != 1 || ms[0].Actions[0].Label != "Nachricht hinterlassen" {
+		t.Fatalf("closed hours in German: %+v", ms)
 	}
 }

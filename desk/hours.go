@@ -55,10 +55,15 @@ func (h Hours) Open(t time.Time) bool {
 
 // Describe says when the team is there, e.g. "Mon 09:00-17:30, ... (Europe/London)".
 func (h Hours) Describe() string {
+	return h.DescribeWith([7]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"})
+}
+
+// DescribeWith is Describe with the day names given, Sunday first (the
+// customer's language).
+func (h Hours) DescribeWith(names [7]string) string {
 	if !h.enabled {
 		return ""
 	}
-	names := [7]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
 	var parts []string
 	for i := 1; i <= 7; i++ { // Monday first
 		d := i % 7

@@ -61,6 +61,9 @@ const (
 	ActionLeaveMessage        Key = "action_leave_message"
 	ErrorLanguage             Key = "error_language"
 	OtherLanguage             Key = "other_language"
+	// WeekdaysShort are the day names of business hours, Sunday first,
+	// separated by commas.
+	WeekdaysShort Key = "weekdays_short"
 
 	// DSR-5, HUM-1, MIN-3 (conversation/rectify.go, review.go, health.go).
 	RectifyAskEmail        Key = "rectify_ask_email"
