@@ -156,9 +156,12 @@ func New(o Options) *Engine {
 		o.Detector = compliance.NewDetector(nil)
 	}
 	if o.Locale == nil {
-		cat, _, err := o.Config.Catalog()
+		cat, warnings, err := o.Config.Catalog()
 		if err != nil {
 			panic("conversation: " + err.Error()) // Config.Validate refuses it first
+		}
+		for _, w := range warnings { // an added language's gaps, a disclosure to check by hand (DISC-1)
+			o.Logger.Warn(w)
 		}
 		o.Locale = cat
 	}

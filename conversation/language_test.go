@@ -1,13 +1,18 @@
 package conversation
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"deskbot/compliance"
 	"deskbot/config"
+	"deskbot/desk"
 	"deskbot/kb"
 	"deskbot/locale"
 	"deskbot/protocol"
@@ -188,5 +193,24 @@ func TestClosedHoursInGerman(t *testing.T) {
 	ms := messages(r.press(s, protocol.ActionHuman))
 	if len(ms) != 1 || !strings.Contains(ms[0].Text, "Mo 09:00") || strings.Contains(ms[0].Text, "Mon ") || len(ms[0].Actions) != 1 || ms[0].Actions[0].Label != "Nachricht hinterlassen" {
 		t.Fatalf("closed hours in German: %+v", ms)
+	}
+}
+
+// An added language that lacks sentences, or whose disclosure deskbot cannot
+// read (DISC-1: checked by hand), is named in the log at start.
+func TestLocaleWarningsLogged(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "ja.json"), []byte(`{"small_talk_thanks": "どういたしまして"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Defaults(t.TempDir())
+	cfg.Locale.Dir = dir
+	var buf bytes.Buffer
+	hours, _ := desk.NewHours(cfg.BusinessHours)
+	New(Options{Config: cfg, KB: fixedKB{}, Store: newMemStore(), Desk: desk.New(time.Now, hours), Delivery: &delivered{}, Notifier: &notices{},
+		Logger: slog.New(slog.NewTextHandler(&buf, nil))})
+	if !strings.Contains(buf.String(), "locale ja") || !strings.Contains(buf.String(), "DISC-1") {
+		t.Fatalf("log = %q, want the ja warnings", buf.String())
 	}
 }
