@@ -130,3 +130,12 @@ func (w *World) toldOtherLanguage() error {
 	}
 	return fmt.Errorf("expected the system line %q in the latest turn, but it held:\n  %s", text, strings.Join(seen, "\n  "))
 }
+
+// langLine is an article's front matter line for its language, or nothing
+// for the default language.
+func langLine(lang string) string {
+	if lang == "" {
+		return ""
+	}
+	return "lang: " + yamlQuote(lang) + "\n"
+}

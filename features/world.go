@@ -316,9 +316,7 @@ func writeArticles(dir string, arts []article) error {
 		if a.humanReview {
 			b.WriteString("human_review: true\n") // HUM-1
 		}
-		if a.lang != "" {
-			fmt.Fprintf(&b, "lang: %s\n", yamlQuote(a.lang))
-		}
+		b.WriteString(langLine(a.lang)) // language_steps.go
 		b.WriteString("---\n")
 		b.WriteString(a.body)
 		b.WriteString("\n")
