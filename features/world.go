@@ -118,11 +118,10 @@ type sessionInfo struct {
 }
 
 type article struct {
-	title, body string
-	questions   []string
-	id, version string
-	humanReview bool   // front matter human_review: true (HUM-1)
-	lang        string // front matter lang: (empty: config language)
+	title, body       string
+	questions         []string
+	id, version, lang string // lang: front matter lang: (empty: config language)
+	humanReview       bool   // front matter human_review: true (HUM-1)
 }
 
 // World is one scenario: its bot (in-process or a --target), its customer
