@@ -416,9 +416,10 @@ func TestBrowserExportDownload(t *testing.T) {
 	}
 	waitJS(t, tctx, "the download offer", `document.querySelector('#log .actions button[data-action="download_export"]')`)
 
-	// The endpoint itself, called as the page calls it.
+	// The endpoint itself, called as the page calls it (the eu profile keeps
+	// the token in localStorage as {"v":token,"exp":ms}).
 	got := evalJS[exportCheck](t, tctx, `fetch('/api/v1/export', {method: 'POST', headers: {'Content-Type': 'application/json'},
-	    body: JSON.stringify({session: sessionStorage.getItem('deskbot.session')})})
+	    body: JSON.stringify({session: JSON.parse(localStorage.getItem('deskbot.session')).v})})
 	  .then(async r => ({status: r.status, type: r.headers.get('Content-Type') || '',
 	    disposition: r.headers.get('Content-Disposition') || '', schema: r.ok ? (await r.json()).schema : ''}))`, chromedp.EvalAwaitPromise)
 	if got.Status != 200 || !strings.Contains(got.Type, "json") || !strings.HasPrefix(got.Disposition, "attachment") || got.Schema != "deskbot.export/v1" {
