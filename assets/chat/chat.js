@@ -31,48 +31,9 @@
   function byteLen(s) { return encoder.encode(s).length; }
   var SEND_ERRORS = { too_large: true, rate_limited: true, bad_request: true, internal: true };
 
-  // The session frame says where the token lives: "local" (localStorage,
-  // shared by tabs and by the widget across the shop's pages, expiring after
-  // the server's idle time) or "session" (this tab only, the strict
-  // profile). Storage can be unavailable (privacy modes, blocked third-party
-  // storage in frames); the chat still works, it just cannot resume.
-  var store = {
-    kind: 'session',
-    ttl: 0,
-    get: function (k) {
-      k = k || TOKEN_KEY;
-      try {
-        var v = sessionStorage.getItem(k);
-        if (v != null) return v;
-        var l = JSON.parse(localStorage.getItem(k) || 'null');
-        if (l && typeof l.v === 'string' && l.exp > Date.now()) return l.v;
-        localStorage.removeItem(k);
-      } catch (e) { /* ignore */ }
-      return null;
-    },
-    set: function (v, k) {
-      k = k || TOKEN_KEY;
-      try {
-        if (store.kind === 'local') {
-          localStorage.setItem(k, JSON.stringify({ v: v, exp: Date.now() + store.ttl * 1000 }));
-          sessionStorage.removeItem(k);
-        } else {
-          sessionStorage.setItem(k, v);
-          localStorage.removeItem(k);
-        }
-      } catch (e) { /* ignore */ }
-    },
-    // touch moves the expiry on while the conversation is active.
-    touch: function () {
-      if (store.kind !== 'local') return;
-      [TOKEN_KEY, CONSENTED_KEY].forEach(function (k) { var v = store.get(k); if (v != null) store.set(v, k); });
-    },
-    clear: function () {
-      [TOKEN_KEY, CONSENTED_KEY].forEach(function (k) {
-        try { sessionStorage.removeItem(k); localStorage.removeItem(k); } catch (e) { /* ignore */ }
-      });
-    }
-  };
+  // Where the token lives (localStorage or sessionStorage, as the session
+  // frame says): store.js.
+  var store = window.DeskbotStore;
 
   var state = {
     ws: null,
@@ -210,7 +171,7 @@
     // once the line is stored, or on the error that refused it.
     switch (f.type) {
       case 'delivered': return settle(f.ref, 'sent');
-      case 'typing': return onTyping(f);
+      case 'typing': return window.DeskbotTyping.show(el.log, f, T); // typing.js
       case 'session': return onSession(f);
       case 'message': return onMessage(f);
       case 'consent_request': return onConsentRequest(f);
@@ -249,7 +210,7 @@
     }
     store.touch();
     if (f.from === 'customer') return historyLine(f);
-    if (f.from === 'agent') showTyping('');
+    if (f.from === 'agent') window.DeskbotTyping.clear();
     var from = f.from === 'agent' || f.from === 'system' ? f.from : 'bot';
     var m = node('div', 'msg msg-' + from);
     if (f.id) m.setAttribute('data-id', String(f.id));
@@ -274,27 +235,6 @@
       // DISC-2: let the live region announce the disclosure before focus moves.
       setTimeout(focusInput, 400);
     }
-  }
-
-  // onTyping shows "<agent> is typing…" under the log while an agent types;
-  // the console repeats the frame every few seconds, so it fades after 6 s
-  // without one, and the agent's message clears it at once.
-  function onTyping(f) {
-    if (f.from !== 'agent') return;
-    showTyping(T('typing', '{name} is typing…').replace('{name}', f.name || T('team_member', 'Team member')));
-    clearTimeout(state.typingTimer);
-    state.typingTimer = setTimeout(function () { showTyping(''); }, 6000);
-  }
-
-  function showTyping(text) {
-    if (!el.typing) {
-      if (!text) return;
-      el.typing = node('p', 'typing');
-      el.typing.id = 'typing';
-      el.log.parentNode.insertBefore(el.typing, el.log.nextSibling);
-    }
-    el.typing.textContent = text;
-    el.typing.hidden = !text;
   }
 
   // historyLine draws a line the customer wrote earlier, replayed on resume.
@@ -646,43 +586,9 @@
     append(m);
   }
 
-  // DSR-1: the export is fetched with the session token (POST, same origin, so
-  // the token never lands in a URL or a log) and saved through a Blob and a
-  // temporary <a download>, which the page's CSP allows.
+  // DSR-1: export.js fetches the export with the session token and saves it.
   function downloadExport(btn) {
-    if (!state.token) {
-      notice(T('export_not_ready', 'Your data is not ready yet. Please try again in a moment.'), 'no_session');
-      return;
-    }
-    if (btn) btn.disabled = true;
-    document.body.setAttribute('data-export', 'pending');
-    fetch('/api/v1/export', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'Accept': 'application/json' },
-      body: JSON.stringify({ session: state.token }),
-      credentials: 'same-origin',
-      cache: 'no-store'
-    }).then(function (r) {
-      if (!r.ok) throw new Error('export failed: HTTP ' + r.status);
-      return r.blob();
-    }).then(function (blob) {
-      var url = URL.createObjectURL(new Blob([blob], { type: 'application/json' }));
-      var a = document.createElement('a');
-      a.href = url;
-      a.download = EXPORT_FILE;
-      a.hidden = true;
-      document.body.appendChild(a);
-      a.click();
-      // Revoke later: the download reads the Blob after click() returns.
-      setTimeout(function () { URL.revokeObjectURL(url); a.remove(); }, 10000);
-      document.body.setAttribute('data-export', 'done');
-      notice(T('export_saved', 'Your data was saved as {file}.', { file: EXPORT_FILE }));
-    }).catch(function () {
-      document.body.setAttribute('data-export', 'failed');
-      notice(T('export_failed', 'Sorry, your data could not be downloaded. Please try again.'), 'export_failed');
-    }).then(function () {
-      if (btn) btn.disabled = false;
-    });
+    window.DeskbotExport.download(state.token, btn, notice, T, EXPORT_FILE);
   }
 
   // ---- wiring -------------------------------------------------------------
