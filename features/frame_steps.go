@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"deskbot/chatclient"
+	"deskbot/protocol"
 )
 
 // Steps that choose the customer's channel by name, so one Scenario Outline
@@ -34,4 +35,26 @@ func (w *World) openChannel(ctx context.Context, channel string) error {
 		return nil
 	}
 	return fmt.Errorf("unknown channel %q: say \"socket\", \"HTTP\" or \"HTTP frames\"", channel)
+}
+
+// acknowledged checks that the HTTP mirror answered a frame sent with ref
+// by echoing it (a "delivered" frame, or the error that refused it) and
+// returns the frames without the "delivered" one, which is about delivery,
+// not part of the conversation.
+func acknowledged(frames []protocol.Frame, ref string) ([]protocol.Frame, error) {
+	out := make([]protocol.Frame, 0, len(frames))
+	acked := false
+	for _, f := range frames {
+		if f.Ref == ref {
+			acked = true
+		}
+		if f.Type == protocol.TypeDelivered {
+			continue
+		}
+		out = append(out, f)
+	}
+	if !acked {
+		return nil, fmt.Errorf("POST /api/v1/chat did not acknowledge the frame's ref %q (no delivered frame and no error carrying it)", ref)
+	}
+	return out, nil
 }

@@ -110,7 +110,11 @@ func (w *World) sendHTTP(ctx context.Context, in protocol.Inbound) (*Turn, error
 	req := protocol.ChatRequest{Session: w.httpSession}
 	switch {
 	case w.httpFrames && in.Type != "":
-		req.Frame = &in // the socket's own frame, as an integration sends it (frame_steps.go)
+		// The socket's own frame, as an integration sends it, with a ref the
+		// answer must echo (frame_steps.go).
+		f := in
+		f.Ref = fmt.Sprintf("step-%d", len(w.turns))
+		req.Frame = &f
 	case in.Type == protocol.TypeSay:
 		if in.Text == "" {
 			return nil, errors.New("the HTTP channel cannot send an empty message (that call starts a session)")
@@ -130,6 +134,11 @@ func (w *World) sendHTTP(ctx context.Context, in protocol.Inbound) (*Turn, error
 	resp, err := w.postChat(ctx, req)
 	if err != nil {
 		return nil, err
+	}
+	if req.Frame != nil {
+		if resp.frames, err = acknowledged(resp.frames, req.Frame.Ref); err != nil {
+			return nil, err
+		}
 	}
 	for _, f := range resp.frames {
 		w.receive(ctx, t, f, start)
