@@ -11,7 +11,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -188,27 +187,13 @@ func frameAncestors(c config.Config) string {
 	return "'self' " + strings.Join(c.FrameAncestors, " ")
 }
 
-// normalOrigin is scheme://host[:port] in lower case, without a default port;
-// "" when origin is not an http(s) origin.
-func normalOrigin(origin string) string {
-	u, err := url.Parse(strings.TrimSpace(origin))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return ""
-	}
-	host := strings.ToLower(u.Host)
-	if (u.Scheme == "https" && strings.HasSuffix(host, ":443")) || (u.Scheme == "http" && strings.HasSuffix(host, ":80")) {
-		host = host[:strings.LastIndexByte(host, ':')]
-	}
-	return u.Scheme + "://" + host
-}
-
 // connectSrc allows the page to talk to its own origin only: 'self' (which
 // covers ws: and wss: to the same host in CSP Level 3) and, for browsers that
 // do not map 'self' to WebSocket schemes, the public origin's ws/wss form.
 // Never a bare "ws: wss:", which would let a script reach any host.
 func connectSrc(c config.Config) string {
 	src := "'self'"
-	if o := normalOrigin(c.PublicURL); o != "" {
+	if o := proxy.NormalOrigin(c.PublicURL); o != "" {
 		host := strings.SplitN(o, "://", 2)[1]
 		if strings.HasPrefix(o, "https://") {
 			src += " wss://" + host
