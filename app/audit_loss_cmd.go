@@ -24,11 +24,7 @@ func cmdAuditAcceptLoss(ctx context.Context, args []string, stdout, stderr io.Wr
 	if n == "" || len(n) > 200 || strings.IndexFunc(n, unicode.IsControl) >= 0 {
 		return usageError{"--note is required: one line of at most 200 characters, e.g. a ticket reference (it goes into the audit log)"}
 	}
-	cfg, err := cf.load()
-	if err != nil {
-		return err
-	}
-	st, _, err := openStore(ctx, cfg, stderr)
+	_, st, err := cf.loadStore(ctx)
 	if err != nil {
 		return err
 	}

@@ -40,11 +40,7 @@ func cmdPrivacy(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if (*subject == "") == (*email == "") {
 		return usageError{"give exactly one of --subject or --email"}
 	}
-	cfg, err := cf.load()
-	if err != nil {
-		return err
-	}
-	st, _, err := openStore(ctx, cfg, stderr)
+	cfg, st, err := cf.loadStore(ctx)
 	if err != nil {
 		return err
 	}
@@ -120,7 +116,7 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	n, err := store.VerifyAuditFile(ctx, filepath.Join(cfg.DataDir, "deskbot.db"))
+	n, err := store.VerifyAuditFile(ctx, dbFile(cfg.DataDir))
 	if err != nil {
 		return err
 	}

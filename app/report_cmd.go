@@ -137,11 +137,7 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg, err := cf.load()
-	if err != nil {
-		return err
-	}
-	st, _, err := openStore(ctx, cfg, stderr)
+	cfg, st, err := cf.loadStore(ctx)
 	if err != nil {
 		return err
 	}

@@ -79,11 +79,7 @@ func runOperator(ctx context.Context, name string, args []string, stdout, stderr
 		live.stdout, live.stderr = stdout, stderr
 		return run(ctx, live) // the running scenario bot's own store and clock
 	}
-	cfg, err := cf.load()
-	if err != nil {
-		return err
-	}
-	st, _, err := openStore(ctx, cfg, stderr)
+	cfg, st, err := cf.loadStore(ctx)
 	if err != nil {
 		return err
 	}

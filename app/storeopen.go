@@ -58,6 +58,18 @@ func openStore(ctx context.Context, cfg config.Config, stderr io.Writer) (*store
 	return st, mk, err
 }
 
+// loadStore loads the command's configuration and opens its existing store
+// (openStore): the start of every offline command that reads or changes
+// the data.
+func (c *commonFlags) loadStore(ctx context.Context) (config.Config, *store.Store, error) {
+	cfg, err := c.load()
+	if err != nil {
+		return cfg, nil, err
+	}
+	st, _, err := openStore(ctx, cfg, c.stderr)
+	return cfg, st, err
+}
+
 // dbFile is the database inside the data directory.
 func dbFile(dataDir string) string { return filepath.Join(dataDir, "deskbot.db") }
 
