@@ -37,9 +37,9 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	db := dbFile(cfg.DataDir)
-	if _, err := os.Stat(db); err != nil {
-		return fmt.Errorf("no deskbot database in %s (data_dir / --data-dir)", cfg.DataDir)
+	db, err := existingDB(cfg.DataDir)
+	if err != nil {
+		return err
 	}
 	start := time.Now()
 	tmp, err := os.MkdirTemp(filepath.Dir(*output), ".deskbot-backup-")
@@ -202,7 +202,6 @@ func restore(ctx context.Context, o restoreOptions, stdout io.Writer) (err error
 			m.MasterKeyID, mk.ID(), compliance.EnvMasterKeyFile)
 	}
 	opts := storeOptions(o.Cfg, mk, o.Log)
-	opts.ErasureLedger = o.Cfg.ErasureLedgerPath()
 	st, err := store.Open(ctx, db, opts) // migrates an older backup
 	if err != nil {
 		return err

@@ -40,8 +40,8 @@ func openDataStore(ctx context.Context, cfg config.Config, mode storeMode, geten
 		if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 			return nil, compliance.MasterKey{}, "", fmt.Errorf("data_dir %s: %w", cfg.DataDir, err)
 		}
-	} else if _, err := os.Stat(dbFile(cfg.DataDir)); err != nil {
-		return nil, compliance.MasterKey{}, "", fmt.Errorf("no deskbot database in %s (data_dir / --data-dir)", cfg.DataDir)
+	} else if _, err := existingDB(cfg.DataDir); err != nil {
+		return nil, compliance.MasterKey{}, "", err
 	}
 	mk, src, err := loadMasterKey(getenv, cfg.DataDir, log)
 	if err != nil {
@@ -72,6 +72,16 @@ func (c *commonFlags) loadStore(ctx context.Context) (config.Config, *store.Stor
 
 // dbFile is the database inside the data directory.
 func dbFile(dataDir string) string { return filepath.Join(dataDir, "deskbot.db") }
+
+// existingDB returns the data directory's database, or an error when there
+// is none there (a mistyped --data-dir).
+func existingDB(dataDir string) (string, error) {
+	db := dbFile(dataDir)
+	if _, err := os.Stat(db); err != nil {
+		return "", fmt.Errorf("no deskbot database in %s (data_dir / --data-dir)", dataDir)
+	}
+	return db, nil
+}
 
 // loadMasterKey loads the master key like compliance.LoadMasterKey, but
 // refuses before anything is written when the key would be generated
