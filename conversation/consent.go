@@ -13,19 +13,29 @@ const purposeContact = string(compliance.PurposeContact)
 
 // contactText is the versioned consent wording; its hash goes in the ledger (CONS-4).
 func (e *Engine) contactText(s *Session) compliance.ConsentText {
+	// CONS-4: the ledger's hash is of the wording shown, in the session's
+	// language (config consent.contact.text words it for `language`).
+	return e.consentText(s, purposeContact, e.text(s, locale.ConsentContact), e.cfg.Consent.Contact.Version)
+}
+
+// consentText is a purpose's versioned wording with the policy link the
+// session's profile asks for.
+func (e *Engine) consentText(s *Session, purpose, text, version string) compliance.ConsentText {
 	policy := e.cfg.PrivacyPolicyURL
 	if compliance.LookupProfile(s.Profile).NoticeAtCollection {
 		policy = e.cfg.NoticeAtCollectionURL // NOTC-2
 	}
-	// CONS-4: the ledger's hash is of the wording shown, in the session's
-	// language (config consent.contact.text words it for `language`).
-	return compliance.NewConsentText(purposeContact, e.text(s, locale.ConsentContact), e.cfg.Consent.Contact.Version, policy)
+	return compliance.NewConsentText(purpose, text, version, policy)
 }
 
 // consentRequest asks for opt-in consent to keep contact details; nothing is
 // pre-granted and silence is not consent (CONS-1, CONS-2, NOTC-1).
 func (e *Engine) consentRequest(s *Session) protocol.ConsentRequest {
-	ct := e.contactText(s)
+	return consentFrame(e.contactText(s))
+}
+
+// consentFrame asks the customer to decide on ct.
+func consentFrame(ct compliance.ConsentText) protocol.ConsentRequest {
 	return protocol.ConsentRequest{Type: protocol.TypeConsentRequest, Purpose: ct.Purpose, Text: ct.Text, PolicyURL: ct.PolicyURL, Version: ct.Version}
 }
 
@@ -61,17 +71,22 @@ func (e *Engine) consent(ctx context.Context, s *Session, in protocol.Inbound) [
 	return t.finish(ctx)
 }
 
-// decide writes a ledger row with the text version and hash, and an audit entry.
+// decide records a decision for "contact" (recordConsent) and counts it.
 func (e *Engine) decide(t *turn, d compliance.Decision) {
-	ct := e.contactText(t.s)
-	r := compliance.ConsentRecord{Purpose: compliance.PurposeContact, Decision: d, TextVersion: ct.Version, TextHash: ct.Hash, At: t.now}
+	e.obs.Consent(purposeContact, string(d))
+	recordConsent(t, e.contactText(t.s), d)
+}
+
+// recordConsent writes a ledger row with the text version and hash, and an
+// audit entry, for ct's purpose.
+func recordConsent(t *turn, ct compliance.ConsentText, d compliance.Decision) {
+	r := compliance.ConsentRecord{Purpose: compliance.Purpose(ct.Purpose), Decision: d, TextVersion: ct.Version, TextHash: ct.Hash, At: t.now}
 	if t.s.st.Consent == nil {
 		t.s.st.Consent = compliance.ConsentState{}
 	}
 	t.s.st.Consent.Apply(r)
 	t.rec.Consents = append(t.rec.Consents, r)
-	e.obs.Consent(purposeContact, string(d))
-	t.audit(compliance.EventConsent, "customer", "purpose=contact decision="+string(d)+" version="+ct.Version)
+	t.audit(compliance.EventConsent, "customer", "purpose="+ct.Purpose+" decision="+string(d)+" version="+ct.Version)
 }
 
 // withdraw takes effect at once and removes kept contact details (CONS-5),

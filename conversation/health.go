@@ -23,11 +23,7 @@ func (e *Engine) keepHealth(s *Session) bool {
 
 // healthText is the versioned consent wording for "health" (CONS-4).
 func (e *Engine) healthText(s *Session) compliance.ConsentText {
-	policy := e.cfg.PrivacyPolicyURL
-	if compliance.LookupProfile(s.Profile).NoticeAtCollection {
-		policy = e.cfg.NoticeAtCollectionURL // NOTC-2
-	}
-	return compliance.NewConsentText(purposeHealth, e.cfg.Consent.Health.Text, e.cfg.Consent.Health.Version, policy)
+	return e.consentText(s, purposeHealth, e.cfg.Consent.Health.Text, e.cfg.Consent.Health.Version)
 }
 
 // askHealthConsent asks for consent for "health" when, in health_mode, the
@@ -40,8 +36,7 @@ func (e *Engine) askHealthConsent(t *turn, findings []compliance.Finding) {
 	if _, decided := t.s.st.Consent[compliance.PurposeHealth]; decided {
 		return
 	}
-	ht := e.healthText(t.s)
-	t.send(protocol.ConsentRequest{Type: protocol.TypeConsentRequest, Purpose: ht.Purpose, Text: ht.Text, PolicyURL: ht.PolicyURL, Version: ht.Version})
+	t.send(consentFrame(e.healthText(t.s)))
 }
 
 // healthConsent records a decision for "health" (health_mode only).
@@ -63,16 +58,9 @@ func (e *Engine) healthConsent(ctx context.Context, s *Session, granted bool) []
 	return t.finish(ctx)
 }
 
-// decideHealth writes the ledger row and audit entry for "health".
+// decideHealth writes the ledger row and audit entry for "health" (recordConsent).
 func (e *Engine) decideHealth(t *turn, d compliance.Decision) {
-	ht := e.healthText(t.s)
-	r := compliance.ConsentRecord{Purpose: compliance.PurposeHealth, Decision: d, TextVersion: ht.Version, TextHash: ht.Hash, At: t.now}
-	if t.s.st.Consent == nil {
-		t.s.st.Consent = compliance.ConsentState{}
-	}
-	t.s.st.Consent.Apply(r)
-	t.rec.Consents = append(t.rec.Consents, r)
-	t.audit(compliance.EventConsent, "customer", "purpose=health decision="+string(d)+" version="+ht.Version)
+	recordConsent(t, e.healthText(t.s), d)
 }
 
 // withdrawHealth withdraws consent for "health" if it is granted, and
