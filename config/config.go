@@ -61,8 +61,9 @@ type Config struct {
 	DPIAReference string `mapstructure:"dpia_reference"`
 	// Language is the default language of a session when neither the page
 	// nor the browser names one the catalog has (locale.go).
-	Language string `mapstructure:"language"`
-	Locale   Locale `mapstructure:"locale"`
+	Language string  `mapstructure:"language"`
+	Locale   Locale  `mapstructure:"locale"`
+	Console  Console `mapstructure:"console"` // console.go
 }
 
 // Storage tunes the database (H4).
@@ -316,6 +317,8 @@ func defaults() map[string]any {
 		"backup.erasure_ledger":          "",
 		"language":                       "en",
 		"locale.dir":                     "",
+		"console.canned_responses":       []map[string]any{},
+		"console.canned_file":            "",
 	}
 }
 
@@ -553,6 +556,9 @@ func (c Config) Validate() error {
 		return err
 	}
 	if err := c.validateBackup(bad); err != nil {
+		return err
+	}
+	if _, err := c.CannedResponses(); err != nil {
 		return err
 	}
 	if err := c.validateLocale(); err != nil {

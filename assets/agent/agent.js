@@ -67,6 +67,7 @@
       }
     });
     if (!state.polling) { state.polling = true; poll(); }
+    if (window.DeskbotCanned) { window.DeskbotCanned.load(); } // canned.js
   }
 
   function convButton(item, label) {
