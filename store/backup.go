@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -99,20 +98,10 @@ func InspectFile(ctx context.Context, path string) (SnapshotInfo, error) {
 	if info.SchemaVersion, info.Legacy, err = schemaState(ctx, tx); err != nil {
 		return info, err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' ORDER BY name`)
+	tables, err := queryStrings(ctx, tx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' ORDER BY name`)
 	if err != nil {
 		return info, fmt.Errorf("store: %s: %w", path, describeErr(path, err))
 	}
-	var tables []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			rows.Close()
-			return info, err
-		}
-		tables = append(tables, n)
-	}
-	rows.Close()
 	for _, t := range tables {
 		var n int64
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM "`+t+`"`).Scan(&n); err != nil {
@@ -149,31 +138,22 @@ func (s *Store) ReapplyErasures(ctx context.Context, ledger map[string]time.Time
 	}
 	// Subjects can be referenced by rows whose subjects row is gone
 	// (consents, requests): look everywhere a subject id is kept with data.
-	rows, err := s.r.QueryContext(ctx, `SELECT id FROM subjects
+	ids, err := queryStrings(ctx, s.r, `SELECT id FROM subjects
 		UNION SELECT subject_id FROM sessions UNION SELECT subject_id FROM messages
 		UNION SELECT subject_id FROM consents UNION SELECT subject_id FROM contacts
 		UNION SELECT subject_id FROM unanswered UNION SELECT subject_id FROM lookup`)
 	if err != nil {
 		return 0, fmt.Errorf("store: reapply erasures: %w", err)
 	}
-	var match []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, fmt.Errorf("store: reapply erasures: %w", err)
+	n := 0
+	for _, id := range ids {
+		if _, ok := ledger[SubjectHash(id)]; !ok {
+			continue
 		}
-		if _, ok := ledger[SubjectHash(id)]; ok {
-			match = append(match, id)
-		}
-	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-		return 0, fmt.Errorf("store: reapply erasures: %w", err)
-	}
-	for _, id := range match {
 		if _, err := s.Erase(ctx, id, actor, at); err != nil {
 			return 0, err
 		}
+		n++
 	}
-	return len(match), nil
+	return n, nil
 }

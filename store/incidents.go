@@ -200,20 +200,11 @@ func (s *Store) Incident(ctx context.Context, id int64) (Incident, error) {
 // IncidentSubjects lists the pseudonymous subjects an incident concerns,
 // for notification; nothing is decrypted.
 func (s *Store) IncidentSubjects(ctx context.Context, id int64) ([]string, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT subject_ref FROM incident_subjects WHERE incident_id = ? ORDER BY subject_ref`, id)
+	out, err := queryStrings(ctx, s.r, `SELECT subject_ref FROM incident_subjects WHERE incident_id = ? ORDER BY subject_ref`, id)
 	if err != nil {
 		return nil, fmt.Errorf("store: incident subjects: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var ref string
-		if err := rows.Scan(&ref); err != nil {
-			return nil, err
-		}
-		out = append(out, ref)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func nullTime(t time.Time) any {

@@ -362,3 +362,27 @@ func NewID(n int) string {
 func unixMilli(t time.Time) int64 { return t.UTC().UnixMilli() }
 
 func fromMilli(ms int64) time.Time { return time.UnixMilli(ms).UTC() }
+
+// queryer is what queryStrings needs: the store's connections and a transaction.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// queryStrings runs query, which selects one text column, and returns its
+// values in order.
+func queryStrings(ctx context.Context, q queryer, query string, args ...any) ([]string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

@@ -137,20 +137,8 @@ func (s *Store) EndTestRun(ctx context.Context, run, actor string, at time.Time)
 		if k, _ := res.RowsAffected(); k == 0 {
 			return fmt.Errorf("store: test run %q: %w", run, ErrNoTestRun)
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT DISTINCT subject_id FROM sessions WHERE test_run = ?`, run)
+		subjects, err = queryStrings(ctx, tx, `SELECT DISTINCT subject_id FROM sessions WHERE test_run = ?`, run)
 		if err != nil {
-			return fmt.Errorf("store: end test run: %w", err)
-		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return fmt.Errorf("store: end test run: %w", err)
-			}
-			subjects = append(subjects, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return fmt.Errorf("store: end test run: %w", err)
 		}
 		for _, subject := range subjects {
@@ -198,20 +186,10 @@ func (s *Store) EndTestRun(ctx context.Context, run, actor string, at time.Time)
 // EndStaleTestRuns ends the test runs opened before now-TestRunMaxAge (a
 // test that crashed before its clean-up) and returns how many it ended.
 func (s *Store) EndStaleTestRuns(ctx context.Context, now time.Time) (int, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id FROM test_runs WHERE created_at < ?`, unixMilli(now.Add(-TestRunMaxAge)))
+	ids, err := queryStrings(ctx, s.r, `SELECT id FROM test_runs WHERE created_at < ?`, unixMilli(now.Add(-TestRunMaxAge)))
 	if err != nil {
 		return 0, fmt.Errorf("store: test runs: %w", err)
 	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, fmt.Errorf("store: test runs: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
 	ended := 0
 	for _, id := range ids {
 		if _, err := s.EndTestRun(ctx, id, "system", now); err != nil && !errors.Is(err, ErrNoTestRun) {
@@ -219,5 +197,5 @@ func (s *Store) EndStaleTestRuns(ctx context.Context, now time.Time) (int, error
 		}
 		ended++
 	}
-	return ended, rows.Err()
+	return ended, nil
 }
