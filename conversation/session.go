@@ -27,7 +27,6 @@ type Session struct {
 	Profile string
 	st      sessionState
 	limiter *limiter
-	gpc     bool        // Sec-GPC: 1 was sent (JUR-1)
 	erased  atomic.Bool // the customer's data was erased (or purged); the next message starts afresh
 	// pendingContact holds contact details typed before a consent decision.
 	// They live only in memory and are stored only if consent is granted.
