@@ -2,10 +2,6 @@ package web_test
 
 import (
 	"context"
-	"deskbot/config"
-	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -75,18 +71,7 @@ func TestBrowserGermanChat(t *testing.T) {
 // frame are named in it and the chat inside is German (DISC-1: the
 // disclosure in the customer's language), whatever the browser prefers.
 func TestBrowserWidgetLanguage(t *testing.T) {
-	var botURL string
-	shop := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		shopPageWith(botURL, `data-lang="de"`).ServeHTTP(w, r)
-	}))
-	t.Cleanup(shop.Close)
-	su, _ := url.Parse(shop.URL)
-	shopOrigin := "http://localhost:" + su.Port()
-	l := startBot(t, func(c *config.Config) {
-		c.FrameAncestors = []string{shopOrigin}
-		c.AllowedOrigins = []string{shopOrigin}
-	})
-	botURL = l.URL
+	shopOrigin, l := startShopAndBot(t, `data-lang="de"`, nil)
 	ctx := newBrowser(t)
 	installProbe(t, ctx)
 	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -409,42 +407,13 @@ func TestBrowserConsoleUnreadNarrowAxe(t *testing.T) {
 	}
 }
 
-// shopPageWith is shopPage with the widget's data- attributes set.
-func shopPageWith(botURL, attrs string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != "/" {
-			http.NotFound(w, r)
-			return
-		}
-		w.Header().Set("Content-Security-Policy", fmt.Sprintf(
-			"default-src 'self'; script-src 'self' %[1]s; frame-src %[1]s; style-src 'self'; img-src 'self' data:", botURL))
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		fmt.Fprintf(w, `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Northwind Outfitters</title><link rel="icon" href="data:,"></head>
-<body><h1>Northwind Outfitters</h1><p>Tents, packs and boots.</p>
-<script src="%s/widget.js" %s async></script>
-</body></html>`, botURL, attrs)
-	})
-}
-
 // The widget's options and polish (D15): colour, side, title and label from
 // data- attributes; a close button inside the panel that gives focus back;
 // an unread badge with a preview while closed; open again after the shop's
 // page navigates; full screen on a phone.
 func TestBrowserWidgetOptionsAndBadge(t *testing.T) {
-	var botURL string
-	shop := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		shopPageWith(botURL, `data-color="#0a7d4f" data-position="left" data-title="Northwind help" data-label="Ask Northwind"`).ServeHTTP(w, r)
-	}))
-	t.Cleanup(shop.Close)
-	su, _ := url.Parse(shop.URL)
-	shopOrigin := "http://localhost:" + su.Port()
-	l := startBot(t, func(c *config.Config) {
-		c.FrameAncestors = []string{shopOrigin}
-		c.AllowedOrigins = []string{shopOrigin}
-		c.Limits.Burst = 20
-	})
-	botURL = l.URL
+	shopOrigin, l := startShopAndBot(t, `data-color="#0a7d4f" data-position="left" data-title="Northwind help" data-label="Ask Northwind"`,
+		func(c *config.Config) { c.Limits.Burst = 20 })
 
 	ctx := newBrowser(t)
 	console := watchConsole(ctx)

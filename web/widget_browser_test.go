@@ -14,12 +14,14 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"deskbot/app"
 	"deskbot/config"
 )
 
-// shopPage is a shop's own page with the one-line widget snippet, under a
-// strict CSP of its own that allows only the bot origin (assets/README.md).
-func shopPage(botURL string) http.Handler {
+// shopPage is a shop's own page with the one-line widget snippet and the
+// widget's data- attributes attrs, under a strict CSP of its own that allows
+// only the bot origin (assets/README.md).
+func shopPage(botURL, attrs string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != "/" {
 			http.NotFound(w, r)
@@ -31,9 +33,30 @@ func shopPage(botURL string) http.Handler {
 		fmt.Fprintf(w, `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Northwind Outfitters</title><link rel="icon" href="data:,"></head>
 <body><h1>Northwind Outfitters</h1><p>Tents, packs and boots.</p>
-<script src="%s/widget.js" async></script>
-</body></html>`, botURL)
+<script src="%s/widget.js" %s async></script>
+</body></html>`, botURL, attrs)
 	})
+}
+
+// startShopAndBot serves shopPage on "localhost", which makes the shop
+// another site than the bot at 127.0.0.1, as a real shop is, so the browser
+// isolates the frame; and starts a bot that the shop may frame and open the
+// socket from, with edit's further changes.
+func startShopAndBot(t *testing.T, attrs string, edit func(*config.Config)) (shopOrigin string, l *app.Local) {
+	var botURL string
+	shop := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { shopPage(botURL, attrs).ServeHTTP(w, r) }))
+	t.Cleanup(shop.Close)
+	su, _ := url.Parse(shop.URL)
+	shopOrigin = "http://localhost:" + su.Port()
+	l = startBot(t, func(c *config.Config) {
+		c.FrameAncestors = []string{shopOrigin}
+		c.AllowedOrigins = []string{shopOrigin}
+		if edit != nil {
+			edit(c)
+		}
+	})
+	botURL = l.URL
+	return shopOrigin, l
 }
 
 // frameTarget finds the out-of-process iframe showing url's origin.
@@ -57,18 +80,7 @@ func frameTarget(t *testing.T, ctx context.Context, origin string) target.ID {
 // The widget on a shop's page (another site): the bubble opens the chat in
 // an iframe, and the disclosure comes first inside it (DISC-1).
 func TestBrowserWidgetOnShopPage(t *testing.T) {
-	var botURL string
-	shop := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { shopPage(botURL).ServeHTTP(w, r) }))
-	t.Cleanup(shop.Close)
-	// "localhost" makes the shop another site than the bot at 127.0.0.1, as a
-	// real shop is, so the browser isolates the frame.
-	su, _ := url.Parse(shop.URL)
-	shopOrigin := "http://localhost:" + su.Port()
-	l := startBot(t, func(c *config.Config) {
-		c.FrameAncestors = []string{shopOrigin}
-		c.AllowedOrigins = []string{shopOrigin}
-	})
-	botURL = l.URL
+	shopOrigin, l := startShopAndBot(t, "", nil)
 
 	ctx := newBrowser(t)
 	console := watchConsole(ctx)
