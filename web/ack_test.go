@@ -15,9 +15,7 @@ import (
 func TestSayRefAcknowledged(t *testing.T) {
 	t.Parallel()
 	l := startBot(t, nil)
-	addAgent(t, l, "anna", "Anna")
-	anna := newAgentSim(t, l)
-	anna.login("anna")
+	anna := agentAtDesk(t, l, "anna", "Anna")
 	c, tok := openSession(t, l)
 
 	got := exchange(t, c, protocol.Inbound{Type: protocol.TypeSay, Text: "How do I return an item?", Ref: "r1"}, "r1")

@@ -49,6 +49,16 @@ func newAgentSim(t testing.TB, l *app.Local) *agentSim {
 	return &agentSim{t: t, base: l.URL, hc: &http.Client{Jar: jar, Timeout: 30 * time.Second}}
 }
 
+// agentAtDesk adds the agent name (shown as display) and returns a console
+// logged in as them.
+func agentAtDesk(t testing.TB, l *app.Local, name, display string) *agentSim {
+	t.Helper()
+	addAgent(t, l, name, display)
+	a := newAgentSim(t, l)
+	a.login(name)
+	return a
+}
+
 // do sends a request and decodes the JSON answer into out (if not nil).
 func (a *agentSim) do(method, path string, body any, out any, hdr ...string) int {
 	a.t.Helper()

@@ -75,9 +75,7 @@ func requestToQueue(t testing.TB, l *app.Local, a *agentSim) time.Duration {
 // fail on a loaded machine without anything being wrong.
 func TestRequestReachesQueue(t *testing.T) {
 	l := startBot(t, nil)
-	addAgent(t, l, "anna", "Anna")
-	a := newAgentSim(t, l)
-	a.login("anna")
+	a := agentAtDesk(t, l, "anna", "Anna")
 	const n = 40
 	var ds []time.Duration
 	for range n {

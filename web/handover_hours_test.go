@@ -97,9 +97,7 @@ func TestHandoverFollowsBusinessHours(t *testing.T) {
 	t.Parallel()
 	clock := &testClock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)} // Monday 10:00 London
 	l := startBotWithClock(t, clock, londonHours)
-	addAgent(t, l, "anna", "Anna")
-	anna := newAgentSim(t, l)
-	anna.login("anna")
+	anna := agentAtDesk(t, l, "anna", "Anna")
 
 	c, _ := openSession(t, l)
 	if got := ask(t, c, "agent"); got[0].Type != protocol.TypeHandover || got[0].State != protocol.HandoverQueued {

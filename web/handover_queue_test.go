@@ -175,9 +175,7 @@ func TestHandoverQueueSeveralCustomersTwoAgents(t *testing.T) {
 func TestBotSilentWhileAgentHolds(t *testing.T) {
 	t.Parallel()
 	l := startBot(t, nil)
-	addAgent(t, l, "anna", "Anna")
-	anna := newAgentSim(t, l)
-	anna.login("anna")
+	anna := agentAtDesk(t, l, "anna", "Anna")
 	c, tok := openSession(t, l)
 	ask(t, c, "human please")
 	id := sessionID(t, l, tok)

@@ -16,9 +16,7 @@ import (
 func TestResumeWhileAgentHolds(t *testing.T) {
 	t.Parallel()
 	l := startBot(t, nil)
-	addAgent(t, l, "anna", "Anna")
-	anna := newAgentSim(t, l)
-	anna.login("anna")
+	anna := agentAtDesk(t, l, "anna", "Anna")
 	c, tok := openSession(t, l)
 	ask(t, c, "agent")
 	if code := anna.take(sessionID(t, l, tok)); code != http.StatusOK {
@@ -46,9 +44,7 @@ func TestAgentLeavingHandsBack(t *testing.T) {
 	t.Parallel()
 	clock := &testClock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
 	l := startBotWithClock(t, clock, nil)
-	addAgent(t, l, "anna", "Anna")
-	anna := newAgentSim(t, l)
-	anna.login("anna")
+	anna := agentAtDesk(t, l, "anna", "Anna")
 
 	c1, tok1 := openSession(t, l)
 	ask(t, c1, "agent")
@@ -85,9 +81,7 @@ func TestAgentLeavingHandsBack(t *testing.T) {
 func TestErasureRemovesFromQueue(t *testing.T) {
 	t.Parallel()
 	l := startBot(t, nil)
-	addAgent(t, l, "anna", "Anna")
-	anna := newAgentSim(t, l)
-	anna.login("anna")
+	anna := agentAtDesk(t, l, "anna", "Anna")
 	c, _ := openSession(t, l)
 	ask(t, c, "agent")
 	if q := anna.queue(); len(q.Queue) != 1 {
@@ -112,9 +106,7 @@ func TestRestartEndsHandoverHonestly(t *testing.T) {
 		return l
 	}
 	l := start()
-	addAgent(t, l, "anna", "Anna")
-	anna := newAgentSim(t, l)
-	anna.login("anna")
+	anna := agentAtDesk(t, l, "anna", "Anna")
 	c, tok := openSession(t, l)
 	ask(t, c, "agent")
 	anna.take(sessionID(t, l, tok))
@@ -142,9 +134,7 @@ func TestRestartEndsHandoverHonestly(t *testing.T) {
 func TestAgentClosesConversation(t *testing.T) {
 	t.Parallel()
 	l := startBot(t, nil)
-	addAgent(t, l, "anna", "Anna")
-	anna := newAgentSim(t, l)
-	anna.login("anna")
+	anna := agentAtDesk(t, l, "anna", "Anna")
 	c, tok := openSession(t, l)
 	ask(t, c, "agent")
 	id := sessionID(t, l, tok)

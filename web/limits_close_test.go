@@ -207,9 +207,7 @@ func TestStalledRequestBodyIsClosed(t *testing.T) {
 // timeout's exemption for it.
 func TestShutdownEndsAgentLongPoll(t *testing.T) {
 	l := startBot(t, func(c *config.Config) { c.Timeouts.Write = time.Second })
-	addAgent(t, l, "anna", "Anna")
-	a := newAgentSim(t, l)
-	a.login("anna")
+	a := agentAtDesk(t, l, "anna", "Anna")
 	a.events(0)
 	polled := make(chan time.Duration, 1)
 	go func() {

@@ -17,9 +17,7 @@ func TestGoneCustomerLeavesQueue(t *testing.T) {
 	t.Parallel()
 	clock := &testClock{t: time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)}
 	l := startBotWithClock(t, clock, nil)
-	addAgent(t, l, "anna", "Anna")
-	anna := newAgentSim(t, l)
-	anna.login("anna")
+	anna := agentAtDesk(t, l, "anna", "Anna")
 	anna.events(0)
 
 	human := func() (*chatclient.Client, string, string) {

@@ -14,9 +14,7 @@ import (
 // when her message arrives.
 func TestBrowserAgentTyping(t *testing.T) {
 	l := startBot(t, nil)
-	addAgent(t, l, "anna", "Anna")
-	anna := newAgentSim(t, l)
-	anna.login("anna")
+	anna := agentAtDesk(t, l, "anna", "Anna")
 	ctx := newBrowser(t)
 	installProbe(t, ctx)
 	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
