@@ -5,6 +5,8 @@ import (
 	"os"
 	"slices"
 	"strings"
+
+	"deskbot/internal/editdist"
 )
 
 // otherEnv are DESKBOT_* variables read outside the configuration keys.
@@ -48,30 +50,10 @@ func warnUnknownEnv(keys []string, opts Options) {
 		}
 		best, bestD := "", 1<<30
 		for _, k := range known {
-			if d := editDistance(name, k); d < bestD {
+			if d := editdist.Distance(name, k); d < bestD {
 				best, bestD = k, d
 			}
 		}
 		warn(fmt.Sprintf("environment variable %s sets no configuration key and is ignored; did you mean %s?", name, best))
 	}
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"deskbot/internal/editdist"
 )
 
 // Undefined steps: instead of godog's Go snippets (of no use to someone
@@ -75,7 +77,7 @@ func ClosestPhrases(text string, n int) []StepInfo {
 	var all []scored
 	for _, st := range Steps() {
 		p := normalisePhrase(st.Phrase)
-		d := float64(levenshtein(t, p))
+		d := float64(editdist.Distance(t, p))
 		// shared words count: reordered phrasing is still close
 		d -= 0.5 * float64(sharedWords(t, p))
 		all = append(all, scored{st, d})
@@ -101,27 +103,6 @@ func sharedWords(a, b string) int {
 		}
 	}
 	return n
-}
-
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			c := 1
-			if ra[i-1] == rb[j-1] {
-				c = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+c)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }
 
 // snippetFilter passes a report through, line by line, up to godog's Go

@@ -16,6 +16,8 @@ import (
 	"sort"
 	"strings"
 
+	"deskbot/internal/editdist"
+
 	"golang.org/x/text/language"
 )
 
@@ -345,7 +347,7 @@ func orNone(p []string) string {
 func closest(k string, base map[string]string) string {
 	best, bestD := "", 4
 	for cand := range base {
-		if d := distance(k, cand); d < bestD || (d == bestD && cand < best) {
+		if d := editdist.Distance(k, cand); d < bestD || (d == bestD && cand < best) {
 			best, bestD = cand, d
 		}
 	}
@@ -353,26 +355,6 @@ func closest(k string, base map[string]string) string {
 		return ""
 	}
 	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
 
 // Name is lang's name written in the language in, for sentences such as
