@@ -132,8 +132,7 @@ func stepKeyword(doc *messages.GherkinDocument, st *messages.PickleStep) string 
 		}
 		return ""
 	}
-	var scan func(children []*messages.FeatureChild) string
-	scan = func(children []*messages.FeatureChild) string {
+	scan := func(children []*messages.FeatureChild) string {
 		for _, c := range children {
 			if c.Background != nil {
 				if k := find(c.Background.Steps); k != "" {

@@ -304,8 +304,7 @@ func (s *Suite) locate(p *godog.Scenario) map[string]int {
 			lines[st.Id] = int(st.Location.Line)
 		}
 	}
-	var addScenario func(c *messages.Scenario)
-	addScenario = func(c *messages.Scenario) {
+	addScenario := func(c *messages.Scenario) {
 		lines[c.Id] = int(c.Location.Line)
 		addSteps(c.Steps)
 		for _, ex := range c.Examples {

@@ -147,11 +147,7 @@ type World struct {
 	adminWhy string // why admin is nil
 	hash     func(string) (string, error)
 
-	conn     *chatclient.Client
-	connMeta struct {
-		region string
-		gpc    bool
-	}
+	conn        *chatclient.Client
 	barriers    int
 	httpSession string // the customer uses the HTTP mirror with this token
 	httpFrames  bool   // … and sends each client frame as {"frame":{…}} (frame_steps.go)
