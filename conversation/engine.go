@@ -56,6 +56,9 @@ type Store interface {
 	Audit(ctx context.Context, recs ...compliance.AuditRecord) error
 	// Rectify replaces kept contact details (DSR-5).
 	Rectify(ctx context.Context, r store.Rectification) (store.RectifyResult, error)
+	// Note and SetNote keep the agents' private note on a conversation (notes.go).
+	Note(ctx context.Context, subject, session string) (store.Note, error)
+	SetNote(ctx context.Context, subject, session, text, agent string, at time.Time) error
 }
 
 // Delivery takes frames produced outside a customer's own turn (an agent's

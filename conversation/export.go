@@ -17,7 +17,7 @@ import (
 func BuildExport(d store.SubjectData, controller string, now time.Time) protocol.ExportDoc {
 	doc := protocol.ExportDoc{Schema: protocol.ExportSchema, GeneratedAt: now.UTC(), Controller: controller, Subject: d.Subject,
 		Conversations: []protocol.ExportSession{}, Consents: []protocol.ExportConsent{}, Contacts: []string{}, Unanswered: []string{},
-		LeftMessages: []protocol.ExportLeft{}, Notes: []string{}, Unreadable: []protocol.UnreadableRow{}}
+		LeftMessages: []protocol.ExportLeft{}, AgentNotes: []protocol.ExportNote{}, Notes: []string{}, Unreadable: []protocol.UnreadableRow{}}
 	for _, s := range d.Sessions {
 		es := protocol.ExportSession{ID: s.ID, Profile: s.Profile, StartedAt: s.CreatedAt, LastSeenAt: s.LastSeen, Messages: []protocol.ExportEntry{}}
 		for _, e := range d.Transcripts[s.ID] {
@@ -43,6 +43,9 @@ func BuildExport(d store.SubjectData, controller string, now time.Time) protocol
 			l.HandledAt = &h
 		}
 		doc.LeftMessages = append(doc.LeftMessages, l)
+	}
+	for _, n := range d.Notes { // DSR-1, DSR-2: "agent notes"
+		doc.AgentNotes = append(doc.AgentNotes, protocol.ExportNote{Conversation: n.Session, UpdatedAt: n.UpdatedAt, Text: n.Text})
 	}
 	for _, c := range d.Consents {
 		if c.Purpose != compliance.PurposeContact || c.Decision != compliance.DecisionWithdrawn {

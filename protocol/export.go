@@ -20,6 +20,9 @@ type ExportDoc struct {
 	Contacts      []string        `json:"contact_details"`
 	Unanswered    []string        `json:"unanswered_questions"`
 	LeftMessages  []ExportLeft    `json:"left_messages"`
+	// AgentNotes are the agents' private notes on the conversations
+	// (console_notes.go), shown to the customer only here.
+	AgentNotes []ExportNote `json:"agent_notes"`
 	// Notes say in words what happened to the data, e.g. that contact
 	// details were removed when consent was withdrawn (CONS-5).
 	Notes []string `json:"notes"`

@@ -62,6 +62,7 @@ var categoryQueries = []struct{ name, table, at string }{
 	{"left_messages", "offline_messages", "at"},
 	{"unanswered", "unanswered", "at"},
 	{"consents", "consents", "at"},
+	{"agent_notes", "agent_notes", "updated_at"}, // notes.go
 }
 
 // Affected computes the subjects and records a scope concerns, reading

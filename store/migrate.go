@@ -60,6 +60,7 @@ var migrations = []migration{
 	{1, "initial layout (sessions, transcripts, compliance records, agents)", strings.Join(legacySchema, "\n")},
 	{2, "request status and deadlines (DSR-3), breach records (BRCH-1)", schemaRequestsIncidents},
 	{3, "test runs: test sessions and test agents, erased when the run ends", schemaTestRuns},
+	{4, "agent notes: a private note per conversation, sealed per subject", schemaAgentNotes},
 }
 
 const migrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (

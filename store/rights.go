@@ -19,6 +19,7 @@ type SubjectData struct {
 	Contacts     [][]byte
 	Unanswered   []string
 	LeftMessages []OfflineMessage // messages left for the team while nobody was available
+	Notes        []Note           // agents' private notes on the conversations (notes.go)
 	// Unreadable lists rows that could not be decrypted and are left out;
 	// everything else is still exported.
 	Unreadable []UnreadableRow
@@ -119,6 +120,11 @@ func (s *Store) Export(ctx context.Context, subject string) (SubjectData, error)
 	if err != nil {
 		return d, err
 	}
+	notes, bad, err := s.SubjectNotes(ctx, subject) // DSR-1: agent notes too
+	if err != nil {
+		return d, err
+	}
+	d.Notes, d.Unreadable = notes, append(d.Unreadable, bad...)
 	if d.Rescrubbed, err = s.rescrubbed(ctx, subject); err != nil {
 		return d, err
 	}

@@ -51,7 +51,9 @@ func (c *console) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /agent/api/conversations/{id}/typing", c.authed(true, c.typing)) // typing.go
 	mux.HandleFunc("POST /agent/api/conversations/{id}/handback", c.authed(true, c.handback(false)))
 	mux.HandleFunc("POST /agent/api/conversations/{id}/close", c.authed(true, c.handback(true)))
-	mux.HandleFunc("GET /agent/api/canned", c.authed(false, c.canned)) // console_canned.go
+	mux.HandleFunc("GET /agent/api/canned", c.authed(false, c.canned))                   // console_canned.go
+	mux.HandleFunc("GET /agent/api/conversations/{id}/note", c.authed(false, c.note))    // console_notes.go
+	mux.HandleFunc("PUT /agent/api/conversations/{id}/note", c.authed(true, c.saveNote)) // console_notes.go
 	mux.HandleFunc("GET /agent/api/offline", c.authed(false, c.offline))
 	mux.HandleFunc("POST /agent/api/offline/{id}/done", c.authed(true, c.offlineDone))
 }

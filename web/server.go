@@ -48,6 +48,8 @@ type Conversations interface {
 	OfflineInbox(ctx context.Context, a desk.AgentRef) ([]protocol.OfflineView, error)
 	OfflineDone(ctx context.Context, id int64, a desk.AgentRef) error
 	OfflineCount(ctx context.Context) int
+	ConversationNote(ctx context.Context, id string, a desk.AgentRef) (protocol.ConversationNote, error)
+	SetConversationNote(ctx context.Context, id string, a desk.AgentRef, text string) (protocol.ConversationNote, error)
 }
 
 // Server serves the chat page, the socket, the HTTP mirror and health.

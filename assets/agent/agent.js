@@ -223,6 +223,7 @@
       t.replaceChildren();
       v.messages.forEach(appendLine);
       setConvState(v.state, v.agent);
+      if (window.DeskbotNotes) { window.DeskbotNotes.open(id, state.csrf); } // notes.js
     }).catch(handleAuthError);
   }
 
