@@ -206,20 +206,11 @@ func (s *Store) RecordRequest(ctx context.Context, kind, subject, actor string, 
 
 // SubjectsByBlind finds subjects by a keyed lookup hash (e.g. of an e-mail address).
 func (s *Store) SubjectsByBlind(ctx context.Context, blind string) ([]string, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT subject_id FROM lookup WHERE blind = ? ORDER BY subject_id`, blind)
+	out, err := queryStrings(ctx, s.r, `SELECT subject_id FROM lookup WHERE blind = ? ORDER BY subject_id`, blind)
 	if err != nil {
 		return nil, fmt.Errorf("store: lookup: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // SubjectExists reports whether a subject still has a data key.
