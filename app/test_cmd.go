@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -70,7 +71,7 @@ func cmdTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	if !contains(features.Formats, *format) {
+	if !slices.Contains(features.Formats, *format) {
 		return usageError{fmt.Sprintf("unknown --format %q; use one of %s", *format, strings.Join(features.Formats, ", "))}
 	}
 	if *concurrency < 1 {
@@ -174,15 +175,6 @@ func configFile(flagValue string) string {
 		return "config.yaml"
 	}
 	return ""
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func cmdSteps(args []string, stdout, stderr io.Writer) error {

@@ -274,7 +274,7 @@ func (w *World) checkDisk(ctx context.Context) ([]Violation, error) {
 				needles = append(needles, n)
 			}
 		}
-		if s := strings.TrimSpace(text); len(s) >= minSentence && !contains(needles, s) && !w.suite.inKB(w, s) {
+		if s := strings.TrimSpace(text); len(s) >= minSentence && !slices.Contains(needles, s) && !w.suite.inKB(w, s) {
 			needles = append(needles, s)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -91,20 +92,11 @@ func (w *World) pastSubjects() []string {
 	}
 	var out []string
 	for _, s := range w.sessions {
-		if s.subject != "" && (last < 0 || s.turn <= last) && !contains(out, s.subject) {
+		if s.subject != "" && (last < 0 || s.turn <= last) && !slices.Contains(out, s.subject) {
 			out = append(out, s.subject)
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (w *World) noDataRemains(ctx context.Context) error {
@@ -147,7 +139,7 @@ func (w *World) auditEvents(ctx context.Context, event string) ([]protocol.Audit
 	}
 	var mine []protocol.AuditRecord
 	for _, r := range all.Records {
-		if contains(subs, r.Subject) || (subjectlessEvents[event] && (w.inProcess() || r.At.After(w.started.Add(-time.Minute)))) {
+		if slices.Contains(subs, r.Subject) || (subjectlessEvents[event] && (w.inProcess() || r.At.After(w.started.Add(-time.Minute)))) {
 			mine = append(mine, r)
 		}
 	}
