@@ -252,10 +252,12 @@
             var txt = String(ev.message.text || '').replace(/\s+/g, ' ').trim();
             state.preview[ev.id] = txt.length > 80 ? txt.slice(0, 79) + '…' : txt;
             renderMine();
+            if (window.DeskbotAlert) { window.DeskbotAlert.alert('message'); }
             if (!state.mine.some(function (c) { return c.id === ev.id; })) { needQueue = true; }
           }
         }
         if (ev.kind === 'queue' || ev.kind === 'offline_message') { needQueue = true; }
+        if (ev.kind === 'queue' && window.DeskbotAlert) { window.DeskbotAlert.alert('waiting'); }
         if (ev.kind === 'queue_dropped') {
           // A waiting customer was gone too long and left the queue.
           needQueue = true;
@@ -272,6 +274,7 @@
   }
 
   function boot() {
+    if (window.DeskbotAlert) { window.DeskbotAlert.setup(); } // alert.js
     $('login-form').addEventListener('submit', function (ev) {
       ev.preventDefault();
       showError('login-error', '');
