@@ -137,17 +137,24 @@ func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg, st, err := cf.loadStore(ctx)
+	cfg, err := cf.load()
+	if err != nil {
+		return err
+	}
+	// The source is the one the key was really loaded from, not a guess
+	// from which variables are set.
+	st, _, keySrc, err := openDataStore(ctx, cfg, existingStore, os.Getenv, commandLogger(stderr))
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	d := reportData{Generated: time.Now(), Config: cfg, Profile: compliance.LookupProfile(cfg.Profile), RuleSummary: enforcedRules}
-	d.KeySource = "DESKBOT_MASTER_KEY"
-	switch {
-	case os.Getenv("DESKBOT_MASTER_KEY_FILE") != "":
+	switch keySrc {
+	case compliance.KeySourceEnv:
+		d.KeySource = "DESKBOT_MASTER_KEY"
+	case compliance.KeySourceFile:
 		d.KeySource = "key file outside the data dir"
-	case os.Getenv("DESKBOT_MASTER_KEY") == "":
+	default:
 		d.KeySource = "key file beside the data (move it!)"
 	}
 	if d.Stats, err = st.Stats(ctx); err != nil {

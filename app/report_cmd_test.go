@@ -3,6 +3,8 @@ package app_test
 import (
 	"context"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -54,5 +56,24 @@ func TestStartupLogsCalibration(t *testing.T) {
 	defer a.Close()
 	if !regexp.MustCompile(`level=INFO msg="knowledge base calibrated" articles=\d+ target=0\.95 answer_at=[0-9.]+ suggest_at=[0-9.]+ method=`).MatchString(logs.String()) {
 		t.Fatalf("no calibration line at start-up:\n%s", logs.String())
+	}
+}
+
+// The report names the key source the key was really loaded from: with
+// both variables set, DESKBOT_MASTER_KEY is the one used (SEC-1).
+func TestReportNamesTheKeySourceUsed(t *testing.T) {
+	dir := t.TempDir()
+	reviewStore(t, dir, nil)
+	keyFile := filepath.Join(t.TempDir(), "master.key")
+	if err := os.WriteFile(keyFile, []byte(testKey), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("DESKBOT_MASTER_KEY_FILE", keyFile)
+	code, out, errOut := run(t, "report", "--data-dir", dir)
+	if code != 0 {
+		t.Fatalf("report: exit %d %s", code, errOut)
+	}
+	if !strings.Contains(out, "master key source: DESKBOT_MASTER_KEY)") {
+		t.Errorf("report does not name DESKBOT_MASTER_KEY as the key source")
 	}
 }

@@ -58,8 +58,9 @@ func (e *Engine) healthConsent(ctx context.Context, s *Session, granted bool) []
 	return t.finish(ctx)
 }
 
-// decideHealth writes the ledger row and audit entry for "health" (recordConsent).
+// decideHealth writes the ledger row and audit entry for "health" (recordConsent) and counts it.
 func (e *Engine) decideHealth(t *turn, d compliance.Decision) {
+	e.obs.Consent(purposeHealth, string(d))
 	recordConsent(t, e.healthText(t.s), d)
 }
 
