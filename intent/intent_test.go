@@ -278,6 +278,27 @@ func TestSmallTalk(t *testing.T) {
 		{"😂", Acknowledge},
 		{"👍", Acknowledge},
 		{"ok 👍", Acknowledge},
+		// The four shipped languages, not only English.
+		{"Guten Morgen", Greeting},
+		{"buenos días", Greeting},
+		{"salut !", Greeting},
+		{"Vielen Dank!", Thanks},
+		{"merci beaucoup", Thanks},
+		{"muchas gracias", Thanks},
+		{"Auf Wiedersehen", Goodbye},
+		{"danke, tschüss", Goodbye},
+		{"hasta luego", Goodbye},
+		{"ja", Acknowledge},
+		{"oui", Acknowledge},
+		{"d'accord", Acknowledge},
+		{"Sí", Acknowledge},
+		{"vale", Acknowledge},
+		{"alles klar", Acknowledge},
+		{"Ja, bitte", Acknowledge},
+		{"Oui, s'il vous plaît", Acknowledge},
+		{"sí, por favor", Acknowledge},
+		{"ja, aber meine Bestellung ist nicht angekommen", ""},
+		{"merci mais où est mon colis", ""},
 
 		{"hi, where is my order", ""},
 		{"hi, how do I return an item?", ""},
@@ -309,6 +330,9 @@ func TestIsYes(t *testing.T) {
 		"sure, thanks": true, "ok yeah": true, "y": true,
 		"no": false, "ok": false, "yes but my order is late": false, "": false, "please": false,
 		"yes I want a refund": false, "yes but not now": false,
+		"ja": true, "Ja, bitte": true, "ja gerne": true, "oui": true, "Oui, s'il vous plaît": true,
+		"sí": true, "Sí, por favor": true, "si gracias": true,
+		"nein": false, "non": false, "ja aber später": false, "oui mais pas maintenant": false,
 	} {
 		if m := Read(s); m.IsYes() != want {
 			t.Errorf("IsYes(%q) = %v, want %v", s, !want, want)

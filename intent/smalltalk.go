@@ -19,12 +19,16 @@ var smallTalkPhrases = map[SmallTalkKind][]string{
 		"hi", "hello", "hey", "hiya", "heya", "howdy", "yo", "greetings", "hallo", "hola", "bonjour",
 		"good morning", "good afternoon", "good evening", "good day", "morning", "evening",
 		"how are you", "how are you doing", "how's it going", "what's up",
+		"guten morgen", "guten tag", "guten abend", "servus", "moin", "grüß gott",
+		"salut", "bonsoir", "buenos días", "buenas tardes", "buenas noches", "buenas",
 	},
 	Thanks: {
 		"thanks", "thank you", "thankyou", "thx", "thnx", "ty", "tysm", "tyvm", "cheers", "ta",
 		"many thanks", "much appreciated", "appreciate it", "appreciated", "i appreciate it",
 		"that helps", "that helped", "that's helpful", "very helpful", "helpful",
 		"danke", "merci", "gracias",
+		"danke schön", "dankeschön", "vielen dank", "danke sehr", "besten dank",
+		"merci beaucoup", "merci bien", "muchas gracias", "mil gracias",
 	},
 	Goodbye: {
 		"bye", "goodbye", "bye bye", "byebye", "see you", "see ya", "see you later", "cya", "later",
@@ -32,6 +36,8 @@ var smallTalkPhrases = map[SmallTalkKind][]string{
 		"have a nice day", "have a good day", "have a great day", "good night", "take care",
 		"i'm done", "all done", "i'm good",
 		"tschüss", "ciao", "adiós", "au revoir",
+		"auf wiedersehen", "bis bald", "schönen tag", "à bientôt", "bonne journée",
+		"hasta luego", "hasta pronto", "chao",
 	},
 	Acknowledge: {
 		"ok", "okay", "okey", "k", "kk", "okie", "cool", "great", "got it", "gotcha", "alright", "all right",
@@ -39,6 +45,9 @@ var smallTalkPhrases = map[SmallTalkKind][]string{
 		"good", "excellent", "brilliant", "lovely", "right", "makes sense", "fair enough",
 		"yes", "yeah", "yep", "yup", "ya", "no", "nope", "nah", "hmm", "hm", "ah", "oh",
 		"lol", "lmao", "lmfao", "rofl", "xd",
+		"ja", "nein", "genau", "alles klar", "verstanden", "in ordnung", "gut",
+		"oui", "non", "d'accord", "compris", "parfait", "très bien",
+		"sí", "vale", "entendido", "perfecto", "de acuerdo", "claro", "muy bien", "bueno",
 	},
 }
 
@@ -49,6 +58,7 @@ var smallTalkFillers = []string{
 	"for", "your", "the", "help", "info", "answer", "and",
 	"uh", "um", "just", "really", "too", "now",
 	"please", "pls", "plz",
+	"bitte", "schön", "s'il", "vous", "plaît", "te", "por", "favor", "muchas", "mucho",
 }
 
 // kindRank orders kinds when a message holds several: "ok thanks, bye" is a goodbye.
@@ -217,8 +227,9 @@ func isClass(id int32, c class) bool {
 
 // yesWords accept an offer; IsYes needs one of them and nothing but fillers.
 var (
-	yesWords   = []string{"yes", "yeah", "yep", "yup", "ya", "sure", "y"}
-	yesFillers = []string{"please", "pls", "ok", "okay", "thanks", "thank", "you"}
+	yesWords   = []string{"yes", "yeah", "yep", "yup", "ya", "sure", "y", "ja", "gerne", "gern", "oui", "volontiers", "sí", "claro"}
+	yesFillers = []string{"please", "pls", "ok", "okay", "thanks", "thank", "you",
+		"bitte", "danke", "gerne", "merci", "s'il", "vous", "plaît", "por", "favor", "gracias", "vale"}
 )
 
 // IsYes reports whether the message accepts an offer: a yes ("yes",

@@ -52,3 +52,20 @@ Feature: The customer is served in their own language
     When the customer says "How do I return an item?"
     Then the reply cites the article "Returning an item"
     And the customer is told the answer is in another language
+
+  Scenario Outline: Small talk and a yes in the customer's language are understood
+    Given agent "Anna" is online
+    And a customer opens the chat in "<lang>"
+    When the customer says "<thanks>"
+    Then the bot does not say it cannot confirm
+    And the conversation has not been handed over
+    When the customer says "xyzzy frobnicate"
+    Then the bot offers a human
+    When the customer says "<yes>"
+    Then the conversation is handed over to a human
+
+    Examples:
+      | lang | thanks         | yes                  |
+      | de   | Vielen Dank!   | Ja, bitte            |
+      | fr   | merci beaucoup | Oui, s'il vous plaît |
+      | es   | muchas gracias | Sí, por favor        |
