@@ -412,7 +412,7 @@ func Load(opts Options) (Config, error) {
 		)
 	})
 	if err != nil {
-		return Config{}, fmt.Errorf("%w: %v", ErrInvalid, err)
+		return Config{}, decodeError(err, v.Get)
 	}
 	if err := c.overridesFromEnv(opts, getenv); err != nil {
 		return Config{}, err

@@ -299,3 +299,37 @@ func TestHealthModeNeedsDPIA(t *testing.T) {
 		t.Errorf("empty health consent text: %v", err)
 	}
 }
+
+// A value of the wrong kind, from the file or the environment, is refused
+// naming the key, the value and what the key takes, not in the decoder's
+// words ("cannot parse value as 'float64': strconv.ParseFloat: …").
+func TestWrongKindSaysWhatTheKeyTakes(t *testing.T) {
+	for name, tc := range map[string]struct {
+		yaml string
+		env  map[string]string
+		want string
+	}{
+		"number":     {env: map[string]string{"DESKBOT_ANSWER_THRESHOLD": "abc"}, want: `answer.threshold: "abc" is not a number`},
+		"duration":   {env: map[string]string{"DESKBOT_TIMEOUTS_READ": "30"}, want: `timeouts.read: "30" is not a duration: a number with a unit, e.g. 30s`},
+		"file dur":   {yaml: "backup:\n  every: daily\n", want: `backup.every: "daily" is not a duration`},
+		"bool":       {env: map[string]string{"DESKBOT_HEALTH_MODE": "yes"}, want: `health_mode: "yes" is not true or false`},
+		"int":        {yaml: "limits:\n  new_sessions_burst: lots\n", want: `limits.new_sessions_burst: "lots" is not a whole number`},
+		"misspelt":   {yaml: "answer:\n  treshold: 0.5\n", want: "answer.treshold: not a configuration key; did you mean answer.threshold?"},
+		"top level":  {yaml: "fooo: 1\n", want: "fooo: not a configuration key"},
+		"two nested": {yaml: "limits:\n  new_sessions_brust: 3\n  zzz: 1\n", want: "limits.new_sessions_brust: not a configuration key; did you mean limits.new_sessions_burst?; limits.zzz: not a configuration key"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			opts := Options{NoFile: true, Getenv: env(tc.env)}
+			if tc.yaml != "" {
+				opts = Options{File: writeFile(t, tc.yaml), Getenv: env(tc.env)}
+			}
+			_, err := Load(opts)
+			if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want it to contain %q", err, tc.want)
+			}
+			if strings.Contains(err.Error(), "decoding failed") || strings.Contains(err.Error(), "strconv") {
+				t.Errorf("decoder wording left in: %v", err)
+			}
+		})
+	}
+}
