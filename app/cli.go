@@ -27,28 +27,31 @@ Usage:
   deskbot agent add NAME [--display-name X] [--password-file F] | agent list
   deskbot privacy export|erase --subject ID|--email ADDR [--output FILE]
   deskbot privacy rectify --subject ID|--email ADDR --set email=NEW|phone=NEW
-  deskbot privacy request add --kind export|erase|rectify|opt-out --email ADDR|--subject ID [--received TIME] | request list [--all] | request ack|close ID
+  deskbot privacy request add --kind export|erase|rectify|opt-out --email ADDR|--subject ID|--unidentified [--received TIME] [--channel C] | request list [--all] | request ack|close ID
   deskbot incident add --what TEXT (--from TIME [--to TIME] | --subjects IDS | --email ADDR) [--found TIME] [--encrypted=false] | incident list | incident notify ID | incident export ID
   deskbot audit verify [--data-dir DIR] | audit accept-loss --note TEXT
   deskbot backup --output FILE [--data-dir DIR]   online backup (database, kb folder, config, manifest; never the key)
-  deskbot restore --input FILE --data-dir NEWDIR [--erasure-ledger FILE]   restore into an empty folder, re-applying erasures
+  deskbot restore --input FILE --data-dir NEWDIR [--erasure-ledger FILE|--no-erasure-ledger]   restore into an empty folder, re-applying erasures
   deskbot keys generate [--out FILE]           a new master key for DESKBOT_MASTER_KEY_FILE (mode 0600)
   deskbot keys rotate --new-key-file FILE      (run while the server is stopped)
   deskbot report [--output FILE]               compliance report (HTML)
   deskbot load [--target URL] [--sessions N] [--rate R] [--duration D]   loopback load test
   deskbot config [--diff]  print the effective configuration as YAML (secrets redacted); --diff: only what differs from the defaults
-  deskbot test [PATHS...] [--target URL] [--admin-token T] [--format pretty|progress|junit|cucumber] [--output FILE] [--tags EXPR] [--concurrency N]
+  deskbot test [PATHS...] [--target URL] [--admin-token T] [--format pretty|progress|junit|cucumber] [--output FILE] [--tags EXPR] [--allow-empty] [--concurrency N]
   deskbot steps          print every Gherkin step phrase with an example
   deskbot record [--target URL] [--admin-token T] [--output FILE]   turn a conversation typed on stdin into a feature file
   deskbot version
 
-Run "deskbot COMMAND --help" for a command's flags.
+Run "deskbot COMMAND --help" for a command's flags ("deskbot serve --help" for serve's).
 `
 
 // Run executes the command line and returns the process exit code.
 func Run(args []string, stdout, stderr io.Writer) int {
 	cmd := "serve"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+	switch {
+	case len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help"):
+		cmd = "help" // the commands, not only serve's flags
+	case len(args) > 0 && !strings.HasPrefix(args[0], "-"):
 		cmd, args = args[0], args[1:]
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -87,7 +90,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		err = cmdRecord(ctx, args, os.Stdin, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, versionString())
-	case "help", "-h", "--help":
+	case "help":
 		fmt.Fprint(stdout, usage)
 	default:
 		fmt.Fprintf(stderr, "deskbot: unknown command %q\n\n%s", cmd, usage)

@@ -201,3 +201,16 @@ func TestConfigDiff(t *testing.T) {
 		t.Fatalf("config --diff: exit %d %q %q", code, stdout, stderr)
 	}
 }
+
+// deskbot --help lists the commands (it printed only serve's flags).
+func TestHelpListsCommands(t *testing.T) {
+	for _, arg := range []string{"help", "-h", "--help", "-help"} {
+		code, stdout, _ := run(t, arg)
+		if code != 0 || !strings.Contains(stdout, "deskbot backup --output FILE") || !strings.Contains(stdout, "deskbot version") {
+			t.Errorf("deskbot %s: exit %d, stdout %q", arg, code, stdout)
+		}
+	}
+	if code, _, stderr := run(t, "serve", "--help"); code != 0 || !strings.Contains(stderr, "-listen") {
+		t.Errorf("deskbot serve --help: exit %d, stderr %q", code, stderr)
+	}
+}
