@@ -174,6 +174,16 @@ func restore(ctx context.Context, o restoreOptions, stdout io.Writer) (err error
 	if m.SchemaVersion > store.SchemaVersion() {
 		return fmt.Errorf("%s: %w", o.Input, &store.SchemaNewerError{Database: m.SchemaVersion, Binary: store.SchemaVersion()})
 	}
+	// The key is never in a backup: without one given, say so before
+	// anything is unpacked (a key generated here could not open the data).
+	if o.Getenv(compliance.EnvMasterKey) == "" && o.Getenv(compliance.EnvMasterKeyFile) == "" {
+		id := ""
+		if m.MasterKeyID != "" {
+			id = " " + m.MasterKeyID
+		}
+		return fmt.Errorf("%w: this backup is encrypted under master key%s, which is never in a backup: set %s to the file that holds it (or %s to the key)",
+			ErrMasterKeyMissing, id, compliance.EnvMasterKeyFile, compliance.EnvMasterKey)
+	}
 	// Erasures first: without a ledger a restore could bring back customers
 	// erased after the backup was taken (DSR-4).
 	erased, used, err := readLedgers(o, m)

@@ -297,3 +297,35 @@ func keys(m map[string][]byte) []string {
 }
 
 func mustJSON(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+// A restore without the master key says which key the backup needs and
+// where to give it, before unpacking anything.
+func TestRestoreWithoutKeyNamesTheKey(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("DESKBOT_MASTER_KEY", testKey)
+	l, err := app.StartLocal(context.Background(), config.Defaults(dir), app.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	archive := filepath.Join(t.TempDir(), "b.tar.gz")
+	if code, out, errOut := run(t, "backup", "--data-dir", dir, "--output", archive); code != 0 {
+		t.Fatalf("backup: %s%s", out, errOut)
+	}
+	var m struct {
+		MasterKeyID string `json:"master_key_id"`
+	}
+	if err := json.Unmarshal(archiveEntries(t, archive)["manifest.json"], &m); err != nil || m.MasterKeyID == "" {
+		t.Fatalf("manifest: %v %+v", err, m)
+	}
+	t.Setenv("DESKBOT_MASTER_KEY", "")
+	target := filepath.Join(t.TempDir(), "new")
+	code, _, errOut := run(t, "restore", "--input", archive, "--data-dir", target, "--no-erasure-ledger")
+	if code == 0 || !strings.Contains(errOut, "encrypted under master key "+m.MasterKeyID) ||
+		!strings.Contains(errOut, "DESKBOT_MASTER_KEY_FILE") || strings.Contains(errOut, "database") {
+		t.Fatalf("restore without a key: exit %d %s", code, errOut)
+	}
+	if ents, _ := os.ReadDir(target); len(ents) != 0 {
+		t.Fatalf("a refused restore left files behind: %v", ents)
+	}
+}
