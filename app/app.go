@@ -72,7 +72,7 @@ func New(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	log.Info("master key loaded", "source", src)
+	log.Info("master key loaded", "source", src, "id", mk.ID()) // the id label key copies carry
 
 	// 3. Knowledge base.
 	source := o.KB

@@ -2,11 +2,13 @@ package app_test
 
 import (
 	"archive/tar"
+	"bytes"
 	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -17,6 +19,7 @@ import (
 
 	"deskbot/app"
 	"deskbot/chatclient"
+	"deskbot/compliance"
 	"deskbot/config"
 	"deskbot/protocol"
 )
@@ -327,5 +330,29 @@ func TestRestoreWithoutKeyNamesTheKey(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(target); len(ents) != 0 {
 		t.Fatalf("a refused restore left files behind: %v", ents)
+	}
+}
+
+// The start logs the id of the master key in use, as the manifest and
+// keys generate name it, so the right copy can be found for a restore.
+func TestStartLogsMasterKeyID(t *testing.T) {
+	t.Setenv("DESKBOT_MASTER_KEY", testKey)
+	mk, _, err := compliance.LoadMasterKey(func(k string) string {
+		if k == "DESKBOT_MASTER_KEY" {
+			return testKey
+		}
+		return ""
+	}, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	a, err := app.New(context.Background(), config.Defaults(t.TempDir()), app.Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	if !strings.Contains(logs.String(), `msg="master key loaded" source=env id=`+mk.ID()) {
+		t.Fatalf("start log without the key id %s:\n%s", mk.ID(), logs.String())
 	}
 }
