@@ -8,7 +8,6 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
-	"github.com/chromedp/chromedp/kb"
 
 	"deskbot/protocol"
 )
@@ -44,17 +43,7 @@ func TestBrowserConsoleAlerts(t *testing.T) {
 	}
 	actx, cancel := context.WithTimeout(bctx, 40*time.Second)
 	defer cancel()
-	if err := chromedp.Do(actx, chromedp.Navigate(l.URL+"/agent")); err != nil {
-		t.Fatal(err)
-	}
-	waitJS(t, actx, "the log-in form", `document.body.dataset.view === 'login'`)
-	if err := chromedp.Do(actx, chromedp.Steps(
-		chromedp.SendKeys(chromedp.ID("login-name"), "anna"),
-		chromedp.SendKeys(chromedp.ID("login-password"), agentPassword+kb.Enter),
-	)); err != nil {
-		t.Fatal(err)
-	}
-	waitJS(t, actx, "the desk", `document.body.dataset.view === 'desk'`)
+	consoleLogin(t, actx, l.URL, "anna")
 
 	// Alerts off: a waiting customer brings nothing.
 	c1, tok1 := openSession(t, l)

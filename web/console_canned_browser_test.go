@@ -21,14 +21,7 @@ func consoleHolding(t *testing.T, url string, ask func() string) (context.Contex
 	bctx := newBrowser(t)
 	actx, cancel := context.WithTimeout(bctx, 60*time.Second)
 	t.Cleanup(cancel)
-	if err := chromedp.Do(actx, chromedp.Steps(
-		chromedp.Navigate(url+"/agent"),
-		chromedp.SendKeys(chromedp.ID("login-name"), "anna"),
-		chromedp.SendKeys(chromedp.ID("login-password"), agentPassword+kb.Enter),
-	)); err != nil {
-		t.Fatal(err)
-	}
-	waitJS(t, actx, "the desk", `document.body.dataset.view === 'desk'`)
+	consoleLogin(t, actx, url, "anna")
 	id := ask()
 	waitJS(t, actx, "the conversation in the queue", `document.querySelector('#queue button[data-conv]')`)
 	// A click from the page: the queue list is re-rendered as it changes.

@@ -22,17 +22,7 @@ func TestBrowserConsoleQueueUnreadAndKinds(t *testing.T) {
 	console := watchConsole(bctx)
 	actx, cancel := context.WithTimeout(bctx, 40*time.Second)
 	defer cancel()
-	if err := chromedp.Do(actx, chromedp.Navigate(l.URL+"/agent")); err != nil {
-		t.Fatal(err)
-	}
-	waitJS(t, actx, "the log-in form", `document.body.dataset.view === 'login'`)
-	if err := chromedp.Do(actx, chromedp.Steps(
-		chromedp.SendKeys(chromedp.ID("login-name"), "anna"),
-		chromedp.SendKeys(chromedp.ID("login-password"), agentPassword+kb.Enter),
-	)); err != nil {
-		t.Fatal(err)
-	}
-	waitJS(t, actx, "the desk", `document.body.dataset.view === 'desk'`)
+	consoleLogin(t, actx, l.URL, "anna")
 
 	c, tok := openSession(t, l)
 	exchange(t, c, protocol.Inbound{Type: protocol.TypeAction, Name: protocol.ActionHuman}, "human")
@@ -56,4 +46,21 @@ func TestBrowserConsoleQueueUnreadAndKinds(t *testing.T) {
 	if p := console.problems(); len(p) > 0 {
 		t.Errorf("console errors or CSP reports: %v", p)
 	}
+}
+
+// consoleLogin opens the agent console in the browser and logs name in
+// with the test password, returning once the desk is shown.
+func consoleLogin(t *testing.T, ctx context.Context, url, name string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Navigate(url+"/agent")); err != nil {
+		t.Fatalf("opening the console: %v", err)
+	}
+	waitJS(t, ctx, "the log-in form", `document.body.dataset.view === 'login'`)
+	if err := chromedp.Do(ctx, chromedp.Steps(
+		chromedp.SendKeys(chromedp.ID("login-name"), name),
+		chromedp.SendKeys(chromedp.ID("login-password"), agentPassword+kb.Enter),
+	)); err != nil {
+		t.Fatalf("logging %s in: %v", name, err)
+	}
+	waitJS(t, ctx, "the desk", `document.body.dataset.view === 'desk'`)
 }
