@@ -6,11 +6,22 @@ const (
 	RectifyPhone = "phone"
 )
 
+// The words are folded as Read folds them ("ändern" reads "andern"), in
+// English, German, French and Spanish, the languages deskbot ships.
 var (
-	rectifyVerbs = wordSet("correct", "change", "update", "fix", "replace", "amend", "edit")
-	rectifyWrong = wordSet("wrong", "incorrect", "outdated", "mistake", "typo", "misspelt", "misspelled", "changed", "new")
-	ownWords     = wordSet("my", "mine")
-	phoneWords   = wordSet("phone", "mobile", "telephone", "cell")
+	rectifyVerbs = wordSet("correct", "change", "update", "fix", "replace", "amend", "edit",
+		"korrigieren", "andern", "aktualisieren", "berichtigen", "ersetzen",
+		"corriger", "modifier", "changer", "rectifier", "remplacer",
+		"corregir", "cambiar", "actualizar", "rectificar", "modificar")
+	rectifyWrong = wordSet("wrong", "incorrect", "outdated", "mistake", "typo", "misspelt", "misspelled", "changed", "new",
+		"falsch", "falsche", "fehlerhaft", "veraltet", "geandert", "neue",
+		"faux", "fausse", "erronee", "incorrecte", "nouvelle", "nouveau", "change",
+		"incorrecto", "incorrecta", "equivocado", "equivocada", "erroneo", "erronea", "nuevo", "nueva", "cambiado")
+	ownWords   = wordSet("my", "mine", "mein", "meine", "meiner", "meinen", "ma", "mon", "mes", "mi", "mis")
+	phoneWords = wordSet("phone", "mobile", "telephone", "cell",
+		"telefon", "telefonnummer", "handy", "handynummer", "mobilnummer",
+		"portable", "telefono", "movil", "celular")
+	emailWords = wordSet("email", "emailadresse", "mailadresse", "courriel", "correo")
 )
 
 func wordSet(words ...string) map[string]bool {
@@ -37,7 +48,7 @@ func (m Message) Rectify() (field string, ok bool) {
 			verb = true
 		case x == "out" && next("of") && i+2 < len(w) && w[i+2] == "date":
 			verb = true
-		case x == "email", x == "e" && next("mail"):
+		case emailWords[x], x == "e" && next("mail"):
 			email = true
 		case phoneWords[x]:
 			phone = true
