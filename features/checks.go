@@ -84,8 +84,9 @@ func (w *World) checkDisclosure() []Violation {
 		}
 	}
 	for _, t := range w.turns {
-		// A connection that failed outright is reported by its step.
-		if t.Opening && len(t.Frames) > 0 && t.Frames[0].Type != protocol.TypeSession {
+		// A connection that failed outright, or was refused as rate_limited
+		// before any frame of the chat, is reported by its step.
+		if t.Opening && len(t.Frames) > 0 && t.Frames[0].Type != protocol.TypeSession && !refusedAsRateLimited(t) {
 			vs = append(vs, Violation{"DISC-1", "a connection did not start with a session frame and the disclosure: " + describeFrames(t.Frames)})
 		}
 	}

@@ -58,6 +58,8 @@ func TestChecks(t *testing.T) {
 	}{
 		{"DISC-1 ok", world(opening(okDisclosure)), ""},
 		{"DISC-1 answer first", world(opening(cited("Refunds take 5 days."))), "DISC-1"},
+		{"DISC-1 refused as rate_limited: nothing said", world(&Turn{Opening: true, Frames: []protocol.Frame{{Type: protocol.TypeError, Code: protocol.ErrRateLimited}}}), ""},
+		{"DISC-1 other error before the session", world(&Turn{Opening: true, Frames: []protocol.Frame{{Type: protocol.TypeError, Code: protocol.ErrInternal}}}), "DISC-1"},
 		{"DISC-1 flag without words", world(opening(protocol.Frame{Type: protocol.TypeMessage, From: "bot", Disclosure: true, Text: "Welcome to the shop!"})), "DISC-1"},
 		{"DISC-4 claim", world(opening(okDisclosure), say("who are you", cited("I'm a real person from the team."))), "DISC-4"},
 		{"DISC-4 not a bot", world(opening(okDisclosure), say("bot?", cited("Don't worry, I am not a bot."))), "DISC-4"},

@@ -377,13 +377,34 @@ func (w *World) open(ctx context.Context, o chatclient.Options) error {
 	t := &Turn{Opening: true, Granted: w.granted}
 	w.turns = append(w.turns, t)
 	start := time.Now()
-	if err := w.collect(ctx, t, start); err != nil {
+	err = w.collect(ctx, t, start)
+	if refusedAsRateLimited(t) {
+		return w.rateLimitedOpen(t)
+	}
+	if err != nil {
 		return err
 	}
 	if len(t.Frames) == 0 || t.Frames[0].Type != protocol.TypeSession {
 		return fmt.Errorf("the chat opened without a session frame; got %s", describeFrames(t.Frames))
 	}
 	return nil
+}
+
+// refusedAsRateLimited reports whether the server refused the connection
+// of turn t as too many new sessions: it said nothing, so no disclosure was
+// due (DISC-1 is not checked on it).
+func refusedAsRateLimited(t *Turn) bool {
+	return t.Opening && len(t.Frames) > 0 && t.Frames[0].Type == protocol.TypeError && t.Frames[0].Code == protocol.ErrRateLimited
+}
+
+// rateLimitedOpen is the error of a chat refused as rate_limited; against a
+// --target the run also notes the server settings a whole run needs.
+func (w *World) rateLimitedOpen(t *Turn) error {
+	if !w.inProcess() {
+		w.suite.notice("the target refused new chats as rate_limited: a whole run opens many sessions from one address; " +
+			"raise DESKBOT_LIMITS_NEW_SESSIONS_PER_MINUTE and DESKBOT_LIMITS_NEW_SESSIONS_BURST on the server for it (README, Limits and timeouts)")
+	}
+	return fmt.Errorf("the server refused the chat: %s", describeFrames(t.Frames))
 }
 
 // barrier asks the server for an immediate error reply. The server handles
