@@ -214,3 +214,15 @@ func TestHelpListsCommands(t *testing.T) {
 		t.Errorf("deskbot serve --help: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// deskbot privacy and deskbot incident without a subcommand show every form.
+func TestPrivacyAndIncidentUsage(t *testing.T) {
+	code, _, stderr := run(t, "privacy")
+	if code != 2 || !strings.Contains(stderr, "privacy rectify") || !strings.Contains(stderr, "privacy request") {
+		t.Errorf("deskbot privacy: exit %d, %q", code, stderr)
+	}
+	code, _, stderr = run(t, "incident")
+	if code != 2 || !strings.Contains(stderr, "--from TIME [--to TIME]") {
+		t.Errorf("deskbot incident: exit %d, %q", code, stderr)
+	}
+}

@@ -21,7 +21,7 @@ import (
 // the 72-hour deadline for telling the supervisory authority, and the
 // affected customers for notification.
 
-const incidentUsage = "usage: deskbot incident add --what TEXT [--found TIME] (--from TIME --to TIME | --subjects ID,ID | --email ADDR) [--encrypted=false] [--measures TEXT] [--authority-notified TIME] [--customers-notified TIME]\n" +
+const incidentUsage = "usage: deskbot incident add --what TEXT [--found TIME] (--from TIME [--to TIME] | --subjects ID,ID | --email ADDR) [--encrypted=false] [--measures TEXT] [--authority-notified TIME] [--customers-notified TIME]\n" +
 	"       deskbot incident list\n" +
 	"       deskbot incident notify ID [--authority TIME|now] [--customers TIME|now] [--measures TEXT]\n" +
 	"       deskbot incident export ID [--output FILE] [--contacts]"

@@ -27,7 +27,9 @@ func cmdPrivacy(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return cmdPrivacyRectify(ctx, args[1:], stdout, stderr) // DSR-5, rights_cmd.go
 	}
 	if len(args) == 0 || (args[0] != "export" && args[0] != "erase") {
-		return usageError{"usage: deskbot privacy export|erase --subject ID|--email ADDR [--data-dir DIR] [--output FILE]"}
+		return usageError{"usage: deskbot privacy export|erase --subject ID|--email ADDR [--data-dir DIR] [--output FILE]\n" +
+			"       deskbot privacy rectify --subject ID|--email ADDR --set email=NEW|phone=NEW\n" +
+			"       deskbot privacy request add|list|ack|close …   (deskbot privacy request --help)"}
 	}
 	sub, args := args[0], args[1:]
 	fs, cf := newFlags("privacy "+sub, stderr, false)
