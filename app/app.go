@@ -43,8 +43,9 @@ type App struct {
 	secure atomic.Pointer[secure] // TLS of the public listener, set by ServeAll; nil for plain HTTP
 
 	cancelWatch context.CancelFunc
-	configFile  string // the configuration file in use, for scheduled backups
-	keyID       string // the master key's id, for backup manifests
+	configFile  string       // the configuration file in use, for scheduled backups
+	configRead  atomic.Int64 // when a reload last read the configuration (UnixNano); 0 for none
+	keyID       string       // the master key's id, for backup manifests
 	now         func() time.Time
 	blind       func(kind, value string) string
 }

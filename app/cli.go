@@ -203,7 +203,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	a.configFile = configFileInUse(cf.config) // scheduled backups include it
 	if file := configFileInUse(cf.config); file != "" {
-		go watchConfigFile(ctx, file, cfg.KBWatchInterval, log)
+		go watchConfigFile(ctx, file, cfg.KBWatchInterval, a.configReadAt, log)
 	}
 	go a.watchReload(ctx, cf.load, level)
 	fmt.Fprintf(stdout, "deskbot %s serving on %s://%s (data in %s)\n", Version, scheme(cfg), displayAddr(lns.Public.Addr()), cfg.DataDir)

@@ -10,8 +10,10 @@ import (
 // watchConfigFile warns, once per change, when the configuration file the
 // server started with changes: a reload (SIGHUP, reload.go) applies
 // log_level and answer.threshold; every other key takes effect after a
-// restart.
-func watchConfigFile(ctx context.Context, path string, every time.Duration, log *slog.Logger) {
+// restart. A change a reload has already read (readAt: when the last one
+// read the configuration; nil for none) is not warned about: the reload
+// logged what it applied and what needs a restart.
+func watchConfigFile(ctx context.Context, path string, every time.Duration, readAt func() time.Time, log *slog.Logger) {
 	stamp := func() (time.Time, int64, bool) {
 		fi, err := os.Stat(path)
 		if err != nil {
@@ -33,6 +35,9 @@ func watchConfigFile(ctx context.Context, path string, every time.Duration, log 
 			continue
 		}
 		mod, size, ok = m, s, o
+		if readAt != nil && o && !m.After(readAt()) {
+			continue
+		}
 		log.Warn("configuration file changed; send SIGHUP to apply log_level and answer.threshold (it names the keys that need a restart), or restart deskbot to apply it all", "file", path)
 	}
 }
@@ -46,4 +51,12 @@ func configFileInUse(flagFile string) string {
 		return "config.yaml"
 	}
 	return ""
+}
+
+// configReadAt is when a reload last read the configuration (zero for none).
+func (a *App) configReadAt() time.Time {
+	if n := a.configRead.Load(); n != 0 {
+		return time.Unix(0, n)
+	}
+	return time.Time{}
 }

@@ -7,6 +7,7 @@ import (
 	"os/signal"
 	"slices"
 	"syscall"
+	"time"
 
 	"deskbot/config"
 )
@@ -46,6 +47,7 @@ func (a *App) watchReload(ctx context.Context, load func() (config.Config, error
 // start) and applies live keys; an invalid configuration changes nothing.
 func (r *reloader) reload(ctx context.Context) error {
 	log := r.a.Log
+	r.a.configRead.Store(time.Now().UnixNano()) // the file watcher need not warn of what this reads
 	next, err := r.load()
 	r.a.Metrics.Reload(err)
 	if err != nil {
