@@ -258,6 +258,9 @@ func (o operatorEnv) updateRequest(ctx context.Context, sub string, id int64) er
 		if errors.Is(err, store.ErrNoRequest) {
 			return fmt.Errorf("no request %d (see deskbot privacy request list --all)", id)
 		}
+		if errors.Is(err, store.ErrRequestAlready) {
+			return errors.New(strings.TrimPrefix(err.Error(), "store: ") + "; nothing changed")
+		}
 		return err
 	}
 	fmt.Fprintf(o.stdout, "request %d %s\n", id, status)

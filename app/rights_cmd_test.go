@@ -81,6 +81,10 @@ func TestPrivacyRequestDeadlinesInReport(t *testing.T) {
 	if code, out, errOut := run(t, "privacy", "request", "close", id, "--data-dir", dir); code != 0 || !strings.Contains(out, "closed") {
 		t.Fatalf("close: exit %d %q %q", code, out, errOut)
 	}
+	// Closing it again keeps the answer time that proves the deadline.
+	if code, _, errOut := run(t, "privacy", "request", "close", id, "--data-dir", dir); code == 0 || !strings.Contains(errOut, "was already closed at") || !strings.Contains(errOut, "nothing changed") {
+		t.Fatalf("second close: exit %d %q", code, errOut)
+	}
 	_, out, _ = run(t, "privacy", "request", "list", "--data-dir", dir)
 	if strings.Contains(out, "erasure") {
 		t.Errorf("the closed request is still listed as open:\n%s", out)

@@ -56,6 +56,10 @@ const (
 // ErrNoRequest: no request with that id.
 var ErrNoRequest = errors.New("no such request")
 
+// ErrRequestAlready: the request was already acknowledged (or closed) at
+// the time the error names; that time stays, as it proves the deadline.
+var ErrRequestAlready = errors.New("already")
+
 // Request is one data-subject request record (DSR-3, AUD-1).
 type Request struct {
 	ID           int64
@@ -108,13 +112,22 @@ func (s *Store) UpdateRequest(ctx context.Context, id int64, status, actor strin
 		return fmt.Errorf("store: request status %q (want %s or %s)", status, RequestAcknowledged, RequestClosed)
 	}
 	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		var subject, kind string
-		err := tx.QueryRowContext(ctx, `SELECT subject_ref, kind FROM requests WHERE id = ?`, id).Scan(&subject, &kind)
+		var subject, kind, cur string
+		var was, received int64
+		err := tx.QueryRowContext(ctx, `SELECT subject_ref, kind, coalesce(`+col+`, 0), status, at FROM requests WHERE id = ?`, id).Scan(&subject, &kind, &was, &cur, &received)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("store: request %d: %w", id, ErrNoRequest)
 		}
 		if err != nil {
 			return fmt.Errorf("store: request %d: %w", id, err)
+		}
+		if was == 0 && status == RequestClosed && cur == RequestClosed {
+			was = received // answered in the chat, at once (see Requests)
+		}
+		if was != 0 {
+			// Overwriting would move the recorded answer (or acknowledgement)
+			// past the deadline it met.
+			return fmt.Errorf("store: request %d was %w %s at %s", id, ErrRequestAlready, status, fromMilli(was).UTC().Format("2006-01-02 15:04 UTC"))
 		}
 		q := `UPDATE requests SET ` + col + ` = ?, status = CASE WHEN status = 'closed' THEN status ELSE ? END WHERE id = ?`
 		if _, err := tx.ExecContext(ctx, q, unixMilli(at), status, id); err != nil {

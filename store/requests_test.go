@@ -53,6 +53,16 @@ func TestRequestStatusAndDeadlines(t *testing.T) {
 	if err := s.UpdateRequest(ctx, id, store.RequestClosed, "operator", at.Add(48*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
+	// A second close keeps the first answer time (the deadline's proof).
+	if err := s.UpdateRequest(ctx, id, store.RequestClosed, "operator", at.Add(90*24*time.Hour)); !errors.Is(err, store.ErrRequestAlready) {
+		t.Errorf("closing a closed request again: %v", err)
+	}
+	if all, _ := s.Requests(ctx, false); !all[0].Closed.Equal(at.Add(48 * time.Hour)) {
+		t.Errorf("a second close moved the answer time: %+v", all[0])
+	}
+	if err := s.UpdateRequest(ctx, all[1].ID, store.RequestClosed, "operator", at.Add(time.Hour)); !errors.Is(err, store.ErrRequestAlready) {
+		t.Errorf("closing a request answered in the chat: %v", err)
+	}
 	if err := s.UpdateRequest(ctx, 999, store.RequestClosed, "operator", at); !errors.Is(err, store.ErrNoRequest) {
 		t.Errorf("closing an unknown request: %v", err)
 	}
