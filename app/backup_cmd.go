@@ -134,11 +134,13 @@ type restoreOptions struct {
 
 func restore(ctx context.Context, o restoreOptions, stdout io.Writer) (err error) {
 	start := time.Now()
-	if entries, err := os.ReadDir(o.DataDir); err == nil && len(entries) > 0 {
+	entries, err := os.ReadDir(o.DataDir)
+	if err == nil && len(entries) > 0 {
 		return fmt.Errorf("%s is not empty; restore only into a new or empty folder (nothing there is replaced)", o.DataDir)
 	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("--data-dir: %w", err)
 	}
+	created := err != nil // the folder did not exist: a failed restore removes it again
 	if err := os.MkdirAll(o.DataDir, 0o700); err != nil {
 		return fmt.Errorf("--data-dir: %w", err)
 	}
@@ -146,7 +148,7 @@ func restore(ctx context.Context, o restoreOptions, stdout io.Writer) (err error
 	if err != nil {
 		return err
 	}
-	// Whatever fails, leave the folder as empty as it was found.
+	// Whatever fails, leave the folder as it was found: empty, or absent.
 	defer func() {
 		unlock()
 		if err != nil {
@@ -154,6 +156,9 @@ func restore(ctx context.Context, o restoreOptions, stdout io.Writer) (err error
 				for _, en := range entries {
 					os.RemoveAll(filepath.Join(o.DataDir, en.Name()))
 				}
+			}
+			if created {
+				os.Remove(o.DataDir)
 			}
 		}
 	}()
