@@ -231,6 +231,10 @@ func (o operatorEnv) notifyIncident(ctx context.Context, id int64, authority, cu
 		if errors.Is(err, store.ErrNoIncident) {
 			return fmt.Errorf("no incident %d (see deskbot incident list)", id)
 		}
+		if errors.Is(err, store.ErrAlreadyNotified) {
+			// The recorded time proves the deadline; it is not moved.
+			return fmt.Errorf("%s; nothing changed", strings.TrimPrefix(strings.TrimSuffix(err.Error(), ": "+store.ErrAlreadyNotified.Error()), "store: "))
+		}
 		return err
 	}
 	fmt.Fprintf(o.stdout, "incident %d updated\n", id)

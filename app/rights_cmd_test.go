@@ -131,6 +131,9 @@ func TestIncidentAddWindow(t *testing.T) {
 	if code, _, errOut := run(t, "incident", "notify", "1", "--authority", "now", "--data-dir", dir); code != 0 {
 		t.Fatalf("notify: %s", errOut)
 	}
+	if code, _, errOut := run(t, "incident", "notify", "1", "--authority", "now", "--data-dir", dir); code == 0 || !strings.Contains(errOut, "supervisory authority was notified at") || !strings.Contains(errOut, "nothing changed") {
+		t.Errorf("a second notification moved the recorded time (BRCH-1): exit %d %q", code, errOut)
+	}
 	_, out, _ = run(t, "incident", "list", "--data-dir", dir)
 	if !strings.Contains(out, "supervisory authority notified") {
 		t.Errorf("list after notifying:\n%s", out)

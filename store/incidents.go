@@ -25,6 +25,11 @@ const BreachNotifyWithin = 72 * time.Hour
 // ErrNoIncident: no incident with that id.
 var ErrNoIncident = errors.New("no such incident")
 
+// ErrAlreadyNotified: the notification time asked for is already recorded.
+// It is the proof that the 72-hour deadline was met (BRCH-1), so a second
+// notify does not move it.
+var ErrAlreadyNotified = errors.New("notification already recorded")
+
 // Incident is one breach record.
 type Incident struct {
 	ID       int64
@@ -144,6 +149,20 @@ func (s *Store) AddIncident(ctx context.Context, in Incident, sc Scope, actor st
 // and measures taken since; audited as incident_update.
 func (s *Store) NotifyIncident(ctx context.Context, id int64, authority, customers time.Time, measures, actor string, at time.Time) error {
 	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		var auth, cust int64
+		err := tx.QueryRowContext(ctx, `SELECT coalesce(authority_notified_at, 0), coalesce(customers_notified_at, 0) FROM incidents WHERE id = ?`, id).Scan(&auth, &cust)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("store: incident %d: %w", id, ErrNoIncident)
+		}
+		if err != nil {
+			return fmt.Errorf("store: incident %d: %w", id, err)
+		}
+		if !authority.IsZero() && auth != 0 {
+			return fmt.Errorf("store: incident %d: the supervisory authority was notified at %s: %w", id, fromMilli(auth).UTC().Format(time.RFC3339), ErrAlreadyNotified)
+		}
+		if !customers.IsZero() && cust != 0 {
+			return fmt.Errorf("store: incident %d: the customers were notified at %s: %w", id, fromMilli(cust).UTC().Format(time.RFC3339), ErrAlreadyNotified)
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE incidents SET
 			authority_notified_at = coalesce(?, authority_notified_at),
 			customers_notified_at = coalesce(?, customers_notified_at),

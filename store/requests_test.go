@@ -120,6 +120,15 @@ func TestIncidentCountsFromStore(t *testing.T) {
 	if err != nil || got.AuthorityNotified.IsZero() || !got.CustomersNotified.IsZero() || got.Measures != "bucket closed; keys rotated" || !got.Encrypted {
 		t.Fatalf("after notifying: %+v, %v", got, err)
 	}
+	// BRCH-1: the recorded notification time proves the deadline was met;
+	// a second notify does not move it, and changes nothing else either.
+	err = s.NotifyIncident(ctx, in.ID, found.Add(80*time.Hour), time.Time{}, "more", "operator", found.Add(80*time.Hour))
+	if !errors.Is(err, store.ErrAlreadyNotified) {
+		t.Fatalf("second authority notification: %v, want ErrAlreadyNotified", err)
+	}
+	if again, _ := s.Incident(ctx, in.ID); !again.AuthorityNotified.Equal(got.AuthorityNotified) || again.Measures != got.Measures {
+		t.Fatalf("a refused notify changed the record: %+v", again)
+	}
 	recs, _ := s.AuditRecords(ctx, "incident")
 	if len(recs) != 2 || recs[0].Detail == "" {
 		t.Fatalf("incident audit records %+v", recs)
