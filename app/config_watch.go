@@ -24,6 +24,9 @@ func watchConfigFile(ctx context.Context, path string, every time.Duration, read
 	mod, size, ok := stamp()
 	t := time.NewTicker(every)
 	defer t.Stop()
+	// An editor's save is often several steps (write, then touch or
+	// rename); warn once the file has stood still for a tick.
+	pending := false
 	for {
 		select {
 		case <-ctx.Done():
@@ -31,10 +34,15 @@ func watchConfigFile(ctx context.Context, path string, every time.Duration, read
 		case <-t.C:
 		}
 		m, s, o := stamp()
-		if o == ok && m.Equal(mod) && s == size {
+		if o != ok || !m.Equal(mod) || s != size {
+			mod, size, ok = m, s, o
+			pending = true
 			continue
 		}
-		mod, size, ok = m, s, o
+		if !pending {
+			continue
+		}
+		pending = false
 		if readAt != nil && o && !m.After(readAt()) {
 			continue
 		}

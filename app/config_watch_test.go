@@ -45,6 +45,7 @@ func TestConfigFileChangeSaysRestart(t *testing.T) {
 	if logs.String() != "" {
 		t.Fatalf("logged before any change: %s", logs.String())
 	}
+	// Two steps (write, then touch), as editors save: one warning.
 	os.WriteFile(file, []byte("answer:\n  threshold: 0.5\n"), 0o600)
 	os.Chtimes(file, time.Now().Add(time.Second), time.Now().Add(time.Second))
 	deadline := time.Now().Add(2 * time.Second)

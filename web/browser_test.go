@@ -140,9 +140,10 @@ func (w *consoleWatch) problems() []string {
 }
 
 // waitJS polls a JavaScript expression in the page until it is truthy.
+// An exception counts as "not yet": a frame may not have its body yet.
 func waitJS(t *testing.T, ctx context.Context, what, expr string) {
 	t.Helper()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool]("!!("+expr+")", chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool]("(() => { try { return !!("+expr+"); } catch (e) { return false; } })()", chromedp.WithPollingTimeout(10*time.Second))); err != nil {
 		dumpLog(t, ctx)
 		t.Fatalf("waiting for %s: %v", what, err)
 	}
