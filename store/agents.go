@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -24,11 +23,11 @@ type Agent struct {
 
 // CreateAgent stores a new agent account; ErrExists if the name is taken.
 func (s *Store) CreateAgent(ctx context.Context, a Agent) error {
-	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO agents(name, display_name, password_hash, created_at, disabled) VALUES(?,?,?,?,?)`,
 			a.Name, a.DisplayName, a.PasswordHash, unixMilli(a.CreatedAt), boolInt(a.Disabled))
 		if err != nil {
-			if strings.Contains(err.Error(), "UNIQUE") || strings.Contains(err.Error(), "PRIMARY KEY") {
+			if isUniqueViolation(err) {
 				return fmt.Errorf("store: agent %q: %w", a.Name, ErrExists)
 			}
 			return fmt.Errorf("store: create agent: %w", err)
@@ -39,7 +38,7 @@ func (s *Store) CreateAgent(ctx context.Context, a Agent) error {
 
 // SetAgentPassword replaces an agent's password hash and ends its sessions.
 func (s *Store) SetAgentPassword(ctx context.Context, name, hash string) error {
-	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE agents SET password_hash = ? WHERE name = ?`, hash, name)
 		if err != nil {
 			return fmt.Errorf("store: set agent password: %w", err)
@@ -103,7 +102,7 @@ type AgentSession struct {
 
 // CreateAgentSession stores a log-in session and drops the agent's expired ones.
 func (s *Store) CreateAgentSession(ctx context.Context, as AgentSession) error {
-	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM agent_sessions WHERE agent = ? AND expires_at <= ?`, as.Agent, unixMilli(as.CreatedAt)); err != nil {
 			return fmt.Errorf("store: agent session: %w", err)
 		}
@@ -134,7 +133,7 @@ func (s *Store) AgentSessionByHash(ctx context.Context, tokenHash []byte, now ti
 
 // DeleteAgentSession ends one log-in session.
 func (s *Store) DeleteAgentSession(ctx context.Context, tokenHash []byte) error {
-	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM agent_sessions WHERE token_hash = ?`, tokenHash); err != nil {
 			return fmt.Errorf("store: agent logout: %w", err)
 		}
@@ -163,14 +162,13 @@ func (s *Store) LeaveMessage(ctx context.Context, m OfflineMessage) (int64, erro
 	}
 	body := c.Seal([]byte(m.Text), aad("offline", m.Subject, m.Session))
 	var id int64
-	err = s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO offline_messages(subject_id, session_id, at, body) VALUES(?,?,?,?)`,
-			m.Subject, m.Session, unixMilli(m.At), body)
+	err = s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO offline_messages(subject_id, session_id, at, body) VALUES(?,?,?,?) RETURNING id`,
+			m.Subject, m.Session, unixMilli(m.At), body).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("store: leave message: %w", err)
 		}
-		id, err = res.LastInsertId()
-		return err
+		return nil
 	})
 	return id, err
 }
@@ -234,7 +232,7 @@ func (s *Store) CountOfflineMessages(ctx context.Context) (int, error) {
 
 // MarkOfflineHandled records that an agent dealt with an offline message.
 func (s *Store) MarkOfflineHandled(ctx context.Context, id int64, agent string, at time.Time) error {
-	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE offline_messages SET handled_at = ?, handled_by = ? WHERE id = ? AND handled_at IS NULL`, unixMilli(at), agent, id)
 		if err != nil {
 			return fmt.Errorf("store: offline handled: %w", err)

@@ -22,6 +22,9 @@ import (
 // not exist) through the store's own connection, so a server can back
 // itself up without touching its files.
 func (s *Store) Snapshot(ctx context.Context, dest string) error {
+	if s.pg {
+		return ErrPostgresBackup
+	}
 	if err := prepareSnapshotFile(dest); err != nil {
 		return err
 	}
@@ -90,7 +93,7 @@ func InspectFile(ctx context.Context, path string) (SnapshotInfo, error) {
 		return info, fmt.Errorf("store: %w", err)
 	}
 	defer db.Close()
-	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := (&DB{DB: db}).BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return info, fmt.Errorf("store: %s: %w", path, describeErr(path, err))
 	}

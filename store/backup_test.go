@@ -21,6 +21,7 @@ import (
 // token resumes with its transcript, and a subject erased after the
 // snapshot stays erased once the ledger is re-applied (DSR-4).
 func TestSnapshotBesideWritesRestoresAndErasureHolds(t *testing.T) {
+	sqliteOnly(t)
 	ctx := context.Background()
 	dir := t.TempDir()
 	ledger := filepath.Join(t.TempDir(), "keys", "erasures.ledger")

@@ -177,6 +177,9 @@ func (m *commitMark) close() error {
 // writeMark copies the counts of the last commit to the mark file before
 // the batch's writers are answered, and asks for it to be synced.
 func (s *Store) writeMark() {
+	if s.pg {
+		return
+	}
 	m := s.mark
 	if m == nil || m.f == nil || m.pending == m.written {
 		return
@@ -205,7 +208,7 @@ func (s *Store) writeMark() {
 
 // bumpCommitCount counts n acknowledged writes in tx and returns the new
 // counts for the mark.
-func bumpCommitCount(ctx context.Context, tx *sql.Tx, n int) (markVals, error) {
+func bumpCommitCount(ctx context.Context, tx *Tx, n int) (markVals, error) {
 	var m markVals
 	// An upsert, so a missing row (deleted by hand) cannot fail every commit.
 	err := tx.QueryRowContext(ctx, `INSERT INTO durability(id, writes, audit_seq) VALUES(1, ?1, coalesce((SELECT max(seq) FROM audit), 0))
@@ -289,7 +292,10 @@ func (s *Store) openDurability(ctx context.Context) error {
 // recorded at a start, or (markPath not empty) fewer writes than the
 // commit mark. The mark is read first: a live server writes it after its
 // commits, so it can only trail the database.
-func checkDurability(ctx context.Context, db *sql.DB, path, markPath string) error {
+func checkDurability(ctx context.Context, db *DB, path, markPath string) error {
+	if db.pg {
+		return nil // PostgreSQL keeps what it acknowledged; there is no mark
+	}
 	var mark markVals
 	haveMark := false
 	if markPath != "" {
@@ -383,8 +389,11 @@ const EventLossAccepted = "acknowledged_loss_accepted"
 // the database and the acceptance is an audit event (AUD-1); `audit
 // verify` stops failing on them. It returns the losses accepted.
 func (s *Store) AcceptLoss(ctx context.Context, actor, note string, at time.Time) ([]Loss, error) {
+	if s.pg {
+		return nil, nil // no commit mark, no recorded losses
+	}
 	var out []Loss
-	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		out = out[:0]
 		rows, err := tx.QueryContext(ctx, `SELECT id, detected_at, writes, audit_from, audit_to, mark FROM durability_loss
 			WHERE id NOT IN (SELECT loss_id FROM durability_loss_accepted) ORDER BY id`)

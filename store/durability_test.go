@@ -23,6 +23,7 @@ import (
 // process, it commits turns and exits without closing the store, as
 // kill -9 would leave it: the last commits are in the WAL only.
 func TestHelperCommitAndDie(t *testing.T) {
+	sqliteOnly(t)
 	dir := os.Getenv("DESKBOT_HELPER_DIR")
 	if dir == "" {
 		t.Skip("helper process only")
@@ -72,6 +73,7 @@ func captureLog() (*slog.Logger, *logBuf) {
 // outside the WAL) makes the start report how many acknowledged records
 // are missing, at error level, and `audit verify` fail naming the gap.
 func TestWALDamageReportsAcknowledgedRecordsMissing(t *testing.T) {
+	sqliteOnly(t)
 	const turns = 40
 	damage := map[string]func(wal string) error{
 		"deleted": os.Remove,
@@ -144,6 +146,7 @@ func TestWALDamageReportsAcknowledgedRecordsMissing(t *testing.T) {
 // A crash (no close) without damage loses nothing: the mark agrees with
 // the database and verify passes; a clean close agrees too.
 func TestCommitMarkAgreesAfterCrashAndClose(t *testing.T) {
+	sqliteOnly(t)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "deskbot.db")
 	commitAndDie(t, dir, 25, "")
@@ -166,6 +169,7 @@ func TestCommitMarkAgreesAfterCrashAndClose(t *testing.T) {
 
 // H4: synchronous=FULL unless store.sync says normal; anything else is refused.
 func TestSyncModeFullByDefault(t *testing.T) {
+	sqliteOnly(t)
 	for _, tc := range []struct{ opt, want string }{{"", "2"}, {store.SyncFull, "2"}, {store.SyncNormal, "1"}} {
 		s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "deskbot.db"), store.Options{Crypto: crypto(t, key1), Sync: tc.opt})
 		if err != nil {
@@ -185,6 +189,7 @@ func TestSyncModeFullByDefault(t *testing.T) {
 
 // Corruption errors name the file and say how to restore.
 func TestCorruptDatabaseNamesFile(t *testing.T) {
+	sqliteOnly(t)
 	for name, harm := range map[string]func(p string) error{
 		"header": func(p string) error {
 			f, err := os.OpenFile(p, os.O_RDWR, 0)
@@ -227,6 +232,7 @@ func TestCorruptDatabaseNamesFile(t *testing.T) {
 
 // A durability row deleted by hand does not make every commit fail.
 func TestCommitCountSurvivesDeletedRow(t *testing.T) {
+	sqliteOnly(t)
 	dir := t.TempDir()
 	s := open(t, dir, key1)
 	defer s.Close()
@@ -245,6 +251,7 @@ func TestCommitCountSurvivesDeletedRow(t *testing.T) {
 // The loss recorded at a start also fails the store's own audit check
 // (deskbot report, the admin API), after the chain itself verified.
 func TestRecordedLossFailsStoreVerify(t *testing.T) {
+	sqliteOnly(t)
 	dir := t.TempDir()
 	commitAndDie(t, dir, 10, "")
 	if err := os.Remove(filepath.Join(dir, "deskbot.db-wal")); err != nil {

@@ -125,15 +125,14 @@ func (s *Store) AddIncident(ctx context.Context, in Incident, sc Scope, actor st
 		in.Records += n
 	}
 	in.From, in.To = sc.From, sc.To
-	err = s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO incidents(what, found_at, recorded_at, window_from, window_to, subjects, records, categories, encrypted, measures, authority_notified_at, customers_notified_at)
-			VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	err = s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO incidents(what, found_at, recorded_at, window_from, window_to, subjects, records, categories, encrypted, measures, authority_notified_at, customers_notified_at)
+			VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			in.What, unixMilli(in.Found), unixMilli(in.Recorded), nullTime(in.From), nullTime(in.To), in.Subjects, in.Records,
-			formatCategories(cats), in.Encrypted, in.Measures, nullTime(in.AuthorityNotified), nullTime(in.CustomersNotified))
+			formatCategories(cats), boolInt(in.Encrypted), in.Measures, nullTime(in.AuthorityNotified), nullTime(in.CustomersNotified)).Scan(&in.ID)
 		if err != nil {
 			return fmt.Errorf("store: add incident: %w", err)
 		}
-		in.ID, _ = res.LastInsertId()
 		for _, id := range subjects {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO incident_subjects(incident_id, subject_ref) VALUES(?, ?)`, in.ID, id); err != nil {
 				return fmt.Errorf("store: add incident: %w", err)
@@ -148,7 +147,7 @@ func (s *Store) AddIncident(ctx context.Context, in Incident, sc Scope, actor st
 // NotifyIncident records when the authority or the customers were told,
 // and measures taken since; audited as incident_update.
 func (s *Store) NotifyIncident(ctx context.Context, id int64, authority, customers time.Time, measures, actor string, at time.Time) error {
-	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		var auth, cust int64
 		err := tx.QueryRowContext(ctx, `SELECT coalesce(authority_notified_at, 0), coalesce(customers_notified_at, 0) FROM incidents WHERE id = ?`, id).Scan(&auth, &cust)
 		if errors.Is(err, sql.ErrNoRows) {

@@ -26,8 +26,8 @@ func (s *Store) SystemKey(ctx context.Context, name string) ([]byte, error) {
 	if wrapped, err = s.crypto.Wrapper.Wrap(dk, aadName); err != nil {
 		return nil, err
 	}
-	err = s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO system_keys(name, wrapped_key) VALUES(?, ?)`, name, wrapped)
+	err = s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO system_keys(name, wrapped_key) VALUES(?, ?) ON CONFLICT DO NOTHING`, name, wrapped)
 		return err
 	})
 	if err != nil {
@@ -78,7 +78,7 @@ func (s *Store) RotateKeys(ctx context.Context, next KeyWrapper) (int, error) {
 		}
 		rs.Close()
 	}
-	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		for _, r := range rows {
 			q := `UPDATE subjects SET wrapped_key = ? WHERE id = ?`
 			if r.table == "system_keys" {

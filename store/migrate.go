@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -61,6 +60,7 @@ var migrations = []migration{
 	{2, "request status and deadlines (DSR-3), breach records (BRCH-1)", schemaRequestsIncidents},
 	{3, "test runs: test sessions and test agents, erased when the run ends", schemaTestRuns},
 	{4, "agent notes: a private note per conversation, sealed per subject", schemaAgentNotes},
+	{5, "job runs: once-per-period jobs run once across instances", schemaJobRuns},
 }
 
 const migrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -110,7 +110,7 @@ func (s *Store) DatabaseSchemaVersion(ctx context.Context) (int, error) {
 }
 
 // migrate brings the database to SchemaVersion in one transaction.
-func migrate(ctx context.Context, db *sql.DB, log *slog.Logger) error {
+func migrate(ctx context.Context, db *DB, log *slog.Logger) error {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -119,6 +119,13 @@ func migrate(ctx context.Context, db *sql.DB, log *slog.Logger) error {
 		return fmt.Errorf("store: schema version: %w", err)
 	}
 	defer tx.Rollback()
+	if db.pg {
+		// Instances starting together migrate one at a time; the others
+		// then find the database at this version.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, lockMigrate); err != nil {
+			return fmt.Errorf("store: migrate: %w", err)
+		}
+	}
 	from, legacy, err := schemaState(ctx, tx)
 	if err != nil {
 		return err
@@ -131,7 +138,11 @@ func migrate(ctx context.Context, db *sql.DB, log *slog.Logger) error {
 		return nil
 	}
 	now := unixMilli(time.Now())
-	if _, err := tx.ExecContext(ctx, migrationsTable); err != nil {
+	table := migrationsTable
+	if db.pg {
+		table = pgDDL(table)
+	}
+	if _, err := tx.ExecContext(ctx, table); err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
 	if legacy > 0 {
@@ -149,15 +160,21 @@ func migrate(ctx context.Context, db *sql.DB, log *slog.Logger) error {
 		from = 1
 	}
 	for _, m := range migrations[from:] {
-		if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
+		ddl := m.SQL
+		if db.pg {
+			ddl = pgDDL(ddl)
+		}
+		if _, err := tx.ExecContext(ctx, ddl); err != nil {
 			return fmt.Errorf("store: migrate to schema version %d (%s): %w", m.Version, m.Name, err)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(version, name, applied_at) VALUES(?, ?, ?)`, m.Version, m.Name, now); err != nil {
 			return fmt.Errorf("store: migrate to schema version %d: %w", m.Version, err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", want)); err != nil {
-		return fmt.Errorf("store: migrate: %w", err)
+	if !db.pg {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", want)); err != nil {
+			return fmt.Errorf("store: migrate: %w", err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
@@ -173,7 +190,10 @@ func migrate(ctx context.Context, db *sql.DB, log *slog.Logger) error {
 
 // schemaState reads the recorded schema version. legacy > 0 is the step
 // count of a database made before numbered migrations (version is then 0).
-func schemaState(ctx context.Context, tx *sql.Tx) (version, legacy int, err error) {
+func schemaState(ctx context.Context, tx *Tx) (version, legacy int, err error) {
+	if tx.pg {
+		return pgSchemaState(ctx, tx)
+	}
 	var uv int
 	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&uv); err != nil {
 		return 0, 0, fmt.Errorf("store: schema version: %w", err)
@@ -206,4 +226,31 @@ func schemaState(ctx context.Context, tx *sql.Tx) (version, legacy int, err erro
 	default:
 		return 0, 0, fmt.Errorf("%w: user_version %d without schema_migrations", ErrSchemaUnknown, uv)
 	}
+}
+
+// pgSchemaState reads the recorded schema version of a PostgreSQL
+// database: there is no earlier layout there, only schema_migrations.
+func pgSchemaState(ctx context.Context, tx *Tx) (version, legacy int, err error) {
+	var have bool
+	if err := tx.QueryRowContext(ctx, `SELECT to_regclass('schema_migrations') IS NOT NULL`).Scan(&have); err != nil {
+		return 0, 0, fmt.Errorf("store: schema version: %w", err)
+	}
+	if !have {
+		var tables int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()`).Scan(&tables); err != nil {
+			return 0, 0, fmt.Errorf("store: schema version: %w", err)
+		}
+		if tables > 0 {
+			return 0, 0, fmt.Errorf("%w: the database has %d tables but no schema_migrations; give deskbot a database of its own", ErrSchemaUnknown, tables)
+		}
+		return 0, 0, nil
+	}
+	var count int
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(version), 0), count(*) FROM schema_migrations`).Scan(&version, &count); err != nil {
+		return 0, 0, fmt.Errorf("store: schema version: %w", err)
+	}
+	if count != version {
+		return 0, 0, fmt.Errorf("%w: schema_migrations records %d migrations up to version %d; some are missing", ErrSchemaUnknown, count, version)
+	}
+	return version, 0, nil
 }

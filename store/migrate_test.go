@@ -69,6 +69,7 @@ func userVersion(t *testing.T, path string) int {
 // its session resumes by token with its transcript, the upgrade is
 // recorded as migration 1, and a second start changes nothing.
 func TestUpgradeFromEarlierReleaseLayout(t *testing.T) {
+	sqliteOnly(t)
 	dir := t.TempDir()
 	path := copyLegacy(t, dir)
 	if v := userVersion(t, path); v != 6 {
@@ -119,6 +120,7 @@ func TestUpgradeFromEarlierReleaseLayout(t *testing.T) {
 // A database written by a newer deskbot is refused with both versions
 // named, and left as it was.
 func TestNewerSchemaRefused(t *testing.T) {
+	sqliteOnly(t)
 	dir := t.TempDir()
 	s := open(t, dir, key1)
 	if err := s.Close(); err != nil {
@@ -148,6 +150,7 @@ func TestNewerSchemaRefused(t *testing.T) {
 
 // A file with tables but no deskbot schema version is not taken over.
 func TestUnknownDatabaseRefused(t *testing.T) {
+	sqliteOnly(t)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "deskbot.db")
 	db := rawSQL(t, path)

@@ -104,7 +104,7 @@ func (s *Store) SetNote(ctx context.Context, subject, session, text, agent strin
 		return err
 	}
 	body := c.Seal([]byte(text), aad("note", subject, session))
-	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		// Nothing may be written for an erased subject again (DSR-4).
 		var one int
 		err := tx.QueryRowContext(ctx, `SELECT 1 FROM sessions WHERE id = ? AND subject_id = ?`, session, subject).Scan(&one)

@@ -106,7 +106,7 @@ func TestAgentNoteSealedExportedErased(t *testing.T) {
 	db := rawDB(t, dir)
 	defer db.Close()
 	var rows int
-	if err := db.QueryRow(`SELECT count(*) FROM agent_notes WHERE subject_id = ?`, sess.SubjectID).Scan(&rows); err != nil || rows != 0 {
+	if err := db.QueryRow(ph(`SELECT count(*) FROM agent_notes WHERE subject_id = ?`), sess.SubjectID).Scan(&rows); err != nil || rows != 0 {
 		t.Fatalf("%d agent_notes rows left after erasure (%v)", rows, err)
 	}
 }

@@ -67,7 +67,7 @@ func (s *Store) Commit(ctx context.Context, t Turn) error {
 	for _, p := range t.Picked {
 		unanswered = append(unanswered, review{body: c.Seal([]byte(p.Question), aad("unanswered", t.Subject, "")), article: p.Article})
 	}
-	err = s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		// The subject may have been erased meanwhile (by another process,
 		// or the purge): nothing may be written for it again (DSR-4).
 		var one int
@@ -111,7 +111,7 @@ func (s *Store) Commit(ctx context.Context, t Turn) error {
 			}
 		}
 		for _, b := range t.Blinds {
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO lookup(subject_id, blind) VALUES(?,?)`, t.Subject, b); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO lookup(subject_id, blind) VALUES(?,?) ON CONFLICT DO NOTHING`, t.Subject, b); err != nil {
 				return fmt.Errorf("store: insert lookup: %w", err)
 			}
 		}
@@ -134,9 +134,16 @@ func (s *Store) AppendTurn(ctx context.Context, subject, session string, at time
 }
 
 // appendAudit chains records after the last one, inside the caller's transaction (AUD-1).
-func appendAudit(ctx context.Context, tx *sql.Tx, recs ...compliance.AuditRecord) error {
+func appendAudit(ctx context.Context, tx *Tx, recs ...compliance.AuditRecord) error {
 	if len(recs) == 0 {
 		return nil
+	}
+	if tx.pg {
+		// Instances append to one chain: the tail is read and extended by
+		// one transaction at a time, held until it commits (AUD-1).
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, lockAudit); err != nil {
+			return fmt.Errorf("store: audit lock: %w", err)
+		}
 	}
 	var prev compliance.AuditRecord
 	var at string
@@ -165,7 +172,7 @@ func appendAudit(ctx context.Context, tx *sql.Tx, recs ...compliance.AuditRecord
 
 // Audit appends compliance events to the hash-chained log.
 func (s *Store) Audit(ctx context.Context, recs ...compliance.AuditRecord) error {
-	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error { return appendAudit(ctx, tx, recs...) })
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error { return appendAudit(ctx, tx, recs...) })
 }
 
 // AuditRecords returns audit records in order, optionally only one event.

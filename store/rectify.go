@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -69,7 +68,7 @@ func (s *Store) Rectify(ctx context.Context, r Rectification) (RectifyResult, er
 	if d == nil {
 		d = compliance.NewDetector(nil)
 	}
-	err = s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT id, body FROM contacts WHERE subject_id = ? ORDER BY id`, r.Subject)
 		if err != nil {
 			return fmt.Errorf("store: rectify: %w", err)
@@ -117,7 +116,7 @@ func (s *Store) Rectify(ctx context.Context, r Rectification) (RectifyResult, er
 			return fmt.Errorf("store: rectify: %w", err)
 		}
 		if r.Blind != "" {
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO lookup(subject_id, blind) VALUES(?, ?)`, r.Subject, r.Blind); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO lookup(subject_id, blind) VALUES(?, ?) ON CONFLICT DO NOTHING`, r.Subject, r.Blind); err != nil {
 				return fmt.Errorf("store: rectify: %w", err)
 			}
 		}

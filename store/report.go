@@ -91,10 +91,7 @@ type ReviewQuestion struct {
 // newest first, at most limit (0: no limit). Entries of customers erased
 // meanwhile are skipped, and so are those of test runs.
 func (s *Store) ReviewQuestions(ctx context.Context, since time.Time, limit int) ([]ReviewQuestion, error) {
-	if limit <= 0 {
-		limit = -1
-	}
-	rows, err := s.r.QueryContext(ctx, `SELECT id, subject_id, at, body, article FROM unanswered WHERE at >= ? AND subject_id NOT IN `+testSubjects+` ORDER BY id DESC LIMIT ?`, unixMilli(since), limit)
+	rows, err := s.r.QueryContext(ctx, `SELECT id, subject_id, at, body, article FROM unanswered WHERE at >= ? AND subject_id NOT IN `+testSubjects+` ORDER BY id DESC LIMIT ?`, unixMilli(since), noLimit(limit))
 	if err != nil {
 		return nil, fmt.Errorf("store: unanswered: %w", err)
 	}
@@ -149,8 +146,9 @@ func VerifyAuditFile(ctx context.Context, path string) (int, error) {
 	}
 	// The commit mark is read before the chain: records acknowledged but
 	// lost with the WAL leave no broken link, only a shorter chain (H4).
-	derr := checkDurability(ctx, db, path, MarkPath(path))
-	verified, err := verifyChain(ctx, db)
+	sdb := &DB{DB: db}
+	derr := checkDurability(ctx, sdb, path, MarkPath(path))
+	verified, err := verifyChain(ctx, sdb)
 	if err != nil {
 		return verified, err
 	}
@@ -160,7 +158,7 @@ func VerifyAuditFile(ctx context.Context, path string) (int, error) {
 // verifyAudit verifies the chain and then reports a loss of acknowledged
 // records recorded at a start (durability.go), so `deskbot report` and
 // the admin API say so too.
-func verifyAudit(ctx context.Context, db *sql.DB) (int, error) {
+func verifyAudit(ctx context.Context, db *DB) (int, error) {
 	n, err := verifyChain(ctx, db)
 	if err != nil {
 		return n, err
@@ -168,13 +166,17 @@ func verifyAudit(ctx context.Context, db *sql.DB) (int, error) {
 	return n, checkDurability(ctx, db, "database", "")
 }
 
-func verifyChain(ctx context.Context, db *sql.DB) (int, error) {
+func verifyChain(ctx context.Context, db *DB) (int, error) {
 	anchorSeq, anchorHash := int64(0), compliance.GenesisHash
 	err := db.QueryRowContext(ctx, `SELECT seq, hash FROM audit_anchor WHERE id = 1`).Scan(&anchorSeq, &anchorHash)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("store: audit anchor: %w", err)
 	}
-	rows, err := db.QueryContext(ctx, `SELECT seq, at, event, subject, actor, detail, prev_hash, hash FROM audit ORDER BY rowid`)
+	order := "rowid" // insertion order: a reused seq shows as a break
+	if db.pg {
+		order = "seq"
+	}
+	rows, err := db.QueryContext(ctx, `SELECT seq, at, event, subject, actor, detail, prev_hash, hash FROM audit ORDER BY `+order)
 	if err != nil {
 		return 0, fmt.Errorf("store: audit: %w", err)
 	}

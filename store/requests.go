@@ -91,13 +91,12 @@ func (s *Store) AddRequest(ctx context.Context, r Request, actor string) (int64,
 		return 0, fmt.Errorf("store: unknown request kind %q", r.Kind)
 	}
 	var id int64
-	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO requests(kind, subject_ref, at, detail, status, profile, channel) VALUES(?, ?, ?, ?, ?, ?, ?)`,
-			r.Kind, r.Subject, unixMilli(r.Received), r.Detail, RequestOpen, r.Profile, r.Channel)
+	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		err := tx.QueryRowContext(ctx, `INSERT INTO requests(kind, subject_ref, at, detail, status, profile, channel) VALUES(?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			r.Kind, r.Subject, unixMilli(r.Received), r.Detail, RequestOpen, r.Profile, r.Channel).Scan(&id)
 		if err != nil {
 			return fmt.Errorf("store: add request: %w", err)
 		}
-		id, _ = res.LastInsertId()
 		return appendAudit(ctx, tx, compliance.AuditRecord{At: r.Received, Event: "request_received", Subject: r.Subject, Actor: actor,
 			Detail: fmt.Sprintf("request=%d kind=%s channel=%s profile=%s", id, r.Kind, r.Channel, r.Profile)})
 	})
@@ -111,7 +110,7 @@ func (s *Store) UpdateRequest(ctx context.Context, id int64, status, actor strin
 	if col == "" {
 		return fmt.Errorf("store: request status %q (want %s or %s)", status, RequestAcknowledged, RequestClosed)
 	}
-	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		var subject, kind, cur string
 		var was, received int64
 		err := tx.QueryRowContext(ctx, `SELECT subject_ref, kind, coalesce(`+col+`, 0), status, at FROM requests WHERE id = ?`, id).Scan(&subject, &kind, &was, &cur, &received)

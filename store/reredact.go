@@ -3,7 +3,6 @@ package store
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -45,14 +44,14 @@ type Rescrubbed struct {
 // quoting the address) lose the customer's own contact details; changed
 // rows are sealed again in place. known are the contact details that were
 // kept; the details found in the customer's lines are added to them.
-func (s *Store) reredact(ctx context.Context, tx *sql.Tx, c Cipher, subject string, d *compliance.Detector, known []string) (Rescrubbed, error) {
+func (s *Store) reredact(ctx context.Context, tx *Tx, c Cipher, subject string, d *compliance.Detector, known []string) (Rescrubbed, error) {
 	return s.reredactRows(ctx, tx, c, subject, d, known, false)
 }
 
 // reredactRows is reredact; with onlyKnown (a rectification, DSR-5) it
 // removes only the known values from every row and leaves the rest of what
 // the customer typed as it is.
-func (s *Store) reredactRows(ctx context.Context, tx *sql.Tx, c Cipher, subject string, d *compliance.Detector, known []string, onlyKnown bool) (Rescrubbed, error) {
+func (s *Store) reredactRows(ctx context.Context, tx *Tx, c Cipher, subject string, d *compliance.Detector, known []string, onlyKnown bool) (Rescrubbed, error) {
 	var n Rescrubbed
 	type row struct {
 		id             int64
@@ -186,7 +185,7 @@ func eachString(body []byte, f func(string) string) ([]byte, bool) {
 }
 
 // keptContacts decrypts the subject's kept contact details inside tx.
-func (s *Store) keptContacts(ctx context.Context, tx *sql.Tx, c Cipher, subject string) ([]string, []UnreadableRow, error) {
+func (s *Store) keptContacts(ctx context.Context, tx *Tx, c Cipher, subject string) ([]string, []UnreadableRow, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT id, body FROM contacts WHERE subject_id = ? ORDER BY id`, subject)
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: contacts: %w", err)
@@ -214,7 +213,7 @@ func (s *Store) keptContacts(ctx context.Context, tx *sql.Tx, c Cipher, subject 
 // lookup hashes and re-redacts what was stored while consent was granted,
 // in the caller's transaction, with an audit entry that carries counts only
 // (CONS-5, MIN-1, AUD-1).
-func (s *Store) withdrawContacts(ctx context.Context, tx *sql.Tx, c Cipher, subject string, d *compliance.Detector, at time.Time) error {
+func (s *Store) withdrawContacts(ctx context.Context, tx *Tx, c Cipher, subject string, d *compliance.Detector, at time.Time) error {
 	var known []string
 	var bad []UnreadableRow
 	if d != nil {

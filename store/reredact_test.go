@@ -3,10 +3,7 @@ package store_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -101,9 +98,7 @@ func TestWithdrawalReRedactsStoredText(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	files, _ := filepath.Glob(filepath.Join(dir, "deskbot.db*"))
-	for _, f := range files {
-		b, _ := os.ReadFile(f)
+	for f, b := range rawContents(t, dir) {
 		for _, sec := range secrets {
 			if bytes.Contains(b, []byte(sec)) {
 				t.Errorf("%q in clear in %s", sec, f)
@@ -135,21 +130,21 @@ func TestUnreadableRowIsolated(t *testing.T) {
 	// Damage the second line and the contact as a bad disk would.
 	db := rawDB(t, dir)
 	var msgID, contactID int64
-	if err := db.QueryRow(`SELECT id FROM messages WHERE subject_id = ? ORDER BY id LIMIT 1 OFFSET 1`, sess.SubjectID).Scan(&msgID); err != nil {
+	if err := db.QueryRow(ph(`SELECT id FROM messages WHERE subject_id = ? ORDER BY id LIMIT 1 OFFSET 1`), sess.SubjectID).Scan(&msgID); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.QueryRow(`SELECT id FROM contacts WHERE subject_id = ?`, sess.SubjectID).Scan(&contactID); err != nil {
+	if err := db.QueryRow(ph(`SELECT id FROM contacts WHERE subject_id = ?`), sess.SubjectID).Scan(&contactID); err != nil {
 		t.Fatal(err)
 	}
 	for _, q := range []string{
-		`UPDATE messages SET body = substr(body, 1, 20) || zeroblob(16) WHERE id = ?`,
-		`UPDATE contacts SET body = X'00112233445566778899aabbccddeeff00112233445566778899' WHERE id = ?`,
+		`UPDATE messages SET body = substr(body, 1, 20) || ` + zeroBytes(16) + ` WHERE id = ?`,
+		`UPDATE contacts SET body = ` + hexBytes("00112233445566778899aabbccddeeff00112233445566778899") + ` WHERE id = ?`,
 	} {
 		id := msgID
 		if strings.Contains(q, "contacts") {
 			id = contactID
 		}
-		if _, err := db.Exec(q, id); err != nil {
+		if _, err := db.Exec(ph(q), id); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -193,7 +188,7 @@ func openLogged(t *testing.T) (*store.Store, string, *bytes.Buffer) {
 	t.Helper()
 	dir := t.TempDir()
 	logBuf := &bytes.Buffer{}
-	s, err := store.Open(context.Background(), filepath.Join(dir, "deskbot.db"), store.Options{Crypto: crypto(t, key1),
+	s, err := store.Open(context.Background(), location(t, dir), store.Options{Crypto: crypto(t, key1),
 		Logger: slog.New(slog.NewTextHandler(logBuf, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -201,16 +196,6 @@ func openLogged(t *testing.T) (*store.Store, string, *bytes.Buffer) {
 	return s, dir, logBuf
 }
 
-// rawDB opens the store's database file beside the store, to change rows
-// as a bad disk or a hand edit would.
-func rawDB(t *testing.T, dir string) *sql.DB {
-	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "deskbot.db")+"?_pragma=busy_timeout(10000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return db
-}
 
 // DSR-1, SEC-2: the agents' offline inbox, a subject's contact details and
 // the owner's review list also skip a damaged row (logged by table and id)
@@ -233,7 +218,7 @@ func TestUnreadableRowSkippedInInboxContactsAndReview(t *testing.T) {
 	}
 	db := rawDB(t, dir)
 	for _, table := range []string{"offline_messages", "contacts", "unanswered"} {
-		if _, err := db.Exec(`UPDATE ` + table + ` SET body = zeroblob(48) WHERE id = (SELECT min(id) FROM ` + table + `)`); err != nil {
+		if _, err := db.Exec(`UPDATE ` + table + ` SET body = ` + zeroBytes(48) + ` WHERE id = (SELECT min(id) FROM ` + table + `)`); err != nil {
 			t.Fatal(err)
 		}
 	}

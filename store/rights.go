@@ -150,7 +150,7 @@ type ErasureCounts struct {
 func (s *Store) Erase(ctx context.Context, subject, actor string, at time.Time) (ErasureCounts, error) {
 	var n ErasureCounts
 	s.ledgerErasure(subject, at) // before the commit: no acknowledged erasure is missing from it
-	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		del := func(q string) (int64, error) {
 			res, err := tx.ExecContext(ctx, q, subject)
 			if err != nil {
@@ -196,7 +196,7 @@ func (s *Store) Erase(ctx context.Context, subject, actor string, at time.Time) 
 // RecordRequest logs a data-subject request (export, erasure) that must
 // outlive the data it concerns (AUD-1), with an audit entry.
 func (s *Store) RecordRequest(ctx context.Context, kind, subject, actor string, at time.Time, detail string) error {
-	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO requests(kind, subject_ref, at, detail) VALUES(?, ?, ?, ?)`, kind, subject, unixMilli(at), detail); err != nil {
 			return fmt.Errorf("store: request record: %w", err)
 		}
@@ -245,7 +245,7 @@ func (p PurgeCounts) Total() int64 {
 // of subjects with nothing left, and audits the purge (RET-1).
 func (s *Store) Purge(ctx context.Context, now time.Time, r Retention) (PurgeCounts, error) {
 	var n PurgeCounts
-	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		del := func(q string, cutoff time.Time) (int64, error) {
 			res, err := tx.ExecContext(ctx, q, unixMilli(cutoff))
 			if err != nil {
@@ -326,7 +326,7 @@ func (s *Store) dropAllKeys() {
 // purgeAudit removes audit records older than cutoff, except the newest
 // record, and anchors the chain at the last one removed so the rest still
 // verifies.
-func purgeAudit(ctx context.Context, tx *sql.Tx, cutoff time.Time) (int64, error) {
+func purgeAudit(ctx context.Context, tx *Tx, cutoff time.Time) (int64, error) {
 	var lastSeq sql.NullInt64
 	var lastHash sql.NullString
 	err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit WHERE at < ? AND seq < (SELECT max(seq) FROM audit) ORDER BY seq DESC LIMIT 1`,

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -62,7 +61,7 @@ func TestExportThenErase(t *testing.T) {
 		t.Fatalf("transcript after erase: %v, want ErrErased", err)
 	}
 	// Only the request record and audit rows may still name the subject.
-	db, _ := sql.Open("sqlite", filepath.Join(dir, "deskbot.db"))
+	db := rawDB(t, dir)
 	defer db.Close()
 	for _, table := range []string{"subjects", "sessions", "messages", "consents", "contacts", "lookup", "unanswered"} {
 		col := "subject_id"
@@ -70,13 +69,13 @@ func TestExportThenErase(t *testing.T) {
 			col = "id"
 		}
 		var c int
-		db.QueryRow("SELECT count(*) FROM "+table+" WHERE "+col+" = ?", sess.SubjectID).Scan(&c)
+		db.QueryRow(ph("SELECT count(*) FROM "+table+" WHERE "+col+" = ?"), sess.SubjectID).Scan(&c)
 		if c != 0 {
 			t.Errorf("%s still holds %d rows about the erased subject", table, c)
 		}
 	}
 	var req int
-	db.QueryRow("SELECT count(*) FROM requests WHERE kind='erasure' AND subject_ref = ?", sess.SubjectID).Scan(&req)
+	db.QueryRow(ph("SELECT count(*) FROM requests WHERE kind='erasure' AND subject_ref = ?"), sess.SubjectID).Scan(&req)
 	if req != 1 {
 		t.Errorf("erasure request record missing")
 	}
@@ -101,7 +100,7 @@ func TestAuditChainTamperDetected(t *testing.T) {
 		t.Fatalf("verify = %d, %v", n, err)
 	}
 	s.Close()
-	db, _ := sql.Open("sqlite", filepath.Join(dir, "deskbot.db"))
+	db := rawDB(t, dir)
 	defer db.Close()
 	cases := []struct {
 		name, sql string
@@ -248,6 +247,7 @@ func TestDropContactsDropsLookups(t *testing.T) {
 
 // SEC-1: the database, its WAL and shared-memory files are private to the service.
 func TestDatabaseFilesPrivate(t *testing.T) {
+	sqliteOnly(t)
 	dir := t.TempDir()
 	s := open(t, dir, key1)
 	newSession(t, s, "s1")

@@ -46,7 +46,7 @@ func (s *Store) CreateSession(ctx context.Context, sess Session) error {
 		return fmt.Errorf("store: cipher: %w", err)
 	}
 	state := c.Seal(sess.State, aad("state", sess.SubjectID, sess.ID))
-	err = s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err = s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO subjects(id, wrapped_key, created_at) VALUES(?,?,?)`,
 			sess.SubjectID, wrapped, unixMilli(sess.CreatedAt)); err != nil {
 			return fmt.Errorf("store: insert subject: %w", err)

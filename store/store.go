@@ -81,7 +81,7 @@ type Options struct {
 
 // Store is safe for concurrent use.
 type Store struct {
-	w, r    *sql.DB
+	w, r    *DB
 	crypto  Crypto
 	log     *slog.Logger
 	queue   chan *writeOp
@@ -94,6 +94,7 @@ type Store struct {
 	walPath string
 	sync    string
 	ledger  string
+	pg      bool // PostgreSQL (postgres.go) rather than a SQLite file
 
 	// Owned by the writer goroutine.
 	mark     *commitMark
@@ -107,29 +108,22 @@ type Store struct {
 }
 
 type writeOp struct {
-	fn   func(ctx context.Context, tx *sql.Tx) error
+	fn   func(ctx context.Context, tx *Tx) error
 	done chan error
 }
 
 const maxCachedKeys = 100_000
 
 // Open opens (creating if needed) the database at path.
+//
+// A path that is a postgres:// or postgresql:// URL opens that PostgreSQL
+// database instead (postgres.go).
 func Open(ctx context.Context, path string, opts Options) (*Store, error) {
-	if opts.Crypto.Wrapper == nil || opts.Crypto.NewCipher == nil || opts.Crypto.NewDataKey == nil {
-		return nil, errors.New("store: crypto is required: nothing is stored unencrypted")
+	if IsDatabaseURL(path) {
+		return openPostgres(ctx, path, opts)
 	}
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.DiscardHandler)
-	}
-	if opts.MaxBatch <= 0 {
-		opts.MaxBatch = 512
-	}
-	switch opts.Sync {
-	case "":
-		opts.Sync = SyncFull
-	case SyncFull, SyncNormal:
-	default:
-		return nil, fmt.Errorf("store: %w: %q: must be %q or %q", ErrInvalidSync, opts.Sync, SyncFull, SyncNormal)
+	if err := checkOptions(&opts); err != nil {
+		return nil, err
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("store: %w", err)
@@ -171,7 +165,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	}
 	r.SetMaxOpenConns(4)
 	s := &Store{
-		w: w, r: r, crypto: opts.Crypto, log: opts.Logger,
+		w: &DB{DB: w}, r: &DB{DB: r}, crypto: opts.Crypto, log: opts.Logger,
 		queue: make(chan *writeOp, 4096),
 		stop:  make(chan struct{}),
 		done:  make(chan struct{}),
@@ -190,7 +184,7 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		r.Close()
 		return nil, s.describe(err)
 	}
-	if err := migrate(ctx, w, opts.Logger); err != nil {
+	if err := migrate(ctx, s.w, opts.Logger); err != nil {
 		return fail(err)
 	}
 	// Compare the commit mark with the database and report lost
@@ -211,6 +205,12 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 // NORMAL, 2 FULL).
 func (s *Store) Synchronous(ctx context.Context) (string, error) {
 	var v string
+	if s.pg {
+		if err := s.w.QueryRowContext(ctx, "SHOW synchronous_commit").Scan(&v); err != nil {
+			return "", fmt.Errorf("store: %w", err)
+		}
+		return "synchronous_commit=" + v, nil
+	}
 	if err := s.w.QueryRowContext(ctx, "PRAGMA synchronous").Scan(&v); err != nil {
 		return "", fmt.Errorf("store: %w", err)
 	}
@@ -228,8 +228,13 @@ func (s *Store) Close() error {
 	close(s.stop)
 	s.closeMu.Unlock()
 	<-s.done
-	_, cerr := s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
-	err := errors.Join(s.describe(cerr), s.r.Close(), s.w.Close(), s.mark.close())
+	var err error
+	if s.pg {
+		err = errors.Join(s.r.Close(), s.w.Close())
+	} else {
+		_, cerr := s.w.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+		err = errors.Join(s.describe(cerr), s.r.Close(), s.w.Close(), s.mark.close())
+	}
 	if err != nil {
 		return fmt.Errorf("store: close: %w", err)
 	}
@@ -237,7 +242,7 @@ func (s *Store) Close() error {
 }
 
 // write queues fn to run in the shared batch transaction and waits for the commit.
-func (s *Store) write(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+func (s *Store) write(ctx context.Context, fn func(ctx context.Context, tx *Tx) error) error {
 	op := &writeOp{fn: fn, done: make(chan error, 1)}
 	s.closeMu.RLock()
 	if s.closed {
@@ -336,6 +341,12 @@ func (s *Store) runTx(ops []*writeOp) error {
 			return s.describe(err)
 		}
 	}
+	if s.pg {
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("store: commit: %w", err)
+		}
+		return nil
+	}
 	// Count the acknowledged writes in the same transaction (durability.go).
 	m, err := bumpCommitCount(ctx, tx, len(ops))
 	if err != nil {
@@ -385,4 +396,26 @@ func queryStrings(ctx context.Context, q queryer, query string, args ...any) ([]
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// checkOptions refuses options that would store anything unencrypted and
+// fills in defaults.
+func checkOptions(opts *Options) error {
+	if opts.Crypto.Wrapper == nil || opts.Crypto.NewCipher == nil || opts.Crypto.NewDataKey == nil {
+		return errors.New("store: crypto is required: nothing is stored unencrypted")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.MaxBatch <= 0 {
+		opts.MaxBatch = 512
+	}
+	switch opts.Sync {
+	case "":
+		opts.Sync = SyncFull
+	case SyncFull, SyncNormal:
+	default:
+		return fmt.Errorf("store: %w: %q: must be %q or %q", ErrInvalidSync, opts.Sync, SyncFull, SyncNormal)
+	}
+	return nil
 }

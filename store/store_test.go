@@ -32,7 +32,7 @@ const key1 = "0123456789abcdef0123456789abcdef"
 
 func open(t testing.TB, dir, key string) *store.Store {
 	t.Helper()
-	s, err := store.Open(context.Background(), filepath.Join(dir, "deskbot.db"), store.Options{Crypto: crypto(t, key)})
+	s, err := store.Open(context.Background(), location(t, dir), store.Options{Crypto: crypto(t, key)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,6 +66,16 @@ func TestTranscriptEncryptedAtRest(t *testing.T) {
 		t.Fatalf("transcript = %+v, %v", got, err)
 	}
 	scan := func(when string) {
+		if onPostgres { // what pg_dump would show
+			for src, b := range rawContents(t, dir) {
+				for _, needle := range []string{"purple-elephant-4711", "state-marker-9931"} {
+					if bytes.Contains(b, []byte(needle)) {
+						t.Errorf("%s: plaintext %q in %s", when, needle, src)
+					}
+				}
+			}
+			return
+		}
 		filepath.Walk(dir, func(p string, fi os.FileInfo, err error) error {
 			if err != nil || fi.IsDir() {
 				return err

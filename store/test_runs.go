@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"deskbot/compliance"
@@ -54,7 +53,7 @@ func (n TestRunCounts) detail(run string) string {
 
 // CreateTestRun records a new test run.
 func (s *Store) CreateTestRun(ctx context.Context, id string, at time.Time) error {
-	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO test_runs(id, created_at) VALUES(?, ?)`, id, unixMilli(at)); err != nil {
 			return fmt.Errorf("store: test run: %w", err)
 		}
@@ -74,7 +73,7 @@ func (s *Store) TestRunExists(ctx context.Context, id string) (bool, error) {
 // CreateTestAgent stores an agent account belonging to an open test run.
 // It is left out of Agents (the roster) and removed when the run ends.
 func (s *Store) CreateTestAgent(ctx context.Context, run string, a Agent) error {
-	return s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	return s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM test_runs WHERE id = ?`, run).Scan(&n); err != nil {
 			return fmt.Errorf("store: test agent: %w", err)
@@ -85,7 +84,7 @@ func (s *Store) CreateTestAgent(ctx context.Context, run string, a Agent) error 
 		_, err := tx.ExecContext(ctx, `INSERT INTO agents(name, display_name, password_hash, created_at, disabled, test_run) VALUES(?,?,?,?,0,?)`,
 			a.Name, a.DisplayName, a.PasswordHash, unixMilli(a.CreatedAt), run)
 		if err != nil {
-			if strings.Contains(err.Error(), "UNIQUE") || strings.Contains(err.Error(), "PRIMARY KEY") {
+			if isUniqueViolation(err) {
 				return fmt.Errorf("store: agent %q: %w", a.Name, ErrExists)
 			}
 			return fmt.Errorf("store: test agent: %w", err)
@@ -128,7 +127,7 @@ func (s *Store) SubjectTestRun(ctx context.Context, subject string) (run string,
 func (s *Store) EndTestRun(ctx context.Context, run, actor string, at time.Time) (TestRunCounts, error) {
 	var n TestRunCounts
 	var subjects []string
-	err := s.write(ctx, func(ctx context.Context, tx *sql.Tx) error {
+	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
 		n, subjects = TestRunCounts{}, nil
 		res, err := tx.ExecContext(ctx, `DELETE FROM test_runs WHERE id = ?`, run)
 		if err != nil {

@@ -46,6 +46,9 @@ type walState struct {
 // maybeCheckpoint runs after every batch: nothing while the WAL file is
 // within walLimitBytes, a checkpoint of rising strength beyond it.
 func (s *Store) maybeCheckpoint() {
+	if s.pg {
+		return
+	}
 	fi, err := os.Stat(s.walPath)
 	if err != nil || fi.Size() <= walLimitBytes {
 		return
@@ -68,6 +71,9 @@ func (s *Store) maybeCheckpoint() {
 
 // idleCheckpoint copies the WAL into the database once commits pause.
 func (s *Store) idleCheckpoint() {
+	if s.pg {
+		return
+	}
 	if !s.ckpt.dirty {
 		return
 	}

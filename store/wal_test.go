@@ -94,6 +94,7 @@ const walBound = 64 << 20
 // to RESTART/TRUNCATE when the WAL grows. DESKBOT_WAL_TEST_DURATION=60s
 // runs the full minute the issue asks for.
 func TestWALStaysBoundedUnderSaturation(t *testing.T) {
+	sqliteOnly(t)
 	d := 4 * time.Second
 	if v := os.Getenv("DESKBOT_WAL_TEST_DURATION"); v != "" {
 		var err error
@@ -121,6 +122,7 @@ func TestWALStaysBoundedUnderSaturation(t *testing.T) {
 // -bench SaturationWAL -benchtime 1x (DESKBOT_WAL_TEST_DURATION sets the
 // length of each run, default 10s).
 func BenchmarkSaturationWAL(b *testing.B) {
+	sqliteOnly(b)
 	d := 10 * time.Second
 	if v := os.Getenv("DESKBOT_WAL_TEST_DURATION"); v != "" {
 		d, _ = time.ParseDuration(v)
@@ -148,6 +150,7 @@ func BenchmarkSaturationWAL(b *testing.B) {
 // while it holds it; the writer escalates (RESTART, TRUNCATE, each waiting
 // at most 250 ms) and the WAL is back within bounds once the reader left.
 func TestWALShrinksAfterPinningReaderLeaves(t *testing.T) {
+	sqliteOnly(t)
 	dir := t.TempDir()
 	log, buf := captureLog()
 	s, err := store.Open(context.Background(), filepath.Join(dir, "deskbot.db"), store.Options{Crypto: crypto(t, key1), Logger: log})
@@ -202,6 +205,7 @@ func TestWALShrinksAfterPinningReaderLeaves(t *testing.T) {
 // BenchmarkCommitParallel50Normal is BenchmarkCommitParallel50 under
 // store.sync=normal, for the price of full.
 func BenchmarkCommitParallel50Normal(b *testing.B) {
+	sqliteOnly(b)
 	s, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "deskbot.db"), store.Options{Crypto: crypto(b, key1), Sync: store.SyncNormal})
 	if err != nil {
 		b.Fatal(err)

@@ -1,0 +1,116 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"deskbot/compliance"
+	"deskbot/store"
+)
+
+// Several instances on one PostgreSQL database: each has its own store
+// (pool, writer, batches) on the same tables.
+func twoInstances(t *testing.T) (*store.Store, *store.Store) {
+	t.Helper()
+	if !onPostgres {
+		t.Skip("instances share a PostgreSQL database")
+	}
+	dir := t.TempDir()
+	a, b := open(t, dir, key1), open(t, dir, key1)
+	t.Cleanup(func() { a.Close(); b.Close() })
+	return a, b
+}
+
+// AUD-1: two instances appending at once still make one unbroken chain:
+// the tail is read and extended under a lock held to the commit.
+func TestInstancesAppendOneAuditChain(t *testing.T) {
+	a, b := twoInstances(t)
+	ctx := context.Background()
+	at := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	var wg sync.WaitGroup
+	for i := range 40 {
+		s := a
+		if i%2 == 1 {
+			s = b
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := s.Audit(ctx, compliance.AuditRecord{At: at, Event: compliance.EventDisclosure, Subject: fmt.Sprint("subject-", i)}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	for name, s := range map[string]*store.Store{"a": a, "b": b} {
+		if n, err := s.VerifyAudit(ctx); err != nil || n != 40 {
+			t.Errorf("instance %s: audit verify = %d records, %v; want 40 in one chain", name, n, err)
+		}
+	}
+}
+
+// A once-per-period job (the retention purge) runs once across
+// instances, however many fire at the same moment; again a period later.
+func TestRunOnceAcrossInstances(t *testing.T) {
+	a, b := twoInstances(t)
+	ctx := context.Background()
+	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	var runs atomic.Int32
+	job := func(context.Context) error { runs.Add(1); time.Sleep(50 * time.Millisecond); return nil }
+	fire := func(at time.Time) {
+		var wg sync.WaitGroup
+		for i := range 6 {
+			s := a
+			if i%2 == 1 {
+				s = b
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := s.RunOnce(ctx, "purge", time.Hour, at, job); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	fire(now)
+	if n := runs.Load(); n != 1 {
+		t.Fatalf("the purge ran %d times for one period, want once", n)
+	}
+	fire(now.Add(10 * time.Minute))
+	if n := runs.Load(); n != 1 {
+		t.Fatalf("the purge ran again within its period (%d runs)", n)
+	}
+	fire(now.Add(time.Hour))
+	if n := runs.Load(); n != 2 {
+		t.Fatalf("the purge did not run once in the next period (%d runs)", n)
+	}
+}
+
+// On one SQLite file only the record counts: a job due runs, one not due
+// does not.
+func TestRunOnceRecordsLastRun(t *testing.T) {
+	s := open(t, t.TempDir(), key1)
+	defer s.Close()
+	ctx := context.Background()
+	now := time.Date(2026, 11, 24, 10, 0, 0, 0, time.UTC)
+	var runs int
+	job := func(context.Context) error { runs++; return nil }
+	for _, tc := range []struct {
+		at   time.Time
+		want bool
+	}{{now, true}, {now.Add(time.Minute), false}, {now.Add(time.Hour), true}, {now.Add(90 * time.Minute), false}} {
+		ran, err := s.RunOnce(ctx, "backup", time.Hour, tc.at, job)
+		if err != nil || ran != tc.want {
+			t.Fatalf("at %s: ran=%v, %v; want %v", tc.at.Format(time.Kitchen), ran, err, tc.want)
+		}
+	}
+	if runs != 2 {
+		t.Fatalf("ran %d times, want 2", runs)
+	}
+}
