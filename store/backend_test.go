@@ -1,9 +1,9 @@
 package store_test
 
 import (
-	"fmt"
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"

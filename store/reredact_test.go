@@ -196,7 +196,6 @@ func openLogged(t *testing.T) (*store.Store, string, *bytes.Buffer) {
 	return s, dir, logBuf
 }
 
-
 // DSR-1, SEC-2: the agents' offline inbox, a subject's contact details and
 // the owner's review list also skip a damaged row (logged by table and id)
 // instead of failing for everyone.
