@@ -133,7 +133,7 @@ func New(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 	a.Engine = conversation.New(conversation.Options{Config: cfg, KB: base, Store: st, Desk: dk, Delivery: hub,
 		Notifier: desk.NewNotifier(cfg), Now: now, Logger: log, Blind: a.blind, Observer: a.Metrics})
 	a.Server = web.NewServer(web.ServerOptions{Config: cfg, Engine: a.Engine, Hub: hub, Desk: dk, Agents: st, Now: now,
-		Articles: base, Assets: assets.FS(), Logger: log,
+		Articles: base, ArticleSet: base, Assets: assets.FS(), Logger: log,
 		Admin: web.Admin{Token: cfg.AdminToken.Reveal(), Store: st, Scan: storageScanner(cfg.DataDir, getenv, log), Purge: a.Purge,
 			TestRunsReadAll: cfg.AdminTestRunsReadAll},
 		Ready: a.readyChecks()})

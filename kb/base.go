@@ -192,6 +192,19 @@ func (b *Base) LoadedAt() time.Time {
 	return time.Time{}
 }
 
+// Fingerprint identifies the articles being served: how many were loaded
+// and the SHA-256 (hex) of the article files' names and contents, both from
+// the same generation, so a reload between two calls cannot mix them. It is
+// the hash Watch already compares to skip a touch without change, so it
+// costs nothing to read; instances given the same folder report the same
+// value. Zero values once closed.
+func (b *Base) Fingerprint() (articles int, sha256hex string) {
+	if g := b.gen.Load(); g != nil {
+		return len(g.arts), g.stamp
+	}
+	return 0, ""
+}
+
 // Article returns the article with the given id.
 func (b *Base) Article(id string) (*Article, bool) {
 	g := b.gen.Load()

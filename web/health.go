@@ -35,12 +35,38 @@ type healthState struct {
 	failed  map[string]bool
 }
 
+// ArticleSet identifies the articles being served (kb.Base.Fingerprint).
+// /healthz shows it so that instances behind one load balancer serving
+// different article sets (a folder not yet copied, a reload that failed)
+// can be told apart from outside.
+type ArticleSet interface {
+	Fingerprint() (articles int, sha256hex string)
+}
+
+// healthBody is /healthz's answer. KB is left out when no article set is
+// wired or the knowledge base is closed: liveness does not depend on it.
+type healthBody struct {
+	Status string    `json:"status"`
+	KB     *healthKB `json:"kb,omitempty"`
+}
+
+type healthKB struct {
+	Articles int    `json:"articles"`
+	Checksum string `json:"checksum"` // "sha256:<hex>"
+}
+
 // handleHealth is liveness: the process is up and serving HTTP. It says
-// nothing about whether a chat could be opened; /readyz does.
+// nothing about whether a chat could be opened; /readyz does. It reads
+// only memory (no database, no files), so it stays 200 and cheap while
+// the database is down.
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Write([]byte("ok\n"))
+	body := healthBody{Status: "ok"}
+	if s.articleSet != nil {
+		if n, sum := s.articleSet.Fingerprint(); sum != "" {
+			body.KB = &healthKB{Articles: n, Checksum: "sha256:" + sum}
+		}
+	}
+	writeJSON(w, http.StatusOK, body)
 }
 
 // handleReady is readiness: 200 {"status":"ready"} when a session can be

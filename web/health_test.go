@@ -45,14 +45,34 @@ func readyWithin(t *testing.T, l *app.Local, ok func(readiness) bool) readiness 
 	}
 }
 
-func getHealth(t *testing.T, l *app.Local) int {
+// liveness is /healthz's JSON answer.
+type liveness struct {
+	code   int
+	Status string `json:"status"`
+	KB     *struct {
+		Articles int    `json:"articles"`
+		Checksum string `json:"checksum"`
+	} `json:"kb"`
+}
+
+// getLiveness asks /healthz; an answer that is not its JSON fails the test.
+func getLiveness(t *testing.T, l *app.Local) liveness {
 	t.Helper()
 	resp, err := http.Get(l.URL + "/healthz")
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
-	return resp.StatusCode
+	defer resp.Body.Close()
+	h := liveness{code: resp.StatusCode}
+	if err := json.NewDecoder(resp.Body).Decode(&h); err != nil {
+		t.Fatalf("/healthz body: %v", err)
+	}
+	return h
+}
+
+func getHealth(t *testing.T, l *app.Local) int {
+	t.Helper()
+	return getLiveness(t, l).code
 }
 
 // H3: /healthz is liveness (the process serves HTTP), /readyz readiness
@@ -87,13 +107,16 @@ func TestReadyzFailsWhenStoreOrIndexClosed(t *testing.T) {
 	if r.code != 503 || r.Status != "unavailable" || !hasReason(r.Reasons, "database not writable") {
 		t.Fatalf("/readyz with the store closed = %d %+v, want 503 naming the database", r.code, r)
 	}
-	if code := getHealth(t, l); code != 200 {
-		t.Errorf("/healthz = %d with the store closed; liveness must stay 200", code)
+	if h := getLiveness(t, l); h.code != 200 || h.Status != "ok" || h.KB == nil || h.KB.Articles == 0 {
+		t.Errorf("/healthz with the store closed = %d %+v; liveness must stay 200 and still name the articles", h.code, h)
 	}
 	l.App.KB.Close()
 	r = readyWithin(t, l, func(r readiness) bool { return hasReason(r.Reasons, "knowledge base index not open") })
 	if !hasReason(r.Reasons, "knowledge base index not open") {
 		t.Errorf("/readyz with the index closed: %+v", r)
+	}
+	if h := getLiveness(t, l); h.code != 200 || h.KB != nil {
+		t.Errorf("/healthz with the index closed = %d %+v; want 200 without a kb part", h.code, h.KB)
 	}
 }
 

@@ -54,16 +54,17 @@ type Conversations interface {
 
 // Server serves the chat page, the socket, the HTTP mirror and health.
 type Server struct {
-	cfg      config.Config
-	engine   Conversations
-	desk     *desk.Desk
-	console  *console
-	now      func() time.Time
-	articles Articles
-	assets   fs.FS
-	log      *slog.Logger
-	hub      *Hub
-	ready    atomic.Bool
+	cfg        config.Config
+	engine     Conversations
+	desk       *desk.Desk
+	console    *console
+	now        func() time.Time
+	articles   Articles
+	articleSet ArticleSet // for /healthz; may be nil
+	assets     fs.FS
+	log        *slog.Logger
+	hub        *Hub
+	ready      atomic.Bool
 	localeCache
 	handlers sync.WaitGroup // open socket handlers, for a clean shutdown
 	admin    Admin
@@ -83,17 +84,18 @@ type Server struct {
 // ServerOptions wires a Server. Engine, Hub (the engine's Delivery), Desk,
 // Agents and Articles are required.
 type ServerOptions struct {
-	Config   config.Config
-	Engine   Conversations
-	Hub      *Hub
-	Desk     *desk.Desk
-	Agents   AgentStore // agent accounts and log-in sessions
-	Now      func() time.Time
-	Articles Articles
-	Assets   fs.FS // the embedded assets (chat/, widget.js)
-	Logger   *slog.Logger
-	Admin    Admin        // the admin API, served only when Admin.Token is set
-	Ready    []ReadyCheck // conditions of /readyz (database, index, disk)
+	Config     config.Config
+	Engine     Conversations
+	Hub        *Hub
+	Desk       *desk.Desk
+	Agents     AgentStore // agent accounts and log-in sessions
+	Now        func() time.Time
+	Articles   Articles
+	ArticleSet ArticleSet // shown by /healthz (kb.Base); optional
+	Assets     fs.FS      // the embedded assets (chat/, widget.js)
+	Logger     *slog.Logger
+	Admin      Admin        // the admin API, served only when Admin.Token is set
+	Ready      []ReadyCheck // conditions of /readyz (database, index, disk)
 }
 
 // NewServer returns a server; call SetReady once the bot can answer. It
@@ -117,7 +119,7 @@ func NewServer(o ServerOptions) *Server {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	s := &Server{cfg: o.Config, engine: o.Engine, desk: o.Desk, now: o.Now, articles: o.Articles, assets: o.Assets, log: o.Logger, hub: o.Hub, admin: o.Admin, checks: o.Ready}
+	s := &Server{cfg: o.Config, engine: o.Engine, desk: o.Desk, now: o.Now, articles: o.Articles, articleSet: o.ArticleSet, assets: o.Assets, log: o.Logger, hub: o.Hub, admin: o.Admin, checks: o.Ready}
 	s.newSessions = newAddrLimiter(o.Config.Limits.NewSessionsPerMinute, o.Config.Limits.NewSessionsBurst)
 	s.resumes = newAddrLimiter(4*o.Config.Limits.NewSessionsPerMinute, 4*o.Config.Limits.NewSessionsBurst)
 	s.socketOrigins = proxy.NewOrigins(o.Config.PublicURL, o.Config.AllowedOrigins, o.Logger)
