@@ -181,7 +181,7 @@ func (a *App) purgeLoop(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		if _, err := a.Purge(ctx); err != nil && ctx.Err() == nil {
+		if err := a.purgeOnce(ctx, every); err != nil && ctx.Err() == nil {
 			a.Log.Error("retention purge failed", "err", err)
 		}
 		select {
@@ -190,6 +190,23 @@ func (a *App) purgeLoop(ctx context.Context, every time.Duration) {
 		case <-t.C:
 		}
 	}
+}
+
+// purgeOnce runs the purge; on a database shared by several instances only
+// one of them runs it per period (RET-1 once, not once per instance).
+func (a *App) purgeOnce(ctx context.Context, every time.Duration) error {
+	if !a.Store.Postgres() {
+		_, err := a.Purge(ctx)
+		return err
+	}
+	ran, err := a.Store.RunOnce(ctx, "retention_purge", every, a.now(), func(ctx context.Context) error {
+		_, err := a.Purge(ctx)
+		return err
+	})
+	if err == nil && !ran {
+		a.Log.Debug("retention purge left to another instance (ran within the hour or running now)")
+	}
+	return err
 }
 
 // Close stops the watcher and closes the index and the store (flushing writes).

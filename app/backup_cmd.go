@@ -37,6 +37,9 @@ func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	if cfg.DatabaseURL != "" {
+		return fmt.Errorf("database_url is set: %w", store.ErrPostgresBackup)
+	}
 	db, err := existingDB(cfg.DataDir)
 	if err != nil {
 		return err

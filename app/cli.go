@@ -29,7 +29,7 @@ Usage:
   deskbot privacy rectify --subject ID|--email ADDR --set email=NEW|phone=NEW
   deskbot privacy request add --kind export|erase|rectify|opt-out --email ADDR|--subject ID|--unidentified [--received TIME] [--channel C] | request list [--all] | request ack|close ID
   deskbot incident add --what TEXT (--from TIME [--to TIME] | --subjects IDS | --email ADDR) [--found TIME] [--encrypted=false] | incident list | incident notify ID | incident export ID
-  deskbot audit verify [--data-dir DIR] | audit accept-loss --note TEXT
+  deskbot audit verify [--data-dir DIR | --database-url URL] | audit accept-loss --note TEXT
   deskbot backup --output FILE [--data-dir DIR]   online backup (database, kb folder, config, manifest; never the key)
   deskbot restore --input FILE --data-dir NEWDIR [--erasure-ledger FILE|--no-erasure-ledger]   restore into an empty folder, re-applying erasures
   deskbot keys generate [--out FILE]           a new master key for DESKBOT_MASTER_KEY_FILE (mode 0600)

@@ -102,15 +102,16 @@ func cmdPrivacy(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 }
 
-// cmdAudit runs `deskbot audit verify [--data-dir DIR]` (AUD-1).
+// cmdAudit runs `deskbot audit verify [--data-dir DIR | --database-url URL]` (AUD-1).
 func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "accept-loss" {
 		return cmdAuditAcceptLoss(ctx, args[1:], stdout, stderr)
 	}
 	if len(args) == 0 || args[0] != "verify" {
-		return usageError{"usage: deskbot audit verify [--data-dir DIR] | deskbot audit accept-loss --note TEXT [--data-dir DIR]"}
+		return usageError{"usage: deskbot audit verify [--data-dir DIR | --database-url URL] | deskbot audit accept-loss --note TEXT [--data-dir DIR]"}
 	}
 	fs, cf := newFlags("audit verify", stderr, false)
+	dbURL := fs.String("database-url", "", "verify this PostgreSQL database (default: database_url, else the SQLite file in the data dir); no key needed")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
@@ -118,7 +119,18 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	n, err := store.VerifyAuditFile(ctx, dbFile(cfg.DataDir))
+	if *dbURL == "" {
+		*dbURL = cfg.DatabaseURL.Reveal()
+	}
+	var n int
+	if *dbURL != "" {
+		if !store.IsDatabaseURL(*dbURL) {
+			return usageError{"--database-url: must be a postgres:// or postgresql:// URL"}
+		}
+		n, err = store.VerifyAuditURL(ctx, *dbURL)
+	} else {
+		n, err = store.VerifyAuditFile(ctx, dbFile(cfg.DataDir))
+	}
 	if err != nil {
 		return err
 	}

@@ -53,7 +53,11 @@ type Config struct {
 	BusinessHours         BusinessHours `mapstructure:"business_hours"`
 	SMTP                  SMTP          `mapstructure:"smtp"`
 	Store                 Storage       `mapstructure:"store"`
-	Backup                Backup        `mapstructure:"backup"`
+	// DatabaseURL, when set (postgres://…), keeps the data in that
+	// PostgreSQL database instead of data_dir's SQLite file, so several
+	// instances can share it. A secret: it may hold a password.
+	DatabaseURL Secret `mapstructure:"database_url"`
+	Backup      Backup `mapstructure:"backup"`
 	// HealthMode keeps health information with consent for the purpose
 	// "health" (a clinic, a pharmacy); it needs DPIAReference (MIN-3,
 	// DPIA-1; see health.go).
@@ -311,6 +315,7 @@ func defaults() map[string]any {
 		"smtp.username":                  "",
 		"smtp.password":                  "",
 		"store.sync":                     "full",
+		"database_url":                   "",
 		"backup.every":                   "0s",
 		"backup.keep":                    7,
 		"backup.dir":                     "",
@@ -323,7 +328,7 @@ func defaults() map[string]any {
 }
 
 // secretKeys may also be read from DESKBOT_<KEY>_FILE.
-var secretKeys = []string{"admin_token", "smtp.password"}
+var secretKeys = []string{"admin_token", "smtp.password", "database_url"}
 
 // Options says where to read configuration from.
 type Options struct {
@@ -437,6 +442,14 @@ func (c Config) Validate() error {
 	}
 	if strings.TrimSpace(c.DataDir) == "" {
 		return bad("data_dir", "must not be empty")
+	}
+	if u := c.DatabaseURL.Reveal(); u != "" {
+		if pu, err := url.Parse(u); err != nil || (pu.Scheme != "postgres" && pu.Scheme != "postgresql") || pu.Host == "" {
+			return bad("database_url", "must be a PostgreSQL URL such as postgres://deskbot@db.example:5432/deskbot (empty: the SQLite file in data_dir)")
+		}
+		if c.Backup.Every > 0 {
+			return bad("backup.every", "scheduled backups copy the SQLite file; with database_url set, back up the PostgreSQL database with pg_dump (README: Several instances) and leave backup.every at 0")
+		}
 	}
 	if c.KBWatchInterval < 100*time.Millisecond {
 		return bad("kb_watch_interval", "must be at least 100ms")

@@ -165,3 +165,22 @@ const schemaJobRuns = `CREATE TABLE job_runs (
 	name TEXT PRIMARY KEY,
 	last_run INTEGER NOT NULL
 );`
+
+// VerifyAuditURL checks the audit chain of a PostgreSQL database without
+// any key, as VerifyAuditFile does for a SQLite file (AUD-1).
+func VerifyAuditURL(ctx context.Context, dsn string) (int, error) {
+	raw, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return 0, fmt.Errorf("store: %s: %w", RedactURL(dsn), err)
+	}
+	defer raw.Close()
+	db := &DB{DB: raw, pg: true}
+	var have bool
+	if err := db.QueryRowContext(ctx, `SELECT to_regclass('audit') IS NOT NULL`).Scan(&have); err != nil {
+		return 0, fmt.Errorf("store: cannot reach PostgreSQL at %s: %w", RedactURL(dsn), err)
+	}
+	if !have {
+		return 0, fmt.Errorf("store: %s has no audit log; is it a deskbot database?", RedactURL(dsn))
+	}
+	return verifyChain(ctx, db)
+}
