@@ -44,6 +44,8 @@ type presence struct {
 	display  string
 	state    string
 	lastSeen time.Time
+	local    bool      // the agent is logged in here, not on another instance
+	sent     time.Time // when other instances last heard of it (replica.go)
 }
 
 // Conv is a conversation on the desk.
@@ -52,6 +54,9 @@ type Conv struct {
 	Agent  AgentRef
 	Reason string
 	Since  time.Time
+	// Owner is the instance that holds the customer's session (several
+	// instances on one database, replica.go); empty on a single instance.
+	Owner string
 }
 
 // Desk is the live side of the handover: who is present, which
@@ -68,6 +73,12 @@ type Desk struct {
 	seq    int64
 	wake   chan struct{} // closed and replaced on every event
 	lanes  testLanes     // test runs' sessions and agents (test_runs.go)
+
+	// Several instances (replica.go): changes made here are sent to the
+	// others, theirs are applied here.
+	self  string
+	out   Broadcaster
+	moved func(map[string]int)
 }
 
 // New returns an empty desk using the given clock and opening hours.
@@ -90,17 +101,28 @@ func (d *Desk) SetPresence(a AgentRef, state string) {
 		d.agents[a.Name] = p
 	}
 	p.display, p.state, p.lastSeen = a.Display, state, d.now()
+	p.local, p.sent = true, d.now()
 	d.publishLocked(protocol.DeskEvent{Kind: protocol.DeskEventQueue}, "")
 	d.mu.Unlock()
+	d.emit(Op{Kind: opPresence, Agent: a, State: state})
 }
 
 // Seen keeps an agent's presence alive.
 func (d *Desk) Seen(name string) {
 	d.mu.Lock()
+	var op *Op
 	if p := d.agents[name]; p != nil {
 		p.lastSeen = d.now()
+		// Other instances hear of it now and then, well within presenceTTL.
+		if d.out != nil && p.lastSeen.Sub(p.sent) > presenceTTL/4 {
+			p.sent = p.lastSeen
+			op = &Op{Kind: opPresence, Agent: AgentRef{Name: name, Display: p.display}, State: p.state}
+		}
 	}
 	d.mu.Unlock()
+	if op != nil {
+		d.emit(*op)
+	}
 }
 
 // Leave marks an agent offline (log-out).
@@ -109,6 +131,7 @@ func (d *Desk) Leave(name string) {
 	delete(d.agents, name)
 	d.publishLocked(protocol.DeskEvent{Kind: protocol.DeskEventQueue}, "")
 	d.mu.Unlock()
+	d.emit(Op{Kind: opLeave, Agent: AgentRef{Name: name}})
 }
 
 // Presence returns an agent's presence: online, away or offline.
@@ -172,14 +195,18 @@ func (d *Desk) Agents() []protocol.AgentStatus {
 // Enqueue puts a session in line (once) and returns its 1-based position.
 func (d *Desk) Enqueue(id, reason string) int {
 	d.mu.Lock()
-	defer d.mu.Unlock()
 	if _, ok := d.convs[id]; ok {
+		defer d.mu.Unlock()
 		return d.positionLocked(id)
 	}
-	d.convs[id] = &Conv{State: protocol.HandoverQueued, Reason: reason, Since: d.now()}
+	c := &Conv{State: protocol.HandoverQueued, Reason: reason, Since: d.now(), Owner: d.self}
+	d.convs[id] = c
 	d.order = append(d.order, id)
 	d.publishLocked(protocol.DeskEvent{Kind: protocol.DeskEventQueue, ID: id}, "")
-	return d.positionLocked(id)
+	pos := d.positionLocked(id)
+	d.mu.Unlock()
+	d.emit(Op{Kind: opEnqueue, ID: id, Reason: reason, Since: c.Since, Owner: d.self})
+	return pos
 }
 
 // positionLocked is id's place in line among its own lane (test_runs.go).
@@ -223,6 +250,7 @@ func (d *Desk) Take(id string, a AgentRef) (map[string]int, error) {
 	c.State, c.Agent = protocol.HandoverJoined, a
 	d.order = slices.DeleteFunc(d.order, func(x string) bool { return x == id })
 	d.publishLocked(protocol.DeskEvent{Kind: protocol.DeskEventQueue, ID: id}, "")
+	d.emit(Op{Kind: opTake, ID: id, Agent: a})
 	return d.positionsLocked(), nil
 }
 
@@ -251,6 +279,7 @@ func (d *Desk) Release(id string) map[string]int {
 	delete(d.convs, id)
 	d.order = slices.DeleteFunc(d.order, func(x string) bool { return x == id })
 	d.publishLocked(protocol.DeskEvent{Kind: protocol.DeskEventQueue, ID: id}, "")
+	d.emit(Op{Kind: opRelease, ID: id})
 	return d.positionsLocked()
 }
 
@@ -290,6 +319,7 @@ func (d *Desk) Publish(ev protocol.DeskEvent, to string) {
 	d.mu.Lock()
 	d.publishLocked(ev, to)
 	d.mu.Unlock()
+	d.emit(Op{Kind: opEvent, Event: &ev, To: to})
 }
 
 func (d *Desk) publishLocked(ev protocol.DeskEvent, to string) {
@@ -308,8 +338,9 @@ func (d *Desk) publishLocked(ev protocol.DeskEvent, to string) {
 func (d *Desk) Forget(id string) {
 	d.Release(id)
 	d.mu.Lock()
-	defer d.mu.Unlock()
 	d.events = slices.DeleteFunc(d.events, func(ev event) bool { return ev.ID == id })
+	d.mu.Unlock()
+	d.emit(Op{Kind: opForget, ID: id})
 }
 
 // Events returns the events after seq that the agent may see, and a

@@ -33,6 +33,7 @@ func (d *Desk) MarkTestSession(id, run string) {
 		d.lanes.sessions = map[string]string{}
 	}
 	d.lanes.sessions[id] = run
+	d.emit(Op{Kind: opTestSession, ID: id, Run: run})
 }
 
 // MarkTestAgent puts an agent account in a test run's lane.
@@ -46,6 +47,7 @@ func (d *Desk) MarkTestAgent(name, run string) {
 		d.lanes.agents = map[string]string{}
 	}
 	d.lanes.agents[name] = run
+	d.emit(Op{Kind: opTestAgent, Agent: AgentRef{Name: name}, Run: run})
 }
 
 // TestRunOf returns the test run of a session, "" for a real customer.
@@ -58,6 +60,11 @@ func (d *Desk) TestRunOf(id string) string {
 // EndTestRun removes a test run's conversations, agents and events from
 // the desk.
 func (d *Desk) EndTestRun(run string) {
+	d.emit(Op{Kind: opEndTestRun, Run: run})
+	d.endTestRun(run)
+}
+
+func (d *Desk) endTestRun(run string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	for id, r := range d.lanes.sessions {
