@@ -326,7 +326,7 @@ func (b *Base) Search(ctx context.Context, query string, k int) ([]Hit, error) {
 // queryInfo is what Decide needs to know about the query besides the hits.
 type queryInfo struct {
 	content []string // analysed content words (no function words)
-	exact   bool     // the query is an article's title or example question
+	exact   bool      // the query is an article's title or example question
 }
 
 func (b *Base) search(ctx context.Context, g *generation, query string, k int) ([]Hit, queryInfo, error) {
@@ -336,6 +336,8 @@ func (b *Base) search(ctx context.Context, g *generation, query string, k int) (
 		query = strings.ToValidUTF8(query[:maxQueryBytes], "")
 	}
 	query = stripCourtesy(query)
+	asked := query
+	query = g.model.rewrite(query)
 	toks := analyze(query)
 	info := queryInfo{content: contentWords(toks)}
 	if len(toks) == 0 || len(g.arts) == 0 {
@@ -366,7 +368,7 @@ func (b *Base) search(ctx context.Context, g *generation, query string, k int) (
 			}
 		}
 	}
-	if id, ok := g.exact[normalise(query)]; ok {
+	if id, ok := g.exact[normalise(asked)]; ok {
 		rs = promote(rs, id)
 		info.exact = true
 	}
