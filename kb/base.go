@@ -325,7 +325,8 @@ func (b *Base) Search(ctx context.Context, query string, k int) ([]Hit, error) {
 
 // queryInfo is what Decide needs to know about the query besides the hits.
 type queryInfo struct {
-	content []string // analysed content words (no function words)
+	content []string  // analysed content words (no function words)
+	exp     expansion // the query's customer-service equivalents
 	exact   bool      // the query is an article's title or example question
 }
 
@@ -339,7 +340,7 @@ func (b *Base) search(ctx context.Context, g *generation, query string, k int) (
 	asked := query
 	query = g.model.rewrite(query)
 	toks := analyze(query)
-	info := queryInfo{content: contentWords(toks)}
+	info := queryInfo{content: contentWords(toks), exp: expand(toks)}
 	if len(toks) == 0 || len(g.arts) == 0 {
 		return nil, info, nil
 	}
