@@ -338,8 +338,9 @@ func (b *Base) Search(ctx context.Context, query string, k int) ([]Hit, error) {
 
 // queryInfo is what Decide needs to know about the query besides the hits.
 type queryInfo struct {
-	content []string // analysed content words (no function words)
-	exact   bool     // the query is an article's title or example question
+	content []string  // analysed content words (no function words)
+	exp     expansion // the query's customer-service equivalents
+	exact   bool      // the query is an article's title or example question
 }
 
 func (b *Base) search(ctx context.Context, g *generation, query string, k int) ([]Hit, queryInfo, error) {
@@ -349,8 +350,10 @@ func (b *Base) search(ctx context.Context, g *generation, query string, k int) (
 		query = strings.ToValidUTF8(query[:maxQueryBytes], "")
 	}
 	query = stripCourtesy(query)
+	asked := query
+	query = g.model.rewrite(query)
 	toks := analyze(query)
-	info := queryInfo{content: contentWords(toks)}
+	info := queryInfo{content: contentWords(toks), exp: expand(toks)}
 	if len(toks) == 0 || len(g.arts) == 0 {
 		return nil, info, nil
 	}
@@ -379,7 +382,7 @@ func (b *Base) search(ctx context.Context, g *generation, query string, k int) (
 			}
 		}
 	}
-	if id, ok := g.exact[normalise(query)]; ok {
+	if id, ok := g.exact[normalise(asked)]; ok {
 		rs = promote(rs, id)
 		info.exact = true
 	}

@@ -188,7 +188,7 @@ func inScopePoints(ctx context.Context, arts []*Article, exs []example, fc featu
 		return nil, 0, err
 	}
 	for _, h := range held {
-		q := stripCourtesy(h.text)
+		q := m.rewrite(stripCourtesy(h.text))
 		rs := m.rank(q, analyze(q), rankCandidates)
 		if len(rs) == 0 {
 			continue
@@ -217,6 +217,7 @@ func trainPartial(arts []*Article, raws [][]rawFeature, ys []int32, lexArts []*A
 	}
 	m.lin = trainLinear(xs, ys, len(arts), len(m.voc.idf), tc)
 	m.lex = buildLexicon(lexArts)
+	m.spell = newSpeller(lexArts)
 	return m
 }
 
@@ -256,7 +257,7 @@ func outOfScopePoints(ctx context.Context, arts []*Article, exs []example, fc fe
 	}
 	var out []calibrationPoint
 	for _, e := range asked {
-		q := stripCourtesy(e.text)
+		q := m.rewrite(stripCourtesy(e.text))
 		var rs []ranked
 		for _, r := range m.rank(q, analyze(q), rankCandidates) {
 			if !absent(r.class) {

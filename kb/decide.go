@@ -57,7 +57,7 @@ func (b *Base) Decide(ctx context.Context, query string, target float64) (Decisi
 		return Decision{Verdict: VerdictAnswer, Hits: hits[:1], Reason: "exact"}, nil
 	}
 	cal := g.calibration(target)
-	sug := suggestions(g, info.content, hits, cal.SuggestAt)
+	sug := suggestions(g, info, hits, cal.SuggestAt)
 	switch {
 	case len(info.content) == 0:
 		return none, nil
@@ -69,7 +69,7 @@ func (b *Base) Decide(ctx context.Context, query string, target float64) (Decisi
 		return Decision{Verdict: VerdictSuggest, Hits: withHit(sug, hits[0], other), Reason: "ambiguous"}, nil
 	}
 	if hits[0].Confidence >= cal.AnswerAt {
-		if coverage(g.termsOf(hits[0].Article).cover, info.content) >= minAnswerCoverage {
+		if info.exp.covers(g.termsOf(hits[0].Article).cover, info.content) >= minAnswerCoverage {
 			return Decision{Verdict: VerdictAnswer, Hits: hits[:min(len(hits), MaxSuggestions)], Reason: "confident"}, nil
 		}
 		if len(sug) == 0 || sug[0].Article.ID != hits[0].Article.ID {
@@ -88,7 +88,7 @@ func (b *Base) Decide(ctx context.Context, query string, target float64) (Decisi
 // suggestions are the best hits that share a content word with the query
 // and score at least suggestScoreRatio of the best, when the best is
 // plausible at all (floor).
-func suggestions(g *generation, content []string, hits []Hit, floor float64) []Hit {
+func suggestions(g *generation, q queryInfo, hits []Hit, floor float64) []Hit {
 	if len(hits) == 0 || hits[0].Confidence < floor {
 		return nil
 	}
@@ -97,7 +97,7 @@ func suggestions(g *generation, content []string, hits []Hit, floor float64) []H
 		if len(out) == MaxSuggestions || h.Score < hits[0].Score*suggestScoreRatio {
 			break
 		}
-		if coverage(g.termsOf(h.Article).cover, content) > 0 {
+		if q.exp.covers(g.termsOf(h.Article).cover, q.content) > 0 {
 			out = append(out, h)
 		}
 	}

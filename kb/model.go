@@ -19,7 +19,7 @@ const DefaultThreshold = 0.95
 
 // modelVersion changes whenever features, training or the file format
 // change, so that a stale model file is retrained rather than misread.
-const modelVersion = "deskbot-model-3"
+const modelVersion = "deskbot-model-4"
 
 // calib maps the top score and its margin over the runner-up to a
 // probability: sigmoid(A*top + B*margin + C).
@@ -36,15 +36,24 @@ func (c calib) prob(top, margin float64) float64 {
 // intentModel is the trained classifier of one generation: class i is
 // ids[i], an article id.
 type intentModel struct {
-	key  string
-	ids  []string
-	fc   featureConfig
-	voc  *vocab
-	lin  *linear
-	lex  *lexicon
-	cal  calib
-	self selfCalibration // how cal was fitted and the precision curve; empty: prior
-	pool sync.Pool       // *scorer sized for len(ids)
+	key   string
+	ids   []string
+	fc    featureConfig
+	voc   *vocab
+	lin   *linear
+	lex   *lexicon
+	cal   calib
+	self  selfCalibration // how cal was fitted and the precision curve; empty: prior
+	spell *speller        // the articles' words, to correct a query's (not stored: rebuilt on load)
+	pool  sync.Pool       // *scorer sized for len(ids)
+}
+
+// rewrite corrects the query's words towards the articles' (see speller).
+func (m *intentModel) rewrite(q string) string {
+	if m == nil {
+		return q
+	}
+	return m.spell.rewrite(q)
 }
 
 func (m *intentModel) scorer() *scorer {
@@ -139,6 +148,7 @@ func trainModel(ctx context.Context, key string, arts []*Article, fc featureConf
 	}
 	m.lin = trainLinear(xs, ys, len(arts), len(m.voc.idf), tc)
 	m.lex = buildLexicon(arts)
+	m.spell = newSpeller(arts)
 	return m, nil
 }
 

@@ -40,6 +40,7 @@ func loadOrTrainModel(ctx context.Context, dir string, arts []*Article) (m *inte
 	key := modelKey(arts)
 	p := filepath.Join(dir, modelFile)
 	if m, err := readModel(p); err == nil && m.key == key {
+		m.spell = newSpeller(arts)
 		return m, false, nil
 	}
 	m, err = trainModel(ctx, key, arts, defaultFeatures, defaultTrain)
