@@ -132,7 +132,19 @@ func New(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 	hub := web.NewHub() // the engine delivers agent frames through it
 	a.Engine = conversation.New(conversation.Options{Config: cfg, KB: base, Store: st, Desk: dk, Delivery: hub,
 		Notifier: desk.NewNotifier(cfg), Now: now, Logger: log, Blind: a.blind, Observer: a.Metrics})
-	a.Server = web.NewServer(web.ServerOptions{Config: cfg, Engine: a.Engine, Hub: hub, Desk: dk, Agents: st, Now: now,
+	var conversations web.Conversations = a.Engine
+	if st.Postgres() {
+		// Several instances on one database share the desk (package cluster).
+		c, err := joinCluster(watchCtx, cfg, st, dk, a.Engine, log)
+		if err != nil {
+			cancelWatch()
+			base.Close()
+			st.Close()
+			return nil, err
+		}
+		conversations = c
+	}
+	a.Server = web.NewServer(web.ServerOptions{Config: cfg, Engine: conversations, Hub: hub, Desk: dk, Agents: st, Now: now,
 		Articles: base, ArticleSet: base, Assets: assets.FS(), Logger: log,
 		Admin: web.Admin{Token: cfg.AdminToken.Reveal(), Store: st, Scan: storageScanner(cfg.DataDir, getenv, log), Purge: a.Purge,
 			TestRunsReadAll: cfg.AdminTestRunsReadAll},

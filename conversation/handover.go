@@ -172,9 +172,16 @@ func (e *Engine) agentGone(t *turn) {
 // tellPositions updates waiting customers' place in line.
 func (e *Engine) tellPositions(moved map[string]int) {
 	for id, pos := range moved {
+		if _, ok := e.held(id); !ok {
+			continue // another instance's customer (several instances): it tells them
+		}
 		e.deliver(id, protocol.Handover{Type: protocol.TypeHandover, State: protocol.HandoverQueued, Position: pos})
 	}
 }
+
+// TellPositions tells this instance's waiting customers their new places
+// in line after another instance's change moved the queue.
+func (e *Engine) TellPositions(moved map[string]int) { e.tellPositions(moved) }
 
 func (e *Engine) systemMessage(text string) protocol.Message {
 	return protocol.Message{Type: protocol.TypeMessage, ID: "m_" + store.NewID(8), From: protocol.FromSystem, Text: text,

@@ -198,9 +198,15 @@ func (e *Engine) Lookup(ctx context.Context, token string) (*Session, error) {
 		}
 	}
 	// The desk lives in memory: after a restart no agent holds or queues
-	// this conversation any more, and the customer must be told so.
+	// this conversation any more, and the customer must be told so. With
+	// several instances the others' desks may still have it (the instance
+	// that held it stopped): it carries on here.
 	if s.st.Handover == protocol.HandoverJoined || s.st.Handover == protocol.HandoverQueued {
-		s.lostHandover, s.st.Handover = true, ""
+		if c, ok := e.desk.Conv(s.ID); ok && c.State == s.st.Handover && e.desk.Claim(s.ID) {
+			e.log.Info("conversation on the desk moved to this instance", "session", s.ID, "from", c.Owner)
+		} else {
+			s.lostHandover, s.st.Handover = true, ""
+		}
 	}
 	e.markTest(s)
 	return e.remember(s), nil

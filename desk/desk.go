@@ -25,6 +25,10 @@ const maxDeskEvents = 1000
 var (
 	ErrNotQueued   = errors.New("conversation is not waiting for or held by an agent")
 	ErrHeldByOther = errors.New("another agent holds this conversation")
+	// ErrHolderGone: several instances share the desk and the one holding
+	// the customer's session stopped answering; the conversation moves to
+	// the instance the customer reconnects to.
+	ErrHolderGone = errors.New("the customer's conversation is on an instance that is not answering; it comes back when the customer reconnects")
 )
 
 // AgentRef names an agent: the log-in name (audit actor) and the name

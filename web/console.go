@@ -299,6 +299,10 @@ func (c *console) deskError(w http.ResponseWriter, err error) {
 		apiError(w, http.StatusConflict, err.Error())
 	case errors.Is(err, conversation.ErrBadAgentInput):
 		apiError(w, http.StatusBadRequest, err.Error())
+	case errors.Is(err, desk.ErrHolderGone):
+		// Several instances: the customer's instance stopped; the
+		// conversation comes back when the customer reconnects.
+		apiError(w, http.StatusServiceUnavailable, err.Error())
 	default:
 		c.s.log.Error("agent console", "err", err)
 		apiError(w, http.StatusInternalServerError, "internal error")
