@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"deskbot/chatclient"
+	"deskbot/internal/pgtest"
 	"deskbot/protocol"
 )
 
@@ -38,6 +39,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	code := m.Run()
+	pgtest.Stop()
 	os.RemoveAll(dir)
 	os.Exit(code)
 }
