@@ -146,7 +146,7 @@ func New(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 	}
 	a.Server = web.NewServer(web.ServerOptions{Config: cfg, Engine: conversations, Hub: hub, Desk: dk, Agents: st, Now: now,
 		Articles: base, ArticleSet: base, Assets: assets.FS(), Logger: log,
-		Admin: web.Admin{Token: cfg.AdminToken.Reveal(), Store: st, Scan: storageScanner(cfg.DataDir, getenv, log), Purge: a.Purge,
+		Admin: web.Admin{Token: cfg.AdminToken.Reveal(), Store: st, Scan: withDatabaseScan(st, storageScanner(cfg.DataDir, getenv, log)), Purge: a.Purge,
 			TestRunsReadAll: cfg.AdminTestRunsReadAll},
 		Ready: a.readyChecks()})
 	a.Server.SetReady(true)

@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"deskbot/store"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -144,4 +145,27 @@ func storageScanner(dataDir string, getenv func(string) string, log *slog.Logger
 		exe = "/proc/self/exe"
 	}
 	return childScanner(exe, dataDir, []string{getenv(compliance.EnvMasterKeyFile)})
+}
+
+// withDatabaseScan adds, on PostgreSQL, a scan of every table's values to
+// the scan of the data dir's files: there the database is not a file the
+// child can read (SEC-1 checks must not pass by reading less).
+func withDatabaseScan(st *store.Store, files func(context.Context, []string) (compliance.ScanResult, error)) func(context.Context, []string) (compliance.ScanResult, error) {
+	if !st.Postgres() {
+		return files
+	}
+	return func(ctx context.Context, needles []string) (compliance.ScanResult, error) {
+		res, err := files(ctx, needles)
+		if err != nil {
+			return res, err
+		}
+		db, err := st.ScanRows(ctx, needles)
+		if err != nil {
+			return res, err
+		}
+		res.FilesScanned += db.FilesScanned
+		res.BytesScanned += db.BytesScanned
+		res.Found = append(res.Found, db.Found...)
+		return res, nil
+	}
 }

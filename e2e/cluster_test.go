@@ -211,6 +211,19 @@ func TestTwoInstancesShareTheDesk(t *testing.T) {
 		t.Fatalf("audit verify --database-url: %v\n%s", err, out)
 	}
 
+	// The admin API's raw scan (what `deskbot test --target` checks) reads
+	// the database's rows too: the agent's display name is there in clear,
+	// what the customer typed is not.
+	scan := adminScan(t, b.url, "Lovelace", "77-ZEBRA", "Maria")
+	var hits []string
+	for _, h := range scan.Found {
+		hits = append(hits, h.Needle+" in "+h.File)
+	}
+	if len(hits) == 0 || strings.Contains(strings.Join(hits, ","), "Lovelace") || strings.Contains(strings.Join(hits, ","), "ZEBRA") ||
+		!strings.Contains(strings.Join(hits, ","), "Maria in table agents") {
+		t.Fatalf("admin scan on PostgreSQL found %v", hits)
+	}
+
 	// SEC-1: a raw dump of the database holds none of what was typed.
 	dump := pgDump(t, dsn)
 	for _, typed := range []string{"Lovelace", "77-ZEBRA", "looking at parcel", "Still here"} {

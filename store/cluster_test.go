@@ -114,3 +114,39 @@ func TestRunOnceRecordsLastRun(t *testing.T) {
 		t.Fatalf("ran %d times, want 2", runs)
 	}
 }
+
+// SEC-1 on PostgreSQL: the raw scan reads every value of every table, so
+// text that reached the database in clear is found, and sealed text is not.
+func TestScanRowsFindsClearTextOnly(t *testing.T) {
+	if !onPostgres {
+		t.Skip("SQLite is scanned as files")
+	}
+	dir := t.TempDir()
+	s := open(t, dir, key1)
+	defer s.Close()
+	ctx := context.Background()
+	sess := newSession(t, s, "s1")
+	at := sess.CreatedAt.Add(time.Minute)
+	if err := s.AppendTurn(ctx, sess.SubjectID, sess.ID, at, []store.Entry{{At: at, Sender: "customer", Body: []byte("Ada Lovelace, 12 Analytical Row")}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	// Clear text only an operator's own field holds (an incident's
+	// description), to see that the scan reads rows at all.
+	if _, err := s.AddIncident(ctx, store.Incident{What: "laptop with Engine-Notes stolen", Found: at, Recorded: at}, store.Scope{}, "operator"); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.ScanRows(ctx, []string{"Lovelace", "Engine-Notes"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.FilesScanned < 10 || res.BytesScanned == 0 {
+		t.Fatalf("scanned %d tables, %d bytes", res.FilesScanned, res.BytesScanned)
+	}
+	var found []string
+	for _, h := range res.Found {
+		found = append(found, h.Needle+"@"+h.File)
+	}
+	if len(found) != 1 || found[0] != "Engine-Notes@table incidents" {
+		t.Fatalf("found %v; want only the incident's clear text", found)
+	}
+}
