@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -148,5 +149,33 @@ func TestScanRowsFindsClearTextOnly(t *testing.T) {
 	}
 	if len(found) != 1 || found[0] != "Engine-Notes@table incidents" {
 		t.Fatalf("found %v; want only the incident's clear text", found)
+	}
+}
+
+// DSR-4 across instances: a customer erased through one instance cannot
+// be written again by another that still has their key in its cache; the
+// write reports the erasure, so the engine starts afresh.
+func TestErasureOnOneInstanceHoldsOnTheOther(t *testing.T) {
+	a, b := twoInstances(t)
+	ctx := context.Background()
+	sess := newSession(t, a, "s1")
+	at := sess.CreatedAt.Add(time.Minute)
+	turn := func(s *store.Store, text string) error {
+		return s.AppendTurn(ctx, sess.SubjectID, sess.ID, at, []store.Entry{{At: at, Sender: "customer", Body: []byte(text)}}, nil)
+	}
+	if err := turn(a, "first"); err != nil {
+		t.Fatal(err)
+	}
+	if err := turn(b, "second, through b"); err != nil { // b caches the key too
+		t.Fatal(err)
+	}
+	if _, err := a.Erase(ctx, sess.SubjectID, "customer", at); err != nil {
+		t.Fatal(err)
+	}
+	if err := turn(b, "after the erasure"); !errors.Is(err, store.ErrErased) {
+		t.Fatalf("b wrote for an erased customer: %v, want ErrErased", err)
+	}
+	if _, err := b.Transcript(ctx, sess.SubjectID, sess.ID); !errors.Is(err, store.ErrErased) {
+		t.Fatalf("b read an erased transcript: %v", err)
 	}
 }
