@@ -32,6 +32,7 @@ Usage:
   deskbot audit verify [--data-dir DIR | --database-url URL] | audit accept-loss --note TEXT
   deskbot backup --output FILE [--data-dir DIR]   online backup (database, kb folder, config, manifest; never the key)
   deskbot restore --input FILE --data-dir NEWDIR [--erasure-ledger FILE|--no-erasure-ledger]   restore into an empty folder, re-applying erasures
+  deskbot migrate --from-sqlite DIR --to URL   move an installation's database into a new, empty PostgreSQL database
   deskbot keys generate [--out FILE]           a new master key for DESKBOT_MASTER_KEY_FILE (mode 0600)
   deskbot keys rotate --new-key-file FILE      (run while the server is stopped)
   deskbot report [--output FILE]               compliance report (HTML)
@@ -76,6 +77,8 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		err = cmdBackup(ctx, args, stdout, stderr)
 	case "restore":
 		err = cmdRestore(ctx, args, stdout, stderr)
+	case "migrate":
+		err = cmdMigrate(ctx, args, stdout, stderr)
 	case "report":
 		err = cmdReport(ctx, args, stdout, stderr)
 	case "agent":

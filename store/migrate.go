@@ -119,73 +119,88 @@ func migrate(ctx context.Context, db *DB, log *slog.Logger) error {
 		return fmt.Errorf("store: schema version: %w", err)
 	}
 	defer tx.Rollback()
-	if db.pg {
-		// Instances starting together migrate one at a time; the others
-		// then find the database at this version.
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, lockMigrate); err != nil {
-			return fmt.Errorf("store: migrate: %w", err)
-		}
-	}
-	from, legacy, err := schemaState(ctx, tx)
+	from, legacy, err := migrateTx(ctx, tx)
 	if err != nil {
 		return err
-	}
-	want := SchemaVersion()
-	if from > want {
-		return fmt.Errorf("store: %w", &SchemaNewerError{Database: from, Binary: want})
-	}
-	if from == want {
-		return nil
-	}
-	now := unixMilli(time.Now())
-	table := migrationsTable
-	if db.pg {
-		table = pgDDL(table)
-	}
-	if _, err := tx.ExecContext(ctx, table); err != nil {
-		return fmt.Errorf("store: migrate: %w", err)
-	}
-	if legacy > 0 {
-		// A database of the releases before numbered migrations: finish
-		// it with the legacy steps it lacks; together they are migration 1.
-		for i := legacy; i < len(legacySchema); i++ {
-			if _, err := tx.ExecContext(ctx, legacySchema[i]); err != nil {
-				return fmt.Errorf("store: migrate: earlier layout step %d: %w", i+1, err)
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(version, name, applied_at) VALUES(1, ?, ?)`,
-			fmt.Sprintf("%s; upgraded from the earlier layout %d", migrations[0].Name, legacy), now); err != nil {
-			return fmt.Errorf("store: migrate: %w", err)
-		}
-		from = 1
-	}
-	for _, m := range migrations[from:] {
-		ddl := m.SQL
-		if db.pg {
-			ddl = pgDDL(ddl)
-		}
-		if _, err := tx.ExecContext(ctx, ddl); err != nil {
-			return fmt.Errorf("store: migrate to schema version %d (%s): %w", m.Version, m.Name, err)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(version, name, applied_at) VALUES(?, ?, ?)`, m.Version, m.Name, now); err != nil {
-			return fmt.Errorf("store: migrate to schema version %d: %w", m.Version, err)
-		}
-	}
-	if !db.pg {
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", want)); err != nil {
-			return fmt.Errorf("store: migrate: %w", err)
-		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
+	want := SchemaVersion()
 	switch {
+	case from == want:
 	case legacy > 0:
 		log.Info("store: database upgraded from the earlier layout", "earlier_layout", legacy, "schema_version", want)
 	case from > 0:
 		log.Info("store: database schema upgraded", "from", from, "to", want)
 	}
 	return nil
+}
+
+// migrateTx applies the pending migrations inside tx, which the caller
+// commits: Open commits them alone, CopyToPostgres with the copied rows,
+// so that a failed copy leaves no schema behind. It returns the version
+// found and, for a database of the earlier layout, its step count.
+func migrateTx(ctx context.Context, tx *Tx) (from, legacy int, err error) {
+	if tx.pg {
+		// Instances starting together migrate one at a time; the others
+		// then find the database at this version.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(?)`, lockMigrate); err != nil {
+			return 0, 0, fmt.Errorf("store: migrate: %w", err)
+		}
+	}
+	from, legacy, err = schemaState(ctx, tx)
+	if err != nil {
+		return 0, 0, err
+	}
+	want := SchemaVersion()
+	if from > want {
+		return 0, 0, fmt.Errorf("store: %w", &SchemaNewerError{Database: from, Binary: want})
+	}
+	if from == want {
+		return from, 0, nil
+	}
+	found := from
+	now := unixMilli(time.Now())
+	table := migrationsTable
+	if tx.pg {
+		table = pgDDL(table)
+	}
+	if _, err := tx.ExecContext(ctx, table); err != nil {
+		return 0, 0, fmt.Errorf("store: migrate: %w", err)
+	}
+	if legacy > 0 {
+		// A database of the releases before numbered migrations: finish
+		// it with the legacy steps it lacks; together they are migration 1.
+		for i := legacy; i < len(legacySchema); i++ {
+			if _, err := tx.ExecContext(ctx, legacySchema[i]); err != nil {
+				return 0, 0, fmt.Errorf("store: migrate: earlier layout step %d: %w", i+1, err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(version, name, applied_at) VALUES(1, ?, ?)`,
+			fmt.Sprintf("%s; upgraded from the earlier layout %d", migrations[0].Name, legacy), now); err != nil {
+			return 0, 0, fmt.Errorf("store: migrate: %w", err)
+		}
+		from = 1
+	}
+	for _, m := range migrations[from:] {
+		ddl := m.SQL
+		if tx.pg {
+			ddl = pgDDL(ddl)
+		}
+		if _, err := tx.ExecContext(ctx, ddl); err != nil {
+			return 0, 0, fmt.Errorf("store: migrate to schema version %d (%s): %w", m.Version, m.Name, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations(version, name, applied_at) VALUES(?, ?, ?)`, m.Version, m.Name, now); err != nil {
+			return 0, 0, fmt.Errorf("store: migrate to schema version %d: %w", m.Version, err)
+		}
+	}
+	if !tx.pg {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", want)); err != nil {
+			return 0, 0, fmt.Errorf("store: migrate: %w", err)
+		}
+	}
+	return found, legacy, nil
 }
 
 // schemaState reads the recorded schema version. legacy > 0 is the step

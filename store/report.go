@@ -166,14 +166,23 @@ func verifyAudit(ctx context.Context, db *DB) (int, error) {
 	return n, checkDurability(ctx, db, "database", "")
 }
 
-func verifyChain(ctx context.Context, db *DB) (int, error) {
+func verifyChain(ctx context.Context, db *DB) (int, error) { return verifyChainIn(ctx, db, db.pg) }
+
+// chainReader is what verifying the chain reads through: a pool, or the
+// transaction of a copy that is checked before it commits.
+type chainReader interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+func verifyChainIn(ctx context.Context, db chainReader, pg bool) (int, error) {
 	anchorSeq, anchorHash := int64(0), compliance.GenesisHash
 	err := db.QueryRowContext(ctx, `SELECT seq, hash FROM audit_anchor WHERE id = 1`).Scan(&anchorSeq, &anchorHash)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return 0, fmt.Errorf("store: audit anchor: %w", err)
 	}
 	order := "rowid" // insertion order: a reused seq shows as a break
-	if db.pg {
+	if pg {
 		order = "seq"
 	}
 	rows, err := db.QueryContext(ctx, `SELECT seq, at, event, subject, actor, detail, prev_hash, hash FROM audit ORDER BY `+order)
