@@ -27,6 +27,7 @@ Usage:
   deskbot agent add NAME [--display-name X] [--password-file F] | agent list
   deskbot privacy export|erase --subject ID|--email ADDR [--output FILE]
   deskbot privacy rectify --subject ID|--email ADDR --set email=NEW|phone=NEW
+  deskbot privacy reapply-erasures [--ledger FILE]...   erase again who a put-back database dump brought back
   deskbot privacy request add --kind export|erase|rectify|opt-out --email ADDR|--subject ID|--unidentified [--received TIME] [--channel C] | request list [--all] | request ack|close ID
   deskbot incident add --what TEXT (--from TIME [--to TIME] | --subjects IDS | --email ADDR) [--found TIME] [--encrypted=false] | incident list | incident notify ID | incident export ID
   deskbot audit verify [--data-dir DIR | --database-url URL] | audit accept-loss --note TEXT

@@ -26,9 +26,13 @@ func cmdPrivacy(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if len(args) > 0 && args[0] == "rectify" {
 		return cmdPrivacyRectify(ctx, args[1:], stdout, stderr) // DSR-5, rights_cmd.go
 	}
+	if len(args) > 0 && args[0] == "reapply-erasures" {
+		return cmdReapplyErasures(ctx, args[1:], stdout, stderr) // DSR-4, reapply_cmd.go
+	}
 	if len(args) == 0 || (args[0] != "export" && args[0] != "erase") {
 		return usageError{"usage: deskbot privacy export|erase --subject ID|--email ADDR [--data-dir DIR] [--output FILE]\n" +
 			"       deskbot privacy rectify --subject ID|--email ADDR --set email=NEW|phone=NEW\n" +
+			"       deskbot privacy reapply-erasures [--ledger FILE]…   (after putting back a database dump)\n" +
 			"       deskbot privacy request add|list|ack|close …   (deskbot privacy request --help)"}
 	}
 	sub, args := args[0], args[1:]
