@@ -133,7 +133,11 @@ func New(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 	a.Engine = conversation.New(conversation.Options{Config: cfg, KB: base, Store: st, Desk: dk, Delivery: hub,
 		Notifier: desk.NewNotifier(cfg), Now: now, Logger: log, Blind: a.blind, Observer: a.Metrics})
 	var conversations web.Conversations = a.Engine
+	var sharedLimits web.LimitStore // per process on SQLite
 	if st.Postgres() {
+		// Allowances per client address hold for the cluster, not once
+		// per instance (SEC-2, F5).
+		sharedLimits = st
 		// Several instances on one database share the desk (package cluster).
 		c, err := joinCluster(watchCtx, cfg, st, dk, a.Engine, log)
 		if err != nil {
@@ -148,7 +152,7 @@ func New(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 		Articles: base, ArticleSet: base, Assets: assets.FS(), Logger: log,
 		Admin: web.Admin{Token: cfg.AdminToken.Reveal(), Store: st, Scan: withDatabaseScan(st, storageScanner(cfg.DataDir, getenv, log)), Purge: a.Purge,
 			TestRunsReadAll: cfg.AdminTestRunsReadAll},
-		Ready: a.readyChecks()})
+		Ready: a.readyChecks(), SharedLimits: sharedLimits})
 	a.Server.SetReady(true)
 	return a, nil
 }
@@ -212,7 +216,12 @@ func (a *App) purgeOnce(ctx context.Context, every time.Duration) error {
 		return err
 	}
 	ran, err := a.Store.RunOnce(ctx, "retention_purge", every, a.now(), func(ctx context.Context) error {
-		_, err := a.Purge(ctx)
+		if _, err := a.Purge(ctx); err != nil {
+			return err
+		}
+		// Shared rate-limit keys quiet for an hour are back to a full
+		// allowance (log-in backoff and forgetting take at most 30 min).
+		_, err := a.Store.PruneLimits(ctx, a.now().Add(-time.Hour))
 		return err
 	})
 	if err == nil && !ran {

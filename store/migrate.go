@@ -61,6 +61,7 @@ var migrations = []migration{
 	{3, "test runs: test sessions and test agents, erased when the run ends", schemaTestRuns},
 	{4, "agent notes: a private note per conversation, sealed per subject", schemaAgentNotes},
 	{5, "job runs: once-per-period jobs run once across instances", schemaJobRuns},
+	{6, "rate limits: allowances per client address shared across instances", schemaRateLimits},
 }
 
 const migrationsTable = `CREATE TABLE IF NOT EXISTS schema_migrations (

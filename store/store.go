@@ -102,6 +102,9 @@ type Store struct {
 	// idleAfter: how long commits pause before the WAL is checkpointed.
 	idleAfter time.Duration
 
+	limitMu  sync.Mutex
+	limitKey []byte // hashes limit keys (limits.go); loaded on first use
+
 	// Owned by the writer goroutine.
 	mark     *commitMark
 	ckpt     walState

@@ -39,9 +39,9 @@ type agentAuth struct {
 	dummy   string // compared against for unknown names, so timing does not tell
 }
 
-func newAgentAuth(st AgentStore, now func() time.Time, concurrentHashes int) *agentAuth {
+func newAgentAuth(st AgentStore, counts loginCounter, now func() time.Time, concurrentHashes int) *agentAuth {
 	dummy, _ := desk.HashPassword("not-a-real-password-for-timing")
-	return &agentAuth{st: st, now: now, limiter: newLoginLimiter(concurrentHashes), dummy: dummy}
+	return &agentAuth{st: st, now: now, limiter: newLoginLimiter(counts, concurrentHashes), dummy: dummy}
 }
 
 // login checks a password and opens a session; it returns the cookie
@@ -49,18 +49,21 @@ func newAgentAuth(st AgentStore, now func() time.Time, concurrentHashes int) *ag
 // address (see clientIP).
 func (a *agentAuth) login(ctx context.Context, addr, name, pw string) (store.Agent, string, time.Duration, error) {
 	now := a.now()
-	res, wait := a.limiter.reserve(now, loginKeys(addr, strings.ToLower(name))...)
+	res, wait, err := a.limiter.reserve(ctx, now, loginKeys(addr, strings.ToLower(name))...)
+	if err != nil {
+		return store.Agent{}, "", 0, fmt.Errorf("agent log-in: %w", err)
+	}
 	if res == nil {
 		return store.Agent{}, "", wait, ErrLoginLocked
 	}
 	if !a.limiter.acquireHash(ctx) {
-		res.cancelled()
+		res.cancelled(context.WithoutCancel(ctx))
 		return store.Agent{}, "", time.Second, ErrLoginLocked
 	}
 	ag, err := a.st.AgentByName(ctx, name)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		a.limiter.releaseHash()
-		res.cancelled()
+		res.cancelled(context.WithoutCancel(ctx))
 		return store.Agent{}, "", 0, fmt.Errorf("agent log-in: %w", err)
 	}
 	hash := ag.PasswordHash
@@ -76,7 +79,7 @@ func (a *agentAuth) login(ctx context.Context, addr, name, pw string) (store.Age
 	if !ok {
 		return store.Agent{}, "", 0, ErrBadLogin // the reservation stays counted as a failure
 	}
-	res.succeeded()
+	res.succeeded(context.WithoutCancel(ctx))
 	token := newToken()
 	if err := a.st.CreateAgentSession(ctx, store.AgentSession{TokenHash: hashToken(token), Agent: ag.Name, CreatedAt: now, ExpiresAt: now.Add(agentSessionTTL)}); err != nil {
 		return store.Agent{}, "", 0, fmt.Errorf("agent log-in: %w", err)

@@ -2,9 +2,12 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net/netip"
 	"sync"
 	"time"
+
+	"deskbot/store"
 )
 
 // Agent log-in limits (SEC-2: only authorised staff, and an account cannot
@@ -37,15 +40,23 @@ type loginKey struct {
 	last  time.Time // last attempt, for forgetting
 }
 
-// loginLimiter reserves log-in attempts and bounds concurrent hashes.
+// loginCounter keeps the loginKeys: in this process's memory, or in the
+// database when several instances share it (so an address's allowance
+// holds for the cluster). update runs fn on the states of keys, in order,
+// atomically; an error from fn leaves them as they were.
+type loginCounter interface {
+	update(ctx context.Context, now time.Time, keys []string, fn func(st []*loginKey) error) error
+}
+
+// loginLimiter reserves log-in attempts and bounds concurrent hashes (the
+// hash slots are this process's own: they bound its memory).
 type loginLimiter struct {
-	mu     sync.Mutex
-	keys   map[string]*loginKey
+	counts loginCounter
 	hashes chan struct{}
 }
 
-func newLoginLimiter(concurrentHashes int) *loginLimiter {
-	return &loginLimiter{keys: map[string]*loginKey{}, hashes: make(chan struct{}, max(1, concurrentHashes))}
+func newLoginLimiter(counts loginCounter, concurrentHashes int) *loginLimiter {
+	return &loginLimiter{counts: counts, hashes: make(chan struct{}, max(1, concurrentHashes))}
 }
 
 // loginReservation is one reserved attempt.
@@ -76,90 +87,147 @@ func backoff(over int) time.Duration {
 	return min(loginBackoffMax, loginBackoffBase<<over)
 }
 
+// errLoginWait stops an update that found the caller must wait.
+var errLoginWait = errors.New("log-in must wait")
+
 // reserve counts an attempt against every key before it is checked, or
 // says how long the caller must wait.
-func (l *loginLimiter) reserve(now time.Time, keys ...string) (*loginReservation, time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+func (l *loginLimiter) reserve(ctx context.Context, now time.Time, keys ...string) (*loginReservation, time.Duration, error) {
 	var wait time.Duration
-	for _, k := range keys {
-		if st := l.keys[k]; st != nil && now.Before(st.next) {
-			wait = max(wait, st.next.Sub(now))
+	err := l.counts.update(ctx, now, keys, func(st []*loginKey) error {
+		for _, k := range st {
+			if now.Before(k.next) {
+				wait = max(wait, k.next.Sub(now))
+			}
 		}
-	}
-	if wait > 0 {
-		return nil, wait
-	}
-	if len(l.keys) >= limiterMaxKeys {
-		l.pruneLocked(now)
-	}
-	for _, k := range keys {
-		st := l.keys[k]
-		if st == nil || now.Sub(st.last) >= loginForget {
-			st = &loginKey{}
-			l.keys[k] = st
+		if wait > 0 {
+			return errLoginWait
 		}
-		st.fails++
-		st.last = now
-		if over := st.fails - freeFails(k); over >= 0 {
-			st.next = now.Add(backoff(over))
+		for i, k := range st {
+			if now.Sub(k.last) >= loginForget {
+				*k = loginKey{}
+			}
+			k.fails++
+			k.last = now
+			if over := k.fails - freeFails(keys[i]); over >= 0 {
+				k.next = now.Add(backoff(over))
+			}
 		}
+		return nil
+	})
+	if errors.Is(err, errLoginWait) {
+		return nil, wait, nil
 	}
-	return &loginReservation{l: l, keys: keys, now: now}, 0
+	if err != nil {
+		return nil, 0, err
+	}
+	return &loginReservation{l: l, keys: keys, now: now}, 0, nil
+}
+
+// succeeded refunds the attempt: the account+address starts afresh, and
+// the address keeps only its other failures. A refund that cannot be
+// stored leaves the attempt counted as a failure.
+func (r *loginReservation) succeeded(ctx context.Context) {
+	_ = r.l.counts.update(ctx, r.now, r.keys, func(st []*loginKey) error {
+		for i, k := range st {
+			if r.keys[i][:5] == "acct:" {
+				*k = loginKey{}
+				continue
+			}
+			k.fails = max(0, k.fails-1)
+			if k.fails < freeFails(r.keys[i]) {
+				k.next = time.Time{}
+			}
+		}
+		return nil
+	})
+}
+
+// cancelled refunds an attempt that was never checked (no hash slot).
+func (r *loginReservation) cancelled(ctx context.Context) {
+	_ = r.l.counts.update(ctx, r.now, r.keys, func(st []*loginKey) error {
+		for i, k := range st {
+			k.fails = max(0, k.fails-1)
+			if over := k.fails - freeFails(r.keys[i]); over >= 0 {
+				k.next = k.last.Add(backoff(over))
+			} else {
+				k.next = time.Time{}
+			}
+		}
+		return nil
+	})
+}
+
+// memLoginCounts keeps the loginKeys in memory, bounded.
+type memLoginCounts struct {
+	mu   sync.Mutex
+	keys map[string]*loginKey
+}
+
+func newMemLoginCounts() *memLoginCounts { return &memLoginCounts{keys: map[string]*loginKey{}} }
+
+func (m *memLoginCounts) update(_ context.Context, now time.Time, keys []string, fn func(st []*loginKey) error) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.keys) >= limiterMaxKeys {
+		m.pruneLocked(now)
+	}
+	st := make([]*loginKey, len(keys))
+	saved := make([]loginKey, len(keys))
+	for i, k := range keys {
+		if m.keys[k] == nil {
+			m.keys[k] = &loginKey{}
+		}
+		st[i], saved[i] = m.keys[k], *m.keys[k]
+	}
+	if err := fn(st); err != nil {
+		for i := range st {
+			*st[i] = saved[i]
+		}
+		return err
+	}
+	return nil
 }
 
 // pruneLocked forgets keys that block nobody; if a spray of addresses
 // still fills the table, arbitrary keys go (the hash slots still bound
 // the cost of every attempt).
-func (l *loginLimiter) pruneLocked(now time.Time) {
-	for k, st := range l.keys {
+func (m *memLoginCounts) pruneLocked(now time.Time) {
+	for k, st := range m.keys {
 		if now.After(st.next) && now.Sub(st.last) >= loginForget {
-			delete(l.keys, k)
+			delete(m.keys, k)
 		}
 	}
-	for k := range l.keys {
-		if len(l.keys) < limiterMaxKeys*9/10 {
+	for k := range m.keys {
+		if len(m.keys) < limiterMaxKeys*9/10 {
 			break
 		}
-		delete(l.keys, k)
+		delete(m.keys, k)
 	}
 }
 
-// succeeded refunds the attempt: the account+address starts afresh, and
-// the address keeps only its other failures.
-func (r *loginReservation) succeeded() {
-	r.l.mu.Lock()
-	defer r.l.mu.Unlock()
-	for _, k := range r.keys {
-		st := r.l.keys[k]
-		if st == nil {
-			continue
-		}
-		if k[:5] == "acct:" {
-			delete(r.l.keys, k)
-			continue
-		}
-		st.fails = max(0, st.fails-1)
-		if st.fails < freeFails(k) {
-			st.next = time.Time{}
-		}
-	}
-}
+// sharedLoginCounts keeps the loginKeys in the database shared by every
+// instance (store.UpdateLimits; only keyed hashes of the keys are stored).
+type sharedLoginCounts struct{ st LimitStore }
 
-// cancelled refunds an attempt that was never checked (no hash slot).
-func (r *loginReservation) cancelled() {
-	r.l.mu.Lock()
-	defer r.l.mu.Unlock()
-	for _, k := range r.keys {
-		if st := r.l.keys[k]; st != nil {
-			st.fails = max(0, st.fails-1)
-			if over := st.fails - freeFails(k); over >= 0 {
-				st.next = st.last.Add(backoff(over))
-			} else {
-				st.next = time.Time{}
-			}
-		}
+func (s sharedLoginCounts) update(ctx context.Context, _ time.Time, keys []string, fn func(st []*loginKey) error) error {
+	prefixed := make([]string, len(keys))
+	for i, k := range keys {
+		prefixed[i] = "login:" + k
 	}
+	return s.st.UpdateLimits(ctx, prefixed, func(ls []store.LimitState) error {
+		st := make([]*loginKey, len(ls))
+		for i, v := range ls {
+			st[i] = &loginKey{fails: int(v.Count), next: v.Next, last: v.Last}
+		}
+		if err := fn(st); err != nil {
+			return err
+		}
+		for i, k := range st {
+			ls[i] = store.LimitState{Count: int64(k.fails), Next: k.next, Last: k.last}
+		}
+		return nil
+	})
 }
 
 // acquireHash takes a hash slot, waiting at most loginSlotWait.

@@ -73,8 +73,8 @@ type Server struct {
 	baseMu   sync.Mutex
 	base     context.Context // sockets' parent context, from Run
 
-	newSessions *addrLimiter // new sessions per client address (sessionlimit.go)
-	resumes     *addrLimiter // socket resumes per client address
+	newSessions addrAllowance // new sessions per client address (sessionlimit.go)
+	resumes     addrAllowance // socket resumes per client address
 
 	// socketOrigins decides who may open /ws: the same origin, public_url's
 	// and allowed_origins; a refusal is logged once per origin with the fix.
@@ -96,6 +96,10 @@ type ServerOptions struct {
 	Logger     *slog.Logger
 	Admin      Admin        // the admin API, served only when Admin.Token is set
 	Ready      []ReadyCheck // conditions of /readyz (database, index, disk)
+	// SharedLimits, when set, keeps the allowances of new sessions,
+	// resumes and agent log-ins per client address in the database that
+	// several instances share; unset, each process counts its own.
+	SharedLimits LimitStore
 }
 
 // NewServer returns a server; call SetReady once the bot can answer. It
@@ -120,10 +124,18 @@ func NewServer(o ServerOptions) *Server {
 		o.Now = time.Now
 	}
 	s := &Server{cfg: o.Config, engine: o.Engine, desk: o.Desk, now: o.Now, articles: o.Articles, articleSet: o.ArticleSet, assets: o.Assets, log: o.Logger, hub: o.Hub, admin: o.Admin, checks: o.Ready}
-	s.newSessions = newAddrLimiter(o.Config.Limits.NewSessionsPerMinute, o.Config.Limits.NewSessionsBurst)
-	s.resumes = newAddrLimiter(4*o.Config.Limits.NewSessionsPerMinute, 4*o.Config.Limits.NewSessionsBurst)
+	lim := o.Config.Limits
+	var logins loginCounter = newMemLoginCounts()
+	if o.SharedLimits != nil {
+		s.newSessions = newSharedAddrLimiter(o.SharedLimits, "new", lim.NewSessionsPerMinute, lim.NewSessionsBurst, o.Logger)
+		s.resumes = newSharedAddrLimiter(o.SharedLimits, "resume", 4*lim.NewSessionsPerMinute, 4*lim.NewSessionsBurst, o.Logger)
+		logins = sharedLoginCounts{st: o.SharedLimits}
+	} else {
+		s.newSessions = newAddrLimiter(lim.NewSessionsPerMinute, lim.NewSessionsBurst)
+		s.resumes = newAddrLimiter(4*lim.NewSessionsPerMinute, 4*lim.NewSessionsBurst)
+	}
 	s.socketOrigins = proxy.NewOrigins(o.Config.PublicURL, o.Config.AllowedOrigins, o.Logger)
-	s.console = &console{s: s, e: o.Engine, desk: o.Desk, auth: newAgentAuth(o.Agents, o.Now, o.Config.Limits.LoginHashes)}
+	s.console = &console{s: s, e: o.Engine, desk: o.Desk, auth: newAgentAuth(o.Agents, logins, o.Now, lim.LoginHashes)}
 	return s
 }
 

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"context"
 	"errors"
+	"log/slog"
 	"math"
 	"net/http"
 	"strconv"
@@ -12,6 +14,7 @@ import (
 
 	"deskbot/locale"
 	"deskbot/protocol"
+	"deskbot/store"
 )
 
 // Limits on opening sessions (F5, M7). Each new session writes a subject,
@@ -38,6 +41,19 @@ const maxLimitedAddrs = 10_000 // addresses tracked at once
 // forwarded address in clientIP, and every limit follows it.
 func clientAddr(r *http.Request) string { return addrKey(clientIP(r)) }
 
+// addrAllowance is a token bucket per client address: in this process's
+// memory (addrLimiter) or shared by every instance on one database
+// (sharedAddrLimiter).
+type addrAllowance interface {
+	allow(ctx context.Context, addr string, now time.Time) (bool, time.Duration)
+}
+
+// LimitStore keeps rate-limit state shared by several instances on one
+// PostgreSQL database (store.Store.UpdateLimits).
+type LimitStore interface {
+	UpdateLimits(ctx context.Context, keys []string, fn func(states []store.LimitState) error) error
+}
+
 // addrLimiter is a token bucket per client address, with bounded memory.
 type addrLimiter struct {
 	mu    sync.Mutex
@@ -55,7 +71,7 @@ func newAddrLimiter(perMinute, burst int) *addrLimiter {
 }
 
 // allow takes one token for addr, or says how long until one is free.
-func (a *addrLimiter) allow(addr string, now time.Time) (bool, time.Duration) {
+func (a *addrLimiter) allow(_ context.Context, addr string, now time.Time) (bool, time.Duration) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	l := a.addrs[addr]
@@ -90,10 +106,59 @@ func (a *addrLimiter) pruneLocked(now time.Time) {
 	}
 }
 
+// sharedAddrLimiter is the same token bucket kept in the shared database.
+// A key's count is the bucket's deficit in thousandths of a token, so a
+// key never seen (the zero state) has a full bucket.
+type sharedAddrLimiter struct {
+	st    LimitStore
+	name  string // which allowance: "new" or "resume"
+	every rate.Limit
+	burst int
+	log   *slog.Logger
+}
+
+func newSharedAddrLimiter(st LimitStore, name string, perMinute, burst int, log *slog.Logger) *sharedAddrLimiter {
+	l := newAddrLimiter(perMinute, burst)
+	return &sharedAddrLimiter{st: st, name: name, every: l.every, burst: l.burst, log: log}
+}
+
+func (a *sharedAddrLimiter) allow(ctx context.Context, addr string, now time.Time) (bool, time.Duration) {
+	if a.every == rate.Inf {
+		return true, 0
+	}
+	const unit = 1000 // thousandths of a token
+	var ok bool
+	var wait time.Duration
+	perMilli := float64(a.every) * unit / 1000 // thousandths refilled per ms
+	err := a.st.UpdateLimits(ctx, []string{"sessions:" + a.name + ":" + addr}, func(st []store.LimitState) error {
+		deficit := st[0].Count
+		if !st[0].Last.IsZero() {
+			refill := int64(float64(now.Sub(st[0].Last).Milliseconds()) * perMilli)
+			deficit = max(0, deficit-max(0, refill))
+		}
+		if deficit+unit <= int64(a.burst)*unit {
+			ok = true
+			deficit += unit
+		} else {
+			missing := deficit + unit - int64(a.burst)*unit
+			wait = time.Duration(math.Ceil(float64(missing)/perMilli)) * time.Millisecond
+		}
+		st[0] = store.LimitState{Count: deficit, Last: now}
+		return nil
+	})
+	if err != nil {
+		// The session's own writes need the same database and fail with
+		// it; the limit does not add a second refusal.
+		a.log.Warn("session limit: shared state unavailable", "err", err)
+		return true, 0
+	}
+	return ok, wait
+}
+
 // admitNewSession checks the client address's allowance and makes room in
 // memory for one more session. wait says when to retry.
 func (s *Server) admitNewSession(r *http.Request) (wait time.Duration, err error) {
-	if ok, wait := s.newSessions.allow(clientAddr(r), time.Now()); !ok {
+	if ok, wait := s.newSessions.allow(r.Context(), clientAddr(r), time.Now()); !ok {
 		return wait, ErrTooManySessions
 	}
 	if !s.engine.MakeRoom(s.cfg.Limits.MaxLiveSessions) {
@@ -105,7 +170,7 @@ func (s *Server) admitNewSession(r *http.Request) (wait time.Duration, err error
 // admitResume checks the address's allowance of socket resumes (each
 // writes a greeting and an audit record) and makes room in memory.
 func (s *Server) admitResume(r *http.Request) error {
-	if ok, _ := s.resumes.allow(clientAddr(r), time.Now()); !ok {
+	if ok, _ := s.resumes.allow(r.Context(), clientAddr(r), time.Now()); !ok {
 		return ErrTooManySessions
 	}
 	return s.admitLoad()
