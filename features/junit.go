@@ -34,6 +34,7 @@ func (s *Suite) junitFor() string {
 	godog.Format(name, "JUnit XML with this suite's per-scenario output", func(suite string, out io.Writer) formatters.Formatter {
 		r := newJUnit(suite, out).(*junitReport)
 		r.output = s.scenarioOutput
+		r.skipReason = s.skipReason
 		return r
 	})
 	return name
@@ -65,6 +66,8 @@ type junitReport struct {
 	cases   map[string]*junitCase                // by pickle id
 	pickles map[string][]*messages.Pickle        // by feature URI
 	output  func(pickleID string) string         // extra text per scenario (nil: none)
+	// skipReason says why a scenario was skipped on purpose (nil or "": not known).
+	skipReason func(pickleID string) string
 }
 
 type junitCase struct {
@@ -229,6 +232,11 @@ func (r *junitReport) step(p *messages.Pickle, st *messages.PickleStep, status s
 		if c.Status == "passed" || c.Status == "skipped" && c.skipped == "" {
 			// skipped on purpose (in-process only under --target), not after a failure
 			c.Status, c.skipped = "skipped", "Step "+st.Text
+			if r.skipReason != nil {
+				if why := r.skipReason(p.Id); why != "" {
+					c.skipped += ": " + why
+				}
+			}
 		}
 	default: // undefined, pending, ambiguous
 		c.Status = status

@@ -72,6 +72,7 @@ type Suite struct {
 	noticed   map[string]bool
 	undefined []undefinedStep   // steps no phrase matched, for the closest phrases
 	output    map[string]string // per scenario (godog pickle id): text for the JUnit report
+	skips     map[string]string // per scenario skipped on purpose (godog pickle id): the reason
 	kbText    map[string]string // lower-cased article text per KB, for SEC-1
 	index     struct {
 		once sync.Once
