@@ -35,6 +35,7 @@ func (s *Suite) junitFor() string {
 		r := newJUnit(suite, out).(*junitReport)
 		r.output = s.scenarioOutput
 		r.skipReason = s.skipReason
+		r.duration = s.duration
 		return r
 	})
 	return name
@@ -68,6 +69,10 @@ type junitReport struct {
 	output  func(pickleID string) string         // extra text per scenario (nil: none)
 	// skipReason says why a scenario was skipped on purpose (nil or "": not known).
 	skipReason func(pickleID string) string
+	// duration is how long a scenario ran as the suite measured it (nil or
+	// 0: the time between godog's reports of its first and last step, which
+	// godog may deliver together when the scenario ends).
+	duration func(pickleID string) time.Duration
 }
 
 type junitCase struct {
@@ -282,7 +287,13 @@ func (r *junitReport) Summary() {
 			if c.end.After(last) {
 				last = c.end
 			}
-			c.Time = seconds(c.end.Sub(c.start))
+			took := c.end.Sub(c.start)
+			if r.duration != nil {
+				if d := r.duration(p.Id); d > 0 {
+					took = d
+				}
+			}
+			c.Time = seconds(took)
 			if r.output != nil {
 				c.SystemOut = r.output(p.Id)
 			}
