@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,6 +32,36 @@ type agentSim struct {
 }
 
 func (a *agentSim) call(ctx context.Context, method, path string, body, out any) (int, error) {
+	code, _, err := a.callWait(ctx, method, path, body, out)
+	return code, err
+}
+
+// loginWaitMax bounds how long a log-in the console answers as busy (429)
+// is tried again: its password checks run one at a time (limits.login_hashes),
+// so scenarios logging in at once are told to come back in a second.
+const loginWaitMax = 15 * time.Second
+
+// login posts the log-in, again after the Retry-After of each 429 while
+// the waits fit in loginWaitMax.
+func (a *agentSim) login(ctx context.Context, account, password string, me *protocol.AgentMe) (int, error) {
+	waited := time.Duration(0)
+	for {
+		code, wait, err := a.callWait(ctx, http.MethodPost, "/agent/api/login", map[string]string{"name": account, "password": password}, me)
+		if code != http.StatusTooManyRequests || wait <= 0 || waited+wait > loginWaitMax {
+			return code, err
+		}
+		select {
+		case <-ctx.Done():
+			return code, err
+		case <-time.After(wait):
+		}
+		waited += wait
+	}
+}
+
+// callWait is call that also returns a 429's Retry-After (seconds; 1 s
+// when the header is missing or unreadable).
+func (a *agentSim) callWait(ctx context.Context, method, path string, body, out any) (int, time.Duration, error) {
 	var rd io.Reader
 	if body != nil {
 		b, _ := json.Marshal(body)
@@ -38,7 +69,7 @@ func (a *agentSim) call(ctx context.Context, method, path string, body, out any)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, a.base+path, rd)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -48,19 +79,26 @@ func (a *agentSim) call(ctx context.Context, method, path string, body, out any)
 	}
 	resp, err := a.http.Do(req)
 	if err != nil {
-		return 0, fmt.Errorf("agent %s: %s %s: %w", a.name, method, path, err)
+		return 0, 0, fmt.Errorf("agent %s: %s %s: %w", a.name, method, path, err)
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
 	if resp.StatusCode != http.StatusOK {
-		return resp.StatusCode, fmt.Errorf("agent %s: %s %s: HTTP %d %s", a.name, method, path, resp.StatusCode, strings.TrimSpace(string(b)))
+		var wait time.Duration
+		if resp.StatusCode == http.StatusTooManyRequests {
+			wait = time.Second
+			if n, err := strconv.Atoi(strings.TrimSpace(resp.Header.Get("Retry-After"))); err == nil && n > 0 {
+				wait = time.Duration(n) * time.Second
+			}
+		}
+		return resp.StatusCode, wait, fmt.Errorf("agent %s: %s %s: HTTP %d %s", a.name, method, path, resp.StatusCode, strings.TrimSpace(string(b)))
 	}
 	if out != nil {
 		if err := json.Unmarshal(b, out); err != nil {
-			return resp.StatusCode, fmt.Errorf("agent %s: %s %s: %w", a.name, method, path, err)
+			return resp.StatusCode, 0, fmt.Errorf("agent %s: %s %s: %w", a.name, method, path, err)
 		}
 	}
-	return resp.StatusCode, nil
+	return resp.StatusCode, 0, nil
 }
 
 // agentOnline creates (in-process) and logs in agent name.
@@ -106,7 +144,7 @@ func (w *World) agentOnline(ctx context.Context, name string) error {
 	}
 	var fails []string
 	for _, account := range accounts {
-		code, err := a.call(ctx, http.MethodPost, "/agent/api/login", map[string]string{"name": account, "password": password}, &me)
+		code, err := a.login(ctx, account, password, &me)
 		if code == http.StatusNotFound || code == http.StatusMethodNotAllowed {
 			return fmt.Errorf("%w: %w", godog.ErrPending, errNoConsole)
 		}

@@ -34,6 +34,8 @@ func (s *Suite) junitFor() string {
 	godog.Format(name, "JUnit XML with this suite's per-scenario output", func(suite string, out io.Writer) formatters.Formatter {
 		r := newJUnit(suite, out).(*junitReport)
 		r.output = s.scenarioOutput
+		r.skipReason = s.skipReason
+		r.duration = s.duration
 		return r
 	})
 	return name
@@ -65,6 +67,12 @@ type junitReport struct {
 	cases   map[string]*junitCase                // by pickle id
 	pickles map[string][]*messages.Pickle        // by feature URI
 	output  func(pickleID string) string         // extra text per scenario (nil: none)
+	// skipReason says why a scenario was skipped on purpose (nil or "": not known).
+	skipReason func(pickleID string) string
+	// duration is how long a scenario ran as the suite measured it (nil or
+	// 0: the time between godog's reports of its first and last step, which
+	// godog may deliver together when the scenario ends).
+	duration func(pickleID string) time.Duration
 }
 
 type junitCase struct {
@@ -229,6 +237,11 @@ func (r *junitReport) step(p *messages.Pickle, st *messages.PickleStep, status s
 		if c.Status == "passed" || c.Status == "skipped" && c.skipped == "" {
 			// skipped on purpose (in-process only under --target), not after a failure
 			c.Status, c.skipped = "skipped", "Step "+st.Text
+			if r.skipReason != nil {
+				if why := r.skipReason(p.Id); why != "" {
+					c.skipped += ": " + why
+				}
+			}
 		}
 	default: // undefined, pending, ambiguous
 		c.Status = status
@@ -274,7 +287,13 @@ func (r *junitReport) Summary() {
 			if c.end.After(last) {
 				last = c.end
 			}
-			c.Time = seconds(c.end.Sub(c.start))
+			took := c.end.Sub(c.start)
+			if r.duration != nil {
+				if d := r.duration(p.Id); d > 0 {
+					took = d
+				}
+			}
+			c.Time = seconds(took)
 			if r.output != nil {
 				c.SystemOut = r.output(p.Id)
 			}

@@ -76,3 +76,35 @@ func TestJUnitNamesAndLocations(t *testing.T) {
 		t.Errorf("the failing row's message: %+v", f)
 	}
 }
+
+// A test case's time is how long its scenario ran (its bot, steps and
+// checks), not the moment between godog's reports of it.
+func TestJUnitCaseTimeIsTheScenarios(t *testing.T) {
+	code, out := run(t, newSuite(), `Feature: junit times
+  Scenario: a few turns
+    Given a customer opens the chat
+    When the customer says "hello" 3 times
+    Then the bot discloses that it is an automated assistant
+`, "junit")
+	if code != features.ExitOK {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+	var r struct {
+		Suites []struct {
+			Cases []struct {
+				Name string  `xml:"name,attr"`
+				Time float64 `xml:"time,attr"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	if err := xml.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Suites) != 1 || len(r.Suites[0].Cases) != 1 {
+		t.Fatalf("want one case:\n%s", out)
+	}
+	// A scenario starts a bot and makes four turns: well over 5 ms.
+	if c := r.Suites[0].Cases[0]; c.Time < 0.005 {
+		t.Errorf("%q: time %gs, want the scenario's own time:\n%s", c.Name, c.Time, out)
+	}
+}

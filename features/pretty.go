@@ -46,6 +46,21 @@ type prettyReport struct {
 	steps       map[string]int
 	total       int
 	stepTotal   int
+	// skipReason says why a scenario was skipped on purpose (nil or "": not known).
+	skipReason func(pickleID string) string
+}
+
+// prettyFor registers a pretty report that also prints why a scenario was
+// skipped on purpose, under the step that skipped it, and returns its
+// format name.
+func (s *Suite) prettyFor() string {
+	name := fmt.Sprintf("%s-%p", prettyFormat, s)
+	godog.Format(name, "pretty report with this suite's skip reasons", func(suite string, out io.Writer) formatters.Formatter {
+		r := newPretty(suite, out).(*prettyReport)
+		r.skipReason = s.skipReason
+		return r
+	})
+	return name
 }
 
 type prettyScenario struct {
@@ -205,6 +220,11 @@ func (r *prettyReport) step(p *messages.Pickle, st *messages.PickleStep, status 
 	switch {
 	case status == "skipped" && sc.status == "passed":
 		sc.status = "skipped" // skipped on purpose (in-process only under --target)
+		if r.skipReason != nil {
+			if why := r.skipReason(p.Id); why != "" {
+				sc.lines = append(sc.lines, ansiCyan+"      skipped: "+why+ansiReset)
+			}
+		}
 	case status != "skipped" && statusRank[status] > statusRank[sc.status]:
 		sc.status = status
 	}

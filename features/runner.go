@@ -100,7 +100,7 @@ func (s *Suite) Run(o RunOptions) int {
 	case "junit":
 		format = s.junitFor()
 	case "pretty":
-		format = prettyFormat
+		format = s.prettyFor()
 	}
 	var cucumberJSON *bytes.Buffer
 	if o.Format == "cucumber" && out != nil {
@@ -110,6 +110,9 @@ func (s *Suite) Run(o RunOptions) int {
 	if o.Format == "pretty" || o.Format == "progress" {
 		if out != nil {
 			snips = &snippetFilter{w: out}
+			if o.Format == "progress" {
+				snips.rewrite = s.progressSummary
+			}
 			out = snips
 		}
 	}

@@ -70,9 +70,11 @@ type Suite struct {
 	mu        sync.Mutex
 	timings   []ScenarioTiming
 	noticed   map[string]bool
-	undefined []undefinedStep   // steps no phrase matched, for the closest phrases
-	output    map[string]string // per scenario (godog pickle id): text for the JUnit report
-	kbText    map[string]string // lower-cased article text per KB, for SEC-1
+	undefined []undefinedStep          // steps no phrase matched, for the closest phrases
+	output    map[string]string        // per scenario (godog pickle id): text for the JUnit report
+	skips     map[string]string        // per scenario skipped on purpose (godog pickle id): the reason
+	durations map[string]time.Duration // per scenario (godog pickle id): how long it ran
+	kbText    map[string]string        // lower-cased article text per KB, for SEC-1
 	index     struct {
 		once sync.Once
 		dir  string
@@ -157,6 +159,13 @@ func (s *Suite) Timings() []ScenarioTiming {
 	return out
 }
 
+// duration is how long the scenario ran (0 if not known).
+func (s *Suite) duration(pickleID string) time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.durations[pickleID]
+}
+
 func (s *Suite) notice(msg string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -212,7 +221,12 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 		}
 		err = errors.Join(err, w.close())
 		s.mu.Lock()
-		s.timings = append(s.timings, ScenarioTiming{Name: p.Name, Location: w.where(""), Duration: time.Since(w.started), Failed: stepErr != nil || err != nil})
+		took := time.Since(w.started)
+		s.timings = append(s.timings, ScenarioTiming{Name: p.Name, Location: w.where(""), Duration: took, Failed: stepErr != nil || err != nil})
+		if s.durations == nil {
+			s.durations = map[string]time.Duration{}
+		}
+		s.durations[p.Id] = took
 		s.mu.Unlock()
 		return ctx, err
 	})

@@ -3,6 +3,9 @@ package features
 import (
 	"errors"
 	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
 
 	"github.com/cucumber/godog"
 )
@@ -35,5 +38,68 @@ func (w *World) skipUnderTarget(phrase string, err error, where string) error {
 		return err
 	}
 	w.suite.notice(fmt.Sprintf("skipped %q (%s) at %s: %v", w.name, where, phrase, err))
+	w.suite.noteSkip(w.pickleID, fmt.Sprintf("in-process only, skipped against --target at %s: %v", where, err))
 	return fmt.Errorf("%w: in-process only, skipped against --target: %v", godog.ErrSkip, err)
+}
+
+// noteSkip keeps why a scenario was skipped on purpose, for the reports.
+func (s *Suite) noteSkip(pickleID, reason string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.skips == nil {
+		s.skips = map[string]string{}
+	}
+	if _, ok := s.skips[pickleID]; !ok {
+		s.skips[pickleID] = reason
+	}
+}
+
+// skipReason is why the scenario was skipped on purpose ("" if it was not).
+func (s *Suite) skipReason(pickleID string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.skips[pickleID]
+}
+
+// skippedOnPurpose counts the scenarios skipped on purpose.
+func (s *Suite) skippedOnPurpose() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.skips)
+}
+
+var reScenarioSummary = regexp.MustCompile(`^(\d+ scenarios \()(.*)\)(\s*)$`)
+var rePassed = regexp.MustCompile(`(\d+)( passed)`)
+
+// progressSummary rewrites godog's progress summary, which counts a
+// scenario whose steps passed until one skipped as passed, so that the
+// scenarios skipped on purpose are counted as skipped:
+// "3 scenarios (3 passed)" becomes "3 scenarios (1 passed, 2 skipped)".
+func (s *Suite) progressSummary(line []byte) []byte {
+	k := s.skippedOnPurpose()
+	m := reScenarioSummary.FindSubmatch(line)
+	if k == 0 || m == nil {
+		return line
+	}
+	counts := string(m[2])
+	p := rePassed.FindStringSubmatchIndex(counts)
+	if p == nil {
+		return line
+	}
+	n, _ := strconv.Atoi(counts[p[2]:p[3]])
+	if n < k {
+		return line
+	}
+	if n == k {
+		// drop "N passed" (and the separator after it)
+		rest := counts[:p[0]] + counts[p[1]:]
+		rest = strings.TrimPrefix(strings.TrimPrefix(rest, "\x1b[0m"), ", ")
+		counts = rest
+	} else {
+		counts = counts[:p[2]] + strconv.Itoa(n-k) + counts[p[3]:]
+	}
+	if counts != "" {
+		counts += ", "
+	}
+	return []byte(fmt.Sprintf("%s%s%d skipped)%s", m[1], counts, k, m[3]))
 }

@@ -68,6 +68,9 @@ func TestInProcessOnlyStepsSkipUnderTarget(t *testing.T) {
 		if c.Status != want {
 			t.Errorf("%q: %s; want %s", c.Name, c.Status, want)
 		}
+		if c.Name == "needs the clock" && (c.Skipped == nil || !strings.Contains(c.Skipped.Message, "the clock of a --target bot cannot be set")) {
+			t.Errorf("%q: the JUnit <skipped> message does not give the reason: %+v", c.Name, c.Skipped)
+		}
 	}
 	for _, want := range []string{`skipped "needs the clock"`, `the clock of a --target bot cannot be set`, `articles cannot be added to a --target bot`} {
 		if !strings.Contains(notes.String(), want) {
@@ -76,8 +79,18 @@ func TestInProcessOnlyStepsSkipUnderTarget(t *testing.T) {
 	}
 	out.Reset()
 	if code := (&features.Suite{Target: l.URL, AdminToken: "target-admin-token-0123456789"}).Run(features.RunOptions{Paths: []string{p}, Format: "progress", Output: &out, NoColors: true}); code != features.ExitOK ||
-		!strings.Contains(out.String(), "9 steps (2 passed, 7 skipped)") {
+		!strings.Contains(out.String(), "9 steps (2 passed, 7 skipped)") ||
+		!strings.Contains(out.String(), "3 scenarios (1 passed, 2 skipped)") {
 		t.Errorf("progress: exit %d\n%s", code, out.String())
+	}
+	// Pretty output read without colours (a CI log) shows which scenario
+	// was skipped and why, under the step that skipped it.
+	out.Reset()
+	if code := (&features.Suite{Target: l.URL, AdminToken: "target-admin-token-0123456789"}).Run(features.RunOptions{Paths: []string{p}, Format: "pretty", Output: &out, NoColors: true}); code != features.ExitOK ||
+		!strings.Contains(out.String(), "3 scenarios (1 passed, 2 skipped)") ||
+		!strings.Contains(out.String(), "Given the time is \"2026-03-02T10:00:00Z\"\n      skipped: in-process only, skipped against --target") ||
+		!strings.Contains(out.String(), "the clock of a --target bot cannot be set") {
+		t.Errorf("pretty: exit %d\n%s", code, out.String())
 	}
 }
 

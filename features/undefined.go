@@ -112,6 +112,7 @@ type snippetFilter struct {
 	w       io.Writer
 	line    []byte
 	dropped bool
+	rewrite func(line []byte) []byte // nil: lines pass unchanged
 }
 
 var snippetHeader = []byte("You can implement step definitions for undefined steps with these snippets:")
@@ -139,6 +140,9 @@ func (f *snippetFilter) flushLine() error {
 	if bytes.Contains(line, snippetHeader) {
 		f.dropped = true
 		return nil
+	}
+	if f.rewrite != nil {
+		line = f.rewrite(line)
 	}
 	_, err := f.w.Write(line)
 	return err
