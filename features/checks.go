@@ -23,7 +23,7 @@ type Violation struct {
 func (v Violation) Error() string { return v.Rule + " violated: " + v.Evidence }
 
 // LegalRules are the checks run after every scenario, whatever its steps
-// (DESIGN.md, "Gherkin"). A feature file cannot switch them off.
+// (README.md, "Built-in legal checks"). A feature file cannot switch them off.
 var LegalRules = []string{"DISC-1", "DISC-4", "SEC-1", "CONS-1/MIN-1", "HUM-2", "ACC-1", "ACC-3"}
 
 // minSentence is the length from which a whole customer sentence must not

@@ -246,7 +246,7 @@ func TestLegalCheckFindsPlaintextOnDisk(t *testing.T) {
 	t.Logf("failure message:\n%s", excerpt(out, "SEC-1 violated"))
 }
 
-// Every canonical phrase of DESIGN.md matches exactly one step.
+// Every canonical phrase (README.md, "Canonical phrases") matches exactly one step.
 func TestCanonicalPhrases(t *testing.T) {
 	canonical := []string{
 		`a customer opens the chat`,

@@ -26,7 +26,7 @@ type stepDef struct {
 }
 
 // Steps lists every step phrase the library understands, canonical ones
-// (DESIGN.md, "Gherkin") first. `deskbot steps` prints this list, so it
+// (README.md, "Canonical phrases") first. `deskbot steps` prints this list, so it
 // cannot drift from what runs.
 func Steps() []StepInfo {
 	defs := stepDefs()
@@ -48,7 +48,7 @@ func def(pattern, phrase, example, help string, bind func(w *World) any) stepDef
 
 func stepDefs() []stepDef {
 	return append([]stepDef{
-		// --- canonical phrases (DESIGN.md) ---
+		// --- canonical phrases (README.md, "Canonical phrases") ---
 		def(`a customer opens the chat`, `a customer opens the chat`, `Given a customer opens the chat`,
 			"Connects a new customer over WebSocket (/ws) and reads the session frame and disclosure.",
 			func(w *World) any {

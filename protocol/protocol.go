@@ -1,7 +1,10 @@
 // Package protocol defines wire protocol v1: the JSON frames exchanged over
 // GET /ws and mirrored by POST /api/v1/chat. Customers' pages, QA suites and
 // third-party clients depend on these shapes; change them only by adding a
-// new version.
+// new version. The package is also the one home of the other JSON the
+// server and its clients share: the admin API records (admin.go), the agent
+// console's (console*.go), test runs (test_runs.go) and the export document
+// (export.go).
 package protocol
 
 import "time"

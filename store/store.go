@@ -1,7 +1,8 @@
 // Package store persists sessions, transcripts and compliance records in an
-// on-disk SQLite database. Every row that could hold personal data goes
-// through one write path that seals it with the subject's data key first
-// (SEC-1), so nothing is written in clear, not even to the WAL.
+// on-disk SQLite database, or in PostgreSQL when a database URL is given
+// (dialect.go lets one SQL serve both). Every row that could hold personal
+// data goes through one write path that seals it with the subject's data key
+// first (SEC-1), so nothing is written in clear, not even to the WAL.
 package store
 
 import (
