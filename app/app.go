@@ -152,7 +152,7 @@ func New(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 		Articles: base, ArticleSet: base, Assets: assets.FS(), Logger: log,
 		Admin: web.Admin{Token: cfg.AdminToken.Reveal(), Store: st, Scan: withDatabaseScan(st, storageScanner(cfg.DataDir, getenv, log)), Purge: a.Purge,
 			TestRunsReadAll: cfg.AdminTestRunsReadAll},
-		Ready: a.readyChecks(), SharedLimits: sharedLimits})
+		Ready: a.readyChecks(), SharedLimits: sharedLimits, Requests: st})
 	a.Server.SetReady(true)
 	return a, nil
 }
@@ -192,13 +192,17 @@ func (a *App) Purge(ctx context.Context) (store.PurgeCounts, error) {
 	return n, nil
 }
 
-// purgeLoop runs the purge at start and then every interval until ctx ends.
+// purgeLoop runs the purge and the request deadline warnings (DSR-3,
+// request_warn.go) at start and then every interval until ctx ends.
 func (a *App) purgeLoop(ctx context.Context, every time.Duration) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		if err := a.purgeOnce(ctx, every); err != nil && ctx.Err() == nil {
 			a.Log.Error("retention purge failed", "err", err)
+		}
+		if err := a.warnRequestsOnce(ctx, every); err != nil && ctx.Err() == nil {
+			a.Log.Error("request deadline warnings failed", "err", err)
 		}
 		select {
 		case <-ctx.Done():

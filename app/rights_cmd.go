@@ -200,24 +200,16 @@ func daysLeftText(now, due time.Time) string {
 	}
 }
 
-// requestWarnDays: an open request whose next deadline is this close is
-// warned about by `deskbot report` and `privacy request list`.
-const requestWarnDays = 7
-
 // requestWarnings lists open requests whose next deadline is within
-// requestWarnDays or has passed.
+// compliance.RequestWarnDays or has passed.
 func requestWarnings(reqs []store.Request, now time.Time) []string {
 	var out []string
 	for _, r := range reqs {
 		if !r.Open() {
 			continue
 		}
-		dl := r.Deadlines()
-		what, due := "answer", dl.Answer
-		if !dl.Acknowledge.IsZero() && r.Acknowledged.IsZero() && dl.Acknowledge.Before(due) {
-			what, due = "acknowledge", dl.Acknowledge
-		}
-		if compliance.DaysLeft(now, due) <= requestWarnDays {
+		what, due := r.NextDeadline()
+		if compliance.DaysLeft(now, due) <= compliance.RequestWarnDays {
 			out = append(out, fmt.Sprintf("request %d (%s, received %s): %s by %s, %s", r.ID, r.Kind, r.Received.Format("2006-01-02"), what, due.Format("2006-01-02"), daysLeftText(now, due)))
 		}
 	}

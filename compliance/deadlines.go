@@ -72,6 +72,12 @@ func RequestDeadlines(profile string, received time.Time) Deadlines {
 		Basis: "strict (GDPR and CCPA): acknowledge within 10 business days, answer within one month"}
 }
 
+// RequestWarnDays: an open request whose next deadline is this many days
+// away or less, or past, is warned about by `deskbot report`, `deskbot
+// privacy request list`, the agent console's open requests and the running
+// server's log (DSR-3).
+const RequestWarnDays = 7
+
 // AddBusinessDays adds n days that are not Saturday or Sunday. Public
 // holidays are not known here, so the result is never later than the true
 // deadline.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -77,6 +78,17 @@ type Request struct {
 // Deadlines are the request's deadlines under its profile (DSR-3).
 func (r Request) Deadlines() compliance.Deadlines {
 	return compliance.RequestDeadlines(r.Profile, r.Received)
+}
+
+// NextDeadline is the deadline the request must meet next (DSR-3):
+// "acknowledge" while an acknowledgement is due and not yet given and
+// falls before the answer, else "answer".
+func (r Request) NextDeadline() (what string, due time.Time) {
+	dl := r.Deadlines()
+	if !dl.Acknowledge.IsZero() && r.Acknowledged.IsZero() && dl.Acknowledge.Before(dl.Answer) {
+		return "acknowledge", dl.Acknowledge
+	}
+	return "answer", dl.Answer
 }
 
 // Open reports whether the request still waits for an answer.
@@ -171,4 +183,46 @@ func (s *Store) Requests(ctx context.Context, openOnly bool) ([]Request, error) 
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// requestWarningJob names a request's row in job_runs: when the running
+// server last warned about its deadline (ClaimRequestWarnings).
+const requestWarningJob = "request-deadline-warning/"
+
+// ClaimRequestWarnings returns those of ids whose deadline has not been
+// warned about yet on now's day (UTC) and records that they are, so the
+// running server warns about each open request at most once a day (DSR-3).
+// Records of earlier days go, so job_runs keeps one row per request warned
+// today. On PostgreSQL the caller runs it inside a RunOnce job, which keeps
+// two instances from claiming at the same time.
+func (s *Store) ClaimRequestWarnings(ctx context.Context, ids []int64, now time.Time) ([]int64, error) {
+	day := time.Date(now.UTC().Year(), now.UTC().Month(), now.UTC().Day(), 0, 0, 0, 0, time.UTC)
+	var out []int64
+	err := s.write(ctx, func(ctx context.Context, tx *Tx) error {
+		out = out[:0]
+		if _, err := tx.ExecContext(ctx, `DELETE FROM job_runs WHERE name LIKE ? AND last_run < ?`, requestWarningJob+"%", unixMilli(day)); err != nil {
+			return fmt.Errorf("store: request warnings: %w", err)
+		}
+		for _, id := range ids {
+			name := requestWarningJob + strconv.FormatInt(id, 10)
+			var last int64
+			err := tx.QueryRowContext(ctx, `SELECT last_run FROM job_runs WHERE name = ?`, name).Scan(&last)
+			if err == nil && last >= unixMilli(day) {
+				continue // warned today
+			}
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("store: request warnings: %w", err)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO job_runs(name, last_run) VALUES(?, ?)
+				ON CONFLICT(name) DO UPDATE SET last_run = excluded.last_run`, name, unixMilli(now)); err != nil {
+				return fmt.Errorf("store: request warnings: %w", err)
+			}
+			out = append(out, id)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }

@@ -148,3 +148,36 @@ func containsAny(s string, subs ...string) bool {
 	}
 	return false
 }
+
+// DSR-3: ClaimRequestWarnings hands out each request once per day (UTC),
+// whatever the hour, and again the next day; the running server's warning
+// job relies on it to warn at most once per request per day.
+func TestClaimRequestWarningsOncePerDay(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, t.TempDir(), key1)
+	defer s.Close()
+	at := time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)
+	claim := func(now time.Time, ids ...int64) []int64 {
+		t.Helper()
+		got, err := s.ClaimRequestWarnings(ctx, ids, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	if got := claim(at, 1, 2); len(got) != 2 {
+		t.Fatalf("first claim %v, want [1 2]", got)
+	}
+	if got := claim(at.Add(time.Hour), 1, 2, 3); len(got) != 1 || got[0] != 3 {
+		t.Fatalf("an hour later %v, want only the new [3]", got)
+	}
+	if got := claim(at.Add(14*time.Hour+59*time.Minute), 1, 2, 3); len(got) != 0 {
+		t.Fatalf("at 23:59 the same day %v, want none", got)
+	}
+	if got := claim(at.Add(15*time.Hour), 2, 3); len(got) != 2 {
+		t.Fatalf("the next day %v, want [2 3]", got)
+	}
+	if got := claim(at.Add(16*time.Hour), 1); len(got) != 1 {
+		t.Fatalf("the next day, request 1 not yet warned: %v", got)
+	}
+}

@@ -54,6 +54,7 @@ func (c *console) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /agent/api/canned", c.authed(false, c.canned))                   // console_canned.go
 	mux.HandleFunc("GET /agent/api/conversations/{id}/note", c.authed(false, c.note))    // console_notes.go
 	mux.HandleFunc("PUT /agent/api/conversations/{id}/note", c.authed(true, c.saveNote)) // console_notes.go
+	mux.HandleFunc("GET /agent/api/requests", c.authed(false, c.requests))               // console_requests.go
 	mux.HandleFunc("GET /agent/api/offline", c.authed(false, c.offline))
 	mux.HandleFunc("POST /agent/api/offline/{id}/done", c.authed(true, c.offlineDone))
 }

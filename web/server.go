@@ -68,6 +68,7 @@ type Server struct {
 	localeCache
 	handlers sync.WaitGroup // open socket handlers, for a clean shutdown
 	admin    Admin
+	requests RequestLog   // data-subject requests for the console (may be nil)
 	checks   []ReadyCheck // what /readyz requires besides start-up
 	health   healthState
 	baseMu   sync.Mutex
@@ -96,6 +97,7 @@ type ServerOptions struct {
 	Logger     *slog.Logger
 	Admin      Admin        // the admin API, served only when Admin.Token is set
 	Ready      []ReadyCheck // conditions of /readyz (database, index, disk)
+	Requests   RequestLog   // data-subject requests, listed in the console (DSR-3); optional
 	// SharedLimits, when set, keeps the allowances of new sessions,
 	// resumes and agent log-ins per client address in the database that
 	// several instances share; unset, each process counts its own.
@@ -123,7 +125,7 @@ func NewServer(o ServerOptions) *Server {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	s := &Server{cfg: o.Config, engine: o.Engine, desk: o.Desk, now: o.Now, articles: o.Articles, articleSet: o.ArticleSet, assets: o.Assets, log: o.Logger, hub: o.Hub, admin: o.Admin, checks: o.Ready}
+	s := &Server{cfg: o.Config, engine: o.Engine, desk: o.Desk, now: o.Now, articles: o.Articles, articleSet: o.ArticleSet, assets: o.Assets, log: o.Logger, hub: o.Hub, admin: o.Admin, checks: o.Ready, requests: o.Requests}
 	lim := o.Config.Limits
 	var logins loginCounter = newMemLoginCounts()
 	if o.SharedLimits != nil {

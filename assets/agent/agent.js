@@ -68,6 +68,23 @@
     });
     if (!state.polling) { state.polling = true; poll(); }
     if (window.DeskbotCanned) { window.DeskbotCanned.load(); } // canned.js
+    loadRequests();
+  }
+
+  // The open data-subject requests (requests.js, DSR-3): the count on
+  // log-in, the list when asked for.
+  function loadRequests() {
+    if (!window.DeskbotRequests) { return Promise.resolve(); }
+    return window.DeskbotRequests.load().catch(handleAuthError);
+  }
+
+  function showRequests() {
+    closeView();
+    $('conv-empty').hidden = true;
+    $('offline').hidden = true;
+    $('requests').hidden = false;
+    $('requests-heading').focus();
+    return loadRequests();
   }
 
   function convButton(item, label) {
@@ -215,6 +232,7 @@
       delete state.preview[id];
       renderMine();
       $('offline').hidden = true;
+      $('requests').hidden = true;
       $('conv-empty').hidden = true;
       $('conv').hidden = false;
       $('conv').dataset.conv = id;
@@ -230,6 +248,7 @@
   function closeView(note) {
     state.current = null;
     $('conv').hidden = true;
+    $('requests').hidden = true;
     $('conv-empty').hidden = false;
     $('conv-empty').textContent = (note ? note + ' ' : '') + 'Select a conversation to see the transcript so far.';
     document.body.dataset.conv = '';
@@ -330,6 +349,7 @@
       }
     });
     $('show-offline').addEventListener('click', showOffline);
+    $('show-requests').addEventListener('click', showRequests);
     api('GET', 'session').then(function (me) {
       if (me.name) { showDesk(me); } else { showLogin(); }
     }).catch(function () { showLogin(); });
@@ -339,6 +359,7 @@
     api('GET', 'offline').then(function (r) {
       closeView();
       $('conv-empty').hidden = true;
+      $('requests').hidden = true;
       $('offline').hidden = false;
       var list = $('offline-list');
       list.replaceChildren();
