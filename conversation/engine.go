@@ -292,6 +292,10 @@ func (e *Engine) reply(ctx context.Context, t *turn, raw, query string, findings
 	// Whether the bot just offered a person: only the next message can accept.
 	offered := s.st.OfferedHuman
 	s.st.OfferedHuman = false
+	// Whether the bot just asked for contact details (a consent decision
+	// may come between): only the next message can give them.
+	awaiting := s.st.AwaitingContact
+	s.st.AwaitingContact = false
 	in := intent.Read(raw) // once; every check below reads the same words
 	if kind, ok := in.Rights(); ok {
 		e.rights(ctx, t, kind)
@@ -309,6 +313,10 @@ func (e *Engine) reply(ctx context.Context, t *turn, raw, query string, findings
 		// Stored redacted; contact details typed here are kept only once
 		// consent is granted (leaveMessage asks).
 		e.leaveMessage(ctx, t, t.stored)
+		return
+	}
+	if awaiting && contactReply(findings, raw) {
+		e.contactGiven(t) // "jane@example.com", "it's jane@example.com": the answer, not a question
 		return
 	}
 	// DISC-4: asked whether it is a person, the bot says what it is.

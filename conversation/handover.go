@@ -2,6 +2,7 @@ package conversation
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -109,12 +110,79 @@ func (e *Engine) leaveMessage(ctx context.Context, t *turn, stored string) {
 	if e.desk.TestRunOf(s.ID) == "" { // a test run notifies nobody (test_runs.go)
 		go e.notify(context.WithoutCancel(ctx), t.now)
 	}
+	switch {
+	case s.st.Consent.Granted(compliance.PurposeContact):
+		// Contact details already kept under consent in this chat are
+		// offered for confirmation, not asked for again; another address
+		// typed next is taken as the answer (and kept: consent is granted).
+		s.st.AwaitingContact = true
+		if kept := e.keptContacts(ctx, t); len(kept) > 0 {
+			t.send(e.botMessage(e.text(s, locale.LeaveMessageSavedKnown, "contact", strings.Join(kept, ", ")), false))
+			return
+		}
+		t.send(e.botMessage(e.text(s, locale.LeaveMessageSaved), false))
+	case len(s.pendingContact) > 0:
+		// Typed in this chat without consent: asked for consent to keep
+		// them (CONS-1), not asked to type them again; never echoed, as
+		// they may not be stored unredacted (MIN-1).
+		t.send(e.botMessage(e.text(s, locale.LeaveMessageSavedConsentKnown), false), e.consentRequest(s))
+	default:
+		s.st.AwaitingContact = true
+		t.send(e.botMessage(e.text(s, locale.LeaveMessageSavedConsent), false), e.consentRequest(s))
+	}
+}
+
+// keptContacts are the contact details kept under consent for the
+// customer: those stored in earlier turns and those this turn keeps.
+func (e *Engine) keptContacts(ctx context.Context, t *turn) []string {
+	kept, err := e.store.Contacts(ctx, t.s.Subject)
+	if err != nil && !errors.Is(err, store.ErrErased) {
+		e.log.Error("reading kept contact details failed", "session", t.s.ID, "err", err)
+	}
+	for _, c := range t.rec.Contacts {
+		kept = append(kept, string(c))
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, c := range kept {
+		if k := NormaliseEmail(c); !seen[k] {
+			seen[k] = true
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// contactGiven answers contact details typed when the bot asked for them
+// after a left message. Under consent say kept them already; without it
+// they wait in memory for the consent request (CONS-1, MIN-1). Either way
+// it is not a question the knowledge base missed.
+func (e *Engine) contactGiven(t *turn) {
+	s := t.s
 	if s.st.Consent.Granted(compliance.PurposeContact) {
-		t.send(e.botMessage(e.text(t.s, locale.LeaveMessageSaved), false))
+		t.send(e.botMessage(e.text(s, locale.LeaveMessageContactKept), false))
 		return
 	}
-	t.send(e.botMessage(e.text(t.s, locale.LeaveMessageSavedConsent), false),
-		e.consentRequest(s))
+	t.send(e.botMessage(e.text(s, locale.LeaveMessageContactConsent), false), e.consentRequest(s))
+}
+
+// contactReply reports whether text is contact details and nothing else
+// but a few words around them ("jane@example.com", "it's
+// jane@example.com", "my number is +44 20 7946 0958").
+func contactReply(fs []compliance.Finding, text string) bool {
+	var rest strings.Builder
+	last, n := 0, 0
+	for _, f := range fs {
+		if !isContact(f.Kind) || f.Start < last || f.End > len(text) {
+			return false // other personal data (a card number, health) is more than an address
+		}
+		rest.WriteString(text[last:f.Start])
+		rest.WriteByte(' ')
+		last = f.End
+		n++
+	}
+	rest.WriteString(text[last:])
+	return n > 0 && intent.Read(rest.String()).OnlyContact()
 }
 
 func (e *Engine) notify(ctx context.Context, at time.Time) {

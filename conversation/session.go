@@ -59,6 +59,10 @@ type sessionState struct {
 	// OfferedHuman: the last reply asked whether to bring in a person, so
 	// a bare "yes" accepts (HUM-2) and is not small talk.
 	OfferedHuman bool `json:"offered_human,omitempty"`
+	// AwaitingContact: the last reply (after a left message) asked for an
+	// e-mail address or phone number, so a message that is only one
+	// answers it (handover.go) and is not a question for the knowledge base.
+	AwaitingContact bool `json:"awaiting_contact,omitempty"`
 	// Rectify: the customer asked to correct their "email" or "phone" and
 	// the next value of that kind replaces the kept one (DSR-5, rectify.go).
 	Rectify string `json:"rectify,omitempty"`

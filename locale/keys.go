@@ -6,7 +6,8 @@ package locale
 type Key string
 
 // The bot's sentences. Placeholders in braces ({bot}, {business}, {agent},
-// {position}, {hours}, {language} and the export counts) are filled by Text.
+// {position}, {hours}, {language}, {contact} and the export counts) are
+// filled by Text.
 const (
 	Disclosure                Key = "disclosure"
 	Identity                  Key = "identity"
@@ -78,4 +79,13 @@ const (
 	HealthGranted          Key = "health_granted"
 	HealthDeclined         Key = "health_declined"
 	HealthWithdrawn        Key = "health_withdrawn"
+
+	// A left message when the customer already typed contact details in
+	// this chat ({contact}: those kept under consent), and the replies to
+	// contact details typed when the bot asked for them (CONS-1, MIN-1;
+	// conversation/handover.go).
+	LeaveMessageSavedKnown        Key = "leave_message_saved_known"
+	LeaveMessageSavedConsentKnown Key = "leave_message_saved_consent_known"
+	LeaveMessageContactKept       Key = "leave_message_contact_kept"
+	LeaveMessageContactConsent    Key = "leave_message_contact_consent"
 )
