@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"time"
 
 	"deskbot/conversation"
 	"deskbot/desk"
@@ -12,7 +13,7 @@ import (
 
 // Command is what an agent does to a conversation another instance holds.
 type Command struct {
-	Op      string        `json:"op"` // take, say, hand_back, view, note, set_note
+	Op      string        `json:"op"` // take, say, hand_back, view, note, set_note, typing, presence
 	ID      string        `json:"id"`
 	Agent   desk.AgentRef `json:"agent"`
 	Text    string        `json:"text,omitempty"`
@@ -25,6 +26,11 @@ type Reply struct {
 	MsgID string                     `json:"msg_id,omitempty"`
 	View  *protocol.ConversationView `json:"view,omitempty"`
 	Note  *protocol.ConversationNote `json:"note,omitempty"`
+	// Presence: whether the customer has a chat open, else since when
+	// they have not (Known false: the holder has no such conversation).
+	Known     bool      `json:"known,omitempty"`
+	Online    bool      `json:"online,omitempty"`
+	GoneSince time.Time `json:"gone_since,omitzero"`
 }
 
 // Error kinds carried in Reply.Err.
@@ -43,6 +49,9 @@ type Conversations struct {
 	Desk *desk.Desk
 	Bus  *Bus
 	Log  *slog.Logger
+	// Signal sends frames that are never stored (the agent's typing) to
+	// the customer's open sockets on this instance (web.Hub.Signal).
+	Signal func(session string, frames ...protocol.Outbound)
 }
 
 // Run runs another instance's command on the local engine.
@@ -71,6 +80,10 @@ func (c *Conversations) Run(ctx context.Context, cmd Command) Reply {
 		if n, err = c.Engine.SetConversationNote(ctx, cmd.ID, cmd.Agent, cmd.Text); err == nil {
 			r.Note = &n
 		}
+	case "typing":
+		c.Signal(cmd.ID, protocol.Typing{Type: protocol.TypeTyping, From: protocol.FromAgent, Name: cmd.Agent.Display})
+	case "presence":
+		r.Online, r.GoneSince, r.Known = c.Engine.CustomerPresence(cmd.ID)
 	default:
 		err = errors.New("unknown command " + cmd.Op)
 	}
@@ -214,4 +227,41 @@ func errIf(b bool) error {
 		return errInternalReply
 	}
 	return nil
+}
+
+// presenceWait bounds asking the holder about its customer: the console's
+// queue is listed with or without the answer.
+const presenceWait = time.Second
+
+// CustomerPresence says whether the customer of conversation id has a chat
+// open, asking the instance that holds it when that is another one.
+func (c *Conversations) CustomerPresence(id string) (online bool, goneSince time.Time, ok bool) {
+	owner, err := c.remote(id)
+	if err != nil || owner == "" {
+		return c.Engine.CustomerPresence(id)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), presenceWait)
+	defer cancel()
+	r, err := c.call(ctx, owner, Command{Op: "presence", ID: id})
+	if err != nil {
+		return false, time.Time{}, false
+	}
+	return r.Online, r.GoneSince, r.Known
+}
+
+// RelayTyping sends "the agent is typing" to the instance that holds the
+// customer of conversation id; false when this instance holds it (the
+// caller signals its own sockets). The frame is stale within seconds, so
+// it is sent without waiting for an answer.
+func (c *Conversations) RelayTyping(id string, a desk.AgentRef) bool {
+	owner, err := c.remote(id)
+	if err != nil || owner == "" {
+		return false
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), presenceWait)
+		defer cancel()
+		c.call(ctx, owner, Command{Op: "typing", ID: id, Agent: a})
+	}()
+	return true
 }

@@ -127,12 +127,25 @@ func TestTwoInstancesShareTheDesk(t *testing.T) {
 		t.Fatalf("the agent on the second instance sees queue %+v", q.Queue)
 	}
 	id := q.Queue[0].ID
+	// The customer's presence, known to the first instance, shows in the
+	// second one's queue.
+	if q.Queue[0].Customer != protocol.CustomerOnline {
+		t.Errorf("queue on the second instance: customer %q, want %q (asked of the instance holding the chat)", q.Queue[0].Customer, protocol.CustomerOnline)
+	}
 	if code := maria.do("POST", "/agent/api/conversations/"+url.PathEscape(id)+"/take", map[string]any{}, nil); code != 200 {
 		t.Fatalf("take on the second instance: HTTP %d\nB logs:\n%s", code, b.logs)
 	}
 	untilFrame(t, cust, "joined", func(f protocol.Frame) bool {
 		return f.Type == protocol.TypeHandover && f.State == protocol.HandoverJoined
 	})
+	// The agent typing on the second instance reaches the customer's
+	// socket on the first.
+	if code := maria.do("POST", "/agent/api/conversations/"+url.PathEscape(id)+"/typing", map[string]any{}, nil); code != http.StatusNoContent {
+		t.Fatalf("typing on the second instance: HTTP %d", code)
+	}
+	if f := untilFrame(t, cust, "the agent's typing", func(f protocol.Frame) bool { return f.Type == protocol.TypeTyping }); f.Name != "Maria" {
+		t.Errorf("typing frame %+v, want from Maria", f)
+	}
 	var v protocol.ConversationView
 	if code := maria.do("GET", "/agent/api/conversations/"+url.PathEscape(id), nil, &v); code != 200 || !strings.Contains(fmt.Sprint(v.Messages), "77-ZEBRA") {
 		t.Fatalf("transcript on the second instance: HTTP %d %+v", code, v.Messages)

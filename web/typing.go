@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"deskbot/desk"
 	"deskbot/protocol"
 )
 
@@ -53,10 +54,23 @@ func (c *console) typing(w http.ResponseWriter, r *http.Request, a agentReq) {
 		return
 	}
 	if typingLimit.allow(id, time.Now()) {
-		c.s.hub.signal(id, protocol.Typing{Type: protocol.TypeTyping, From: protocol.FromAgent, Name: a.agent.DisplayName})
+		// With several instances the customer may be on another one.
+		if r, ok := c.e.(typingRelay); !ok || !r.RelayTyping(id, desk.AgentRef{Name: a.agent.Name, Display: a.agent.DisplayName}) {
+			c.s.hub.signal(id, protocol.Typing{Type: protocol.TypeTyping, From: protocol.FromAgent, Name: a.agent.DisplayName})
+		}
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
+
+// typingRelay is the cluster's way to another instance's customer
+// (cluster.Conversations).
+type typingRelay interface {
+	RelayTyping(id string, a desk.AgentRef) bool
+}
+
+// Signal sends frames to a session's open sockets only (for the cluster,
+// which relays the typing of an agent on another instance).
+func (h *Hub) Signal(session string, frames ...protocol.Outbound) { h.signal(session, frames...) }
 
 // signal sends frames to a session's open sockets only; nothing is kept
 // for a later call.
