@@ -139,7 +139,7 @@ func New(ctx context.Context, cfg config.Config, o Options) (*App, error) {
 		// per instance (SEC-2, F5).
 		sharedLimits = st
 		// Several instances on one database share the desk (package cluster).
-		c, err := joinCluster(watchCtx, cfg, st, dk, a.Engine, hub, log)
+		c, err := joinCluster(watchCtx, cfg, st, dk, a.Engine, log)
 		if err != nil {
 			cancelWatch()
 			base.Close()

@@ -49,9 +49,6 @@ type Conversations struct {
 	Desk *desk.Desk
 	Bus  *Bus
 	Log  *slog.Logger
-	// Signal sends frames that are never stored (the agent's typing) to
-	// the customer's open sockets on this instance (web.Hub.Signal).
-	Signal func(session string, frames ...protocol.Outbound)
 }
 
 // Run runs another instance's command on the local engine.
@@ -81,7 +78,7 @@ func (c *Conversations) Run(ctx context.Context, cmd Command) Reply {
 			r.Note = &n
 		}
 	case "typing":
-		c.Signal(cmd.ID, protocol.Typing{Type: protocol.TypeTyping, From: protocol.FromAgent, Name: cmd.Agent.Display})
+		err = c.Engine.AgentTyping(ctx, cmd.ID, cmd.Agent)
 	case "presence":
 		r.Online, r.GoneSince, r.Known = c.Engine.CustomerPresence(cmd.ID)
 	default:
@@ -249,19 +246,21 @@ func (c *Conversations) CustomerPresence(id string) (online bool, goneSince time
 	return r.Online, r.GoneSince, r.Known
 }
 
-// RelayTyping sends "the agent is typing" to the instance that holds the
-// customer of conversation id; false when this instance holds it (the
-// caller signals its own sockets). The frame is stale within seconds, so
-// it is sent without waiting for an answer.
-func (c *Conversations) RelayTyping(id string, a desk.AgentRef) bool {
+// AgentTyping tells the customer that the agent is typing, through the
+// instance that holds the chat. The frame is stale within seconds, so a
+// remote one is sent without waiting for the answer.
+func (c *Conversations) AgentTyping(ctx context.Context, id string, a desk.AgentRef) error {
 	owner, err := c.remote(id)
-	if err != nil || owner == "" {
-		return false
+	if err != nil {
+		return err
+	}
+	if owner == "" {
+		return c.Engine.AgentTyping(ctx, id, a)
 	}
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), presenceWait)
 		defer cancel()
 		c.call(ctx, owner, Command{Op: "typing", ID: id, Agent: a})
 	}()
-	return true
+	return nil
 }

@@ -67,6 +67,9 @@ type Store interface {
 // (web.Hub); the engine never holds a socket.
 type Delivery interface {
 	Deliver(session string, frames ...protocol.Outbound)
+	// Signal sends frames only to the session's open sockets, never kept
+	// for later (an agent's typing: stale within seconds).
+	Signal(session string, frames ...protocol.Outbound)
 	// Forget drops what waits for a session that will not come back.
 	Forget(session string)
 	// Rename moves a conversation restarted after erasure to its new id

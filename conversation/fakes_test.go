@@ -202,6 +202,10 @@ func (d *delivered) Deliver(session string, frames ...protocol.Outbound) {
 	d.frames[session] = append(d.frames[session], frames...)
 }
 
+func (d *delivered) Signal(session string, frames ...protocol.Outbound) {
+	d.Deliver(session, frames...)
+}
+
 func (d *delivered) Forget(session string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()

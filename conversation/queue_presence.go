@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"deskbot/compliance"
+	"deskbot/desk"
 	"deskbot/locale"
 	"deskbot/protocol"
 )
@@ -16,6 +17,17 @@ const httpPresence = time.Minute
 // Seen records that the customer of s is there (an HTTP mirror call): its
 // presence, like a socket's, keeps a queued conversation alive.
 func (e *Engine) Seen(s *Session) { e.touch(s) }
+
+// AgentTyping tells the customer of conversation id that agent a, who
+// holds it, is typing: to open sockets only, nothing stored.
+func (e *Engine) AgentTyping(_ context.Context, id string, a desk.AgentRef) error {
+	conv, ok := e.desk.Conv(id)
+	if !ok || conv.State != protocol.HandoverJoined || conv.Agent.Name != a.Name {
+		return desk.ErrHeldByOther
+	}
+	e.delivery.Signal(id, protocol.Typing{Type: protocol.TypeTyping, From: protocol.FromAgent, Name: a.Display})
+	return nil
+}
 
 // CustomerPresence says whether the customer of conversation id has a chat
 // open, or when they were last there.

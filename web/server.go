@@ -50,6 +50,12 @@ type Conversations interface {
 	OfflineCount(ctx context.Context) int
 	ConversationNote(ctx context.Context, id string, a desk.AgentRef) (protocol.ConversationNote, error)
 	SetConversationNote(ctx context.Context, id string, a desk.AgentRef, text string) (protocol.ConversationNote, error)
+	AgentTyping(ctx context.Context, id string, a desk.AgentRef) error
+
+	// Seen records an HTTP mirror call as the customer's presence;
+	// CustomerPresence says whether a queued customer has a chat open.
+	Seen(s *conversation.Session)
+	CustomerPresence(id string) (online bool, goneSince time.Time, ok bool)
 }
 
 // Server serves the chat page, the socket, the HTTP mirror and health.

@@ -45,7 +45,8 @@ var typingLimit typingThrottle
 // agent holds: POST /agent/api/conversations/{id}/typing answers 204. The
 // frame goes only to the customer's open sockets (it is never stored or
 // kept for the HTTP mirror: it is stale by the next call), at most once
-// every typingEvery per conversation.
+// every typingEvery per conversation; with several instances, through the
+// one holding the chat.
 func (c *console) typing(w http.ResponseWriter, r *http.Request, a agentReq) {
 	id := r.PathValue("id")
 	conv, ok := c.desk.Conv(id)
@@ -54,27 +55,16 @@ func (c *console) typing(w http.ResponseWriter, r *http.Request, a agentReq) {
 		return
 	}
 	if typingLimit.allow(id, time.Now()) {
-		// With several instances the customer may be on another one.
-		if r, ok := c.e.(typingRelay); !ok || !r.RelayTyping(id, desk.AgentRef{Name: a.agent.Name, Display: a.agent.DisplayName}) {
-			c.s.hub.signal(id, protocol.Typing{Type: protocol.TypeTyping, From: protocol.FromAgent, Name: a.agent.DisplayName})
+		if err := c.e.AgentTyping(r.Context(), id, desk.AgentRef{Name: a.agent.Name, Display: a.agent.DisplayName}); err != nil {
+			c.s.log.Debug("agent typing not relayed", "err", err)
 		}
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// typingRelay is the cluster's way to another instance's customer
-// (cluster.Conversations).
-type typingRelay interface {
-	RelayTyping(id string, a desk.AgentRef) bool
-}
-
-// Signal sends frames to a session's open sockets only (for the cluster,
-// which relays the typing of an agent on another instance).
-func (h *Hub) Signal(session string, frames ...protocol.Outbound) { h.signal(session, frames...) }
-
-// signal sends frames to a session's open sockets only; nothing is kept
-// for a later call.
-func (h *Hub) signal(session string, frames ...protocol.Outbound) {
+// Signal sends frames to a session's open sockets only; nothing is kept
+// for a later call (conversation.Delivery).
+func (h *Hub) Signal(session string, frames ...protocol.Outbound) {
 	h.mu.Lock()
 	conns := make([]*conn, 0, len(h.conns[session]))
 	for c := range h.conns[session] {
