@@ -210,7 +210,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		go watchConfigFile(ctx, file, cfg.KBWatchInterval, a.configReadAt, log)
 	}
 	go a.watchReload(ctx, cf.load, level)
-	fmt.Fprintf(stdout, "deskbot %s serving on %s://%s (data in %s)\n", Version, scheme(cfg), displayAddr(lns.Public.Addr()), cfg.DataDir)
+	fmt.Fprintf(stdout, "deskbot %s serving on %s://%s (data in %s)\n", versionName(), scheme(cfg), displayAddr(lns.Public.Addr()), cfg.DataDir)
 	serveErr := a.ServeAll(ctx, lns)
 	return errors.Join(serveErr, a.Close())
 }

@@ -56,15 +56,21 @@ func cmdKeysGenerate(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// versionString is Version when set at build time, else the module version
-// and VCS revision recorded by the Go toolchain, with the Go version.
+// versionName is Version when set at build time, else the module version
+// recorded by the Go toolchain ("(devel)" when it recorded none).
+func versionName() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && Version == "dev" && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return Version
+}
+
+// versionString is versionName with the VCS revision recorded by the Go
+// toolchain and the Go version.
 func versionString() string {
-	v := Version
+	v := versionName()
 	var rev, modified string
 	if bi, ok := debug.ReadBuildInfo(); ok {
-		if v == "dev" && bi.Main.Version != "" {
-			v = bi.Main.Version
-		}
 		for _, s := range bi.Settings {
 			switch s.Key {
 			case "vcs.revision":

@@ -246,7 +246,7 @@ type ChatRequest struct {
 	Session string         `json:"session,omitempty"`
 	Text    string         `json:"text,omitempty"`
 	Action  string         `json:"action,omitempty"` // as {"type":"action","name":Action}
-	ID      string         `json:"id,omitempty"`     // the article id when Action is "article"
+	ID      string         `json:"id,omitempty"`     // the article id when Action is "article"; "email" or "phone" for "rectify"
 	Consent *ConsentChoice `json:"consent,omitempty"`
 	Frame   *Inbound       `json:"frame,omitempty"` // any client frame, as sent over the socket
 	Lang    string         `json:"lang,omitempty"`  // the page's language, read when a session starts

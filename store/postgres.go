@@ -93,6 +93,8 @@ func openPostgres(ctx context.Context, dsn string, opts Options) (*Store, error)
 		path:  where,
 		sync:  opts.Sync,
 		pg:    true,
+		// No WAL to checkpoint; the timer only wakes the writer.
+		idleAfter: idleCheckpointAfter,
 	}
 	s.ledger = opts.ErasureLedger
 	if err := migrate(ctx, s.w, opts.Logger); err != nil {

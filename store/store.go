@@ -77,6 +77,10 @@ type Options struct {
 	// ErasureLedger is the file every erasure is also appended to, kept
 	// out of backups so a restore can erase again (ledger.go); empty: none.
 	ErasureLedger string
+
+	// idleAfter replaces idleCheckpointAfter (tests that need the WAL to
+	// keep its frames set it through export_test.go).
+	idleAfter time.Duration
 }
 
 // Store is safe for concurrent use.
@@ -95,6 +99,8 @@ type Store struct {
 	sync    string
 	ledger  string
 	pg      bool // PostgreSQL (postgres.go) rather than a SQLite file
+	// idleAfter: how long commits pause before the WAL is checkpointed.
+	idleAfter time.Duration
 
 	// Owned by the writer goroutine.
 	mark     *commitMark
@@ -173,6 +179,10 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		keys:  make(map[string]Cipher),
 		path:  path,
 		sync:  opts.Sync,
+	}
+	s.idleAfter = idleCheckpointAfter
+	if opts.idleAfter > 0 {
+		s.idleAfter = opts.idleAfter
 	}
 	s.ledger = opts.ErasureLedger
 	s.walPath = path + "-wal"
@@ -266,7 +276,7 @@ func (s *Store) write(ctx context.Context, fn func(ctx context.Context, tx *Tx) 
 func (s *Store) writer() {
 	defer close(s.done)
 	batch := make([]*writeOp, 0, s.maxB)
-	idle := time.NewTimer(idleCheckpointAfter)
+	idle := time.NewTimer(s.idleAfter)
 	defer idle.Stop()
 	for {
 		batch = batch[:0]
@@ -277,7 +287,7 @@ func (s *Store) writer() {
 			// Quiet: move what the WAL holds into the database, so damage
 			// to the WAL later cannot take it.
 			s.idleCheckpoint()
-			idle.Reset(idleCheckpointAfter)
+			idle.Reset(s.idleAfter)
 			continue
 		case <-s.stop:
 			// Drain what was queued before Close.
@@ -303,7 +313,7 @@ func (s *Store) writer() {
 		s.commit(batch)
 		s.observeCommit(len(batch), start)
 		s.maybeCheckpoint()
-		idle.Reset(idleCheckpointAfter)
+		idle.Reset(s.idleAfter)
 	}
 }
 

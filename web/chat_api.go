@@ -108,7 +108,8 @@ func decodeChatRequest(body io.Reader) (req protocol.ChatRequest, status int, re
 }
 
 // inboundOf turns a request into the client frame the socket would have
-// carried: text, an action (with an article id for "article"), a consent
+// carried: text, an action (with an article id for "article", the field
+// to correct for "rectify"), a consent
 // decision, or the frame itself. ok is false for a call that only polls or starts a session; a
 // non-empty msg says why the request is refused.
 func inboundOf(req protocol.ChatRequest) (in protocol.Inbound, ok bool, msg string) {
@@ -121,8 +122,8 @@ func inboundOf(req protocol.ChatRequest) (in protocol.Inbound, ok bool, msg stri
 	switch {
 	case n > 1:
 		return in, false, "Send one of \"text\", \"action\", \"consent\" or \"frame\" per call."
-	case req.ID != "" && req.Action != protocol.ActionArticle:
-		return in, false, "\"id\" goes with the action \"article\"."
+	case req.ID != "" && req.Action != protocol.ActionArticle && req.Action != conversation.ActionRectify:
+		return in, false, "\"id\" goes with the actions \"article\" and \"rectify\"."
 	case req.Frame != nil:
 		return *req.Frame, true, "" // the engine answers an unknown type as the socket does
 	case req.Text != "":

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"strings"
 	"testing"
 
 	"deskbot/app"
@@ -104,5 +105,33 @@ func TestChatAPIRefusesMixedRequests(t *testing.T) {
 		if code != http.StatusBadRequest || f.Code != protocol.ErrBadRequest {
 			t.Errorf("%+v: HTTP %d %+v; want 400 bad_request", req, code, f)
 		}
+	}
+}
+
+// DSR-5 over the HTTP mirror: the "rectify" action carries the field to
+// correct in "id" ("phone"; default "email"), as the socket's action frame
+// does, so the shortcut {"action":"rectify","id":"phone"} is not refused.
+func TestChatAPIRectifyActionWithField(t *testing.T) {
+	t.Parallel()
+	l := startBotKB(t, smallKB, nil)
+	_, start, _ := postChat(t, l, protocol.ChatRequest{})
+	tok := start.Session
+	postChat(t, l, protocol.ChatRequest{Session: tok, Text: "call me on 020 7946 0018"})
+	yes := true
+	postChat(t, l, protocol.ChatRequest{Session: tok, Consent: &protocol.ConsentChoice{Purpose: "contact", Granted: &yes}})
+	code, r, f := postChat(t, l, protocol.ChatRequest{Session: tok, Action: "rectify", ID: "phone"})
+	if code != http.StatusOK {
+		t.Fatalf(`{"action":"rectify","id":"phone"}: HTTP %d %+v`, code, f)
+	}
+	if m := lastMessage(r.Messages); !strings.Contains(m.Text, "type your correct phone number") {
+		t.Fatalf("reply to the rectify action: %+v", r.Messages)
+	}
+	_, r, _ = postChat(t, l, protocol.ChatRequest{Session: tok, Text: "020 7946 0999"})
+	if m := lastMessage(r.Messages); !strings.Contains(m.Text, "phone number we keep for you is now") {
+		t.Fatalf("reply to the new number: %+v", r.Messages)
+	}
+	// An id still goes only with the actions that take one.
+	if code, _, f := postChat(t, l, protocol.ChatRequest{Session: tok, Action: protocol.ActionHuman, ID: "phone"}); code != http.StatusBadRequest || f.Code != protocol.ErrBadRequest {
+		t.Errorf(`{"action":"human","id":"phone"}: HTTP %d %+v; want 400 bad_request`, code, f)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"deskbot/config"
 )
 
 // A browser that asks for German (Accept-Language: de) gets the chat in
@@ -96,4 +98,41 @@ func TestBrowserWidgetLanguage(t *testing.T) {
 	defer ftcancel()
 	waitJS(t, fctx, "the German chat inside the frame", `document.documentElement.lang === 'de' &&
 	  [...document.querySelectorAll('#log .msg[data-disclosure="true"] .text')].some(e => e.textContent.includes('automatisierter Assistent'))`)
+}
+
+// In a German chat the page's own marks on a line and on a link are German
+// too: a line the server refuses says "Nicht gesendet", and a link to
+// another site in an answer tells a screen reader it opens a new tab in
+// German (the strings ui_not_sent and ui_new_tab of the locale files).
+func TestBrowserGermanDeliveryAndLinkMarks(t *testing.T) {
+	l := startBot(t, func(c *config.Config) { c.Limits.MessagesPerMinute = 1; c.Limits.Burst = 1 })
+	ctx := newBrowser(t)
+	installProbe(t, ctx)
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Call(ctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: network.Headers{"Accept-Language": "de"}}); err != nil {
+		t.Fatal(err)
+	}
+	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	openChat(t, tctx, l.URL)
+	waitJS(t, tctx, `<html lang="de">`, `document.documentElement.lang === 'de'`)
+	insertText(t, tctx, "Wann haben Sie geöffnet?")
+	if err := chromedp.Do(tctx, chromedp.KeyEvent(kb.Enter)); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, tctx, "the first line marked sent", `document.querySelector('#log .msg-user').dataset.delivery === 'sent'`)
+	insertText(t, tctx, "und am Sonntag?")
+	if err := chromedp.Do(tctx, chromedp.KeyEvent(kb.Enter)); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, tctx, "the refused line", `[...document.querySelectorAll('#log .msg-user')].pop().dataset.delivery === 'failed'`)
+	if got := evalJS[string](t, tctx, `[...document.querySelectorAll('#log .msg-user')].pop().querySelector('.label .delivery').textContent`); got != " · Nicht gesendet" {
+		t.Errorf("refused line marked %q, want \" · Nicht gesendet\"", got)
+	}
+	if got := evalJS[string](t, tctx, `(() => { const d = document.createElement('div'); d.appendChild(DeskbotMD.render('Siehe https://example.com/a'));
+	  return d.querySelector('a .vh').textContent; })()`); got != " (öffnet in einem neuen Tab)" {
+		t.Errorf("link to another site says %q, want \" (öffnet in einem neuen Tab)\"", got)
+	}
 }

@@ -511,7 +511,7 @@
     var retry = m.querySelector('.retry');
     if (retry) retry.remove();
     if (how === 'sent') return;
-    l.appendChild(node('span', 'delivery', how === 'sending' ? ' · Sending…' : ' · Not sent'));
+    l.appendChild(node('span', 'delivery', ' · ' + (how === 'sending' ? T('sending', 'Sending…') : T('not_sent', 'Not sent'))));
     if (how === 'failed' && code !== 'too_large') {
       var b = node('button', 'btn retry', T('retry', 'Retry'));
       b.type = 'button';

@@ -7,7 +7,12 @@
 (function () {
   'use strict';
 
-  var NEW_TAB = ' (opens in a new tab)';
+  // newTab is the screen-reader note on a link to another site, in the
+  // page's language when i18n.js is loaded (the chat page), else English.
+  function newTab() {
+    var i = window.DeskbotI18n;
+    return ' ' + (i ? i.t('new_tab', '(opens in a new tab)') : '(opens in a new tab)');
+  }
   // One alternative per inline construct; the first match wins.
   var INLINE = new RegExp([
     '(`+)([^`]|[^`][\\s\\S]*?[^`])\\1(?!`)', // 1,2 code span
@@ -45,7 +50,7 @@
       a.rel = 'noopener noreferrer';
       var vh = document.createElement('span');
       vh.className = 'vh';
-      vh.textContent = NEW_TAB;
+      vh.textContent = newTab();
       a.appendChild(vh);
     }
     return a;
