@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"math"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -364,33 +365,48 @@ func (e *Engine) answer(ctx context.Context, t *turn, query string) {
 		d = kb.Decision{Verdict: kb.VerdictNone}
 	}
 	d = e.byLanguage(s, d) // articles in the customer's language first (language.go)
+	conf := confidence(d)
 	switch {
 	case d.Verdict == kb.VerdictAnswer && len(d.Hits) > 0:
-		e.answerWith(t, d.Hits[0].Article)
+		e.answerWith(t, d.Hits[0].Article, conf)
 		return
 	case d.Verdict == kb.VerdictSuggest && len(d.Hits) > 0:
-		e.suggest(ctx, t, query, d.Hits)
+		e.suggest(ctx, t, query, d.Hits, conf)
 		return
 	}
 	s.st.Suggested, s.st.SuggestRounds = nil, 0
-	e.miss(ctx, t, query)
+	e.miss(ctx, t, query, conf)
 }
 
-// answerWith sends an article's own text citing it (ACC-1, ACC-2).
-func (e *Engine) answerWith(t *turn, a *kb.Article) {
+// confidence is the decision's calibrated probability that its first
+// article is the right one, rounded to three decimals for the message
+// frame's "confidence" (0 when nothing matched).
+func confidence(d kb.Decision) *float64 {
+	c := 0.0
+	if len(d.Hits) > 0 {
+		c = math.Round(min(max(d.Hits[0].Confidence, 0), 1)*1000) / 1000
+	}
+	return &c
+}
+
+// answerWith sends an article's own text citing it (ACC-1, ACC-2), with
+// the knowledge base's confidence when it chose the article (nil when the
+// customer did, by pressing its button).
+func (e *Engine) answerWith(t *turn, a *kb.Article, conf *float64) {
 	s := t.s
 	s.st.Misses, s.st.SuggestRounds, s.st.Suggested = 0, 0, nil
 	e.obs.Outcome(OutcomeAnswer)
 	e.noteLanguage(t, a) // language.go
 	m := e.botMessage(a.Body, false)
 	m.Sources = []protocol.Source{{ID: a.ID, Title: a.Title, Version: a.Version, URL: e.articleURL(a)}}
+	m.Confidence = conf
 	t.send(m)
 	e.offerReview(t, a) // HUM-1: review.go
 }
 
 // miss counts a question the knowledge base could not answer; after
 // answer.misses_before_handover in a row a person is brought in (HUM-2).
-func (e *Engine) miss(ctx context.Context, t *turn, query string) {
+func (e *Engine) miss(ctx context.Context, t *turn, query string, conf *float64) {
 	s := t.s
 	e.obs.Outcome(OutcomeMiss)
 	// The owner sees which articles are missing (redacted, sealed, erasable).
@@ -403,6 +419,7 @@ func (e *Engine) miss(ctx context.Context, t *turn, query string) {
 	}
 	m := e.botMessage(e.text(s, locale.Fallback), false)
 	m.Actions = []protocol.Action{{Name: protocol.ActionHuman, Label: e.text(s, locale.ActionHuman)}}
+	m.Confidence = conf
 	s.st.OfferedHuman = true
 	t.send(m)
 }

@@ -85,7 +85,7 @@ func historyLine(en store.Entry) (protocol.Message, bool) {
 		return protocol.Message{}, false
 	}
 	m := protocol.Message{Type: protocol.TypeMessage, ID: f.ID, From: f.From, Name: f.Name, Text: f.Text,
-		Disclosure: f.Disclosure, Sources: f.Sources, Actions: []protocol.Action{}, At: f.At, History: true}
+		Disclosure: f.Disclosure, Sources: f.Sources, Actions: []protocol.Action{}, At: f.At, History: true, Confidence: f.Confidence}
 	if m.Sources == nil {
 		m.Sources = []protocol.Source{}
 	}

@@ -21,7 +21,7 @@ type suggestion struct {
 // suggest offers up to kb.MaxSuggestions articles as buttons. It never
 // quotes them (ACC-1: only an answer carries article text and a source).
 // Two rounds in a row without a pick count as one miss (HUM-2).
-func (e *Engine) suggest(ctx context.Context, t *turn, query string, hits []kb.Hit) {
+func (e *Engine) suggest(ctx context.Context, t *turn, query string, hits []kb.Hit, conf *float64) {
 	s := t.s
 	s.st.SuggestRounds++
 	if s.st.SuggestRounds >= 2 {
@@ -49,6 +49,7 @@ func (e *Engine) suggest(ctx context.Context, t *turn, query string, hits []kb.H
 		m.Actions = append(m.Actions, protocol.Action{Name: protocol.ActionArticle, ID: h.Article.ID, Label: h.Article.Title})
 	}
 	m.Actions = append(m.Actions, protocol.Action{Name: protocol.ActionHuman, Label: e.text(s, locale.ActionHuman)})
+	m.Confidence = conf
 	s.st.Suggested = &suggestion{IDs: ids, Query: query}
 	t.send(m)
 }
@@ -87,7 +88,7 @@ func (e *Engine) pick(t *turn, id string) {
 	if p := s.st.Suggested; p != nil && slices.Contains(p.IDs, id) {
 		t.rec.Picked = append(t.rec.Picked, store.Pick{Question: p.Query, Article: id})
 	}
-	e.answerWith(t, a)
+	e.answerWith(t, a, nil) // the customer chose it: no confidence of the bot's
 }
 
 // ordinals name a suggestion by position; -1 is the last.

@@ -5,7 +5,7 @@ package features
 // checks of more_steps.go.
 func extraStepDefs() []stepDef {
 	var out []stepDef
-	for _, defs := range [][]stepDef{moreStepDefs(), offlineStepDefs(), hoursStepDefs(), handoverReasonStepDefs(), qualityStepDefs(), phrasingStepDefs(), operatorStepDefs(), languageStepDefs(), frameStepDefs()} {
+	for _, defs := range [][]stepDef{moreStepDefs(), confidenceStepDefs(), offlineStepDefs(), hoursStepDefs(), handoverReasonStepDefs(), qualityStepDefs(), phrasingStepDefs(), operatorStepDefs(), languageStepDefs(), frameStepDefs()} {
 		out = append(out, defs...)
 	}
 	return out

@@ -42,6 +42,9 @@ func fmtFrame(f protocol.Frame) string {
 			}
 			b.WriteString(" [buttons: " + strings.Join(as, ", ") + "]")
 		}
+		if f.Confidence != nil {
+			b.WriteString(" [confidence " + fmtConfidence(*f.Confidence) + "]")
+		}
 		return b.String()
 	case protocol.TypeConsentRequest:
 		return fmt.Sprintf("[consent request: %s, version %s]", f.Purpose, f.Version)

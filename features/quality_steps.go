@@ -34,6 +34,9 @@ type asked struct {
 	sources   []protocol.Source
 	suggested []string // article ids offered as "did you mean" buttons
 	handover  bool
+	// confidence is the knowledge base's confidence in the reply (nil
+	// when the bot sent none: a --target from before that wire field).
+	confidence *float64
 }
 
 // Verdicts of an asked question.
@@ -52,7 +55,7 @@ func qualityStepDefs() []stepDef {
 			"Like the file step, with the questions in a data table (a header \"question\" is skipped).",
 			func(w *World) any { return w.asksEachInTable }),
 		def(`at least (\d+(?:\.\d+)?)% (?:are|is) answered from the article `+q, `at least <n>% are answered from the article "<id or title>"`, `Then at least 90% are answered from the article "returns-policy"`,
-			"Of the questions asked, at least n% got an answer citing the article (ACC-1); the failure lists every other question with the bot's verdict (answer, suggest, none) and what it cited or suggested.",
+			"Of the questions asked, at least n% got an answer citing the article (ACC-1); the failure lists every other question with the bot's verdict (answer, suggest, none), what it cited or suggested and its confidence.",
 			func(w *World) any { return w.atLeastAnswered }),
 		def(`none is answered from another article`, `none is answered from another article`, `Then none is answered from another article`,
 			"No question asked got an answer citing an article other than the one named by the step before (a wrong answer is worse than none, ACC-1); the failure lists them.",
@@ -197,6 +200,9 @@ func classify(qu question, t *Turn) asked {
 	if a.verdict == verdictNone && len(a.suggested) > 0 {
 		a.verdict = verdictSuggest
 	}
+	if m, ok := decidedMessage(t); ok {
+		a.confidence = m.Confidence
+	}
 	return a
 }
 
@@ -223,6 +229,9 @@ func (a asked) describe() string {
 			what += ", handed over"
 		}
 		what += ")"
+	}
+	if a.confidence != nil {
+		what += " (confidence " + fmtConfidence(*a.confidence) + ")"
 	}
 	return fmt.Sprintf("  %-24s %q -> %s", a.where, a.text, what)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -55,6 +56,10 @@ func TestQualityScenarioFailsWhenThresholdRaised(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("the failure lacks %q:\n%s", want, out)
 		}
+	}
+	// Every miss gives the bot's confidence in its reply.
+	if !regexp.MustCompile(`"how can I return my order" -> suggest [^\n]* \(confidence 0\.\d+\)\n`).MatchString(out) {
+		t.Errorf("the misses do not give their confidence:\n%s", excerpt(out, "expected at least"))
 	}
 	t.Logf("failure:\n%s", excerpt(out, "expected at least"))
 }

@@ -27,19 +27,33 @@ var inProcessOnly = map[string]bool{
 	`the configuration is rejected mentioning "<text>"`:              true,
 }
 
+// targetOptional are the phrases that check something a --target may not
+// send (e.g. the "confidence" of an older server's replies): when it does
+// not, the scenario is skipped with the reason, as for inProcessOnly.
+var targetOptional = map[string]bool{}
+
 // InProcessOnly reports whether a phrase needs the in-process bot; under
 // --target such a step skips its scenario with the reason.
 func InProcessOnly(phrase string) bool { return inProcessOnly[phrase] }
 
 // skipUnderTarget turns an in-process-only step's "unavailable" error
+// (or a target-optional step's, when the target lacks what it checks)
 // into a skip (godog.ErrSkip) that keeps the reason, and notes it.
 func (w *World) skipUnderTarget(phrase string, err error, where string) error {
-	if w.inProcess() || !inProcessOnly[phrase] || !errors.Is(err, ErrUnavailable) {
+	if w.inProcess() || !errors.Is(err, ErrUnavailable) {
+		return err
+	}
+	kind := "in-process only"
+	switch {
+	case inProcessOnly[phrase]:
+	case targetOptional[phrase]:
+		kind = "not checkable against this --target"
+	default:
 		return err
 	}
 	w.suite.notice(fmt.Sprintf("skipped %q (%s) at %s: %v", w.name, where, phrase, err))
-	w.suite.noteSkip(w.pickleID, fmt.Sprintf("in-process only, skipped against --target at %s: %v", where, err))
-	return fmt.Errorf("%w: in-process only, skipped against --target: %v", godog.ErrSkip, err)
+	w.suite.noteSkip(w.pickleID, fmt.Sprintf("%s, skipped against --target at %s: %v", kind, where, err))
+	return fmt.Errorf("%w: %s, skipped against --target: %v", godog.ErrSkip, kind, err)
 }
 
 // noteSkip keeps why a scenario was skipped on purpose, for the reports.

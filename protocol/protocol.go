@@ -168,6 +168,12 @@ type Message struct {
 	// History marks a line replayed to a resumed connection (the
 	// conversation so far); a client draws each id once.
 	History bool `json:"history,omitempty"`
+	// Confidence is the knowledge base's calibrated probability (0..1,
+	// three decimals) that its best article is the right one, on the bot
+	// message that answers a question, suggests articles or says it cannot
+	// confirm (0 when nothing matched); absent on every other message. An
+	// optional v1 field: clients that do not know it ignore it.
+	Confidence *float64 `json:"confidence,omitempty"`
 }
 
 // ConsentRequest asks for opt-in consent for one purpose (CONS-1, CONS-2, CONS-4).
@@ -236,6 +242,7 @@ type Frame struct {
 	Message    string            `json:"message,omitempty"`
 	At         string            `json:"at,omitempty"`
 	History    bool              `json:"history,omitempty"`
+	Confidence *float64          `json:"confidence,omitempty"`
 	Ref        string            `json:"ref,omitempty"`
 	Lang       string            `json:"lang,omitempty"`
 	Dir        string            `json:"dir,omitempty"`
