@@ -18,7 +18,7 @@ import (
 const kbUsage = `Usage:
   deskbot kb index  [--kb DIR] [--data-dir DIR]     build or update the on-disk index
   deskbot kb search [--kb DIR] [-n N] QUERY          the decision, calibration, ranked articles and why
-  deskbot kb lint   [DIR | --kb DIR] [--strict]     stale, duplicate, empty articles
+  deskbot kb lint   [DIR | --kb DIR] [--strict]     stale, duplicate, empty articles; claimed actions (ACC-3)
   deskbot kb init   DIR                             starter privacy-policy.md and notice-at-collection.md
   deskbot kb import --out DIR FILE.csv              CSV (text,category or question,answer) to articles
   deskbot kb eval   --kb DIR --queries FILE.csv [--threshold T] [--per-article]

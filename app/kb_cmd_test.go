@@ -68,3 +68,29 @@ can I pay by invoice,payment_methods
 		t.Fatalf("import of a missing file: exit %d %q; want a failure naming the file", code, stderr)
 	}
 }
+
+// TestKBLintFlagsClaimedAction: ACC-3, `deskbot kb lint` reports an article
+// whose answer says "I've cancelled your order" (the file, the rule and the
+// sentence), and --strict fails on it; a rule-like article passes.
+func TestKBLintFlagsClaimedAction(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) {
+		t.Helper()
+		text := "---\nid: " + strings.TrimSuffix(name, ".md") + "\ntitle: " + name + "\nquestions:\n  - can you cancel my order " + name + "\nversion: \"1\"\n---\n" + body + "\n"
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("privacy-policy.md", "We keep your messages for 30 days.") // the default policy links point here
+	write("returns.md", "Once we have received your return, we refund within 5 days. Refunds are issued within 5 days. When we have shipped a replacement, you get an e-mail.")
+	code, stdout, stderr := run(t, "kb", "lint", dir, "--strict")
+	if code != 0 || !strings.Contains(stdout, "2 articles, 0 load problems, 0 findings") {
+		t.Fatalf("a rule-like article should lint clean: exit %d %q %q", code, stdout, stderr)
+	}
+	write("cancel.md", "Thanks for asking. I've cancelled your order. You will not be charged.")
+	code, stdout, _ = run(t, "kb", "lint", dir, "--strict")
+	if code != 1 || !strings.Contains(stdout, "cancel.md: ACC-3: ") || !strings.Contains(stdout, `"I've cancelled your order."`) ||
+		!strings.Contains(stdout, "3 articles, 0 load problems, 1 findings") || strings.Contains(stdout, "returns.md") {
+		t.Fatalf("kb lint should report cancel.md's claim under ACC-3 and nothing else: exit %d %q", code, stdout)
+	}
+}

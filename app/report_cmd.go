@@ -124,7 +124,7 @@ var enforcedRules = []ruleRow{
 	{"BRCH-1", "Breach records with counts from the store and the 72-hour deadline (deskbot incident)"},
 	{"MIN-3, DPIA-1", "health_mode off by default; on only with dpia_reference, separate consent for health and shorter retention"},
 	{"HUM-1", "Articles marked human_review are never the final word: a person is offered to review the decision"},
-	{"ACC-3", "The assistant claims only actions the system confirmed; the scenario suite checks every bot message"},
+	{"ACC-3", "The assistant claims only actions the system confirmed; the scenario suite checks every bot message and kb lint every article"},
 }
 
 // reportReviewRows is how many review groups the report lists.

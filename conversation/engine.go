@@ -441,7 +441,13 @@ func (e *Engine) action(ctx context.Context, s *Session, in protocol.Inbound) []
 		return e.articleAction(ctx, s, in.ID)
 	case protocol.ActionLanguage:
 		return e.switchLanguage(ctx, s, in.Value) // language.go
-	case protocol.ActionHuman, protocol.ActionExport, protocol.ActionErase, protocol.ActionWithdraw, protocol.ActionLeaveMessage, ActionRectify:
+	case ActionRectify:
+		// DSR-5: an id other than "email" or "phone" is refused before
+		// anything is recorded (RectifyField, rectify.go).
+		if _, ok := RectifyField(in.ID); !ok {
+			return []protocol.Outbound{errorFrame(protocol.ErrBadRequest, ErrRectifyField)}
+		}
+	case protocol.ActionHuman, protocol.ActionExport, protocol.ActionErase, protocol.ActionWithdraw, protocol.ActionLeaveMessage:
 	default:
 		return []protocol.Outbound{errorFrame(protocol.ErrBadRequest, "Unknown action.")}
 	}
@@ -454,7 +460,8 @@ func (e *Engine) action(ctx context.Context, s *Session, in protocol.Inbound) []
 		s.st.Leaving = true
 		t.send(e.botMessage(e.text(s, locale.LeaveMessagePrompt), false))
 	case ActionRectify:
-		e.rectifyAction(t, in.ID) // DSR-5: rectify.go
+		field, _ := RectifyField(in.ID)
+		e.rectifyAction(t, field) // DSR-5: rectify.go
 	default:
 		e.rights(ctx, t, name)
 	}

@@ -21,9 +21,28 @@ import (
 // details (store.Rectify: the old value deleted with its lookup hash and
 // removed from every stored line, a rectification request and audit record).
 
-// ActionRectify is the client action that starts a correction; its id may
-// be "phone" (default "email").
+// ActionRectify is the client action that starts a correction; its id
+// names the field: "email" (also when there is no id) or "phone".
 const ActionRectify = "rectify"
+
+// RectifyField reads the id of a "rectify" action (DSR-5): none or "email"
+// is the e-mail address, "phone" the phone number (either in any case).
+// Any other id ("fax") names nothing the customer can correct; ok is false
+// and the action is refused with bad_request: by the engine for a socket
+// frame, and by the HTTP mirror before it reaches the engine.
+func RectifyField(id string) (field string, ok bool) {
+	switch id = strings.TrimSpace(id); {
+	case id == "", strings.EqualFold(id, intent.RectifyEmail):
+		return intent.RectifyEmail, true
+	case strings.EqualFold(id, intent.RectifyPhone):
+		return intent.RectifyPhone, true
+	}
+	return "", false
+}
+
+// ErrRectifyField is the refusal of a "rectify" action whose id is neither
+// "email" nor "phone".
+const ErrRectifyField = `The action "rectify" takes the id "email" (the default) or "phone".`
 
 func kindOf(field string) compliance.Kind {
 	if field == "phone" {
@@ -102,11 +121,8 @@ func (e *Engine) rectifyNow(ctx context.Context, t *turn, field, value string) {
 	t.send(m)
 }
 
-// rectifyAction answers the "rectify" button: it asks for the new value.
-func (e *Engine) rectifyAction(t *turn, id string) {
-	field := "email"
-	if strings.EqualFold(id, "phone") {
-		field = "phone"
-	}
+// rectifyAction answers the "rectify" button: it asks for the new value
+// of the field RectifyField read (Engine.action refused any other id).
+func (e *Engine) rectifyAction(t *turn, field string) {
 	e.rectifyAsk(t, field)
 }

@@ -3,9 +3,9 @@ package features
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
 
+	"deskbot/compliance"
 	"deskbot/protocol"
 )
 
@@ -20,19 +20,8 @@ import (
 // performs only data-rights actions (erasure, withdrawal, rectification,
 // export, a message left for the team); a claim to have cancelled, refunded,
 // shipped or changed an order can never be confirmed and always fails.
-
-// reClaimFirstPerson: "I've cancelled", "we have refunded", "I just sent".
-var reClaimFirstPerson = regexp.MustCompile(`(?i)\b(?:I|we)(?:'ve|’ve| have| had)?\s+(?:just\s+|already\s+|now\s+|successfully\s+|gone ahead and\s+)?` + claimVerbs)
-
-// reClaimPassive: "your order has been cancelled", "your refund is now processed".
-var reClaimPassive = regexp.MustCompile(`(?i)\byour\s+(?:[a-z-]+\s+){0,3}(?:has|have)\s+(?:now\s+|just\s+|already\s+)?been\s+(?:successfully\s+)?` + claimVerbs)
-
-const claimVerbs = `(cancell?ed|refunded|shipped|dispatched|sent|processed|issued|charged|credited|booked|scheduled|reserved|placed|deleted|erased|removed|corrected|updated|changed|replaced|exchanged|reset|approved|unsubscribed|applied|closed|reversed)\b`
-
-// reNotAClaim: a conditional or future clause before the claim ("once we
-// have shipped", "if you have changed", "after we've processed") states a
-// rule, not a completed action.
-var reNotAClaim = regexp.MustCompile(`(?i)\b(?:once|when|whenever|after|if|until|unless|as soon as|before)\b`)
+// The claims are found by compliance.FindActionClaims, which `deskbot kb
+// lint` also runs over every article's answer text.
 
 // claimConfirmedBy maps a claimed verb to the audit events (and buttons)
 // that confirm it. Verbs not listed have no backend action in deskbot.
@@ -46,49 +35,6 @@ var claimConfirmedBy = map[string][]string{
 	"replaced":     {"rectification", "rectify"},
 	"unsubscribed": {"consent", "withdraw"},
 	"sent":         {"export", "leave_message", "message_left"},
-}
-
-// claim is one completed-action claim found in a bot message.
-type claim struct {
-	verb, words string
-}
-
-// findClaims returns the completed-action claims of a text (ACC-3).
-func findClaims(text string) []claim {
-	var out []claim
-	for _, sentence := range splitSentences(text) {
-		if strings.HasSuffix(strings.TrimSpace(sentence), "?") {
-			continue // a question claims nothing
-		}
-		for _, re := range []*regexp.Regexp{reClaimFirstPerson, reClaimPassive} {
-			for _, m := range re.FindAllStringSubmatchIndex(sentence, -1) {
-				if reNotAClaim.MatchString(sentence[:m[0]]) {
-					continue
-				}
-				out = append(out, claim{verb: strings.ToLower(sentence[m[2]:m[3]]), words: sentence[m[0]:m[1]]})
-			}
-		}
-	}
-	return out
-}
-
-var reSentenceEnd = regexp.MustCompile(`[.!?;:]\s+|\n+`)
-
-func splitSentences(text string) []string {
-	var out []string
-	last := 0
-	for _, loc := range reSentenceEnd.FindAllStringIndex(text, -1) {
-		out = append(out, text[last:loc[0]+1])
-		last = loc[1]
-	}
-	return append(out, text[last:])
-}
-
-func normaliseVerb(v string) string {
-	if v == "canceled" {
-		return "cancelled"
-	}
-	return v
 }
 
 // checkClaims: ACC-3, every completed-action claim of the bot has a
@@ -108,8 +54,8 @@ func (w *World) checkClaims(ctx context.Context) ([]Violation, error) {
 			if m.From != protocol.FromBot {
 				continue
 			}
-			for _, c := range findClaims(m.Text) {
-				verb := normaliseVerb(c.verb)
+			for _, c := range compliance.FindActionClaims(m.Text) {
+				verb := c.Verb
 				ok := false
 				for _, ev := range claimConfirmedBy[verb] {
 					if confirmed[ev] {
@@ -134,7 +80,7 @@ func (w *World) checkClaims(ctx context.Context) ([]Violation, error) {
 				if len(claimConfirmedBy[verb]) > 0 {
 					why = "no confirmed event (" + strings.Join(claimConfirmedBy[verb], ", ") + ") was recorded for the customer"
 				}
-				vs = append(vs, Violation{"ACC-3", fmt.Sprintf("a bot message claims a completed action (%q) but %s: %q (after %s)", c.words, why, m.Text, fmtInbound(t.In, ""))})
+				vs = append(vs, Violation{"ACC-3", fmt.Sprintf("a bot message claims a completed action (%q) but %s: %q (after %s)", c.Words, why, m.Text, fmtInbound(t.In, ""))})
 			}
 		}
 	}

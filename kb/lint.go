@@ -5,13 +5,15 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"deskbot/compliance"
 )
 
 // LintFinding is one problem an article owner should fix.
 type LintFinding struct {
 	ID      string // article id (first one for pairs)
 	Path    string
-	Rule    string // stale, duplicate-id, duplicate-title, similar-question, no-questions, placeholder
+	Rule    string // stale, duplicate-id, duplicate-title, similar-question, no-questions, placeholder, ACC-3
 	Message string
 }
 
@@ -20,8 +22,9 @@ func (f LintFinding) String() string {
 }
 
 // Lint checks articles for: past review_by, duplicate ids and titles,
-// near-identical example questions in two articles, no example questions and
-// unreplaced import placeholders. Findings are sorted by id, then rule.
+// near-identical example questions in two articles, no example questions,
+// unreplaced import placeholders and answer text that claims a completed
+// action in the bot's voice (ACC-3). Findings are sorted by id, then rule.
 func Lint(arts []Article, now time.Time) []LintFinding {
 	var out []LintFinding
 	add := func(a *Article, rule, msg string) {
@@ -53,6 +56,13 @@ func Lint(arts []Article, now time.Time) []LintFinding {
 		}
 		if strings.Contains(a.Body, placeholderBody) || strings.TrimSpace(a.Body) == "" {
 			add(a, "placeholder", "answer text is missing or still the import placeholder")
+		}
+		// ACC-3: the body is served as the bot's answer whatever the
+		// backend did, so "I've cancelled your order" there is a claim
+		// nothing can confirm. Rules ("once we have received your return,
+		// we refund …") and general statements are not claims.
+		for _, c := range compliance.FindActionClaims(a.Body) {
+			add(a, "ACC-3", fmt.Sprintf("the answer claims a completed action (%q) in the bot's voice, which nothing the bot did confirms: %q; describe the rule or what a person will do instead", c.Words, c.Sentence))
 		}
 		seenHere := map[string]bool{}
 		for _, q := range a.Questions {

@@ -209,7 +209,7 @@ type Inbound struct {
 	Purpose string `json:"purpose,omitempty"`
 	Granted *bool  `json:"granted,omitempty"`
 	Name    string `json:"name,omitempty"`
-	ID      string `json:"id,omitempty"`    // the article id of an "article" action
+	ID      string `json:"id,omitempty"`    // the article id of an "article" action; "email" (default) or "phone" for "rectify"
 	Value   string `json:"value,omitempty"` // the language tag of a "language" action
 	// Ref is the client's own name for this frame (at most 64 bytes); the
 	// server echoes it on a "delivered" frame or on the error refusing it.
@@ -256,7 +256,7 @@ type ChatRequest struct {
 	Session string         `json:"session,omitempty"`
 	Text    string         `json:"text,omitempty"`
 	Action  string         `json:"action,omitempty"` // as {"type":"action","name":Action}
-	ID      string         `json:"id,omitempty"`     // the article id when Action is "article"; "email" or "phone" for "rectify"
+	ID      string         `json:"id,omitempty"`     // the article id when Action is "article"; "email" (default) or "phone" for "rectify", any other refused
 	Consent *ConsentChoice `json:"consent,omitempty"`
 	Frame   *Inbound       `json:"frame,omitempty"` // any client frame, as sent over the socket
 	Lang    string         `json:"lang,omitempty"`  // the page's language, read when a session starts

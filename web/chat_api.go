@@ -124,6 +124,8 @@ func inboundOf(req protocol.ChatRequest) (in protocol.Inbound, ok bool, msg stri
 		return in, false, "Send one of \"text\", \"action\", \"consent\" or \"frame\" per call."
 	case req.ID != "" && req.Action != protocol.ActionArticle && req.Action != conversation.ActionRectify:
 		return in, false, "\"id\" goes with the actions \"article\" and \"rectify\"."
+	case req.Action == conversation.ActionRectify && !rectifyFieldOK(req.ID):
+		return in, false, conversation.ErrRectifyField // DSR-5: HTTP 400, as the socket gets bad_request
 	case req.Frame != nil:
 		return *req.Frame, true, "" // the engine answers an unknown type as the socket does
 	case req.Text != "":
@@ -137,6 +139,12 @@ func inboundOf(req protocol.ChatRequest) (in protocol.Inbound, ok bool, msg stri
 		return protocol.Inbound{Type: protocol.TypeConsent, Purpose: req.Consent.Purpose, Granted: req.Consent.Granted}, true, ""
 	}
 	return in, false, ""
+}
+
+// rectifyFieldOK: the engine's own reading of a "rectify" id (DSR-5).
+func rectifyFieldOK(id string) bool {
+	_, ok := conversation.RectifyField(id)
+	return ok
 }
 
 func errorFrame(code, msg string) protocol.Error {

@@ -110,7 +110,8 @@ func TestChatAPIRefusesMixedRequests(t *testing.T) {
 
 // DSR-5 over the HTTP mirror: the "rectify" action carries the field to
 // correct in "id" ("phone"; default "email"), as the socket's action frame
-// does, so the shortcut {"action":"rectify","id":"phone"} is not refused.
+// does, so the shortcut {"action":"rectify","id":"phone"} is not refused;
+// an id that names no field ("fax") is refused with HTTP 400 bad_request.
 func TestChatAPIRectifyActionWithField(t *testing.T) {
 	t.Parallel()
 	l := startBotKB(t, smallKB, nil)
@@ -129,6 +130,17 @@ func TestChatAPIRectifyActionWithField(t *testing.T) {
 	_, r, _ = postChat(t, l, protocol.ChatRequest{Session: tok, Text: "020 7946 0999"})
 	if m := lastMessage(r.Messages); !strings.Contains(m.Text, "phone number we keep for you is now") {
 		t.Fatalf("reply to the new number: %+v", r.Messages)
+	}
+	// Without an id, or with "email", the action asks for the e-mail address.
+	for _, id := range []string{"", "email"} {
+		code, r, f := postChat(t, l, protocol.ChatRequest{Session: tok, Action: "rectify", ID: id})
+		if m := lastMessage(r.Messages); code != http.StatusOK || !strings.Contains(m.Text, "type your correct e-mail address") {
+			t.Errorf(`{"action":"rectify","id":%q}: HTTP %d %+v %+v; want the question for the e-mail address`, id, code, f, r.Messages)
+		}
+	}
+	// An id that names no field ("fax") is refused, not read as e-mail.
+	if code, _, f := postChat(t, l, protocol.ChatRequest{Session: tok, Action: "rectify", ID: "fax"}); code != http.StatusBadRequest || f.Code != protocol.ErrBadRequest {
+		t.Errorf(`{"action":"rectify","id":"fax"}: HTTP %d %+v; want 400 bad_request`, code, f)
 	}
 	// An id still goes only with the actions that take one.
 	if code, _, f := postChat(t, l, protocol.ChatRequest{Session: tok, Action: protocol.ActionHuman, ID: "phone"}); code != http.StatusBadRequest || f.Code != protocol.ErrBadRequest {

@@ -167,3 +167,25 @@ func TestHealthModeKeepsHealthOnlyWithConsent(t *testing.T) {
 		}
 	}
 }
+
+// DSR-5 over the socket: the "rectify" action asks for the e-mail address
+// without an id or with "email", for the phone number with "phone", and an
+// unknown id such as "fax" gets a bad_request error frame; the session goes
+// on.
+func TestSocketRectifyActionIDs(t *testing.T) {
+	l := startBot(t, nil)
+	c, _ := openSession(t, l)
+	fs := exchange(t, c, protocol.Inbound{Type: protocol.TypeAction, Name: "rectify", ID: "fax"}, "rectify fax")
+	if len(fs) != 1 || fs[0].Type != protocol.TypeError || fs[0].Code != protocol.ErrBadRequest {
+		t.Fatalf(`reply to {"name":"rectify","id":"fax"}: %+v, want one bad_request error frame`, fs)
+	}
+	for _, tt := range []struct{ id, want string }{
+		{"", "correct e-mail address"},
+		{"email", "correct e-mail address"},
+		{"phone", "correct phone number"},
+	} {
+		if m := lastMessage(exchange(t, c, protocol.Inbound{Type: protocol.TypeAction, Name: "rectify", ID: tt.id}, "rectify "+tt.id)); !strings.Contains(m.Text, tt.want) {
+			t.Errorf("reply to rectify with id %q: %q, want it to ask for the %s", tt.id, m.Text, tt.want)
+		}
+	}
+}
