@@ -36,6 +36,7 @@ func (s *Suite) junitFor() string {
 		r.output = s.scenarioOutput
 		r.skipReason = s.skipReason
 		r.duration = s.duration
+		r.questions = s.scenarioQuestions
 		return r
 	})
 	return name
@@ -48,6 +49,21 @@ func (s *Suite) noteOutput(pickleID, text string) {
 		s.output = map[string]string{}
 	}
 	s.output[pickleID] += text
+}
+
+func (s *Suite) noteQuestions(pickleID string, rs []questionResult) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.questions == nil {
+		s.questions = map[string][]questionResult{}
+	}
+	s.questions[pickleID] = append(s.questions[pickleID], rs...)
+}
+
+func (s *Suite) scenarioQuestions(pickleID string) []questionResult {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]questionResult(nil), s.questions[pickleID]...)
 }
 
 func (s *Suite) scenarioOutput(pickleID string) string {
@@ -73,6 +89,10 @@ type junitReport struct {
 	// 0: the time between godog's reports of its first and last step, which
 	// godog may deliver together when the scenario ends).
 	duration func(pickleID string) time.Duration
+	// questions are the questions an answer-quality step asked in a
+	// scenario, each written as a test case of its own after the
+	// scenario's (nil: none).
+	questions func(pickleID string) []questionResult
 }
 
 type junitCase struct {
@@ -275,6 +295,10 @@ func (r *junitReport) Summary() {
 			seen[r.cases[p.Id].Name]++
 		}
 		no := map[string]int{}
+		// Scenarios in line order (an outline's rows by their lines), each
+		// followed by the test cases of the questions it asked, so the
+		// report is the same at any --concurrency.
+		sort.SliceStable(ps, func(i, j int) bool { return r.cases[ps[i].Id].Line < r.cases[ps[j].Id].Line })
 		for _, p := range ps {
 			c := r.cases[p.Id]
 			if seen[c.Name] > 1 { // the same values twice: number them
@@ -308,8 +332,19 @@ func (r *junitReport) Summary() {
 				c.Skipped = &junitSkipped{Message: c.skipped}
 			}
 			s.Cases = append(s.Cases, c)
+			if r.questions != nil {
+				for _, q := range questionCases(c, r.questions(p.Id)) {
+					s.Tests++
+					switch q.Status {
+					case "failed":
+						s.Failures++
+					case "skipped":
+						s.Skipped++
+					}
+					s.Cases = append(s.Cases, q)
+				}
+			}
 		}
-		sort.SliceStable(s.Cases, func(i, j int) bool { return s.Cases[i].Line < s.Cases[j].Line })
 		s.Time = seconds(last.Sub(first))
 		all.Tests += s.Tests
 		all.Failures += s.Failures
@@ -324,4 +359,42 @@ func (r *junitReport) Summary() {
 		fmt.Fprintln(r.out, "<!-- failed to write the report:", err, "-->")
 	}
 	io.WriteString(r.out, "\n")
+}
+
+// questionCases makes a test case of each question a scenario's
+// answer-quality step asked: named after the scenario and the question,
+// with the scenario's feature, file and line, failed with what the bot did
+// and its confidence when the question missed its article and the
+// scenario failed (a miss its threshold allows passes, saying so). The same
+// question asked twice in a scenario is numbered.
+func questionCases(sc *junitCase, rs []questionResult) []*junitCase {
+	seen := map[string]int{}
+	for _, q := range rs {
+		seen[q.text]++
+	}
+	no := map[string]int{}
+	var cases []*junitCase
+	for _, q := range rs {
+		name := fmt.Sprintf("%s — %q", sc.Name, q.text)
+		if seen[q.text] > 1 {
+			no[q.text]++
+			name += fmt.Sprintf(" #%d", no[q.text])
+		}
+		c := &junitCase{Name: name, Classname: sc.Classname, File: sc.File, Line: sc.Line,
+			Status: q.status, Time: seconds(q.took), SystemOut: q.where + ": " + q.detail + "\n"}
+		if q.status == "failed" && sc.Status == "passed" {
+			// The scenario's threshold allows this miss: a failed case would
+			// turn a CI page red for a run that passed. It says so instead.
+			c.Status = "passed"
+			c.SystemOut += "missed, within the scenario's threshold: " + q.message + "\n"
+		}
+		switch c.Status {
+		case "failed":
+			c.Failure = &junitFailure{Message: q.message, Body: fmt.Sprintf("%s (%s): %s", q.text, q.where, q.message)}
+		case "skipped":
+			c.Skipped = &junitSkipped{Message: q.message}
+		}
+		cases = append(cases, c)
+	}
+	return cases
 }

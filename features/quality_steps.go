@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cucumber/godog"
 
@@ -37,6 +38,7 @@ type asked struct {
 	// confidence is the knowledge base's confidence in the reply (nil
 	// when the bot sent none: a --target from before that wire field).
 	confidence *float64
+	took       time.Duration // opening the session and the bot's reply
 }
 
 // Verdicts of an asked question.
@@ -169,8 +171,13 @@ func (w *World) asksEach(ctx context.Context, qs []question) error {
 	if len(qs) == 0 {
 		return errors.New("no questions to ask")
 	}
-	w.asked = nil
+	if len(w.asked) > 0 { // an earlier batch: keep its results for the report
+		w.questionsDone = append(w.questionsDone, w.questionResults()...)
+		w.askedDone += w.askedReport()
+	}
+	w.asked, w.qualityNot = nil, nil
 	for _, qu := range qs {
+		start := time.Now()
 		if err := w.open(ctx, chatclient.Options{}); err != nil {
 			return err
 		}
@@ -178,7 +185,9 @@ func (w *World) asksEach(ctx context.Context, qs []question) error {
 		if err != nil {
 			return fmt.Errorf("asking %q (%s): %w", qu.text, qu.where, err)
 		}
-		w.asked = append(w.asked, classify(qu, t))
+		a := classify(qu, t)
+		a.took = time.Since(start)
+		w.asked = append(w.asked, a)
 	}
 	return nil
 }
@@ -217,6 +226,12 @@ func citesArticle(ss []protocol.Source, article string) bool {
 }
 
 func (a asked) describe() string {
+	return fmt.Sprintf("  %-24s %q -> %s", a.where, a.text, a.outcome())
+}
+
+// outcome says what the bot did: its verdict, what it cited or suggested
+// and its confidence.
+func (a asked) outcome() string {
 	what := a.verdict
 	switch a.verdict {
 	case verdictAnswer:
@@ -233,7 +248,7 @@ func (a asked) describe() string {
 	if a.confidence != nil {
 		what += " (confidence " + fmtConfidence(*a.confidence) + ")"
 	}
-	return fmt.Sprintf("  %-24s %q -> %s", a.where, a.text, what)
+	return what
 }
 
 func (w *World) needAsked() error {
@@ -293,6 +308,7 @@ func (w *World) noneFrom(article string) error {
 	if err := w.needAsked(); err != nil {
 		return err
 	}
+	w.qualityNot = append(w.qualityNot, article)
 	var wrong []string
 	for _, a := range w.asked {
 		if a.verdict == verdictAnswer && citesArticle(a.sources, article) {
@@ -315,4 +331,57 @@ func (w *World) askedReport() string {
 		b.WriteString(a.describe() + "\n")
 	}
 	return b.String()
+}
+
+// allAskedReport is askedReport over every "asks each question" step of
+// the scenario.
+func (w *World) allAskedReport() string {
+	if len(w.asked) == 0 {
+		return w.askedDone
+	}
+	return w.askedDone + w.askedReport()
+}
+
+// questionResult is one asked question's own result, a JUnit test case of
+// its own beside its scenario's.
+type questionResult struct {
+	text, where string
+	status      string // "passed", "failed" or "skipped"
+	message     string // why it failed or was skipped
+	detail      string // the question and what the bot did
+	took        time.Duration
+}
+
+// questionResults judges each question of the latest "asks each question"
+// step by the quality steps that ran after it: a question passes when its
+// answer cites the article of "at least n% are answered from the article"
+// and none of the "none is answered from the article" steps. It fails
+// when it missed, even if the scenario's threshold let it pass, and is
+// skipped when no quality step named an article.
+func (w *World) questionResults() []questionResult {
+	var rs []questionResult
+	for _, a := range w.asked {
+		r := questionResult{text: a.text, where: a.where, status: "passed", detail: fmt.Sprintf("%q -> %s", a.text, a.outcome()), took: a.took}
+		got := a.outcome()
+		answered := func(article string) bool { return a.verdict == verdictAnswer && citesArticle(a.sources, article) }
+		switch {
+		case w.qualityArticle != "" && !answered(w.qualityArticle):
+			r.status, r.message = "failed", fmt.Sprintf("expected an answer from the article %q, got %s", w.qualityArticle, got)
+		case w.qualityArticle == "" && len(w.qualityNot) == 0:
+			r.status, r.message = "skipped", "no answer-quality step named an article to check this question against"
+		}
+		for _, not := range w.qualityNot {
+			if r.status != "failed" && answered(not) {
+				r.status, r.message = "failed", fmt.Sprintf("expected no answer from the article %q, got %s", not, got)
+			}
+		}
+		rs = append(rs, r)
+	}
+	return rs
+}
+
+// allQuestionResults is questionResults over every "asks each question"
+// step of the scenario.
+func (w *World) allQuestionResults() []questionResult {
+	return append(append([]questionResult(nil), w.questionsDone...), w.questionResults()...)
 }

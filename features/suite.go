@@ -70,11 +70,12 @@ type Suite struct {
 	mu        sync.Mutex
 	timings   []ScenarioTiming
 	noticed   map[string]bool
-	undefined []undefinedStep          // steps no phrase matched, for the closest phrases
-	output    map[string]string        // per scenario (godog pickle id): text for the JUnit report
-	skips     map[string]string        // per scenario skipped on purpose (godog pickle id): the reason
-	durations map[string]time.Duration // per scenario (godog pickle id): how long it ran
-	kbText    map[string]string        // lower-cased article text per KB, for SEC-1
+	undefined []undefinedStep             // steps no phrase matched, for the closest phrases
+	output    map[string]string           // per scenario (godog pickle id): text for the JUnit report
+	questions map[string][]questionResult // per scenario (godog pickle id): each question an answer-quality step asked
+	skips     map[string]string           // per scenario skipped on purpose (godog pickle id): the reason
+	durations map[string]time.Duration    // per scenario (godog pickle id): how long it ran
+	kbText    map[string]string           // lower-cased article text per KB, for SEC-1
 	index     struct {
 		once sync.Once
 		dir  string
@@ -216,8 +217,9 @@ func (s *Suite) InitializeScenario(sc *godog.ScenarioContext) {
 				err = errors.Join(err, cerr)
 			}
 		}
-		if len(w.asked) > 0 {
-			s.noteOutput(w.pickleID, w.askedReport())
+		if len(w.asked) > 0 || len(w.questionsDone) > 0 {
+			s.noteOutput(w.pickleID, w.allAskedReport())
+			s.noteQuestions(w.pickleID, w.allQuestionResults())
 		}
 		err = errors.Join(err, w.close())
 		s.mu.Lock()

@@ -162,9 +162,14 @@ type World struct {
 
 	healthGranted bool // consent for "health" granted (health_mode, MIN-3)
 
-	asked          []asked   // answer-quality steps: each question and what the bot did
-	qualityArticle string    // the article the questions should be answered from
-	variants       []variant // after "says one of": each phrasing's place, checked one by one
+	asked          []asked  // answer-quality steps: each question and what the bot did
+	qualityArticle string   // the article the questions should be answered from
+	qualityNot     []string // articles no question may be answered from ("none is answered from the article")
+	// the results and report of earlier "asks each question" steps of the
+	// scenario, kept when a later one asks anew
+	questionsDone []questionResult
+	askedDone     string
+	variants      []variant // after "says one of": each phrasing's place, checked one by one
 }
 
 // DefaultStartTime is where an in-process scenario's clock starts unless
