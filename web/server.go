@@ -56,6 +56,9 @@ type Conversations interface {
 	// CustomerPresence says whether a queued customer has a chat open.
 	Seen(s *conversation.Session)
 	CustomerPresence(id string) (online bool, goneSince time.Time, ok bool)
+	// History replays a conversation so far on resume (skip: frames the
+	// resume itself sends).
+	History(ctx context.Context, s *conversation.Session, skip []protocol.Outbound) []protocol.Outbound
 }
 
 // Server serves the chat page, the socket, the HTTP mirror and health.
