@@ -2,7 +2,8 @@ package locale
 
 // Key names one sentence the bot says to customers. The English file
 // (messages/en.json) has every key; the page's own strings start with "ui_"
-// and are sent to the page as a set (Catalog.UI), so they have no constant.
+// and are sent to the page as a set (Catalog.UI), and the agent console's
+// start with "console_" (Catalog.Console), so neither has a constant.
 type Key string
 
 // The bot's sentences. Placeholders in braces ({bot}, {business}, {agent},

@@ -1,6 +1,7 @@
 // Package locale holds what deskbot says to customers in each language it
-// ships (English, German, French, Spanish), chooses a customer's language,
-// and applies an owner's own wording or extra languages.
+// ships (English, German, French, Spanish), and the agent console's own
+// labels, chooses a customer's (or agent's) language, and applies an
+// owner's own wording or extra languages.
 package locale
 
 import (
@@ -285,6 +286,23 @@ func (c *Catalog) UI(lang string) map[string]string {
 	}
 	return out
 }
+
+// Console is the agent console's own strings in lang, keyed without the
+// "console_" prefix, English where lang lacks one. The console's language
+// is the agent's browser's (Accept-Language), else the default; owner
+// files and overrides apply to these keys as to every other.
+func (c *Catalog) Console(lang string) map[string]string {
+	out := map[string]string{}
+	for k := range c.texts[Base] {
+		if name, ok := strings.CutPrefix(k, ConsolePrefix); ok {
+			out[name] = c.lookup(lang, k)
+		}
+	}
+	return out
+}
+
+// ConsolePrefix starts every key of the agent console's strings.
+const ConsolePrefix = "console_"
 
 // Direction is "rtl" for languages written right to left, else "ltr".
 func Direction(lang string) string {

@@ -38,6 +38,7 @@ func (c *console) routes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /agent", c.page)
 	mux.HandleFunc("GET /agent/{$}", c.page)
 	mux.Handle("GET /agent/assets/", http.StripPrefix("/agent/assets/", c.static()))
+	mux.HandleFunc("GET /agent/locale/{lang}", c.locale) // console_locale.go: /agent/locale/de.json
 	mux.HandleFunc("POST /agent/api/login", c.login)
 	mux.HandleFunc("POST /agent/api/logout", c.authed(true, c.logout))
 	mux.HandleFunc("GET /agent/api/me", c.authed(false, c.me))
@@ -59,14 +60,18 @@ func (c *console) routes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /agent/api/offline/{id}/done", c.authed(true, c.offlineDone))
 }
 
+// page serves the console in the agent's language (Accept-Language, else
+// config `language`; console_locale.go): its labels are set by the server.
 func (c *console) page(w http.ResponseWriter, r *http.Request) {
-	b, err := fs.ReadFile(c.s.assets, "agent/index.html")
+	lang := c.lang(r)
+	b, err := c.s.localizedPage("agent/index.html", c.pageStrings(lang))
 	if err != nil {
-		c.s.log.Error("agent console missing from assets", "err", err)
+		c.s.log.Error("agent console unavailable", "err", err)
 		http.Error(w, "agent console unavailable", http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	setLanguageHeaders(w, lang)
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Frame-Options", "DENY") // the console is never framed
 	w.Write(b)

@@ -38,6 +38,7 @@ func (s *Server) catalog() *locale.Catalog {
 type localeCache struct {
 	locOnce sync.Once
 	loc     *locale.Catalog
+	pages   sync.Map // page_lang.go: asset name and language → rendered page
 }
 
 // requestLang is the language a request names: ?lang= (the page's or

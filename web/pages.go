@@ -10,14 +10,19 @@ import (
 	"deskbot/kb"
 )
 
+// handleIndex serves the chat page in the language the request names
+// (?lang=, else Accept-Language, else config; page_lang.go): one body, and
+// so one ETag, per language.
 func (s *Server) handleIndex(w http.ResponseWriter, r *http.Request) {
-	b, err := fs.ReadFile(s.assets, "chat/index.html")
+	lang := s.requestLang(r)
+	b, err := s.localizedPage("chat/index.html", s.chatPageStrings(lang))
 	if err != nil {
-		s.log.Error("chat page missing from assets", "err", err)
+		s.log.Error("chat page unavailable", "err", err)
 		http.Error(w, "chat page unavailable", http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	setLanguageHeaders(w, lang)
 	serveAsset(w, r, "index.html", b) // static_cache.go: ETag, no-cache, gzip
 }
 

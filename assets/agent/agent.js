@@ -9,6 +9,16 @@
 
   function $(id) { return document.getElementById(id); }
 
+  // T is a console string in the page's language (i18n.js), else English.
+  var I18N = window.DeskbotConsoleI18n;
+  function T(key, fallback, params) {
+    if (I18N) { return I18N.t(key, fallback, params); }
+    return params ? fallback.replace(/\{([a-z_]+)\}/g, function (m, n) { return n in params ? String(params[n]) : m; }) : fallback;
+  }
+  // LOC is the language dates and times are written in.
+  var LOC = I18N ? I18N.locale() : [];
+  var ready = I18N ? I18N.ready : Promise.resolve();
+
   function api(method, path, body) {
     var headers = { 'Accept': 'application/json' };
     if (method !== 'GET') {
@@ -96,12 +106,14 @@
     var n = state.unread[item.id] || 0;
     if (n) {
       b.dataset.unread = String(n);
-      b.appendChild(el('span', 'unread', n + ' unread'));
+      b.appendChild(el('span', 'unread', T('unread', '{n} unread', { n: n })));
     }
     if (item.customer) {
       // Whether the customer still has the chat open (issue 11, D7).
       var gone = item.customer === 'left' && item.gone_since ? Math.max(1, Math.round((Date.now() - new Date(item.gone_since).getTime()) / 60000)) : 0;
-      var ps = el('span', 'presence presence-' + item.customer, item.customer === 'left' ? 'Customer left' + (gone ? ' ' + gone + ' min ago' : '') : 'Customer online');
+      var ps = el('span', 'presence presence-' + item.customer, item.customer === 'left' ?
+        (gone ? T('customer_left_ago', 'Customer left {minutes} min ago', { minutes: gone }) : T('customer_left', 'Customer left')) :
+        T('customer_online', 'Customer online'));
       b.dataset.customer = item.customer;
       b.appendChild(ps);
     }
@@ -119,14 +131,18 @@
     var mine = $('mine');
     mine.replaceChildren();
     state.mine.forEach(function (item) {
-      mine.appendChild(convButton(item, item.reason + ' · since ' + new Date(item.since).toLocaleTimeString()));
+      mine.appendChild(convButton(item, since(item)));
     });
     var total = 0;
     Object.keys(state.unread).forEach(function (id) { total += state.unread[id]; });
-    $('unread-total').textContent = total ? '(' + total + ' unread)' : '';
+    $('unread-total').textContent = total ? T('unread_total', '({n} unread)', { n: total }) : '';
     $('unread-total').hidden = !total;
     document.title = total ? '(' + total + ') ' + TITLE : TITLE;
     document.body.dataset.unread = String(total);
+  }
+
+  function since(item) {
+    return T('since', '{reason} · since {time}', { reason: item.reason, time: new Date(item.since).toLocaleTimeString(LOC) });
   }
 
   function refreshQueue() {
@@ -134,7 +150,7 @@
       var list = $('queue');
       list.replaceChildren();
       q.queue.forEach(function (item) {
-        list.appendChild(convButton(item, '#' + item.position + ' · ' + item.reason + ' · since ' + new Date(item.since).toLocaleTimeString()));
+        list.appendChild(convButton(item, '#' + item.position + ' · ' + since(item)));
       });
       $('queue-count').textContent = String(q.queue.length);
       state.mine = q.mine;
@@ -146,37 +162,48 @@
       $('offline-count').textContent = String(q.offline_messages);
       var agents = $('agents');
       agents.replaceChildren();
-      q.agents.forEach(function (a) { agents.appendChild(el('li', 'agent', a.display_name + ' · ' + a.presence)); });
-      $('hours').textContent = q.open_hours ? 'Within business hours.' : 'Outside business hours: customers are told no one is available.';
+      q.agents.forEach(function (a) {
+        var p = a.presence === 'online' ? T('online', 'Online') : a.presence === 'away' ? T('away', 'Away') : a.presence;
+        agents.appendChild(el('li', 'agent', a.display_name + ' · ' + p));
+      });
+      $('hours').textContent = q.open_hours ? T('hours_open', 'Within business hours.') : T('hours_closed', 'Outside business hours: customers are told no one is available.');
       document.body.dataset.queue = String(q.queue.length);
     }).catch(handleAuthError);
   }
 
   function handleAuthError(err) {
     if (err && err.status === 401) { showLogin(); return; }
-    showError('desk-error', err ? err.message : 'Something went wrong.');
+    showError('desk-error', err ? err.message : T('error', 'Something went wrong.'));
   }
 
   // The transcript stores a few events as markers such as "[handover: queued]";
   // agents read them as sentences.
   var HANDOVER = { queued: 'Customer is waiting for an agent', joined: 'An agent joined', left: 'Handed back to the bot', offline: 'Customer was told no one is available' };
   var PRESSED = { human: 'Talk to a person', export: 'Get my data', erase: 'Delete my data', withdraw: 'Withdraw consent', leave_message: 'Leave a message', article: 'a suggested article' };
+  var CONSENT = { granted: 'Customer gave consent: {purpose}', withdrawn: 'Customer withdrew consent: {purpose}', declined: 'Customer declined consent: {purpose}' };
+  function own(o, k) { return Object.prototype.hasOwnProperty.call(o, k); }
   // Markers are plain text in the API (no field tells them from typed text),
   // so only the sender that writes each kind may produce it.
   function eventText(text, from) {
     var m = /^\[(handover|pressed|consent requested|consent ([\w.-]+)): ?(.*)\]$/.exec(text || '');
     if (!m || (from === 'customer') !== (m[1] === 'pressed' || !!m[2]) || (from !== 'customer' && from !== 'system')) { return ''; }
-    if (m[1] === 'handover') { return HANDOVER[m[3]] || 'Handover: ' + m[3]; }
+    if (m[1] === 'handover') {
+      return own(HANDOVER, m[3]) ? T('ev_' + m[3], HANDOVER[m[3]]) : T('ev_handover', 'Handover: {state}', { state: m[3] });
+    }
     if (m[1] === 'pressed') {
       var p = m[3].split(' ');
-      return 'Customer pressed “' + (PRESSED[p[0]] || p[0]) + '”' + (p[1] ? ' (' + p.slice(1).join(' ') + ')' : '');
+      var button = own(PRESSED, p[0]) ? T('pressed_' + p[0], PRESSED[p[0]]) : p[0];
+      return T('ev_pressed', 'Customer pressed “{button}”', { button: button }) + (p[1] ? ' (' + p.slice(1).join(' ') + ')' : '');
     }
-    if (m[1] === 'consent requested') { return 'Consent asked for: ' + m[3]; }
-    return 'Customer ' + (m[3] === 'granted' ? 'gave' : m[3] === 'withdrawn' ? 'withdrew' : m[3] === 'declined' ? 'declined' : m[3]) + ' consent: ' + m[2];
+    if (m[1] === 'consent requested') { return T('ev_consent_requested', 'Consent asked for: {purpose}', { purpose: m[3] }); }
+    if (own(CONSENT, m[3])) { return T('ev_consent_' + m[3], CONSENT[m[3]], { purpose: m[2] }); }
+    return T('ev_consent_other', 'Customer consent {state}: {purpose}', { state: m[3], purpose: m[2] });
   }
 
   function lineFor(m) {
-    var who = m.from === 'customer' ? 'Customer' : m.from === 'agent' ? (m.name || 'Agent') + ' (agent)' : m.from === 'bot' ? (m.name || 'Bot') + ' (bot)' : 'System';
+    var who = m.from === 'customer' ? T('from_customer', 'Customer') :
+      m.from === 'agent' ? T('from_agent', '{name} (agent)', { name: m.name || T('agent', 'Agent') }) :
+      m.from === 'bot' ? T('from_bot', '{name} (bot)', { name: m.name || T('bot', 'Bot') }) : T('from_system', 'System');
     // Only the server's kind says a line is an event: a customer who types
     // "[pressed: human]" wrote a message.
     var ev = m.kind === 'event' ? (eventText(m.text, m.from) || m.text) : '';
@@ -190,9 +217,9 @@
       head.appendChild(el('span', 'from', who));
     }
     if (at && !isNaN(at.getTime())) {
-      var t = el('time', 'at', at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
+      var t = el('time', 'at', at.toLocaleTimeString(LOC, { hour: '2-digit', minute: '2-digit' }));
       t.dateTime = at.toISOString();
-      t.title = at.toLocaleString();
+      t.title = at.toLocaleString(LOC);
       head.appendChild(t);
     }
     div.appendChild(head);
@@ -215,7 +242,7 @@
   function setConvState(s, agent) {
     state.currentState = s;
     var mine = s === 'joined' && state.me && agent === state.me.name;
-    $('conv-state').textContent = s === 'joined' ? (mine ? 'You hold this conversation' : 'Held by ' + agent) : 'Waiting';
+    $('conv-state').textContent = s === 'joined' ? (mine ? T('you_hold', 'You hold this conversation') : T('held_by', 'Held by {agent}', { agent: agent })) : T('waiting', 'Waiting');
     $('take').hidden = s === 'joined';
     $('handback').hidden = !mine;
     $('close').hidden = !mine;
@@ -236,7 +263,7 @@
       $('conv-empty').hidden = true;
       $('conv').hidden = false;
       $('conv').dataset.conv = id;
-      $('conv-title').textContent = 'Conversation ' + id.slice(0, 8) + ' · ' + v.reason;
+      $('conv-title').textContent = T('conv_title', 'Conversation {id} · {reason}', { id: id.slice(0, 8), reason: v.reason });
       var t = $('transcript');
       t.replaceChildren();
       v.messages.forEach(appendLine);
@@ -250,7 +277,7 @@
     $('conv').hidden = true;
     $('requests').hidden = true;
     $('conv-empty').hidden = false;
-    $('conv-empty').textContent = (note ? note + ' ' : '') + 'Select a conversation to see the transcript so far.';
+    $('conv-empty').textContent = (note ? note + ' ' : '') + T('select_conversation', 'Select a conversation to see the transcript so far.');
     document.body.dataset.conv = '';
     renderMine();
   }
@@ -280,7 +307,8 @@
         if (ev.kind === 'queue_dropped') {
           // A waiting customer was gone too long and left the queue.
           needQueue = true;
-          $('queue-notice').textContent = 'A waiting customer left the chat and was removed from the queue (' + new Date().toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) + ').';
+          $('queue-notice').textContent = T('queue_dropped', 'A waiting customer left the chat and was removed from the queue ({time}).',
+            { time: new Date().toLocaleTimeString(LOC, { hour: '2-digit', minute: '2-digit' }) });
           $('queue-notice').hidden = false;
         }
       });
@@ -299,8 +327,8 @@
       showError('login-error', '');
       api('POST', 'login', { name: $('login-name').value, password: $('login-password').value }).then(function (me) {
         $('login-password').value = '';
-        showDesk(me);
-      }).catch(function (err) { showError('login-error', err.message); });
+        return ready.then(function () { showDesk(me); });
+      }).catch(function (err) { showError('login-error', err.status === 401 ? T('login_failed', 'Wrong name or password.') : err.message); });
     });
     $('logout').addEventListener('click', function () {
       api('POST', 'logout', {}).finally(function () { closeView(); showLogin(); });
@@ -327,7 +355,7 @@
       $(what).addEventListener('click', function () {
         api('POST', 'conversations/' + encodeURIComponent(state.current) + '/' + what, {}).then(function () {
           // Focus goes to the outcome, not to <body> (WCAG 2.4.3).
-          closeView(what === 'close' ? 'Conversation closed.' : 'Conversation handed back to the bot.');
+          closeView(what === 'close' ? T('closed', 'Conversation closed.') : T('handed_back', 'Conversation handed back to the bot.'));
           $('conv-empty').focus();
           return refreshQueue();
         }).catch(handleAuthError);
@@ -350,7 +378,8 @@
     });
     $('show-offline').addEventListener('click', showOffline);
     $('show-requests').addEventListener('click', showRequests);
-    api('GET', 'session').then(function (me) {
+    // The desk is drawn once the console's strings are in (i18n.js).
+    ready.then(function () { return api('GET', 'session'); }).then(function (me) {
       if (me.name) { showDesk(me); } else { showLogin(); }
     }).catch(function () { showLogin(); });
   }
@@ -365,10 +394,10 @@
       list.replaceChildren();
       r.messages.forEach(function (m) {
         var li = el('li');
-        li.appendChild(el('div', 'when', new Date(m.at).toLocaleString()));
+        li.appendChild(el('div', 'when', new Date(m.at).toLocaleString(LOC)));
         li.appendChild(el('div', 'text', m.text));
-        li.appendChild(el('div', 'contacts', m.contacts.length ? 'Contact: ' + m.contacts.join(', ') : 'No contact details (not consented).'));
-        var b = el('button', 'btn', 'Done');
+        li.appendChild(el('div', 'contacts', m.contacts.length ? T('contact', 'Contact: {contacts}', { contacts: m.contacts.join(', ') }) : T('no_contact', 'No contact details (not consented).')));
+        var b = el('button', 'btn', T('done', 'Done'));
         b.type = 'button';
         b.addEventListener('click', function () {
           api('POST', 'offline/' + m.id + '/done', {}).then(showOffline).then(refreshQueue).catch(handleAuthError);
@@ -376,7 +405,7 @@
         li.appendChild(b);
         list.appendChild(li);
       });
-      if (!r.messages.length) { list.appendChild(el('li', 'hint', 'No messages waiting.')); }
+      if (!r.messages.length) { list.appendChild(el('li', 'hint', T('no_messages', 'No messages waiting.'))); }
     }).catch(handleAuthError);
   }
 

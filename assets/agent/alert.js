@@ -14,6 +14,12 @@
 
   function enabled() { return !!(box && box.checked); }
 
+  // T is a console string in the page's language (i18n.js), else English.
+  function T(key, fallback, params) {
+    if (window.DeskbotConsoleI18n) { return window.DeskbotConsoleI18n.t(key, fallback, params); }
+    return params ? fallback.replace(/\{([a-z_]+)\}/g, function (m, n) { return n in params ? String(params[n]) : m; }) : fallback;
+  }
+
   function away() {
     return document.hidden || (typeof document.hasFocus === 'function' && !document.hasFocus());
   }
@@ -42,9 +48,9 @@
     if (!enabled() || !away()) return;
     tone();
     if (!('Notification' in window) || Notification.permission !== 'granted') return;
-    var body = what === 'waiting' ? 'A customer is waiting for a person.' : 'New message in one of your conversations.';
+    var body = what === 'waiting' ? T('alert_waiting', 'A customer is waiting for a person.') : T('alert_message', 'New message in one of your conversations.');
     try {
-      var n = new Notification('Agent console', { body: body, tag: 'deskbot-' + what });
+      var n = new Notification(T('title', 'Agent console'), { body: body, tag: 'deskbot-' + what });
       n.onclick = function () { window.focus(); n.close(); };
     } catch (e) { /* some browsers allow notifications only from a service worker */ }
   }

@@ -13,6 +13,12 @@
 
   function $(id) { return document.getElementById(id); }
 
+  // T is a console string in the page's language (i18n.js), else English.
+  function T(key, fallback, params) {
+    if (window.DeskbotConsoleI18n) { return window.DeskbotConsoleI18n.t(key, fallback, params); }
+    return params ? fallback.replace(/\{([a-z_]+)\}/g, function (m, n) { return n in params ? String(params[n]) : m; }) : fallback;
+  }
+
   // The "/shortcut" being typed just before the caret, if any.
   function token() {
     var box = $('reply');
@@ -51,7 +57,7 @@
     box.focus();
     box.setSelectionRange(caret, caret);
     close();
-    $('canned-status').textContent = 'Inserted /' + r.shortcut + '. Edit it, then send.';
+    $('canned-status').textContent = T('canned_inserted', 'Inserted /{shortcut}. Edit it, then send.', { shortcut: r.shortcut });
   }
 
   function offer() {

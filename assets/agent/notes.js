@@ -10,6 +10,14 @@
 
   function $(id) { return document.getElementById(id); }
 
+  // T is a console string in the page's language (i18n.js), else English.
+  function T(key, fallback, params) {
+    if (window.DeskbotConsoleI18n) { return window.DeskbotConsoleI18n.t(key, fallback, params); }
+    return params ? fallback.replace(/\{([a-z_]+)\}/g, function (m, n) { return n in params ? String(params[n]) : m; }) : fallback;
+  }
+  // LOC is the language dates are written in: the page's.
+  var LOC = window.DeskbotConsoleI18n ? window.DeskbotConsoleI18n.locale() : [];
+
   function status(msg, state) {
     $('note-status').textContent = msg;
     $('note-box').dataset.state = state || '';
@@ -30,7 +38,7 @@
   }
 
   function when(n) {
-    return n.updated_at ? ' (' + new Date(n.updated_at).toLocaleString([], { dateStyle: 'short', timeStyle: 'short' }) + (n.updated_by ? ', ' + n.updated_by : '') + ')' : '';
+    return n.updated_at ? ' (' + new Date(n.updated_at).toLocaleString(LOC, { dateStyle: 'short', timeStyle: 'short' }) + (n.updated_by ? ', ' + n.updated_by : '') + ')' : '';
   }
 
   // open loads the note of the conversation just opened; agent.js calls it.
@@ -44,7 +52,7 @@
       if (current !== id) { return; }
       $('note').value = n.text || '';
       $('note-box').hidden = false;
-      status(n.text ? 'Saved' + when(n) : '', n.text ? 'saved' : '');
+      status(n.text ? T('note_saved', 'Saved') + when(n) : '', n.text ? 'saved' : '');
     }).catch(function () {
       // Held by another agent (409) or gone: no note to show.
       if (current === id) { $('note-box').hidden = true; }
@@ -54,19 +62,19 @@
   function save() {
     var id = current;
     if (!id) { return; }
-    status('Saving…', 'saving');
+    status(T('note_saving', 'Saving…'), 'saving');
     call('PUT', id, { text: $('note').value }).then(function (n) {
       if (current !== id) { return; }
       $('note').value = n.text || '';
-      status(n.text ? 'Saved' + when(n) : 'Note cleared', 'saved');
+      status(n.text ? T('note_saved', 'Saved') + when(n) : T('note_cleared', 'Note cleared'), 'saved');
     }).catch(function (err) {
-      status('Not saved: ' + err.message, 'error');
+      status(T('note_not_saved', 'Not saved: {error}', { error: err.message }), 'error');
     });
   }
 
   function boot() {
     $('note-save').addEventListener('click', save);
-    $('note').addEventListener('input', function () { status('Not saved yet', 'dirty'); });
+    $('note').addEventListener('input', function () { status(T('note_dirty', 'Not saved yet'), 'dirty'); });
   }
 
   window.DeskbotNotes = { open: open };

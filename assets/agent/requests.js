@@ -10,6 +10,14 @@
 
   function $(id) { return document.getElementById(id); }
 
+  // T is a console string in the page's language (i18n.js), else English.
+  function T(key, fallback, params) {
+    if (window.DeskbotConsoleI18n) { return window.DeskbotConsoleI18n.t(key, fallback, params); }
+    return params ? fallback.replace(/\{([a-z_]+)\}/g, function (m, n) { return n in params ? String(params[n]) : m; }) : fallback;
+  }
+  // LOC is the language dates are written in: the page's.
+  var LOC = window.DeskbotConsoleI18n ? window.DeskbotConsoleI18n.locale() : [];
+
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) { e.className = cls; }
@@ -17,12 +25,15 @@
     return e;
   }
 
-  function day(s) { return new Date(s).toLocaleDateString([], { dateStyle: 'medium' }); }
+  function day(s) { return new Date(s).toLocaleDateString(LOC, { dateStyle: 'medium' }); }
 
   function daysText(r) {
-    if (r.overdue) { return 'Overdue by ' + Math.max(1, -r.days_left) + (-r.days_left === 1 ? ' day' : ' days'); }
-    var t = r.days_left + (r.days_left === 1 ? ' day left' : ' days left');
-    return r.warn ? t + ' · due soon' : t;
+    if (r.overdue) {
+      var over = Math.max(1, -r.days_left);
+      return over === 1 ? T('overdue_one', 'Overdue by 1 day') : T('overdue_other', 'Overdue by {n} days', { n: over });
+    }
+    var t = r.days_left === 1 ? T('days_left_one', '1 day left') : T('days_left_other', '{n} days left', { n: r.days_left });
+    return r.warn ? t + ' · ' + T('due_soon', 'due soon') : t;
   }
 
   function row(r) {
@@ -33,15 +44,17 @@
     var head = el('th', '', '#' + r.id);
     head.scope = 'row';
     tr.appendChild(head);
-    tr.appendChild(el('td', '', KINDS[r.kind] || r.kind));
+    tr.appendChild(el('td', '', Object.prototype.hasOwnProperty.call(KINDS, r.kind) ? T('kind_' + r.kind.replace('-', '_'), KINDS[r.kind]) : r.kind));
     var rec = el('td');
     var t = el('time', '', day(r.received));
     t.dateTime = new Date(r.received).toISOString();
     rec.appendChild(t);
     tr.appendChild(rec);
     tr.appendChild(el('td', '', r.channel));
-    tr.appendChild(el('td', '', r.status === 'acknowledged' ? 'Acknowledged' : 'Open'));
-    tr.appendChild(el('td', '', r.due === 'acknowledge' ? 'Acknowledge by ' + day(r.due_by) + '; answer by ' + day(r.answer_by) : 'Answer by ' + day(r.due_by)));
+    tr.appendChild(el('td', '', r.status === 'acknowledged' ? T('status_acknowledged', 'Acknowledged') : T('status_open', 'Open')));
+    tr.appendChild(el('td', '', r.due === 'acknowledge' ?
+      T('acknowledge_by', 'Acknowledge by {date}; answer by {answer_date}', { date: day(r.due_by), answer_date: day(r.answer_by) }) :
+      T('answer_by', 'Answer by {date}', { date: day(r.due_by) })));
     tr.appendChild(el('td', 'req-days', daysText(r)));
     return tr;
   }
@@ -59,10 +72,12 @@
       var flagged = reqs.filter(function (r) { return r.warn; });
       var overdue = flagged.filter(function (r) { return r.overdue; }).length;
       $('requests-count').textContent = String(reqs.length);
-      $('requests-warn-days').textContent = String(d.warn_days);
+      $('requests-flag').textContent = T('requests_flag', 'Flagged when the next deadline is {days} days away or less, or has passed.', { days: d.warn_days });
       var note = $('requests-due');
-      note.textContent = flagged.length ? (overdue ? overdue + ' overdue' + (flagged.length > overdue ? ', ' : '') : '') +
-        (flagged.length > overdue ? (flagged.length - overdue) + ' due within ' + d.warn_days + ' days' : '') : '';
+      var parts = [];
+      if (overdue) { parts.push(T('n_overdue', '{n} overdue', { n: overdue })); }
+      if (flagged.length > overdue) { parts.push(T('n_due_within', '{n} due within {days} days', { n: flagged.length - overdue, days: d.warn_days })); }
+      note.textContent = parts.join(', ');
       note.hidden = !flagged.length;
       var list = $('requests-list');
       list.replaceChildren();

@@ -1,0 +1,41 @@
+// Agent console language. The server sends the console already in the
+// agent's language (Accept-Language, else config `language`): <html lang
+// dir> and every label marked data-i18n. This file fetches the same
+// language's strings for the text the scripts write
+// (GET /agent/locale/<lang>.json) and offers t(key, English, params).
+// Customers' messages are never translated.
+(function () {
+  'use strict';
+
+  var strings = {};
+  var lang = document.documentElement.lang || 'en';
+
+  // t is the console string key in the page's language, else the English
+  // given, with {name} placeholders filled from params.
+  function t(key, fallback, params) {
+    var s = Object.prototype.hasOwnProperty.call(strings, key) ? strings[key] : fallback;
+    if (params) {
+      s = s.replace(/\{([a-z_]+)\}/g, function (m, name) {
+        return Object.prototype.hasOwnProperty.call(params, name) ? String(params[name]) : m;
+      });
+    }
+    return s;
+  }
+
+  // ready resolves once the strings are in (or could not be had: the
+  // English fallbacks are used then).
+  var ready = fetch('/agent/locale/' + encodeURIComponent(lang) + '.json', {
+    headers: { 'Accept': 'application/json' }, credentials: 'same-origin'
+  }).then(function (r) {
+    return r.ok ? r.json() : {};
+  }).then(function (d) {
+    if (d && d.strings && typeof d.strings === 'object') { strings = d.strings; }
+  }).catch(function () { /* English fallbacks */ });
+
+  window.DeskbotConsoleI18n = {
+    t: t,
+    ready: ready,
+    // locale is the page's language for dates and times.
+    locale: function () { return lang; }
+  };
+}());
