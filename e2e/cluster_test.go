@@ -146,6 +146,21 @@ func TestTwoInstancesShareTheDesk(t *testing.T) {
 	if f := untilFrame(t, cust, "the agent's typing", func(f protocol.Frame) bool { return f.Type == protocol.TypeTyping }); f.Name != "Maria" {
 		t.Errorf("typing frame %+v, want from Maria", f)
 	}
+	// Her console's event poll reaching the other instance (no sticky
+	// policy): the cursor B numbered is refused as foreign, the console
+	// is told to reload, and A's own events follow from there.
+	var evB, evA, evA2 protocol.DeskEvents
+	maria.do("GET", "/agent/api/events?after=0&wait=0", nil, &evB)
+	mariaOnA := &console{t: t, base: a.url, hc: maria.hc, csrf: maria.csrf}
+	mariaOnA.do("GET", fmt.Sprintf("/agent/api/events?after=%d&instance=%s&wait=0", max(evB.Next, 1), url.QueryEscape(evB.Instance)), nil, &evA)
+	if !evA.Reset || evA.Instance == "" || evA.Instance == evB.Instance {
+		t.Errorf("a poll on A with B's cursor: reset %v, instance %q (B's %q); want a reset naming A", evA.Reset, evA.Instance, evB.Instance)
+	}
+	cust.Say(ctx(t), "Is there any news about the parcel?")
+	mariaOnA.do("GET", fmt.Sprintf("/agent/api/events?after=%d&instance=%s&wait=10", evA.Next, url.QueryEscape(evA.Instance)), nil, &evA2)
+	if evA2.Reset || len(evA2.Events) == 0 || evA2.Events[len(evA2.Events)-1].Kind != "message" {
+		t.Errorf("the next poll on A with A's cursor: %+v; want the customer's message, no reset", evA2)
+	}
 	var v protocol.ConversationView
 	if code := maria.do("GET", "/agent/api/conversations/"+url.PathEscape(id), nil, &v); code != 200 || !strings.Contains(fmt.Sprint(v.Messages), "77-ZEBRA") {
 		t.Fatalf("transcript on the second instance: HTTP %d %+v", code, v.Messages)

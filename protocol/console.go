@@ -115,6 +115,12 @@ type QueueView struct {
 type DeskEvents struct {
 	Events []DeskEvent `json:"events"`
 	Next   int64       `json:"next"`
+	// Instance names the instance that numbered Next (several instances
+	// on one database; empty on one). Reset says the cursor came from
+	// another instance: Next starts this one's numbering, and the console
+	// reloads the queue and the open conversation for what it missed.
+	Instance string `json:"instance,omitempty"`
+	Reset    bool   `json:"reset,omitempty"`
 }
 
 // LoggedOut is GET /agent/api/session before log-in.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io/fs"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -276,18 +277,28 @@ func (c *console) events(w http.ResponseWriter, r *http.Request, a agentReq) {
 			wait = time.Duration(n) * time.Second
 		}
 	}
+	// Each instance numbers its own events: a cursor from another one (a
+	// load balancer without stickiness) restarts from this one's present,
+	// and the console is told to reload what it may have missed.
+	// A client that does not send the instance it polled keeps the old
+	// behaviour (one instance, or a sticky load balancer).
+	self, from := c.desk.Self(), r.URL.Query().Get("instance")
+	reset := self != "" && after > 0 && from != "" && from != self
+	if reset {
+		_, after, _ = c.desk.Events(a.agent.Name, math.MaxInt64)
+	}
 	timer := time.NewTimer(wait)
 	defer timer.Stop()
 	for {
 		evs, next, wake := c.desk.Events(a.agent.Name, after)
 		if len(evs) > 0 || wait == 0 {
-			writeAgentJSON(w, http.StatusOK, protocol.DeskEvents{Events: evs, Next: next})
+			writeAgentJSON(w, http.StatusOK, protocol.DeskEvents{Events: evs, Next: next, Instance: self, Reset: reset})
 			return
 		}
 		select {
 		case <-wake:
 		case <-timer.C:
-			writeAgentJSON(w, http.StatusOK, protocol.DeskEvents{Events: evs, Next: next})
+			writeAgentJSON(w, http.StatusOK, protocol.DeskEvents{Events: evs, Next: next, Instance: self, Reset: reset})
 			return
 		case <-r.Context().Done():
 			return

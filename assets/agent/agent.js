@@ -4,7 +4,7 @@
 (function () {
   'use strict';
 
-  var state = { me: null, csrf: '', current: null, currentState: '', after: 0, polling: false, unread: {}, preview: {}, mine: [] };
+  var state = { me: null, csrf: '', current: null, currentState: '', after: 0, instance: '', polling: false, unread: {}, preview: {}, mine: [] };
   var TITLE = document.title;
 
   function $(id) { return document.getElementById(id); }
@@ -272,6 +272,19 @@
     }).catch(handleAuthError);
   }
 
+  // reloadTranscript redraws the open conversation's transcript without
+  // moving the focus (after a poll reached another instance).
+  function reloadTranscript() {
+    var id = state.current;
+    if (!id) { return; }
+    api('GET', 'conversations/' + encodeURIComponent(id)).then(function (v) {
+      if (state.current !== id) { return; }
+      var t = $('transcript');
+      t.replaceChildren();
+      v.messages.forEach(appendLine);
+    }).catch(handleAuthError);
+  }
+
   function closeView(note) {
     state.current = null;
     $('conv').hidden = true;
@@ -284,9 +297,16 @@
 
   function poll() {
     if (!state.me) { state.polling = false; return; }
-    api('GET', 'events?after=' + state.after).then(function (r) {
+    api('GET', 'events?after=' + state.after + '&instance=' + encodeURIComponent(state.instance)).then(function (r) {
       state.after = r.next;
+      state.instance = r.instance || '';
       var needQueue = false;
+      if (r.reset) {
+        // The poll reached another instance (several behind one address):
+        // its events are numbered apart, so reload what may have been missed.
+        needQueue = true;
+        reloadTranscript();
+      }
       r.events.forEach(function (ev) {
         if (ev.kind === 'message' && ev.message) {
           if (ev.id === state.current) {
