@@ -63,11 +63,17 @@ type addrLimiter struct {
 }
 
 func newAddrLimiter(perMinute, burst int) *addrLimiter {
-	every := rate.Limit(float64(perMinute) / 60)
-	if perMinute <= 0 || burst <= 0 { // not configured: no limit
-		every, burst = rate.Inf, 1
-	}
+	every, burst := bucketRate(perMinute, burst)
 	return &addrLimiter{every: every, burst: burst, addrs: map[string]*rate.Limiter{}}
+}
+
+// bucketRate is a configured allowance as a token bucket's rate and burst;
+// not configured (zero): no limit.
+func bucketRate(perMinute, burst int) (rate.Limit, int) {
+	if perMinute <= 0 || burst <= 0 {
+		return rate.Inf, 1
+	}
+	return rate.Limit(float64(perMinute) / 60), burst
 }
 
 // allow takes one token for addr, or says how long until one is free.
@@ -118,8 +124,8 @@ type sharedAddrLimiter struct {
 }
 
 func newSharedAddrLimiter(st LimitStore, name string, perMinute, burst int, log *slog.Logger) *sharedAddrLimiter {
-	l := newAddrLimiter(perMinute, burst)
-	return &sharedAddrLimiter{st: st, name: name, every: l.every, burst: l.burst, log: log}
+	every, burst := bucketRate(perMinute, burst)
+	return &sharedAddrLimiter{st: st, name: name, every: every, burst: burst, log: log}
 }
 
 func (a *sharedAddrLimiter) allow(ctx context.Context, addr string, now time.Time) (bool, time.Duration) {
