@@ -190,7 +190,11 @@ func thenSteps(d *compliance.Detector, t *Turn, in protocol.Inbound) []string {
 		}
 		for _, a := range last.Actions {
 			if a.Name == protocol.ActionArticle {
-				out = append(out, "Then the bot suggests "+quote(a.Label))
+				id := a.ID
+				if id == "" {
+					id = a.Label
+				}
+				out = append(out, "Then the bot suggests "+quote(id)) // by id: a new title still replays
 				break
 			}
 		}
