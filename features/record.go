@@ -203,7 +203,7 @@ func thenSteps(d *compliance.Detector, t *Turn, in protocol.Inbound) []string {
 			out = append(out, "Then the bot says it cannot confirm") // ACC-1
 		}
 		out = append(out, "Then the bot offers a human")
-	case len(out) == 0 && last.From == protocol.FromBot && len(last.Actions) == 0 && len(ms) == 1:
+	case len(out) == 0 && in.Type == protocol.TypeSay && last.From == protocol.FromBot && len(last.Actions) == 0 && len(ms) == 1:
 		out = append(out, "Then the bot makes small talk")
 	case len(out) == 0 && len(last.Actions) > 0:
 		out = append(out, "Then the reply offers "+quote(last.Actions[0].Name)) // by its button, not its wording

@@ -55,3 +55,13 @@ func TestSuggestionRecordedByID(t *testing.T) {
 		t.Errorf("the echo does not show the suggested article's id to /pick: %s", f)
 	}
 }
+
+// A bot prompt after a button (e.g. "Please type your message for our
+// team" after "Leave a message") is not small talk.
+func TestButtonReplyIsNotSmallTalk(t *testing.T) {
+	tr := &Turn{Frames: []protocol.Frame{{Type: protocol.TypeMessage, From: protocol.FromBot, Text: "Please type your message for our team."}}}
+	got := thenSteps(compliance.NewDetector(nil), tr, protocol.Inbound{Type: protocol.TypeAction, Name: protocol.ActionLeaveMessage})
+	if slices.Contains(got, "Then the bot makes small talk") {
+		t.Errorf("a prompt after a button was recorded as small talk: %q", got)
+	}
+}
