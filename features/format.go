@@ -38,7 +38,11 @@ func fmtFrame(f protocol.Frame) string {
 		if len(f.Actions) > 0 {
 			var as []string
 			for _, a := range f.Actions {
-				as = append(as, a.Name)
+				if a.ID != "" {
+					as = append(as, a.Name+" "+a.ID) // the id /pick and the steps take
+				} else {
+					as = append(as, a.Name)
+				}
 			}
 			b.WriteString(" [buttons: " + strings.Join(as, ", ") + "]")
 		}

@@ -83,6 +83,26 @@ func (s *Suite) Record(ctx context.Context, in *bufio.Reader, out io.Writer, o R
 		setup.start = time.Now()
 	}
 	steps = append(steps, "Given a customer opens the chat", "Then the bot discloses that it is an automated assistant")
+	// Frames pushed between the customer's lines (an agent joining or
+	// writing) are appended to the turn before; they are written as agent
+	// steps once the next line (or the end) has collected them.
+	prev, seen := w.lastTurn(), 0
+	if prev != nil {
+		seen = len(prev.Frames)
+	}
+	var holder string
+	pushed := func() {
+		if prev == nil || len(prev.Frames) <= seen {
+			return
+		}
+		fs := prev.Frames[seen:]
+		seen = len(prev.Frames)
+		for _, f := range fs {
+			fmt.Fprintf(echo, "bot> %s\n", fmtFrame(f))
+		}
+		steps = append(steps, pushedSteps(d, fs, &holder)...)
+		setup.see(&Turn{Frames: fs})
+	}
 	for {
 		fmt.Fprint(echo, "you> ")
 		line, err := in.ReadString('\n')
@@ -99,6 +119,8 @@ func (s *Suite) Record(ctx context.Context, in *bufio.Reader, out io.Writer, o R
 		if serr != nil {
 			return serr
 		}
+		pushed()
+		prev, seen = t, len(t.Frames)
 		for _, f := range t.Frames {
 			fmt.Fprintf(echo, "bot> %s\n", fmtFrame(f))
 		}
@@ -109,6 +131,9 @@ func (s *Suite) Record(ctx context.Context, in *bufio.Reader, out io.Writer, o R
 			break
 		}
 	}
+	if w.conn != nil && w.httpSession == "" && w.drainPushes(ctx) == nil {
+		pushed()
+	}
 	fmt.Fprintf(out, "Feature: %s\n", o.Name)
 	fmt.Fprintf(out, "  Recorded with deskbot record on %s. Personal data was replaced by\n", time.Now().UTC().Format("2006-01-02"))
 	fmt.Fprintf(out, "  reserved example values of the same kind before it was written here.\n\n")
@@ -116,12 +141,16 @@ func (s *Suite) Record(ctx context.Context, in *bufio.Reader, out io.Writer, o R
 	if pre := setup.steps(s); len(pre) > 0 {
 		steps = append(pre, steps...)
 	}
-	given := false
+	last := "" // a step with the keyword of the one before reads "And ..."
 	for _, st := range steps {
-		if rest, ok := strings.CutPrefix(st, "Given "); ok && given {
+		kw, rest, _ := strings.Cut(st, " ")
+		switch {
+		case kw == "#" || kw == "And":
+		case kw == last:
 			st = "And " + rest
+		default:
+			last = kw
 		}
-		given = given || strings.HasPrefix(st, "Given ")
 		fmt.Fprintf(out, "    %s\n", st)
 	}
 	return nil
@@ -190,7 +219,11 @@ func thenSteps(d *compliance.Detector, t *Turn, in protocol.Inbound) []string {
 		}
 		for _, a := range last.Actions {
 			if a.Name == protocol.ActionArticle {
-				out = append(out, "Then the bot suggests "+quote(a.Label))
+				id := a.ID
+				if id == "" {
+					id = a.Label
+				}
+				out = append(out, "Then the bot suggests "+quote(id)) // by id: a new title still replays
 				break
 			}
 		}
@@ -199,7 +232,7 @@ func thenSteps(d *compliance.Detector, t *Turn, in protocol.Inbound) []string {
 			out = append(out, "Then the bot says it cannot confirm") // ACC-1
 		}
 		out = append(out, "Then the bot offers a human")
-	case len(out) == 0 && last.From == protocol.FromBot && len(last.Actions) == 0 && len(ms) == 1:
+	case len(out) == 0 && in.Type == protocol.TypeSay && last.From == protocol.FromBot && len(last.Actions) == 0 && len(ms) == 1:
 		out = append(out, "Then the bot makes small talk")
 	case len(out) == 0 && len(last.Actions) > 0:
 		out = append(out, "Then the reply offers "+quote(last.Actions[0].Name)) // by its button, not its wording

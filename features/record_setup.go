@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"deskbot/compliance"
 	"deskbot/desk"
 	"deskbot/protocol"
 )
@@ -74,6 +75,27 @@ func (r *recordedSetup) steps(s *Suite) []string {
 		}
 	case r.offline && s.Target == "":
 		out = append(out, "Given no agent is online")
+	}
+	return out
+}
+
+// pushedSteps write what arrived between the customer's lines without the
+// customer asking (an agent taking the conversation, writing, handing it
+// back) as the agent steps that make it happen on replay, in its place.
+// holder is the agent who holds the conversation, kept across calls.
+func pushedSteps(d *compliance.Detector, frames []protocol.Frame, holder *string) []string {
+	var out []string
+	for _, f := range frames {
+		switch {
+		case f.Type == protocol.TypeHandover && f.State == protocol.HandoverJoined && f.Agent != "":
+			*holder = f.Agent
+			out = append(out, "When agent "+quote(f.Agent)+" takes the conversation")
+		case f.Type == protocol.TypeMessage && f.From == protocol.FromAgent && f.Name != "":
+			out = append(out, "When agent "+quote(f.Name)+" says "+quote(Scrub(d, f.Text)))
+		case f.Type == protocol.TypeHandover && f.State == protocol.HandoverLeft && *holder != "":
+			out = append(out, "When agent "+quote(*holder)+" hands the conversation back")
+			*holder = ""
+		}
 	}
 	return out
 }

@@ -2,9 +2,11 @@ package features
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"deskbot/compliance"
 	"deskbot/config"
 	"deskbot/protocol"
 )
@@ -37,5 +39,29 @@ func TestRecordedSetupSteps(t *testing.T) {
 		if got := r.steps(c.suite); !slices.Equal(got, c.want) {
 			t.Errorf("%s:\n got %q\nwant %q", c.name, got, c.want)
 		}
+	}
+}
+
+// A suggestion is recorded by the article's id, not its title, so a
+// retitled article still replays (and the echo shows the ids to /pick).
+func TestSuggestionRecordedByID(t *testing.T) {
+	tr := &Turn{Frames: []protocol.Frame{{Type: protocol.TypeMessage, From: protocol.FromBot, Text: "Did you mean one of these?",
+		Actions: []protocol.Action{{Name: protocol.ActionArticle, ID: "returns-policy", Label: "Returning an item"}, {Name: protocol.ActionHuman, Label: "Talk to a person"}}}}}
+	got := thenSteps(compliance.NewDetector(nil), tr, protocol.Inbound{Type: protocol.TypeSay, Text: "returns"})
+	if want := []string{"Then the bot offers a human", `And the bot suggests "returns-policy"`}; !slices.Equal(got, want) {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+	if f := fmtFrame(tr.Frames[0]); !strings.Contains(f, "returns-policy") {
+		t.Errorf("the echo does not show the suggested article's id to /pick: %s", f)
+	}
+}
+
+// A bot prompt after a button (e.g. "Please type your message for our
+// team" after "Leave a message") is not small talk.
+func TestButtonReplyIsNotSmallTalk(t *testing.T) {
+	tr := &Turn{Frames: []protocol.Frame{{Type: protocol.TypeMessage, From: protocol.FromBot, Text: "Please type your message for our team."}}}
+	got := thenSteps(compliance.NewDetector(nil), tr, protocol.Inbound{Type: protocol.TypeAction, Name: protocol.ActionLeaveMessage})
+	if slices.Contains(got, "Then the bot makes small talk") {
+		t.Errorf("a prompt after a button was recorded as small talk: %q", got)
 	}
 }
