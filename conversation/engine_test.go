@@ -206,7 +206,7 @@ func TestNobodyAvailableLeavesMessage(t *testing.T) {
 	out := r.press(s, protocol.ActionHuman)
 	h, ok := handoverFrame(out)
 	ms := messages(out)
-	if !ok || h.State != protocol.HandoverOffline || len(ms) != 1 || len(ms[0].Actions) != 1 || ms[0].Actions[0].Name != protocol.ActionLeaveMessage {
+	if !ok || h.State != protocol.HandoverOffline || h.Why != protocol.OfflineNoAgent || len(ms) != 1 || len(ms[0].Actions) != 1 || ms[0].Actions[0].Name != protocol.ActionLeaveMessage {
 		t.Fatalf("asking with nobody online: %+v, want offline and a leave-message button", out)
 	}
 	r.press(s, protocol.ActionLeaveMessage)

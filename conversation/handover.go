@@ -48,13 +48,13 @@ func (e *Engine) handover(ctx context.Context, t *turn, reason string) {
 	s.st.Handover = protocol.HandoverOffline
 	e.obs.Handover(reason)
 	t.audit(compliance.EventHandover, "bot", "reason="+reason+" state=offline")
-	why := e.text(s, locale.HandoverNobody)
+	why, text := protocol.OfflineNoAgent, e.text(s, locale.HandoverNobody)
 	if !e.desk.Open() {
-		why = e.text(s, locale.HandoverClosed, "hours", e.desk.Hours().DescribeWith(e.weekdays(s)))
+		why, text = protocol.OfflineClosed, e.text(s, locale.HandoverClosed, "hours", e.desk.Hours().DescribeWith(e.weekdays(s)))
 	}
-	m := e.botMessage(strings.TrimSpace(e.leadIn(s, reason)+" "+why+" "+e.text(s, locale.HandoverLeaveMessage)), false)
+	m := e.botMessage(strings.TrimSpace(e.leadIn(s, reason)+" "+text+" "+e.text(s, locale.HandoverLeaveMessage)), false)
 	m.Actions = []protocol.Action{{Name: protocol.ActionLeaveMessage, Label: e.text(s, locale.ActionLeaveMessage)}}
-	t.send(protocol.Handover{Type: protocol.TypeHandover, State: protocol.HandoverOffline}, m)
+	t.send(protocol.Handover{Type: protocol.TypeHandover, State: protocol.HandoverOffline, Why: why}, m)
 }
 
 // leadIn acknowledges why a person is brought in.

@@ -78,6 +78,14 @@ const (
 	HandoverOffline = "offline"
 )
 
+// Why an "offline" handover found nobody (the handover frame's "why"):
+// outside business hours, or inside them with no agent online. Added to
+// protocol v1 as an optional field; other states carry none.
+const (
+	OfflineClosed  = "closed"
+	OfflineNoAgent = "no_agent"
+)
+
 // Error codes.
 const (
 	ErrBadRequest  = "bad_request"
@@ -191,6 +199,9 @@ type Handover struct {
 	State    string `json:"state"`
 	Agent    string `json:"agent,omitempty"`
 	Position int    `json:"position,omitempty"`
+	// Why says, on an "offline" handover, why nobody was available:
+	// OfflineClosed or OfflineNoAgent.
+	Why string `json:"why,omitempty"`
 }
 
 // Error reports a rejected client frame; the session stays alive.
@@ -235,6 +246,7 @@ type Frame struct {
 	State      string            `json:"state,omitempty"`
 	Agent      string            `json:"agent,omitempty"`
 	Position   int               `json:"position,omitempty"`
+	Why        string            `json:"why,omitempty"`
 	MaxBytes   int               `json:"max_message_bytes,omitempty"`
 	Storage    string            `json:"storage,omitempty"`
 	ExpiresIn  int               `json:"expires_in,omitempty"`

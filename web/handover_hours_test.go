@@ -114,8 +114,8 @@ func TestHandoverFollowsBusinessHours(t *testing.T) {
 		}
 		c2, _ := openSession(t, l)
 		got := ask(t, c2, "can I speak to a real person please")
-		if got[0].Type != protocol.TypeHandover || got[0].State != protocol.HandoverOffline {
-			t.Fatalf("%s: %+v, want offline", at, got[0])
+		if got[0].Type != protocol.TypeHandover || got[0].State != protocol.HandoverOffline || got[0].Why != protocol.OfflineClosed {
+			t.Fatalf("%s: %+v, want offline because the team is closed (why=closed)", at, got[0])
 		}
 		m := lastMessage(got)
 		if !strings.Contains(m.Text, "09:00-17:30") || !m.HasAction(protocol.ActionLeaveMessage) {
@@ -125,8 +125,8 @@ func TestHandoverFollowsBusinessHours(t *testing.T) {
 	// Back in hours, but the agent has not been seen for a while: offline.
 	clock.Set(time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)) // Tuesday after
 	c3, _ := openSession(t, l)
-	if got := ask(t, c3, "human please"); got[0].State != protocol.HandoverOffline {
-		t.Fatalf("agent silent for hours: %+v, want offline", got[0])
+	if got := ask(t, c3, "human please"); got[0].State != protocol.HandoverOffline || got[0].Why != protocol.OfflineNoAgent {
+		t.Fatalf("agent silent for hours: %+v, want offline because nobody is online (why=no_agent)", got[0])
 	}
 	anna.login("anna")
 	c4, _ := openSession(t, l)
