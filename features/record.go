@@ -145,6 +145,9 @@ func (s *Suite) Record(ctx context.Context, in *bufio.Reader, out io.Writer, o R
 	for _, st := range steps {
 		kw, rest, _ := strings.Cut(st, " ")
 		switch {
+		case kw == "|": // a data table row of the step before
+			fmt.Fprintf(out, "      %s\n", st)
+			continue
 		case kw == "#" || kw == "And":
 		case kw == last:
 			st = "And " + rest

@@ -18,6 +18,7 @@ import (
 type recordedSetup struct {
 	start   time.Time // the bot's time when the recording started
 	offline bool      // the bot said nobody was available
+	why     string    // why, as the latest offline handover frame said (protocol.OfflineClosed, OfflineNoAgent)
 	queued  bool      // a handover was queued or joined: an agent was online
 	agents  []string  // display names of agents who joined
 }
@@ -31,6 +32,9 @@ func (r *recordedSetup) see(t *Turn) {
 		switch f.State {
 		case protocol.HandoverOffline:
 			r.offline = true
+			if f.Why != "" {
+				r.why = f.Why
+			}
 		case protocol.HandoverQueued:
 			r.queued = true
 		case protocol.HandoverJoined:
@@ -46,6 +50,11 @@ func (r *recordedSetup) see(t *Turn) {
 // queued but nobody joined before the recording ended.
 const recordedAgent = "Team member"
 
+// hoursEnabledSteps turn business hours on for the replay's bot, so an
+// hours step replays with any configuration (one with hours off, too);
+// the hours themselves are the replaying configuration's.
+var hoursEnabledSteps = []string{"Given the bot is configured with:", "| business_hours.enabled | true |"}
+
 // steps are the Given steps of the preconditions. An in-process recording
 // always writes its clock; one against a --target writes the clock it saw
 // when the conversation reached the team (the only outcome the clock
@@ -53,17 +62,15 @@ const recordedAgent = "Team member"
 // in-process bot and skip the scenario against a target.
 func (r *recordedSetup) steps(s *Suite) []string {
 	var out []string
+	where := r.hours(s)
+	if where != "" {
+		out = append(out, hoursEnabledSteps...)
+	}
 	if s.Target == "" || r.offline || r.queued {
 		out = append(out, `Given the time is "`+r.start.UTC().Truncate(time.Minute).Format(time.RFC3339)+`"`)
 	}
-	if r.offline || r.queued {
-		if h, err := desk.NewHours(s.BotConfig.BusinessHours); err == nil && s.Target == "" && s.BotConfig.BusinessHours.Enabled {
-			if h.Open(r.start) {
-				out = append(out, "Given it is inside business hours")
-			} else {
-				out = append(out, "Given it is outside business hours")
-			}
-		}
+	if where != "" {
+		out = append(out, "Given it is "+where+" business hours")
 	}
 	switch {
 	case r.queued && len(r.agents) == 0:
@@ -73,10 +80,44 @@ func (r *recordedSetup) steps(s *Suite) []string {
 		for _, a := range r.agents {
 			out = append(out, `Given agent `+quote(a)+` is online`)
 		}
-	case r.offline && s.Target == "":
+	case r.offline && (s.Target == "" || r.why == protocol.OfflineNoAgent):
 		out = append(out, "Given no agent is online")
 	}
 	return out
+}
+
+// hours is "inside" or "outside" when the business-hours state decided
+// where the conversation went, "" when it did not or cannot be told. A
+// queued handover was inside hours; an offline one says why (closed, or
+// nobody online inside hours). In-process the recorder knows the
+// configuration: with hours off they do not matter, and an offline frame
+// without a reason is placed by the clock. Against a --target whose
+// offline frames carry no reason (an older server) it cannot be told.
+func (r *recordedSetup) hours(s *Suite) string {
+	if !r.offline && !r.queued {
+		return ""
+	}
+	if s.Target == "" && !s.BotConfig.BusinessHours.Enabled {
+		return ""
+	}
+	switch {
+	case r.queued:
+		return "inside"
+	case r.why == protocol.OfflineClosed:
+		return "outside"
+	case r.why == protocol.OfflineNoAgent:
+		return "inside"
+	case s.Target == "":
+		h, err := desk.NewHours(s.BotConfig.BusinessHours)
+		if err != nil {
+			return ""
+		}
+		if h.Open(r.start) {
+			return "inside"
+		}
+		return "outside"
+	}
+	return ""
 }
 
 // pushedSteps write what arrived between the customer's lines without the

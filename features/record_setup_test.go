@@ -17,6 +17,7 @@ func TestRecordedSetupSteps(t *testing.T) {
 	at := time.Date(2026, 12, 2, 11, 30, 0, 0, time.UTC)
 	hours := config.Defaults(t.TempDir())
 	hours.BusinessHours.Enabled = true
+	const hoursOn, hoursRow = "Given the bot is configured with:", "| business_hours.enabled | true |"
 	for _, c := range []struct {
 		name   string
 		suite  *Suite
@@ -27,11 +28,26 @@ func TestRecordedSetupSteps(t *testing.T) {
 			[]string{`Given the time is "2026-12-02T11:30:00Z"`}},
 		{"in-process, offline: nobody online", &Suite{}, []protocol.Frame{{Type: protocol.TypeHandover, State: protocol.HandoverOffline}},
 			[]string{`Given the time is "2026-12-02T11:30:00Z"`, "Given no agent is online"}},
-		{"in-process with business hours, joined: hours and the agent", &Suite{BotConfig: hours},
+		{"in-process with business hours, joined: hours on, hours and the agent", &Suite{BotConfig: hours},
 			[]protocol.Frame{{Type: protocol.TypeHandover, State: protocol.HandoverQueued}, {Type: protocol.TypeHandover, State: protocol.HandoverJoined, Agent: "Maria"}},
-			[]string{`Given the time is "2026-12-02T11:30:00Z"`, "Given it is inside business hours", `Given agent "Maria" is online`}},
-		{"target, queued: the clock and an agent", &Suite{Target: "http://x"}, []protocol.Frame{{Type: protocol.TypeHandover, State: protocol.HandoverQueued}},
-			[]string{`Given the time is "2026-12-02T11:30:00Z"`, "# a person from the team was online: the handover was queued", `Given agent "Team member" is online`}},
+			[]string{hoursOn, hoursRow, `Given the time is "2026-12-02T11:30:00Z"`, "Given it is inside business hours", `Given agent "Maria" is online`}},
+		{"in-process with business hours, closed: outside hours by the frame's reason", &Suite{BotConfig: hours},
+			[]protocol.Frame{{Type: protocol.TypeHandover, State: protocol.HandoverOffline, Why: protocol.OfflineClosed}},
+			[]string{hoursOn, hoursRow, `Given the time is "2026-12-02T11:30:00Z"`, "Given it is outside business hours", "Given no agent is online"}},
+		{"in-process, hours off, nobody online: no hours step", &Suite{},
+			[]protocol.Frame{{Type: protocol.TypeHandover, State: protocol.HandoverOffline, Why: protocol.OfflineNoAgent}},
+			[]string{`Given the time is "2026-12-02T11:30:00Z"`, "Given no agent is online"}},
+		{"target, queued: hours on, the clock, inside hours and an agent", &Suite{Target: "http://x"}, []protocol.Frame{{Type: protocol.TypeHandover, State: protocol.HandoverQueued}},
+			[]string{hoursOn, hoursRow, `Given the time is "2026-12-02T11:30:00Z"`, "Given it is inside business hours", "# a person from the team was online: the handover was queued", `Given agent "Team member" is online`}},
+		{"target, offline because closed: outside hours", &Suite{Target: "http://x"},
+			[]protocol.Frame{{Type: protocol.TypeHandover, State: protocol.HandoverOffline, Why: protocol.OfflineClosed}},
+			[]string{hoursOn, hoursRow, `Given the time is "2026-12-02T11:30:00Z"`, "Given it is outside business hours"}},
+		{"target, offline with nobody online: inside hours, no agent", &Suite{Target: "http://x"},
+			[]protocol.Frame{{Type: protocol.TypeHandover, State: protocol.HandoverOffline, Why: protocol.OfflineNoAgent}},
+			[]string{hoursOn, hoursRow, `Given the time is "2026-12-02T11:30:00Z"`, "Given it is inside business hours", "Given no agent is online"}},
+		{"target, offline without a reason (older server): the clock only", &Suite{Target: "http://x"},
+			[]protocol.Frame{{Type: protocol.TypeHandover, State: protocol.HandoverOffline}},
+			[]string{`Given the time is "2026-12-02T11:30:00Z"`}},
 		{"target, no handover: nothing that would skip the replay", &Suite{Target: "http://x"}, nil, nil},
 	} {
 		r := recordedSetup{start: at}
