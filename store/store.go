@@ -298,7 +298,7 @@ func (s *Store) writer() {
 			for {
 				select {
 				case op := <-s.queue:
-					s.commit([]*writeOp{op})
+					s.commit([]*writeOp{op}, time.Now())
 				default:
 					return
 				}
@@ -313,15 +313,13 @@ func (s *Store) writer() {
 				break fill
 			}
 		}
-		start := time.Now()
-		s.commit(batch)
-		s.observeCommit(len(batch), start)
+		s.commit(batch, time.Now())
 		s.maybeCheckpoint()
 		idle.Reset(s.idleAfter)
 	}
 }
 
-func (s *Store) commit(batch []*writeOp) {
+func (s *Store) commit(batch []*writeOp, start time.Time) {
 	// Optimistically run the whole batch in one transaction; only if an
 	// operation fails is the batch replayed one transaction per operation,
 	// so one bad write never sinks the others. The commit mark is written
@@ -338,6 +336,9 @@ func (s *Store) commit(batch []*writeOp) {
 		}
 	}
 	s.writeMark()
+	// Reported before anyone is answered, so an observer sees every batch
+	// whose writers it saw return.
+	s.observeCommit(len(batch), start)
 	for i, op := range batch {
 		op.done <- errs[i]
 	}
