@@ -64,4 +64,8 @@ type AdminScanRequest struct {
 // AdminError is the body of every refused admin (and agent console) call.
 type AdminError struct {
 	Error string `json:"error"`
+	// Code names the refusal for the agent console, which shows it in the
+	// agent's language (locale key console_err_<code>); Error is the
+	// English text. Empty on admin calls.
+	Code string `json:"code,omitempty"`
 }

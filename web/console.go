@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"math"
 	"net"
@@ -95,8 +96,10 @@ func (a agentReq) ref() desk.AgentRef {
 	return desk.AgentRef{Name: a.agent.Name, Display: a.agent.DisplayName}
 }
 
-func apiError(w http.ResponseWriter, code int, msg string) {
-	writeAgentJSON(w, code, protocol.AdminError{Error: msg})
+// apiError refuses a console call: status, a code the console shows in the
+// agent's language (console_err_<code>, api_errors.go) and the English text.
+func apiError(w http.ResponseWriter, status int, code apiErrorCode, msg string) {
+	writeAgentJSON(w, status, protocol.AdminError{Error: msg, Code: string(code)})
 }
 
 func writeAgentJSON(w http.ResponseWriter, code int, v any) {
@@ -109,7 +112,13 @@ func writeAgentJSON(w http.ResponseWriter, code int, v any) {
 func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	r.Body = http.MaxBytesReader(w, r.Body, maxAgentBody)
 	if err := json.NewDecoder(r.Body).Decode(v); err != nil {
-		apiError(w, http.StatusBadRequest, "expected a JSON body")
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			// Most likely a reply or note pasted far over the limit: say so.
+			apiError(w, http.StatusRequestEntityTooLarge, errBadInput, fmt.Sprintf("request body over %d bytes", maxAgentBody))
+			return false
+		}
+		apiError(w, http.StatusBadRequest, errBadRequest, "expected a JSON body")
 		return false
 	}
 	return true
@@ -144,21 +153,21 @@ func (c *console) authed(changes bool, h func(http.ResponseWriter, *http.Request
 	return func(w http.ResponseWriter, r *http.Request) {
 		ck, err := r.Cookie(agentCookie)
 		if err != nil {
-			apiError(w, http.StatusUnauthorized, "not logged in")
+			apiError(w, http.StatusUnauthorized, errNotLoggedIn, "not logged in")
 			return
 		}
 		ag, err := c.auth.session(r.Context(), ck.Value)
 		if err != nil {
-			apiError(w, http.StatusUnauthorized, "not logged in")
+			apiError(w, http.StatusUnauthorized, errNotLoggedIn, "not logged in")
 			return
 		}
 		if changes {
 			if !sameOrigin(r) {
-				apiError(w, http.StatusForbidden, "cross-origin request refused")
+				apiError(w, http.StatusForbidden, errCrossOrigin, "cross-origin request refused")
 				return
 			}
 			if got := r.Header.Get("X-CSRF-Token"); got == "" || got != csrfToken(ck.Value) {
-				apiError(w, http.StatusForbidden, "missing or wrong X-CSRF-Token")
+				apiError(w, http.StatusForbidden, errCSRF, "missing or wrong X-CSRF-Token")
 				return
 			}
 		}
@@ -177,7 +186,7 @@ func clientIP(r *http.Request) string {
 
 func (c *console) login(w http.ResponseWriter, r *http.Request) {
 	if !sameOrigin(r) {
-		apiError(w, http.StatusForbidden, "cross-origin request refused")
+		apiError(w, http.StatusForbidden, errCrossOrigin, "cross-origin request refused")
 		return
 	}
 	var in struct {
@@ -191,15 +200,15 @@ func (c *console) login(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case errors.Is(err, ErrLoginLocked):
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-		apiError(w, http.StatusTooManyRequests, err.Error())
+		apiError(w, http.StatusTooManyRequests, errLoginLocked, err.Error())
 		return
 	case errors.Is(err, ErrBadLogin):
 		c.s.log.Info("agent log-in failed") // no name or address: both may be personal data
-		apiError(w, http.StatusUnauthorized, err.Error())
+		apiError(w, http.StatusUnauthorized, errLoginFailed, err.Error())
 		return
 	case err != nil:
 		c.s.log.Error("agent log-in", "err", err)
-		apiError(w, http.StatusInternalServerError, "log-in failed")
+		apiError(w, http.StatusInternalServerError, errInternal, "log-in failed")
 		return
 	}
 	c.setCookie(w, r, token, int(agentSessionTTL.Seconds()))
@@ -254,7 +263,7 @@ func (c *console) presence(w http.ResponseWriter, r *http.Request, a agentReq) {
 		return
 	}
 	if in.Presence != protocol.PresenceOnline && in.Presence != protocol.PresenceAway {
-		apiError(w, http.StatusBadRequest, `presence must be "online" or "away"`)
+		apiError(w, http.StatusBadRequest, errBadRequest, `presence must be "online" or "away"`)
 		return
 	}
 	c.desk.SetPresence(a.ref(), in.Presence)
@@ -311,18 +320,18 @@ func (c *console) events(w http.ResponseWriter, r *http.Request, a agentReq) {
 func (c *console) deskError(w http.ResponseWriter, err error) {
 	switch {
 	case errors.Is(err, desk.ErrNotQueued):
-		apiError(w, http.StatusNotFound, err.Error())
+		apiError(w, http.StatusNotFound, errNotWaiting, err.Error())
 	case errors.Is(err, desk.ErrHeldByOther):
-		apiError(w, http.StatusConflict, err.Error())
+		apiError(w, http.StatusConflict, errHeldByOther, err.Error())
 	case errors.Is(err, conversation.ErrBadAgentInput):
-		apiError(w, http.StatusBadRequest, err.Error())
+		apiError(w, http.StatusBadRequest, errBadInput, err.Error())
 	case errors.Is(err, desk.ErrHolderGone):
 		// Several instances: the customer's instance stopped; the
 		// conversation comes back when the customer reconnects.
-		apiError(w, http.StatusServiceUnavailable, err.Error())
+		apiError(w, http.StatusServiceUnavailable, errInstanceUnavailable, err.Error())
 	default:
 		c.s.log.Error("agent console", "err", err)
-		apiError(w, http.StatusInternalServerError, "internal error")
+		apiError(w, http.StatusInternalServerError, errInternal, "internal error")
 	}
 }
 
@@ -382,12 +391,12 @@ func (c *console) offline(w http.ResponseWriter, r *http.Request, a agentReq) {
 func (c *console) offlineDone(w http.ResponseWriter, r *http.Request, a agentReq) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
-		apiError(w, http.StatusBadRequest, "bad id")
+		apiError(w, http.StatusBadRequest, errBadRequest, "bad id")
 		return
 	}
 	if err := c.e.OfflineDone(r.Context(), id, a.ref()); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
-			apiError(w, http.StatusNotFound, "no such open message")
+			apiError(w, http.StatusNotFound, errNoSuchMessage, "no such open message")
 			return
 		}
 		c.deskError(w, err)

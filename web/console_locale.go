@@ -45,12 +45,12 @@ func (c *console) locale(w http.ResponseWriter, r *http.Request) {
 	tag, isJSON := strings.CutSuffix(r.PathValue("lang"), ".json")
 	lang, ok := cat.Match(tag)
 	if !isJSON || !ok {
-		apiError(w, http.StatusNotFound, "no such language")
+		apiError(w, http.StatusNotFound, errNotFound, "no such language")
 		return
 	}
 	b, err := json.Marshal(consoleLocaleDoc{Lang: lang, Dir: locale.Direction(lang), Strings: cat.Console(lang)})
 	if err != nil {
-		apiError(w, http.StatusInternalServerError, "console strings unavailable")
+		apiError(w, http.StatusInternalServerError, errInternal, "console strings unavailable")
 		return
 	}
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")

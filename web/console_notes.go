@@ -29,7 +29,7 @@ func (c *console) saveNote(w http.ResponseWriter, r *http.Request, a agentReq) {
 		return
 	}
 	if in.Text == nil {
-		apiError(w, http.StatusBadRequest, `expected {"text":"…"} ("" clears the note)`)
+		apiError(w, http.StatusBadRequest, errBadRequest, `expected {"text":"…"} ("" clears the note)`)
 		return
 	}
 	n, err := c.e.SetConversationNote(r.Context(), r.PathValue("id"), a.ref(), *in.Text)
@@ -42,7 +42,7 @@ func (c *console) saveNote(w http.ResponseWriter, r *http.Request, a agentReq) {
 
 func (c *console) noteError(w http.ResponseWriter, err error) {
 	if errors.Is(err, store.ErrErased) {
-		apiError(w, http.StatusNotFound, "the customer's data was erased")
+		apiError(w, http.StatusNotFound, errErased, "the customer's data was erased")
 		return
 	}
 	c.deskError(w, err)

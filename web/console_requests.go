@@ -30,7 +30,7 @@ func (c *console) requests(w http.ResponseWriter, r *http.Request, a agentReq) {
 	reqs, err := c.s.requests.Requests(r.Context(), true)
 	if err != nil {
 		c.s.log.Error("open requests", "err", err)
-		apiError(w, http.StatusInternalServerError, "internal error")
+		apiError(w, http.StatusInternalServerError, errInternal, "internal error")
 		return
 	}
 	now := c.s.now()

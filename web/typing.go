@@ -51,7 +51,7 @@ func (c *console) typing(w http.ResponseWriter, r *http.Request, a agentReq) {
 	id := r.PathValue("id")
 	conv, ok := c.desk.Conv(id)
 	if !ok || conv.State != protocol.HandoverJoined || conv.Agent.Name != a.agent.Name {
-		apiError(w, http.StatusConflict, "not your conversation")
+		apiError(w, http.StatusConflict, errNotYours, "not your conversation")
 		return
 	}
 	if typingLimit.allow(id, time.Now()) {

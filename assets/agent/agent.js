@@ -31,7 +31,7 @@
     }).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (data) {
         if (!r.ok) {
-          var err = new Error(data.error || ('HTTP ' + r.status));
+          var err = new Error(I18N ? I18N.apiError(data, r.status) : (data.error || ('HTTP ' + r.status)));
           err.status = r.status;
           throw err;
         }
@@ -142,7 +142,7 @@
   }
 
   function since(item) {
-    return T('since', '{reason} · since {time}', { reason: item.reason, time: new Date(item.since).toLocaleTimeString(LOC) });
+    return T('since', '{reason} · since {time}', { reason: I18N ? I18N.reason(item.reason) : item.reason, time: new Date(item.since).toLocaleTimeString(LOC) });
   }
 
   function refreshQueue() {
@@ -263,7 +263,7 @@
       $('conv-empty').hidden = true;
       $('conv').hidden = false;
       $('conv').dataset.conv = id;
-      $('conv-title').textContent = T('conv_title', 'Conversation {id} · {reason}', { id: id.slice(0, 8), reason: v.reason });
+      $('conv-title').textContent = T('conv_title', 'Conversation {id} · {reason}', { id: id.slice(0, 8), reason: I18N ? I18N.reason(v.reason) : v.reason });
       var t = $('transcript');
       t.replaceChildren();
       v.messages.forEach(appendLine);

@@ -32,8 +32,31 @@
     if (d && d.strings && typeof d.strings === 'object') { strings = d.strings; }
   }).catch(function () { /* English fallbacks */ });
 
+  // apiError is a refused API call's message in the page's language: the
+  // body's code picks the string (console_err_<code>), its English text
+  // is the fallback.
+  function apiError(body, status) {
+    var en = (body && typeof body.error === 'string' && body.error) || ('HTTP ' + status);
+    var code = body && typeof body.code === 'string' ? body.code : '';
+    return /^[a-z_]+$/.test(code) ? t('err_' + code, en) : en;
+  }
+
+  // reason is why a customer was handed over, in the page's language:
+  // request, misses, frustration or sensitive:<topic> (the topic is the
+  // operator's own name for it and is shown as written).
+  function reason(r) {
+    r = String(r || '');
+    if (r.indexOf('sensitive:') === 0) {
+      return t('reason_sensitive', 'Sensitive topic: {topic}', { topic: r.slice('sensitive:'.length) });
+    }
+    var en = { request: 'Asked for a person', misses: 'The bot could not answer', frustration: 'The customer seems frustrated' };
+    return Object.prototype.hasOwnProperty.call(en, r) ? t('reason_' + r, en[r]) : r;
+  }
+
   window.DeskbotConsoleI18n = {
     t: t,
+    apiError: apiError,
+    reason: reason,
     ready: ready,
     // locale is the page's language for dates and times.
     locale: function () { return lang; }

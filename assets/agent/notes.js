@@ -31,7 +31,7 @@
       body: body === undefined ? undefined : JSON.stringify(body)
     }).then(function (r) {
       return r.json().catch(function () { return {}; }).then(function (d) {
-        if (!r.ok) { var e = new Error(d.error || ('HTTP ' + r.status)); e.status = r.status; throw e; }
+        if (!r.ok) { var e = new Error(window.DeskbotConsoleI18n ? window.DeskbotConsoleI18n.apiError(d, r.status) : (d.error || ('HTTP ' + r.status))); e.status = r.status; throw e; }
         return d;
       });
     });
