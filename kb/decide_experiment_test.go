@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -124,8 +125,12 @@ func TestExperimentAllKBs(t *testing.T) {
 	oos := readCSV(t, filepath.Join(root, "queries-oos.csv"))
 	s := loadBanking77(t)
 	b77 := map[string]string{"b77-full": writeKB(t, s.articles(0)), "b77-10": writeKB(t, s.articles(10))}
+	names := []string{"kb-a", "kb-c", "b77-10", "bike-repair", "bakery", "yarn-shop"}
+	if os.Getenv("KB_NAMES") != "" {
+		names = strings.Split(os.Getenv("KB_NAMES"), ",")
+	}
 	{
-		for _, kbn := range []string{"kb-a", "kb-c", "b77-10", "bike-repair", "bakery", "yarn-shop"} {
+		for _, kbn := range names {
 			dir := filepath.Join(root, kbn)
 			qin, qout := in, oos
 			if _, err := os.Stat(filepath.Join("testdata/shops", kbn)); err == nil {

@@ -58,3 +58,18 @@ func TestExperimentReliability(t *testing.T) {
 		b.Close()
 	}
 }
+
+// TestExperimentBankingOracle prints the most BANKING77 could answer at a
+// precision, with the confidence ordering as it is and the best cut chosen
+// on the dev questions themselves (an oracle: the bot has no labels).
+func TestExperimentBankingOracle(t *testing.T) {
+	skipUnlessExperiment(t)
+	s := loadBanking77(t)
+	for _, shots := range []int{0, 10} {
+		r := evalBanking77(t, s, shots, DefaultThreshold)
+		for _, th := range []float64{0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95} {
+			a, p := r.at(th)
+			t.Logf("shots=%d conf>=%.2f answered=%.3f precision=%.3f", shots, th, a, p)
+		}
+	}
+}
