@@ -31,12 +31,21 @@ func (w *World) leavesMessage(ctx context.Context, text string) error {
 	if err != nil {
 		return err
 	}
-	for _, m := range t.Messages() {
-		if m.From == protocol.FromBot && strings.Contains(strings.ToLower(m.Text), "saved") {
-			return nil
-		}
+	if messageSaved(t) {
+		return nil
 	}
 	return fmt.Errorf("HUM-2: expected the bot to confirm the message was saved for the team, but the turn was:\n%s", describeTurn(t))
+}
+
+// messageSaved reports whether the bot confirmed in t that a left message
+// was saved for the team (HUM-2).
+func messageSaved(t *Turn) bool {
+	for _, m := range t.Messages() {
+		if m.From == protocol.FromBot && strings.Contains(strings.ToLower(m.Text), "saved") {
+			return true
+		}
+	}
+	return false
 }
 
 func (w *World) agentSeesLeft(ctx context.Context, name, n string) error {

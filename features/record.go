@@ -91,6 +91,10 @@ func (s *Suite) Record(ctx context.Context, in *bufio.Reader, out io.Writer, o R
 		seen = len(prev.Frames)
 	}
 	var holder string
+	// A press on "Leave a message" followed by the message is written as
+	// one step (the customer leaves the message "…"), which checks that it
+	// was saved; leaveAt..leaveEnd are the click's steps, -1 when none.
+	leaveAt, leaveEnd := -1, -1
 	pushed := func() {
 		if prev == nil || len(prev.Frames) <= seen {
 			return
@@ -124,8 +128,16 @@ func (s *Suite) Record(ctx context.Context, in *bufio.Reader, out io.Writer, o R
 		for _, f := range t.Frames {
 			fmt.Fprintf(echo, "bot> %s\n", fmtFrame(f))
 		}
+		if leaveAt >= 0 && len(steps) == leaveEnd && in.Type == protocol.TypeSay && messageSaved(t) {
+			steps, when = steps[:leaveAt], "When the customer leaves the message "+quote(Scrub(d, line))
+		}
+		leaveAt = -1
+		if in.Type == protocol.TypeAction && in.Name == protocol.ActionLeaveMessage {
+			leaveAt = len(steps)
+		}
 		steps = append(steps, when)
 		steps = append(steps, thenSteps(d, t, in)...)
+		leaveEnd = len(steps)
 		setup.see(t)
 		if err != nil {
 			break
@@ -161,7 +173,8 @@ func (s *Suite) Record(ctx context.Context, in *bufio.Reader, out io.Writer, o R
 
 // recordedInput turns one input line into a frame and its step. Lines
 // starting with "/" press buttons: /accept, /decline, /withdraw, /click NAME,
-// /pick ARTICLE-ID (a suggested article).
+// /pick ARTICLE-ID (a suggested article). "/click leave_message" and the
+// message typed next are written as one step (see Record).
 func recordedInput(d *compliance.Detector, line string) (protocol.Inbound, string, error) {
 	if !strings.HasPrefix(line, "/") {
 		return protocol.Inbound{Type: protocol.TypeSay, Text: line}, "When the customer says " + quote(Scrub(d, line)), nil

@@ -48,6 +48,30 @@ func TestRecordReplays(t *testing.T) {
 	}
 }
 
+// "Leave a message" and the message typed after it are recorded as one
+// step, which checks on replay that the message was saved (HUM-2); the
+// message's personal data is scrubbed like any line's.
+func TestRecordLeaveMessage(t *testing.T) {
+	s := newSuite()
+	defer s.Close()
+	in := "I want to talk to a human\n/click leave_message\nPlease call me back at jane.real@personal.example.org\n/accept\n"
+	var out bytes.Buffer
+	if err := s.Record(context.Background(), bufio.NewReader(strings.NewReader(in)), &out, features.RecordOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	want := "Then the customer is told no agent is available and offered to leave a message\n" +
+		"    When the customer leaves the message \"Please call me back at customer@example.com\"\n" +
+		"    Then the bot asks for consent for \"contact\"\n"
+	if !strings.Contains(got, want) || strings.Contains(got, `clicks "leave_message"`) || strings.Contains(got, "jane.real") {
+		t.Errorf("recorded feature:\n%s\nwant one leave-a-message step:\n%s", got, want)
+	}
+	code, report := run(t, newSuite(), got, "progress")
+	if code != features.ExitOK {
+		t.Fatalf("the recorded feature does not pass on replay:\n%s\n%s", got, report)
+	}
+}
+
 func TestScrub(t *testing.T) {
 	d := compliance.NewDetector(nil)
 	for _, c := range []struct{ in, want string }{
