@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 
+	"deskbot/locale"
 	"deskbot/protocol"
 )
 
@@ -38,15 +40,42 @@ func (w *World) leavesMessage(ctx context.Context, text string) error {
 }
 
 // messageSaved reports whether the bot confirmed in t that a left message
-// was saved for the team (HUM-2).
+// was saved for the team (HUM-2): in any shipped language, by the first
+// sentence the confirmations share ("Thank you, your message is saved for
+// our team."), or in an owner's own wording that says "saved".
 func messageSaved(t *Turn) bool {
 	for _, m := range t.Messages() {
-		if m.From == protocol.FromBot && strings.Contains(strings.ToLower(m.Text), "saved") {
+		if m.From != protocol.FromBot {
+			continue
+		}
+		if strings.Contains(strings.ToLower(m.Text), "saved") {
 			return true
+		}
+		for _, c := range savedConfirmations() {
+			if strings.HasPrefix(m.Text, c) {
+				return true
+			}
 		}
 	}
 	return false
 }
+
+// savedConfirmations are the first sentences of the shipped "message
+// saved" replies, one per language.
+var savedConfirmations = sync.OnceValue(func() []string {
+	shipped, _, err := locale.New(locale.Options{})
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, lang := range shipped.Languages() {
+		text := shipped.Text(lang, locale.LeaveMessageSaved)
+		if i := strings.Index(text, ". "); i > 0 {
+			out = append(out, text[:i+1])
+		}
+	}
+	return out
+})
 
 func (w *World) agentSeesLeft(ctx context.Context, name, n string) error {
 	a, err := w.agent(name)

@@ -84,3 +84,20 @@ func TestScrub(t *testing.T) {
 		}
 	}
 }
+
+// The leave-a-message step recognises the confirmation in every shipped
+// language, not only in English (HUM-2).
+func TestLeaveMessageStepInGerman(t *testing.T) {
+	feature := `Feature: Nachricht hinterlassen
+  Scenario: a German customer leaves a message while nobody is there
+    Given no agent is online
+    And a customer opens the chat in "de"
+    When the customer says "Ich möchte mit einem Menschen sprechen"
+    Then the customer is told no agent is available and offered to leave a message
+    When the customer leaves the message "Bitte rufen Sie mich wegen meiner Bestellung zurück"
+    Then the bot asks for consent for "contact"
+`
+	if code, report := run(t, newSuite(), feature, "progress"); code != features.ExitOK {
+		t.Fatalf("exit %d:\n%s", code, report)
+	}
+}
