@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/base64"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,20 +19,7 @@ import (
 // business hours, on a fixed clock.
 func startHoursTarget(t *testing.T, at time.Time, edit func(*config.Config)) *app.Local {
 	t.Helper()
-	cfg := config.Defaults(t.TempDir())
-	edit(&cfg)
-	key := base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef"))
-	l, err := app.StartLocal(context.Background(), cfg, app.Options{Now: func() time.Time { return at }, Getenv: func(k string) string {
-		if k == "DESKBOT_MASTER_KEY" {
-			return key
-		}
-		return ""
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	return l
+	return startLocal(t, func() time.Time { return at }, edit)
 }
 
 // recordAgainst records the customer's lines against a live server.

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"deskbot/app"
 	"deskbot/config"
@@ -310,10 +311,17 @@ func TestCanonicalPhrases(t *testing.T) {
 
 func startTarget(t *testing.T, adminToken string) *app.Local {
 	t.Helper()
+	return startLocal(t, nil, func(c *config.Config) { c.AdminToken = config.Secret(adminToken) })
+}
+
+// startLocal starts a served bot with the defaults changed by edit, on the
+// clock now (nil: the real one), with a fixed master key.
+func startLocal(t *testing.T, now func() time.Time, edit func(*config.Config)) *app.Local {
+	t.Helper()
 	cfg := config.Defaults(t.TempDir())
-	cfg.AdminToken = config.Secret(adminToken)
+	edit(&cfg)
 	key := base64.StdEncoding.EncodeToString([]byte("0123456789abcdef0123456789abcdef"))
-	l, err := app.StartLocal(context.Background(), cfg, app.Options{Getenv: func(k string) string {
+	l, err := app.StartLocal(context.Background(), cfg, app.Options{Now: now, Getenv: func(k string) string {
 		if k == "DESKBOT_MASTER_KEY" {
 			return key
 		}
