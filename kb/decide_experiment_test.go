@@ -131,19 +131,7 @@ func TestExperimentAllKBs(t *testing.T) {
 	}
 	{
 		for _, kbn := range names {
-			dir := filepath.Join(root, kbn)
-			qin, qout := in, oos
-			if _, err := os.Stat(filepath.Join("testdata/shops", kbn)); err == nil {
-				dir = filepath.Join("testdata/shops", kbn)
-				qin, qout = nil, nil
-				for _, q := range readCSV(t, filepath.Join(dir, "queries.csv")) {
-					if q.Want == "oos" {
-						qout = append(qout, q)
-					} else {
-						qin = append(qin, q)
-					}
-				}
-			}
+			dir, qin, qout := experimentKB(t, root, kbn, in, oos)
 			if b77[kbn] != "" {
 				dir, qin, qout = b77[kbn], s.dev, nil
 			}
@@ -168,4 +156,23 @@ func TestExperimentListAmbiguous(t *testing.T) {
 			t.Logf("%v %s | %s | %s", d.Hits[0].Article.ID == q.Want, q.Text, d.Hits[0].Article.Title, d.Hits[1].Article.Title)
 		}
 	}
+}
+
+// experimentKB returns the folder and the in-scope and out-of-scope
+// questions of a faq-dev knowledge base (in, oos) or of a shop written for
+// the tests (testdata/shops/NAME, its own queries.csv).
+func experimentKB(t *testing.T, root, name string, in, oos []EvalQuery) (dir string, qin, qout []EvalQuery) {
+	t.Helper()
+	shop := filepath.Join("testdata/shops", name)
+	if _, err := os.Stat(shop); err != nil {
+		return filepath.Join(root, name), in, oos
+	}
+	for _, q := range readCSV(t, filepath.Join(shop, "queries.csv")) {
+		if q.Want == OutOfScope {
+			qout = append(qout, q)
+		} else {
+			qin = append(qin, q)
+		}
+	}
+	return shop, qin, qout
 }

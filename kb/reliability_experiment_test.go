@@ -15,19 +15,7 @@ func TestExperimentReliability(t *testing.T) {
 	in := readCSV(t, filepath.Join(root, "queries-in.csv"))
 	oos := readCSV(t, filepath.Join(root, "queries-oos.csv"))
 	for _, kbn := range []string{"kb-a", "kb-c", "bike-repair", "bakery", "yarn-shop"} {
-		dir := filepath.Join(root, kbn)
-		qin, qout := in, oos
-		if _, err := os.Stat(filepath.Join("testdata/shops", kbn)); err == nil {
-			dir = filepath.Join("testdata/shops", kbn)
-			qin, qout = nil, nil
-			for _, q := range readCSV(t, filepath.Join(dir, "queries.csv")) {
-				if q.Want == "oos" {
-					qout = append(qout, q)
-				} else {
-					qin = append(qin, q)
-				}
-			}
-		}
+		dir, qin, qout := experimentKB(t, root, kbn, in, oos)
 		b, err := Open(context.Background(), Options{Source: os.DirFS(dir), IndexDir: t.TempDir()})
 		if err != nil {
 			t.Fatal(err)

@@ -192,6 +192,21 @@ func sessionID(t testing.TB, l *app.Local, token string) string {
 	return s.ID
 }
 
+// queuedCustomer opens a chat whose customer asks for a person and is
+// queued; it returns the connection, the session token and the
+// conversation's id.
+func queuedCustomer(t testing.TB, l *app.Local) (c *chatclient.Client, token, id string) {
+	t.Helper()
+	c, token = openSession(t, l)
+	if err := c.Send(ctxT(t), protocol.Inbound{Type: protocol.TypeAction, Name: protocol.ActionHuman}); err != nil {
+		t.Fatal(err)
+	}
+	if h := nextHandover(t, c); h.State != protocol.HandoverQueued {
+		t.Fatalf("handover %+v, want queued", h)
+	}
+	return c, token, sessionID(t, l, token)
+}
+
 // nextHandover reads frames until a handover frame and returns it.
 func nextHandover(t testing.TB, c *chatclient.Client) protocol.Frame {
 	t.Helper()

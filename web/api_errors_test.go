@@ -13,19 +13,8 @@ import (
 // English text stays in "error" for scripts and logs.
 func TestConsoleAPIErrorCodes(t *testing.T) {
 	l := startBot(t, nil)
-	addAgent(t, l, "anna", "Anna")
-	addAgent(t, l, "bob", "Bob")
-	anna, bob, stranger := newAgentSim(t, l), newAgentSim(t, l), newAgentSim(t, l)
-	anna.login("anna")
-	bob.login("bob")
-
-	c, token := openSession(t, l)
-	ask(t, c, "I need a person please")
-	if err := c.Send(ctxT(t), protocol.Inbound{Type: protocol.TypeAction, Name: protocol.ActionHuman}); err != nil {
-		t.Fatal(err)
-	}
-	nextHandover(t, c)
-	id := sessionID(t, l, token)
+	anna, bob, stranger := agentAtDesk(t, l, "anna", "Anna"), agentAtDesk(t, l, "bob", "Bob"), newAgentSim(t, l)
+	_, _, id := queuedCustomer(t, l)
 	if code := bob.take(id); code != http.StatusOK {
 		t.Fatalf("bob take: HTTP %d", code)
 	}

@@ -20,18 +20,8 @@ import (
 func TestConsoleNoteAPI(t *testing.T) {
 	t.Parallel()
 	l := startBot(t, nil)
-	addAgent(t, l, "anna", "Anna")
-	addAgent(t, l, "ben", "Ben")
-	anna, ben, nobody := newAgentSim(t, l), newAgentSim(t, l), newAgentSim(t, l)
-	anna.login("anna")
-	ben.login("ben")
-
-	c, tok := openSession(t, l)
-	id := sessionID(t, l, tok)
-	c.Send(ctxT(t), protocol.Inbound{Type: protocol.TypeAction, Name: protocol.ActionHuman})
-	if h := nextHandover(t, c); h.State != protocol.HandoverQueued {
-		t.Fatalf("handover %+v, want queued", h)
-	}
+	anna, ben, nobody := agentAtDesk(t, l, "anna", "Anna"), agentAtDesk(t, l, "ben", "Ben"), newAgentSim(t, l)
+	c, tok, id := queuedCustomer(t, l)
 	path := "/agent/api/conversations/" + url.PathEscape(id) + "/note"
 	const text = "Prefers a call back; parcel NOTE-7731 lost twice."
 	body := map[string]string{"text": text}
