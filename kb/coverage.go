@@ -10,7 +10,8 @@ var functionWords = func() map[string]bool {
 		is are am was were be been being do does did done doing can could would will shall should may might must have has had
 		to of in on at for from with by about as into onto over under and or but if so then than also too just very really
 		what when where which who whom whose why how much many long often soon any some all each every
-		please hi hello hey thanks thank get got know tell let want need like im ive id dont cant isnt`) {
+		please hi hello hey thanks thank get got know tell let want need like im ive id dont cant isnt
+		way possible possibly able easy easily somehow`) {
 		m[stem(w)] = true
 	}
 	return m

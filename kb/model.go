@@ -19,7 +19,7 @@ const DefaultThreshold = 0.95
 
 // modelVersion changes whenever features, training or the file format
 // change, so that a stale model file is retrained rather than misread.
-const modelVersion = "deskbot-model-4"
+const modelVersion = "deskbot-model-5"
 
 // calib maps the top score and its margin over the runner-up to a
 // probability: sigmoid(A*top + B*margin + C).
