@@ -1,7 +1,6 @@
 package features_test
 
 import (
-	"encoding/xml"
 	"strings"
 	"testing"
 
@@ -30,27 +29,7 @@ func TestJUnitNamesAndLocations(t *testing.T) {
 	if code == features.ExitOK {
 		t.Fatalf("the failing row passed:\n%s", out)
 	}
-	var r struct {
-		Tests    int `xml:"tests,attr"`
-		Failures int `xml:"failures,attr"`
-		Suites   []struct {
-			Name  string `xml:"name,attr"`
-			File  string `xml:"file,attr"`
-			Cases []struct {
-				Name      string `xml:"name,attr"`
-				Classname string `xml:"classname,attr"`
-				File      string `xml:"file,attr"`
-				Line      int    `xml:"line,attr"`
-				Status    string `xml:"status,attr"`
-				Failure   *struct {
-					Message string `xml:"message,attr"`
-				} `xml:"failure"`
-			} `xml:"testcase"`
-		} `xml:"testsuite"`
-	}
-	if err := xml.Unmarshal([]byte(out), &r); err != nil {
-		t.Fatalf("not XML: %v\n%s", err, out)
-	}
+	r := parseJUnit(t, out)
 	if len(r.Suites) != 1 || len(r.Suites[0].Cases) != 4 || r.Tests != 4 || r.Failures != 1 {
 		t.Fatalf("want 1 suite, 4 cases, 1 failure:\n%s", out)
 	}
@@ -89,17 +68,7 @@ func TestJUnitCaseTimeIsTheScenarios(t *testing.T) {
 	if code != features.ExitOK {
 		t.Fatalf("exit %d:\n%s", code, out)
 	}
-	var r struct {
-		Suites []struct {
-			Cases []struct {
-				Name string  `xml:"name,attr"`
-				Time float64 `xml:"time,attr"`
-			} `xml:"testcase"`
-		} `xml:"testsuite"`
-	}
-	if err := xml.Unmarshal([]byte(out), &r); err != nil {
-		t.Fatal(err)
-	}
+	r := parseJUnit(t, out)
 	if len(r.Suites) != 1 || len(r.Suites[0].Cases) != 1 {
 		t.Fatalf("want one case:\n%s", out)
 	}

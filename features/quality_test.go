@@ -267,19 +267,23 @@ var reTimes = regexp.MustCompile(` time="[^"]*"`)
 
 func stripTimes(s string) string { return reTimes.ReplaceAllString(s, "") }
 
+// junitDoc is what the tests read of a JUnit report.
 type junitDoc struct {
 	Tests    int `xml:"tests,attr"`
 	Failures int `xml:"failures,attr"`
 	Skipped  int `xml:"skipped,attr"`
 	Suites   []struct {
-		Tests    int `xml:"tests,attr"`
-		Failures int `xml:"failures,attr"`
+		Name     string `xml:"name,attr"`
+		File     string `xml:"file,attr"`
+		Tests    int    `xml:"tests,attr"`
+		Failures int    `xml:"failures,attr"`
 		Cases    []struct {
-			Name      string `xml:"name,attr"`
-			Classname string `xml:"classname,attr"`
-			File      string `xml:"file,attr"`
-			Line      int    `xml:"line,attr"`
-			Status    string `xml:"status,attr"`
+			Name      string  `xml:"name,attr"`
+			Classname string  `xml:"classname,attr"`
+			File      string  `xml:"file,attr"`
+			Line      int     `xml:"line,attr"`
+			Status    string  `xml:"status,attr"`
+			Time      float64 `xml:"time,attr"`
 			Failure   *struct {
 				Message string `xml:"message,attr"`
 				Body    string `xml:",chardata"`
