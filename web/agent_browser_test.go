@@ -53,9 +53,7 @@ func TestBrowserAgentConsole(t *testing.T) {
 	// The conversation appears in the agent's live queue; the agent opens,
 	// takes and answers it.
 	waitJS(t, actx, "the conversation in the queue", `document.querySelector('#queue button[data-conv]')`)
-	if err := chromedp.Do(actx, chromedp.Click(chromedp.CSS(`#queue button[data-conv]`))); err != nil {
-		t.Fatal(err)
-	}
+	clickNow(t, actx, "a click on the waiting conversation", `#queue button[data-conv]`)
 	waitJS(t, actx, "the transcript so far", `document.querySelectorAll('#transcript .line').length > 0 && !document.getElementById('take').hidden`)
 	if err := chromedp.Do(actx, chromedp.Click(chromedp.ID("take"))); err != nil {
 		t.Fatal(err)

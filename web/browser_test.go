@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -137,6 +138,15 @@ func (w *consoleWatch) problems() []string {
 		}
 	}
 	return out
+}
+
+// clickNow clicks the first element matching sel, finding and clicking it
+// in one script run (waiting until there is one): a list the page redraws
+// between finding a node and clicking it, as the console's queue is on
+// every event, cannot detach the node in between.
+func clickNow(t *testing.T, ctx context.Context, what, sel string) {
+	t.Helper()
+	waitJS(t, ctx, what, `(() => { const e = document.querySelector(`+strconv.Quote(sel)+`); if (!e) { return false; } e.click(); return true; })()`)
 }
 
 // waitJS polls a JavaScript expression in the page until it is truthy.

@@ -76,9 +76,7 @@ func TestBrowserConsoleGerman(t *testing.T) {
 		t.Errorf("desk %+v, want German", d)
 	}
 
-	if err := chromedp.Do(actx, chromedp.Click(chromedp.CSS(`#queue button[data-conv="`+id+`"]`))); err != nil {
-		t.Fatal(err)
-	}
+	clickNow(t, actx, "a click on the waiting conversation", `#queue button[data-conv="`+id+`"]`)
 	waitJS(t, actx, "the waiting conversation open", `document.getElementById('conv').dataset.conv === '`+id+`' && document.body.dataset.conv === 'queued'`)
 	type conv struct {
 		State, Take, Title string

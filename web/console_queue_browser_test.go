@@ -33,9 +33,7 @@ func TestBrowserConsoleQueueUnreadAndKinds(t *testing.T) {
 	waitJS(t, actx, "two unread with a preview in the queue", `(() => { const b = document.querySelector('#queue button[data-conv="`+id+`"]');
 	  return b && b.dataset.unread === '2' && b.querySelector('.preview') && b.querySelector('.preview').textContent === 'Where is my parcel?'; })()`)
 
-	if err := chromedp.Do(actx, chromedp.Click(chromedp.CSS(`#queue button[data-conv="`+id+`"]`))); err != nil {
-		t.Fatal(err)
-	}
+	clickNow(t, actx, "a click on the waiting conversation", `#queue button[data-conv="`+id+`"]`)
 	waitJS(t, actx, "the transcript", `[...document.querySelectorAll('#transcript .line-customer .text')].some(e => e.textContent === 'Where is my parcel?')`)
 	type lines struct{ Typed, Events int }
 	got := evalJS[lines](t, actx, `({Typed: [...document.querySelectorAll('#transcript .line-customer .text')].filter(e => e.textContent === '[pressed: human]').length,
