@@ -348,9 +348,7 @@ func TestBrowserConsoleUnreadNarrowAxe(t *testing.T) {
 		custs[i] = c
 	}
 	waitJS(t, actx, "both in My conversations", `document.querySelectorAll('#mine button[data-conv]').length === 2`)
-	if err := chromedp.Do(actx, chromedp.Click(chromedp.CSS(`#mine button[data-conv="`+ids[0]+`"]`))); err != nil {
-		t.Fatal(err)
-	}
+	clickNow(t, actx, "a click on the first conversation", `#mine button[data-conv="`+ids[0]+`"]`)
 	waitJS(t, actx, "the first conversation open", `document.body.dataset.conv === 'joined' && document.querySelector('#mine button[aria-current="true"]')`)
 	type transcript struct {
 		Text   string
@@ -390,9 +388,7 @@ func TestBrowserConsoleUnreadNarrowAxe(t *testing.T) {
 	setMedia(t, actx, false)
 
 	// Opening the second conversation clears its count and the title.
-	if err := chromedp.Do(actx, chromedp.Click(chromedp.CSS(`#mine button[data-conv="`+ids[1]+`"]`))); err != nil {
-		t.Fatal(err)
-	}
+	clickNow(t, actx, "a click on the second conversation", `#mine button[data-conv="`+ids[1]+`"]`)
 	waitJS(t, actx, "the count cleared", `document.getElementById('conv').dataset.conv === '`+ids[1]+`' && document.title === 'Agent console' &&
 	  [...document.querySelectorAll('#transcript .line-customer .text')].some(e => e.textContent === 'Hello from the second customer')`)
 
