@@ -163,7 +163,7 @@ func TestExperimentListAmbiguous(t *testing.T) {
 // the tests (testdata/shops/NAME, its own queries.csv).
 func experimentKB(t *testing.T, root, name string, in, oos []EvalQuery) (dir string, qin, qout []EvalQuery) {
 	t.Helper()
-	shop := filepath.Join("testdata/shops", name)
+	shop := filepath.Join(shopsDir, name)
 	if _, err := os.Stat(shop); err != nil {
 		return filepath.Join(root, name), in, oos
 	}
