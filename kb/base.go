@@ -22,7 +22,7 @@ type Hit struct {
 	Article    *Article
 	Score      float64 // raw ranking score
 	Confidence float64 // calibrated 0..1: estimated probability this is the right article
-	Why        string  // short human explanation (matched terms / closest example)
+	Why        string  // short human explanation (matched terms / meaning / closest example)
 }
 
 // Options configure Open.
@@ -392,7 +392,7 @@ func (b *Base) search(ctx context.Context, g *generation, query string, k int) (
 	hits := make([]Hit, 0, len(rs))
 	for _, r := range rs {
 		a := g.byID[r.id]
-		hits = append(hits, Hit{Article: a, Score: r.score, Confidence: r.conf, Why: why(toks, a, g.termsOf(a))})
+		hits = append(hits, Hit{Article: a, Score: r.score, Confidence: r.conf, Why: why(toks, a, g.termsOf(a), r.meaning)})
 	}
 	return hits, info, nil
 }
@@ -439,9 +439,10 @@ func (b *Base) isClosed() bool {
 	return b.closed
 }
 
-// why explains a hit: the query words found in the article and the example
-// question sharing most of them.
-func why(toks []string, a *Article, t *articleTerms) string {
+// why explains a hit: the query words found in the article, how near the
+// two are in meaning (semantic, when the words are known) and the example
+// question sharing most of the words.
+func why(toks []string, a *Article, t *articleTerms, meaning float64) string {
 	var matched []string
 	seen := map[string]bool{}
 	for _, w := range toks {
@@ -455,6 +456,9 @@ func why(toks []string, a *Article, t *articleTerms) string {
 		fmt.Fprintf(&sb, "matched %s", strings.Join(matched, ", "))
 	} else {
 		sb.WriteString("no shared words")
+	}
+	if meaning > 0 {
+		fmt.Fprintf(&sb, "; meaning %.2f", meaning)
 	}
 	best, bestN := -1, 0
 	for i, ex := range t.examples {
@@ -478,8 +482,9 @@ func why(toks []string, a *Article, t *articleTerms) string {
 
 // ranked is one article after combining the classifier and the text index.
 type ranked struct {
-	id    string
-	class int32
-	score float64
-	conf  float64
+	id      string
+	class   int32
+	score   float64
+	conf    float64
+	meaning float64 // semantic similarity (see semantic), 0 when unknown
 }

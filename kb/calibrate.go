@@ -2,6 +2,7 @@ package kb
 
 import (
 	"context"
+	"deskbot/wordvec"
 	"errors"
 	"fmt"
 	"sort"
@@ -218,6 +219,7 @@ func trainPartial(arts []*Article, raws [][]rawFeature, ys []int32, lexArts []*A
 	m.lin = trainLinear(xs, ys, len(arts), len(m.voc.idf), tc)
 	m.lex = buildLexicon(lexArts)
 	m.spell = newSpeller(lexArts)
+	m.sem = newSemantic(wordvec.English(), lexArts)
 	return m
 }
 

@@ -6,13 +6,23 @@ import "strings"
 // article covers: they carry no topic ("do you", "how much is", "can I").
 var functionWords = func() map[string]bool {
 	m := map[string]bool{}
+	for w := range functionWordForms {
+		m[stem(w)] = true
+	}
+	return m
+}()
+
+// functionWordForms are the function words as written (before stemming),
+// for checks on many words where stemming each would cost too much.
+var functionWordForms = func() map[string]bool {
+	m := map[string]bool{}
 	for _, w := range words(`a an the i me my mine you your yours we us our it its it's this that these those there here
 		is are am was were be been being do does did done doing can could would will shall should may might must have has had
 		to of in on at for from with by about as into onto over under and or but if so then than also too just very really
 		what when where which who whom whose why how much many long often soon any some all each every
 		please hi hello hey thanks thank get got know tell let want need like im ive id dont cant isnt
 		way possible possibly able easy easily somehow`) {
-		m[stem(w)] = true
+		m[w] = true
 	}
 	return m
 }()

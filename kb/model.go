@@ -3,6 +3,7 @@ package kb
 import (
 	"context"
 	"crypto/sha256"
+	"deskbot/wordvec"
 	"encoding/hex"
 	"fmt"
 	"math"
@@ -19,7 +20,7 @@ const DefaultThreshold = 0.95
 
 // modelVersion changes whenever features, training or the file format
 // change, so that a stale model file is retrained rather than misread.
-const modelVersion = "deskbot-model-5"
+const modelVersion = "deskbot-model-6"
 
 // calib maps the top score and its margin over the runner-up to a
 // probability: sigmoid(A*top + B*margin + C).
@@ -45,6 +46,7 @@ type intentModel struct {
 	cal   calib
 	self  selfCalibration // how cal was fitted and the precision curve; empty: prior
 	spell *speller        // the articles' words, to correct a query's (not stored: rebuilt on load)
+	sem   *semantic       // the articles' text vectors (not stored: rebuilt on load)
 	pool  sync.Pool       // *scorer sized for len(ids)
 }
 
@@ -149,6 +151,7 @@ func trainModel(ctx context.Context, key string, arts []*Article, fc featureConf
 	m.lin = trainLinear(xs, ys, len(arts), len(m.voc.idf), tc)
 	m.lex = buildLexicon(arts)
 	m.spell = newSpeller(arts)
+	m.sem = newSemantic(wordvec.English(), arts)
 	return m, nil
 }
 

@@ -3,6 +3,7 @@ package kb
 import (
 	"bufio"
 	"context"
+	"deskbot/wordvec"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -41,6 +42,7 @@ func loadOrTrainModel(ctx context.Context, dir string, arts []*Article) (m *inte
 	p := filepath.Join(dir, modelFile)
 	if m, err := readModel(p); err == nil && m.key == key {
 		m.spell = newSpeller(arts)
+		m.sem = newSemantic(wordvec.English(), arts)
 		return m, false, nil
 	}
 	m, err = trainModel(ctx, key, arts, defaultFeatures, defaultTrain)

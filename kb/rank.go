@@ -4,7 +4,7 @@ import "sort"
 
 // rank scores query with the model: the classifier's n best candidates,
 // refined by BM25 over the same candidates (bm25Blend, normalised by the
-// best candidate's). Scores only; confidence comes from calibration. It
+// best candidate's) and by their semantic similarity (semBlend). Scores only; confidence comes from calibration. It
 // returns nil when the classifier knows no feature of the query.
 func (m *intentModel) rank(query string, toks []string, n int) []ranked {
 	preds := m.predict(query, n)
@@ -29,9 +29,15 @@ func (m *intentModel) rank(query string, toks []string, n int) []ranked {
 			}
 		}
 	}
+	qv := m.sem.vector(query)
+	sims := make(map[int32]float64, len(cands))
+	for _, c := range cands {
+		sims[c] = m.sem.score(qv, c)
+		scores[c] += semBlend * sims[c]
+	}
 	out := make([]ranked, 0, len(scores))
 	for c, s := range scores {
-		out = append(out, ranked{id: m.ids[c], class: c, score: s})
+		out = append(out, ranked{id: m.ids[c], class: c, score: s, meaning: sims[c]})
 	}
 	sortRanked(out)
 	return out
