@@ -2,6 +2,7 @@ package kb
 
 import (
 	"math"
+	"strings"
 
 	"deskbot/wordvec"
 )
@@ -32,6 +33,12 @@ func newSemantic(tab *wordvec.Table, arts []*Article) *semantic {
 	s := &semantic{tab: tab, off: make([]int32, 1, len(arts)+1)}
 	n := int32(0)
 	for _, a := range arts {
+		if a.Lang != "" && a.Lang != "en" && !strings.HasPrefix(a.Lang, "en-") {
+			// The table is English: an article in another language gets
+			// no vector rather than one from the few words that look English.
+			s.off = append(s.off, n)
+			continue
+		}
 		texts := []string{a.Title}
 		texts = append(texts, a.Questions[:min(len(a.Questions), semQuestions)]...)
 		if !isPlaceholder(a.Body) {
@@ -51,16 +58,21 @@ func newSemantic(tab *wordvec.Table, arts []*Article) *semantic {
 // vector is the unit-length sum of the text's content words' vectors, each
 // weighed by how rare the word is (a/(a+p), p its estimated frequency from
 // its rank: Arora, Liang and Ma's smooth inverse frequency). It is nil when
-// the table knows none of the words (another language, names).
+// the table knows no content word, or fewer than half of all the words: a
+// text in another language has a few words that look English ("die",
+// "ich", "an") and would otherwise be matched on them.
 func (s *semantic) vector(text string) []float32 {
 	var v []float32
 	logN := math.Log(float64(s.tab.Len()))
-	for _, w := range words(text) {
-		if functionWordForms[w] {
-			continue
-		}
+	ws := words(text)
+	known := 0
+	for _, w := range ws {
 		r, ok := s.tab.Rank(w)
 		if !ok {
+			continue
+		}
+		known++
+		if functionWordForms[w] {
 			continue
 		}
 		if v == nil {
@@ -74,7 +86,7 @@ func (s *semantic) vector(text string) []float32 {
 	for _, x := range v {
 		n += float64(x) * float64(x)
 	}
-	if n == 0 {
+	if n == 0 || 2*known < len(ws) {
 		return nil
 	}
 	k := float32(1 / math.Sqrt(n))

@@ -39,7 +39,9 @@ func TestSemanticScore(t *testing.T) {
 	}
 	// Words the table does not know (another language, names) give no
 	// vector and move no score; nor does an article without a known word.
-	for _, q := range []string{"", "Öffnungszeiten xqzv", "the and of"} {
+	for _, q := range []string{"", "Öffnungszeiten xqzv", "the and of",
+		"Wie kann ich einen Artikel zurückgeben", // German: only "wie" and "ich" are in the table
+	} {
 		if v := s.vector(q); v != nil {
 			t.Errorf("vector(%q) = %v, want nil", q, v[:3])
 		}
@@ -49,5 +51,14 @@ func TestSemanticScore(t *testing.T) {
 	}
 	if got := s.score(s.vector("refund"), 1); got != 0 {
 		t.Errorf("an article with no known word scores %f, want 0", got)
+	}
+	// An article in another language gets no vector, even where its words
+	// exist in English.
+	de := newSemantic(wordvec.English(), []*Article{{ID: "r", Title: "Refund", Body: "We refund.", Lang: "de"}, {ID: "e", Title: "Refund", Lang: "en-GB"}})
+	if got := de.score(de.vector("refund"), 0); got != 0 {
+		t.Errorf("a German article scores %f, want 0", got)
+	}
+	if got := de.score(de.vector("refund"), 1); got < 0.99 {
+		t.Errorf("an en-GB article titled Refund scores %f for \"refund\", want 1", got)
 	}
 }
