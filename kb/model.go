@@ -69,6 +69,7 @@ func (m *intentModel) scorer() *scorer {
 func modelKey(arts []*Article) string {
 	h := sha256.New()
 	h.Write([]byte(modelVersion))
+	h.Write([]byte(wordvec.English().ID())) // the ranking uses it: a new table retrains
 	for _, a := range arts {
 		fmt.Fprintf(h, "\x00%s\x00%s", a.ID, articleHash(a))
 	}

@@ -10,8 +10,10 @@
 package wordvec
 
 import (
+	"crypto/sha256"
 	_ "embed"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
@@ -34,6 +36,7 @@ var English = sync.OnceValue(func() *Table {
 // Table maps words to unit vectors. A word's rank is its place in the
 // source's frequency order: 0 is the most frequent.
 type Table struct {
+	id    string // hash of the parsed data
 	dim   int
 	rank  map[string]int32
 	scale []float32
@@ -51,13 +54,14 @@ func Parse(b []byte) (*Table, error) {
 		return nil, ErrFormat
 	}
 	le := binary.LittleEndian
+	sum := sha256.Sum256(b)
 	b = b[len(magic):]
 	dim, n := int(le.Uint32(b)), int(le.Uint32(b[4:]))
 	b = b[8:]
 	if dim <= 0 || dim > 1024 || n < 0 || n > 10_000_000 {
 		return nil, fmt.Errorf("%w: %d words of %d dimensions", ErrFormat, n, dim)
 	}
-	t := &Table{dim: dim, rank: make(map[string]int32, n), scale: make([]float32, n)}
+	t := &Table{id: hex.EncodeToString(sum[:8]), dim: dim, rank: make(map[string]int32, n), scale: make([]float32, n)}
 	for i := 0; i < n; i++ {
 		if len(b) < 1 || len(b) < 1+int(b[0]) {
 			return nil, fmt.Errorf("%w: truncated in word %d", ErrFormat, i)
@@ -79,6 +83,10 @@ func Parse(b []byte) (*Table, error) {
 	}
 	return t, nil
 }
+
+// ID identifies the table's contents: a model whose confidence was
+// calibrated with one table is not valid with another.
+func (t *Table) ID() string { return t.id }
 
 // Dim is the length of every vector.
 func (t *Table) Dim() int { return t.dim }

@@ -32,6 +32,17 @@ func TestEnglishTable(t *testing.T) {
 	if tb.Len() != 50000 || tb.Dim() != 100 {
 		t.Fatalf("table has %d words of %d dimensions, want 50000 of 100", tb.Len(), tb.Dim())
 	}
+	if id := tb.ID(); len(id) != 16 {
+		t.Errorf("ID() = %q, want 16 hex digits", id)
+	}
+	if other, err := Parse(append([]byte{}, englishBin...)); err != nil || other.ID() != tb.ID() {
+		t.Errorf("the same data parsed again has ID %q (%v), want %q", other.ID(), err, tb.ID())
+	}
+	changed := append([]byte{}, englishBin...)
+	changed[len(changed)-1]++
+	if other, err := Parse(changed); err != nil || other.ID() == tb.ID() {
+		t.Errorf("a changed vector keeps the ID %q (%v)", tb.ID(), err)
+	}
 	if r, ok := tb.Rank("the"); !ok || r != 0 {
 		t.Errorf("rank of \"the\" = %d, %v; want 0 (most frequent)", r, ok)
 	}
