@@ -11,6 +11,14 @@ import (
 
 func faqDevRoot(t *testing.T) string { return sharedData(t, "faq-dev") }
 
+// faqDevQueries returns the faq-dev folder with its in-scope and
+// out-of-scope questions.
+func faqDevQueries(t *testing.T) (root string, in, oos []EvalQuery) {
+	t.Helper()
+	root = faqDevRoot(t)
+	return root, readCSV(t, filepath.Join(root, "queries-in.csv")), readCSV(t, filepath.Join(root, "queries-oos.csv"))
+}
+
 func readCSV(t *testing.T, p string) []EvalQuery {
 	f, err := os.Open(p)
 	if err != nil {
@@ -120,9 +128,7 @@ func TestExperimentDecideBanking(t *testing.T) {
 
 func TestExperimentAllKBs(t *testing.T) {
 	skipUnlessExperiment(t)
-	root := faqDevRoot(t)
-	in := readCSV(t, filepath.Join(root, "queries-in.csv"))
-	oos := readCSV(t, filepath.Join(root, "queries-oos.csv"))
+	root, in, oos := faqDevQueries(t)
 	s := loadBanking77(t)
 	b77 := map[string]string{"b77-full": writeKB(t, s.articles(0)), "b77-10": writeKB(t, s.articles(10))}
 	names := []string{"kb-a", "kb-c", "b77-10", "bike-repair", "bakery", "yarn-shop"}

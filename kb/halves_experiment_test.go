@@ -16,9 +16,7 @@ import (
 // out of scope.
 func TestExperimentHalves(t *testing.T) {
 	skipUnlessExperiment(t)
-	root := faqDevRoot(t)
-	in := readCSV(t, filepath.Join(root, "queries-in.csv"))
-	oos := readCSV(t, filepath.Join(root, "queries-oos.csv"))
+	root, in, oos := faqDevQueries(t)
 	for _, name := range []string{"kb-a", "kb-c"} {
 		files, err := filepath.Glob(filepath.Join(root, name, "*.md"))
 		if err != nil || len(files) == 0 {

@@ -3,7 +3,6 @@ package kb
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"testing"
 )
 
@@ -11,9 +10,7 @@ import (
 // questions were ranked right, ranked wrong, or out of scope.
 func TestExperimentReliability(t *testing.T) {
 	skipUnlessExperiment(t)
-	root := faqDevRoot(t)
-	in := readCSV(t, filepath.Join(root, "queries-in.csv"))
-	oos := readCSV(t, filepath.Join(root, "queries-oos.csv"))
+	root, in, oos := faqDevQueries(t)
 	for _, kbn := range []string{"kb-a", "kb-c", "bike-repair", "bakery", "yarn-shop"} {
 		dir, qin, qout := experimentKB(t, root, kbn, in, oos)
 		b, err := Open(context.Background(), Options{Source: os.DirFS(dir), IndexDir: t.TempDir()})
