@@ -2,12 +2,13 @@ package kb
 
 import (
 	"context"
-	"deskbot/wordvec"
 	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"sync"
+
+	"deskbot/wordvec"
 )
 
 // Self-calibration: a knowledge base tells how separable its own articles

@@ -61,7 +61,7 @@ func (b *Base) Decide(ctx context.Context, query string, target float64) (Decisi
 	switch {
 	case len(info.content) == 0:
 		return none, nil
-	case len(info.content) == 1 && len(sug) > 0 && !info.exact:
+	case len(info.content) == 1 && len(sug) > 0:
 		// One word names a topic, not a question: offer the articles on it.
 		return Decision{Verdict: VerdictSuggest, Hits: sug, Reason: "topic word"}, nil
 	}

@@ -3,12 +3,13 @@ package kb
 import (
 	"context"
 	"crypto/sha256"
-	"deskbot/wordvec"
 	"encoding/hex"
 	"fmt"
 	"math"
 	"strings"
 	"sync"
+
+	"deskbot/wordvec"
 )
 
 // DefaultThreshold is the confidence below which the bot says it cannot

@@ -3,7 +3,6 @@ package kb
 import (
 	"bufio"
 	"context"
-	"deskbot/wordvec"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -11,6 +10,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"deskbot/wordvec"
 )
 
 // The model file sits next to the Bleve index. It is written to a temporary

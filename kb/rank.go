@@ -4,8 +4,9 @@ import "sort"
 
 // rank scores query with the model: the classifier's n best candidates,
 // refined by BM25 over the same candidates (bm25Blend, normalised by the
-// best candidate's) and by their semantic similarity (semBlend). Scores only; confidence comes from calibration. It
-// returns nil when the classifier knows no feature of the query.
+// best candidate's) and by their similarity in meaning (semBlend). Scores
+// only; confidence comes from calibration. It returns nil when the
+// classifier knows no feature of the query.
 func (m *intentModel) rank(query string, toks []string, n int) []ranked {
 	preds := m.predict(query, n)
 	if len(preds) == 0 {
