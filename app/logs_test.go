@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -70,8 +71,12 @@ func TestNoPersonalDataInLogs(t *testing.T) {
 	if !strings.Contains(out, "serving") {
 		t.Fatalf("logger not used: %q", out)
 	}
+	// Timestamps, durations and random ids are the server's own digits: a
+	// duration such as took=1.834111ms would read as the card's "4111".
+	own := regexp.MustCompile(`\b(time|took|id)=\S+`)
+	text := own.ReplaceAllString(out, "")
 	for _, needle := range []string{"secret.person", "7946 0958", "4111", "diabetes", "I want a human"} {
-		if strings.Contains(out, needle) {
+		if strings.Contains(text, needle) {
 			t.Errorf("server log contains customer text %q", needle)
 		}
 	}
