@@ -131,7 +131,7 @@ func TestExperimentAllKBs(t *testing.T) {
 	root, in, oos := faqDevQueries(t)
 	s := loadBanking77(t)
 	b77 := map[string]string{"b77-full": writeKB(t, s.articles(0)), "b77-10": writeKB(t, s.articles(10))}
-	names := []string{"kb-a", "kb-c", "b77-10", "bike-repair", "bakery", "yarn-shop"}
+	names := append([]string{"kb-a", "kb-c", "b77-10"}, shops...)
 	if os.Getenv("KB_NAMES") != "" {
 		names = strings.Split(os.Getenv("KB_NAMES"), ",")
 	}

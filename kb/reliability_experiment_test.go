@@ -11,7 +11,7 @@ import (
 func TestExperimentReliability(t *testing.T) {
 	skipUnlessExperiment(t)
 	root, in, oos := faqDevQueries(t)
-	for _, kbn := range []string{"kb-a", "kb-c", "bike-repair", "bakery", "yarn-shop"} {
+	for _, kbn := range append([]string{"kb-a", "kb-c"}, shops...) {
 		dir, qin, qout := experimentKB(t, root, kbn, in, oos)
 		b, err := Open(context.Background(), Options{Source: os.DirFS(dir), IndexDir: t.TempDir()})
 		if err != nil {

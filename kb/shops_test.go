@@ -13,18 +13,23 @@ import (
 // category is the article that answers it, or "oos" when none does.
 const shopsDir = "testdata/shops"
 
+// shops are the knowledge bases in shopsDir. The first three were written
+// with the ranking; phone-repair and dog-grooming were written afterwards,
+// by someone who had not seen it, and first measured as they came.
+var shops = []string{"bike-repair", "bakery", "yarn-shop", "phone-repair", "dog-grooming"}
+
 // TestShopKnowledgeBases is an independent accuracy check on realistic
 // knowledge bases. The floors are loose safety nets, not targets.
 func TestShopKnowledgeBases(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds three knowledge bases")
+		t.Skip("builds five knowledge bases")
 	}
 	const (
 		minPrecision   = 0.90 // right among answered in-scope questions
 		maxOOSAnswered = 0.20 // out-of-scope questions answered
 		minShown       = 0.60 // right article answered or suggested
 	)
-	for _, shop := range []string{"bike-repair", "bakery", "yarn-shop"} {
+	for _, shop := range shops {
 		t.Run(shop, func(t *testing.T) {
 			ctx := context.Background()
 			dir := filepath.Join(shopsDir, shop)
@@ -64,7 +69,8 @@ func TestShopKnowledgeBases(t *testing.T) {
 			if testing.Verbose() {
 				logWrongAnswers(t, ctx, b, qs)
 			}
-			if res.Precision < minPrecision {
+			// With nothing answered, precision says nothing.
+			if res.Answered > 0 && res.Precision < minPrecision {
 				t.Errorf("%s: precision of answered %.4f < %.2f", shop, res.Precision, minPrecision)
 			}
 			if res.OOSAnswered > maxOOSAnswered {
