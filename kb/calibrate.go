@@ -7,8 +7,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-
-	"deskbot/wordvec"
 )
 
 // Self-calibration: a knowledge base tells how separable its own articles
@@ -219,8 +217,7 @@ func trainPartial(arts []*Article, raws [][]rawFeature, ys []int32, lexArts []*A
 	}
 	m.lin = trainLinear(xs, ys, len(arts), len(m.voc.idf), tc)
 	m.lex = buildLexicon(lexArts)
-	m.spell = newSpeller(lexArts)
-	m.sem = newSemantic(wordvec.English(), lexArts)
+	m.derive(lexArts)
 	return m
 }
 

@@ -51,6 +51,14 @@ type intentModel struct {
 	pool  sync.Pool       // *scorer sized for len(ids)
 }
 
+// derive builds what the model computes from the articles rather than
+// stores: the speller and the texts' vectors. Training, calibration and
+// loading all call it, so none of them can miss one.
+func (m *intentModel) derive(arts []*Article) {
+	m.spell = newSpeller(arts)
+	m.sem = newSemantic(wordvec.English(), arts)
+}
+
 // rewrite corrects the query's words towards the articles' (see speller).
 func (m *intentModel) rewrite(q string) string {
 	if m == nil {
@@ -152,8 +160,7 @@ func trainModel(ctx context.Context, key string, arts []*Article, fc featureConf
 	}
 	m.lin = trainLinear(xs, ys, len(arts), len(m.voc.idf), tc)
 	m.lex = buildLexicon(arts)
-	m.spell = newSpeller(arts)
-	m.sem = newSemantic(wordvec.English(), arts)
+	m.derive(arts)
 	return m, nil
 }
 

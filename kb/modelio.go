@@ -10,8 +10,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-
-	"deskbot/wordvec"
 )
 
 // The model file sits next to the Bleve index. It is written to a temporary
@@ -42,8 +40,7 @@ func loadOrTrainModel(ctx context.Context, dir string, arts []*Article) (m *inte
 	key := modelKey(arts)
 	p := filepath.Join(dir, modelFile)
 	if m, err := readModel(p); err == nil && m.key == key {
-		m.spell = newSpeller(arts)
-		m.sem = newSemantic(wordvec.English(), arts)
+		m.derive(arts)
 		return m, false, nil
 	}
 	m, err = trainModel(ctx, key, arts, defaultFeatures, defaultTrain)
