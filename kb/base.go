@@ -352,6 +352,7 @@ func (b *Base) search(ctx context.Context, g *generation, query string, k int) (
 	query = stripCourtesy(query)
 	asked := query
 	query = g.model.rewrite(query)
+	surface := words(query)
 	toks := analyze(query)
 	info := queryInfo{content: contentWords(toks), exp: expand(toks)}
 	if len(toks) == 0 || len(g.arts) == 0 {
@@ -392,7 +393,7 @@ func (b *Base) search(ctx context.Context, g *generation, query string, k int) (
 	hits := make([]Hit, 0, len(rs))
 	for _, r := range rs {
 		a := g.byID[r.id]
-		hits = append(hits, Hit{Article: a, Score: r.score, Confidence: r.conf, Why: why(toks, a, g.termsOf(a), r.meaning)})
+		hits = append(hits, Hit{Article: a, Score: r.score, Confidence: r.conf, Why: why(toks, surface, a, g.termsOf(a), r.meaning)})
 	}
 	return hits, info, nil
 }
@@ -441,13 +442,15 @@ func (b *Base) isClosed() bool {
 
 // why explains a hit: the query words found in the article, how near the
 // two are in meaning (semantic, when the words are known) and the example
-// question sharing most of the words.
-func why(toks []string, a *Article, t *articleTerms, meaning float64) string {
+// question sharing most of the words. Matched words are shown as the
+// customer typed them (after spelling fixes), not as their stems: "money",
+// not "monei". toks are the stems of surface, one for one.
+func why(toks, surface []string, a *Article, t *articleTerms, meaning float64) string {
 	var matched []string
 	seen := map[string]bool{}
-	for _, w := range toks {
+	for i, w := range toks {
 		if t.all[w] && !seen[w] {
-			matched = append(matched, w)
+			matched = append(matched, surface[i])
 			seen[w] = true
 		}
 	}

@@ -290,3 +290,16 @@ func TestReloadWithoutChangesKeepsModel(t *testing.T) {
 		t.Fatalf("long query: %v %v", hits, err)
 	}
 }
+
+// The "why" of a hit is read by owners (kb search) and QA (the bot's
+// explanation): it names words as the customer typed them, not their stems.
+func TestWhyShowsTypedWords(t *testing.T) {
+	b := openTest(t, smallKB(t), t.TempDir())
+	h := top(t, b, "returning items delivered")
+	if h.Article.ID != "returns" {
+		t.Fatalf("top %s, want returns", h.Article.ID)
+	}
+	if !strings.Contains(h.Why, "returning") || strings.Contains(h.Why, "return,") || strings.Contains(h.Why, "item,") {
+		t.Errorf("why %q: want the typed words (returning, items), not stems", h.Why)
+	}
+}
