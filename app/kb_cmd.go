@@ -25,7 +25,7 @@ const kbUsage = `Usage:
                                                     what customers get: answered, right, suggested, out of scope
   deskbot kb review [--kb DIR] [--data-dir DIR] [--since 30d|YYYY-MM-DD] [--accept N [--article ID]]
                                                     missed questions, grouped; --accept (or, on a terminal, the prompt)
-                                                    adds one to its article's example questions
+                                                    adds one to its article's asked: list
 `
 
 func cmdKB(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -24,11 +24,11 @@ var ErrDemoKB = errors.New("the embedded demo knowledge base is read-only: set k
 
 // cmdKBReview runs `deskbot kb review`: the questions customers asked that
 // the knowledge base missed (or answered only by a suggestion they picked),
-// grouped, each with its likely article; --accept N makes question N an
-// example question of that article, so it is answered next time.
+// grouped, each with its likely article; --accept N adds question N to
+// that article's asked questions, so it is answered when asked again.
 func cmdKBReview(ctx context.Context, fs *flag.FlagSet, cf *commonFlags, kbDir *string, args []string, stdout, stderr io.Writer) error {
 	sinceFlag := fs.String("since", "", "only questions asked since: a number of days (30d), a duration (12h) or a date (2026-11-01)")
-	accept := fs.Int("accept", 0, "add question N of the list to its article's questions")
+	accept := fs.Int("accept", 0, "add question N of the list to its article's asked questions (answered when asked again)")
 	article := fs.String("article", "", "with --accept: the article to add the question to, instead of the likely one")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -149,13 +149,16 @@ func acceptQuestion(dir string, b *kb.Base, rows []reviewRow, n int, id string, 
 	// personal can reach an article, whatever wrote the entry.
 	q := compliance.Redact(r.Question, compliance.NewDetector(nil).Find(r.Question), func(compliance.Kind) bool { return false })
 	path := filepath.Join(dir, filepath.FromSlash(a.Path))
-	if err := kb.AddQuestionToFile(path, q); err != nil {
+	// Into asked:, not questions: a customer's wording answers that very
+	// question again, but as an example it drew other questions to the
+	// article by its incidental words (kb/QUALITY.md).
+	if err := kb.AddQuestionToFile(path, kb.Asked, q); err != nil {
 		if errors.Is(err, kb.ErrQuestionExists) {
-			return fmt.Errorf("%s already has the example question %q (%s)", id, q, path)
+			return fmt.Errorf("%s already has the question %q (%s)", id, q, path)
 		}
 		return fmt.Errorf("adding question %d to %s: %w", n, id, err)
 	}
-	fmt.Fprintf(stdout, "added %q to the questions of %s (%s); a running server picks it up without a restart\n", q, id, path)
+	fmt.Fprintf(stdout, "added %q to the asked questions of %s (%s): asked again, it is answered with this article; a running server picks it up without a restart\n", q, id, path)
 	return nil
 }
 
@@ -178,7 +181,7 @@ func printReview(w io.Writer, rows []reviewRow, since time.Time, cal kb.Calibrat
 	for _, r := range rows {
 		likely := r.Likely()
 		if r.Known != "" {
-			likely += "; already an example question of " + r.Known
+			likely += "; already listed in " + r.Known
 		}
 		fmt.Fprintf(tw, "%d\t%d\t%s\t%q\t%s\n", r.N, r.Count, r.Last.Format("2006-01-02"), r.Question, likely)
 	}

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"deskbot/kb"
@@ -17,7 +18,7 @@ type reviewRow struct {
 	Article    string  // most likely article; empty when nothing matches
 	How        string  // "picked", "answered", "suggested", "best match" or "no article"
 	Confidence float64 // of Article on the current knowledge base (not for "picked")
-	Known      string  // id of an article that already has this example question
+	Known      string  // id of an article that already lists this question (questions: or asked:)
 }
 
 // Likely renders the article column, e.g. "returns-policy (picked 2×)" or
@@ -51,7 +52,7 @@ func reviewList(ctx context.Context, st *store.Store, b *kb.Base, since time.Tim
 		arts = b.Articles()
 	}
 	for _, a := range arts {
-		for _, q := range a.Questions {
+		for _, q := range slices.Concat(a.Questions, a.Asked) {
 			known[kb.NormaliseQuestion(q)] = a.ID
 		}
 	}

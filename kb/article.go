@@ -46,6 +46,13 @@ type Article struct {
 	// Lang is the article's language tag (front matter `lang: de`); empty
 	// means the configured default language (config `language`).
 	Lang string
+	// Asked are customers' own questions the owner accepted for this
+	// article in `deskbot kb review` (front matter `asked:`). Asked again,
+	// they are answered with this article; unlike Questions they do not
+	// teach the ranking: customers' chatty wording, learned as examples,
+	// drew other questions to the article by its incidental words
+	// (kb/QUALITY.md, "The owner's learning loop").
+	Asked []string
 }
 
 // Stale reports whether the article is past its review date at now.
@@ -68,6 +75,7 @@ type frontMatter struct {
 	ID        string   `yaml:"id"`
 	Title     string   `yaml:"title"`
 	Questions []string `yaml:"questions"`
+	Asked     []string `yaml:"asked"`
 	Tags      []string `yaml:"tags"`
 	Owner     string   `yaml:"owner"`
 	Version   yamlText `yaml:"version"`
@@ -151,6 +159,11 @@ func ParseArticle(p string, data []byte) (Article, error) {
 	for _, q := range m.Questions {
 		if q = strings.TrimSpace(q); q != "" {
 			a.Questions = append(a.Questions, q)
+		}
+	}
+	for _, q := range m.Asked {
+		if q = strings.TrimSpace(q); q != "" {
+			a.Asked = append(a.Asked, q)
 		}
 	}
 	for _, t := range m.Tags {

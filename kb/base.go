@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -150,8 +151,10 @@ func (b *Base) Reload(ctx context.Context) error {
 		for _, w := range contentWords(analyze(a.Title)) {
 			g.titleDF[w]++
 		}
-		for _, q := range append([]string{a.Title}, a.Questions...) {
-			n := normalise(q)
+		for _, q := range slices.Concat([]string{a.Title}, a.Questions, a.Asked) {
+			// Keyed as a query is looked up: "cancel my order pls" is
+			// asked as "cancel my order".
+			n := normalise(stripCourtesy(q))
 			if _, taken := g.exact[n]; !taken && n != "" {
 				// Articles are in id order: the first one keeps a shared
 				// example (Lint reports the clash).

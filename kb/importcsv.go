@@ -206,6 +206,7 @@ type articleYAML struct {
 	ID        string   `yaml:"id"`
 	Title     string   `yaml:"title"`
 	Questions []string `yaml:"questions,omitempty"`
+	Asked     []string `yaml:"asked,omitempty"`
 	Tags      []string `yaml:"tags,omitempty"`
 	Owner     string   `yaml:"owner,omitempty"`
 	Version   string   `yaml:"version"`
@@ -219,14 +220,17 @@ func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 // Marshal renders the article in the on-disk format (front matter + body).
 // Titles and questions are written on one line each.
 func (a *Article) Marshal() ([]byte, error) {
-	qs := make([]string, 0, len(a.Questions))
-	for _, q := range a.Questions {
-		if q = oneLine(q); q != "" {
-			qs = append(qs, q)
+	lines := func(in []string) []string {
+		out := make([]string, 0, len(in))
+		for _, q := range in {
+			if q = oneLine(q); q != "" {
+				out = append(out, q)
+			}
 		}
+		return out
 	}
 	fm, err := yaml.Marshal(articleYAML{
-		ID: a.ID, Title: oneLine(a.Title), Questions: qs, Tags: a.Tags,
+		ID: a.ID, Title: oneLine(a.Title), Questions: lines(a.Questions), Asked: lines(a.Asked), Tags: a.Tags,
 		Owner: a.Owner, Version: a.Version, URL: a.URL,
 	})
 	if err != nil {

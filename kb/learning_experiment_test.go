@@ -43,7 +43,7 @@ func TestExperimentLearningLoop(t *testing.T) {
 				}
 				if accept {
 					for _, q := range learn {
-						if err := AddQuestionToFile(filepath.Join(dir, q.Want+".md"), q.Text); err != nil {
+						if err := AddQuestionToFile(filepath.Join(dir, q.Want+".md"), Asked, q.Text); err != nil {
 							t.Fatal(err)
 						}
 					}

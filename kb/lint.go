@@ -2,6 +2,7 @@ package kb
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -65,7 +66,8 @@ func Lint(arts []Article, now time.Time) []LintFinding {
 			add(a, "ACC-3", fmt.Sprintf("the answer claims a completed action (%q) in the bot's voice, which nothing the bot did confirms: %q; describe the rule or what a person will do instead", c.Words, c.Sentence))
 		}
 		seenHere := map[string]bool{}
-		for _, q := range a.Questions {
+		// Asked questions too: the first article claims a shared one.
+		for _, q := range slices.Concat(a.Questions, a.Asked) {
 			n := strings.Join(analyze(q), " ")
 			if n == "" || seenHere[n] {
 				continue

@@ -17,7 +17,7 @@ import (
 
 // Errors of the owner's review loop (AddQuestion, AddQuestionToFile).
 var (
-	ErrQuestionExists = errors.New("the article already has this example question")
+	ErrQuestionExists = errors.New("the article already has this question")
 	ErrEmptyQuestion  = errors.New("empty question")
 	ErrCannotEdit     = errors.New("cannot add the question without changing the rest of the article")
 )
@@ -123,16 +123,27 @@ func GroupReview(entries []ReviewEntry) []ReviewGroup {
 	return out
 }
 
-// AddQuestionToFile appends question to the `questions:` list of the
-// article file at path (see AddQuestion). The file is replaced atomically,
-// through a hidden temporary file the loader skips, so a server watching
-// the folder never reads half an article.
-func AddQuestionToFile(path, question string) error {
+// QuestionList names a front-matter list of questions.
+type QuestionList string
+
+const (
+	// Questions: example questions the owner writes; they teach the ranking.
+	Questions QuestionList = "questions"
+	// Asked: customers' questions accepted in `kb review`; answered with the
+	// article when asked again, without teaching the ranking (Article.Asked).
+	Asked QuestionList = "asked"
+)
+
+// AddQuestionToFile appends question to the list of the article file at
+// path (see AddQuestion). The file is replaced atomically, through a
+// hidden temporary file the loader skips, so a server watching the folder
+// never reads half an article.
+func AddQuestionToFile(path string, list QuestionList, question string) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return err
 	}
-	out, err := AddQuestion(data, question)
+	out, err := AddQuestion(data, list, question)
 	if err != nil {
 		return &FileError{path, err}
 	}
@@ -164,13 +175,14 @@ func AddQuestionToFile(path, question string) error {
 }
 
 // AddQuestion returns the article file data with question appended to the
-// front matter's `questions:` list. Everything else is kept byte for byte:
-// the line is inserted after the list's last item with the same
-// indentation (or a `questions:` list is added at the end of the front
-// matter). Only a layout that cannot be extended line by line (a flow list
-// such as `questions: [a, b]`) has its front matter re-encoded, keeping key
-// order and comments. It refuses a question the article already has.
-func AddQuestion(data []byte, question string) ([]byte, error) {
+// front matter's list (`questions:` or `asked:`). Everything else is kept
+// byte for byte: the line is inserted after the list's last item with the
+// same indentation (or the list is added at the end of the front matter).
+// Only a layout that cannot be extended line by line (a flow list such as
+// `questions: [a, b]`) has its front matter re-encoded, keeping key order
+// and comments. It refuses a question the article already has in either
+// list.
+func AddQuestion(data []byte, list QuestionList, question string) ([]byte, error) {
 	q := strings.Join(strings.Fields(question), " ")
 	if q == "" {
 		return nil, ErrEmptyQuestion
@@ -180,34 +192,39 @@ func AddQuestion(data []byte, question string) ([]byte, error) {
 		return nil, err
 	}
 	key := NormaliseQuestion(q)
-	for _, have := range before.Questions {
+	for _, have := range slices.Concat(before.Questions, before.Asked) {
 		if NormaliseQuestion(have) == key {
 			return nil, fmt.Errorf("%w: %q", ErrQuestionExists, have)
 		}
 	}
-	out, err := insertQuestionLine(data, q)
-	if err != nil || !sameWithQuestion(before, out, q) {
-		out, err = reencodeQuestions(data, q)
+	out, err := insertQuestionLine(data, list, q)
+	if err != nil || !sameWithQuestion(before, out, list, q) {
+		out, err = reencodeQuestions(data, list, q)
 		if err != nil {
 			return nil, err
 		}
-		if !sameWithQuestion(before, out, q) {
+		if !sameWithQuestion(before, out, list, q) {
 			return nil, ErrCannotEdit
 		}
 	}
 	return out, nil
 }
 
-// sameWithQuestion reports whether out parses to before with q appended.
-func sameWithQuestion(before Article, out []byte, q string) bool {
+// sameWithQuestion reports whether out parses to before with q appended
+// to list.
+func sameWithQuestion(before Article, out []byte, list QuestionList, q string) bool {
 	after, err := ParseArticle("", out)
 	if err != nil {
 		return false
 	}
 	want := before
-	want.Questions = append(slices.Clone(before.Questions), q)
+	if list == Asked {
+		want.Asked = append(slices.Clone(before.Asked), q)
+	} else {
+		want.Questions = append(slices.Clone(before.Questions), q)
+	}
 	return after.ID == want.ID && after.Title == want.Title && after.Body == want.Body &&
-		slices.Equal(after.Questions, want.Questions) && slices.Equal(after.Tags, want.Tags) &&
+		slices.Equal(after.Questions, want.Questions) && slices.Equal(after.Asked, want.Asked) && slices.Equal(after.Tags, want.Tags) &&
 		after.Owner == want.Owner && after.Version == want.Version && after.URL == want.URL &&
 		after.Reviewed.Equal(want.Reviewed) && after.ReviewBy.Equal(want.ReviewBy) &&
 		after.HumanReview == want.HumanReview
@@ -251,8 +268,8 @@ func readFront(data []byte) (lines [][]byte, end int, m *yaml.Node, err error) {
 	return lines, end, m, err
 }
 
-// insertQuestionLine adds q as one new line of the front matter.
-func insertQuestionLine(data []byte, q string) ([]byte, error) {
+// insertQuestionLine adds q to list as one new line of the front matter.
+func insertQuestionLine(data []byte, list QuestionList, q string) ([]byte, error) {
 	lines, end, m, err := readFront(data)
 	if err != nil {
 		return nil, err
@@ -267,12 +284,12 @@ func insertQuestionLine(data []byte, q string) ([]byte, error) {
 	}
 	idx := -1
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == "questions" {
+		if m.Content[i].Value == string(list) {
 			idx = i
 		}
 	}
 	if idx < 0 {
-		return splice(lines, end, "questions:"+eol+"  - "+item+eol), nil
+		return splice(lines, end, string(list)+":"+eol+"  - "+item+eol), nil
 	}
 	k, v := m.Content[idx], m.Content[idx+1]
 	// The entry ends where the next key starts (or at the closing ---),
@@ -297,7 +314,7 @@ func insertQuestionLine(data []byte, q string) ([]byte, error) {
 		}
 		return splice(lines, at, string(prefix)+item+eol), nil
 	case v.Kind == yaml.ScalarNode && v.Tag == "!!null" && v.Value == "" && stop == k.Line+1:
-		// "questions:" with nothing after it.
+		// "questions:" (or "asked:") with nothing after it.
 		return splice(lines, k.Line+1, "  - "+item+eol), nil
 	}
 	return nil, ErrCannotEdit
@@ -335,10 +352,10 @@ func yamlScalar(q string) (string, error) {
 	return "", ErrCannotEdit
 }
 
-// reencodeQuestions appends q through the YAML tree and writes the front
-// matter again (key order and comments kept, layout normalised); the body
-// is untouched.
-func reencodeQuestions(data []byte, q string) ([]byte, error) {
+// reencodeQuestions appends q to list through the YAML tree and writes the
+// front matter again (key order and comments kept, layout normalised); the
+// body is untouched.
+func reencodeQuestions(data []byte, list QuestionList, q string) ([]byte, error) {
 	lines, end, m, err := readFront(data)
 	if err != nil {
 		return nil, err
@@ -346,7 +363,7 @@ func reencodeQuestions(data []byte, q string) ([]byte, error) {
 	item := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: q}
 	found := false
 	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value != "questions" {
+		if m.Content[i].Value != string(list) {
 			continue
 		}
 		v := m.Content[i+1]
@@ -356,16 +373,16 @@ func reencodeQuestions(data []byte, q string) ([]byte, error) {
 			v.Content = append(v.Content, item)
 		case yaml.ScalarNode:
 			if v.Tag != "!!null" {
-				return nil, fmt.Errorf("%w: questions is not a list", ErrCannotEdit)
+				return nil, fmt.Errorf("%w: %s is not a list", ErrCannotEdit, list)
 			}
 			*v = yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: []*yaml.Node{item}, LineComment: v.LineComment}
 		default:
-			return nil, fmt.Errorf("%w: questions is not a list", ErrCannotEdit)
+			return nil, fmt.Errorf("%w: %s is not a list", ErrCannotEdit, list)
 		}
 		found = true
 	}
 	if !found {
-		m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "questions"},
+		m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: string(list)},
 			&yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq", Content: []*yaml.Node{item}})
 	}
 	var fm bytes.Buffer
