@@ -156,21 +156,7 @@ func ParseArticle(p string, data []byte) (Article, error) {
 	if a.Version == "" {
 		a.Version = "1"
 	}
-	for _, q := range m.Questions {
-		if q = strings.TrimSpace(q); q != "" {
-			a.Questions = append(a.Questions, q)
-		}
-	}
-	for _, q := range m.Asked {
-		if q = strings.TrimSpace(q); q != "" {
-			a.Asked = append(a.Asked, q)
-		}
-	}
-	for _, t := range m.Tags {
-		if t = strings.TrimSpace(t); t != "" {
-			a.Tags = append(a.Tags, t)
-		}
-	}
+	a.Questions, a.Asked, a.Tags = trimmed(m.Questions), trimmed(m.Asked), trimmed(m.Tags)
 	var err error
 	if a.Reviewed, err = parseDate("reviewed", m.Reviewed); err != nil {
 		return Article{}, &FileError{p, err}
@@ -190,6 +176,18 @@ func ParseArticle(p string, data []byte) (Article, error) {
 		return Article{}, &FileError{p, fmt.Errorf("%w: title", ErrMissingField)}
 	}
 	return a, nil
+}
+
+// trimmed returns the entries of a front-matter list trimmed, blank ones
+// dropped (nil when none is left).
+func trimmed(list []string) []string {
+	var out []string
+	for _, x := range list {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // LoadFS reads every *.md file under fsys (subfolders included). Broken
