@@ -103,13 +103,16 @@ func TestLint(t *testing.T) {
 		{ID: "b", Title: "returns!", Path: "b.md", Body: "y", Questions: []string{"how do i return an item"}},
 		{ID: "c", Title: "Empty", Path: "c.md", Body: placeholderBody},
 		{ID: "a", Title: "Other", Path: "a2.md", Body: "z", Questions: []string{"q"}},
+		// An accepted question the exact match cannot tell from d's.
+		{ID: "d", Title: "Cancelling", Path: "d.md", Body: "w", Asked: []string{"cancel my order"}},
+		{ID: "e", Title: "Orders", Path: "e.md", Body: "v", Questions: []string{"q2"}, Asked: []string{"Cancel my order, pls"}},
 	}
 	got := map[string]bool{}
 	for _, f := range Lint(arts, now) {
 		got[f.ID+" "+f.Rule] = true
 	}
 	for _, want := range []string{"a stale", "a duplicate-id", "b duplicate-title", "b similar-question",
-		"c no-questions", "c placeholder"} {
+		"c no-questions", "c placeholder", "e similar-question"} {
 		if !got[want] {
 			t.Errorf("missing finding %q (got %v)", want, got)
 		}

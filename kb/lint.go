@@ -66,9 +66,10 @@ func Lint(arts []Article, now time.Time) []LintFinding {
 			add(a, "ACC-3", fmt.Sprintf("the answer claims a completed action (%q) in the bot's voice, which nothing the bot did confirms: %q; describe the rule or what a person will do instead", c.Words, c.Sentence))
 		}
 		seenHere := map[string]bool{}
-		// Asked questions too: the first article claims a shared one.
+		// Asked questions too: the first article claims a shared one. Keyed
+		// without greetings and "please", as the exact-question match is.
 		for _, q := range slices.Concat(a.Questions, a.Asked) {
-			n := strings.Join(analyze(q), " ")
+			n := strings.Join(analyze(stripCourtesy(q)), " ")
 			if n == "" || seenHere[n] {
 				continue
 			}
