@@ -331,6 +331,10 @@ func (e *Engine) reply(ctx context.Context, t *turn, raw, query string, findings
 		t.send(m)
 		return
 	}
+	if in.LeavesMessage() {
+		e.startLeaving(t) // HUM-2: typed, as the button
+		return
+	}
 	if e.autoEscalate(ctx, t, in) {
 		return // HUM-2: a sensitive topic goes to a person even if it names a suggestion
 	}
@@ -457,8 +461,7 @@ func (e *Engine) action(ctx context.Context, s *Session, in protocol.Inbound) []
 	case protocol.ActionHuman:
 		e.handover(ctx, t, ReasonRequest)
 	case protocol.ActionLeaveMessage:
-		s.st.Leaving = true
-		t.send(e.botMessage(e.text(s, locale.LeaveMessagePrompt), false))
+		e.startLeaving(t)
 	case ActionRectify:
 		field, _ := RectifyField(in.ID)
 		e.rectifyAction(t, field) // DSR-5: rectify.go

@@ -221,6 +221,25 @@ func TestNobodyAvailableLeavesMessage(t *testing.T) {
 	}
 }
 
+// HUM-2: typing "leave a message" instead of pressing the button starts
+// the same flow: the next message is kept for the team, not read as a
+// question (and not counted as a miss).
+func TestTypedLeaveMessage(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, nil, nil)
+	s, _ := r.start(t)
+	r.press(s, protocol.ActionHuman)
+	out := r.say(s, "can I leave a message?")
+	if ms := messages(out); len(ms) != 1 || !strings.Contains(ms[0].Text, "type your message") {
+		t.Fatalf("typed leave a message: %+v, want the prompt for the message", out)
+	}
+	r.say(s, "please ring me back about lessons for my son")
+	msgs, err := r.store.OfflineMessages(context.Background())
+	if err != nil || len(msgs) != 1 || !strings.Contains(msgs[0].Text, "lessons for my son") {
+		t.Fatalf("left messages = %+v (%v), want the message typed after the prompt", msgs, err)
+	}
+}
+
 // DSR-4: erasure in chat is immediate; the next message starts a new
 // conversation with a new token and disclosure, and the transport is told
 // to move the socket to the new id.

@@ -95,6 +95,13 @@ func (e *Engine) forwardToAgent(t *turn, stored string) {
 	e.desk.Publish(protocol.DeskEvent{Kind: protocol.DeskEventMessage, ID: t.s.ID, Message: &protocol.ConsoleLine{At: t.now, From: "customer", Text: compliance.MaskCards(stored), Kind: protocol.LineMessage}}, c.Agent.Name)
 }
 
+// startLeaving asks for the message to leave; the customer's next message
+// is kept for the team (leaveMessage).
+func (e *Engine) startLeaving(t *turn) {
+	t.s.st.Leaving = true
+	t.send(e.botMessage(e.text(t.s, locale.LeaveMessagePrompt), false))
+}
+
 // leaveMessage stores the customer's message for the team, sealed, and
 // asks for consent before any contact details (CONS-1, MIN-1).
 func (e *Engine) leaveMessage(ctx context.Context, t *turn, stored string) {

@@ -127,6 +127,32 @@ func TestAsksIfHuman(t *testing.T) {
 	}
 }
 
+// HUM-2: typed requests to leave a message start the leave-a-message flow
+// as the button does; questions about messages are questions.
+func TestLeavesMessage(t *testing.T) {
+	yes := []string{
+		"leave a message", "Leave a message please", "can I leave a message?", "i want to leave a message",
+		"I'd like to leave a message for the team", "leave msg", "leave a msg pls", "ok, I'll leave a note",
+		"could you take a message?", "Nachricht hinterlassen", "ich möchte eine Nachricht hinterlassen",
+		"je voudrais laisser un message", "quiero dejar un mensaje",
+	}
+	no := []string{
+		"did you get the message I left yesterday?", "how do I leave a review", "my parcel had a note on it",
+		"where is my order", "leave a message saying when the parcel is coming", "send me the message again",
+		"can I leave my bike overnight", "",
+	}
+	for _, s := range yes {
+		if !Read(s).LeavesMessage() {
+			t.Errorf("LeavesMessage(%q) = false, want true", s)
+		}
+	}
+	for _, s := range no {
+		if Read(s).LeavesMessage() {
+			t.Errorf("LeavesMessage(%q) = true, want false", s)
+		}
+	}
+}
+
 // HUM-2: explicit requests for a person, with misspellings and other languages.
 func TestWantsHuman(t *testing.T) {
 	yes := []string{
@@ -256,6 +282,14 @@ func TestSmallTalk(t *testing.T) {
 		{"cheers", Thanks},
 		{"🙏", Thanks},
 		{"merci!", Thanks},
+		// Typed the way customers type them (a new owner's trial).
+		{"thank u", Thanks},
+		{"thank u so much", Thanks},
+		{"thanks mate", Thanks},
+		{"cheers mate!", Thanks},
+		{"thats everything", Goodbye},
+		{"that's everything, thank you", Goodbye},
+		{"thats all i needed thanks", Goodbye},
 		{"ciao", Goodbye},
 		{"bye", Goodbye},
 		{"ok thanks, bye", Goodbye},

@@ -5,9 +5,9 @@ import "strings"
 // language is every phrase set and word list, compiled once.
 type language struct {
 	vocabulary
-	withdraw, erase, export, identity, fedUp *phraseSet
-	topics                                   map[string]*topic
-	smallTalk                                trie
+	withdraw, erase, export, identity, fedUp, leaveMessage *phraseSet
+	topics                                                 map[string]*topic
+	smallTalk                                              trie
 }
 
 var lang = build()
@@ -20,6 +20,7 @@ func build() *language {
 	l.export = v.compileSet(exportPhrases...)
 	l.identity = v.compileSet(identityPhrases...)
 	l.fedUp = v.compileSet(fedUpPhrases...)
+	l.leaveMessage = v.compileSet(leaveMessagePhrases...)
 	l.topics = map[string]*topic{}
 	for name, phrases := range topicPhrases {
 		l.topics[name] = &topic{phrases: v.compileSet(phrases...), near: topicNear[name]}

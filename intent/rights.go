@@ -104,3 +104,20 @@ func (m Message) Rights() (kind string, ok bool) {
 func (m Message) AsksIfHuman() bool {
 	return lang.identity.in(&m, m.bounded)
 }
+
+// HUM-2: typing that one wants to leave a message for the team works as
+// the "leave_message" button does, so what the customer types next is kept
+// for the team rather than read as a question.
+var leaveMessagePhrases = []string{
+	`(leave|leaving|send|drop) (you|u|the team|your team|someone|somebody)? (a|an)? (message|msg|note|voicemail) (for (you*|u|the team|your team|someone|somebody|staff))? (please|pls|plz)? <end>`,
+	`(take|pass on) (a|an|my) (message|msg|note) (please|pls|plz)? <end>`,
+	`(eine|ihnen eine)? nachricht (hinterlassen*|hinterlegen*) <end>`,
+	`laisser (un|une)? (message|mot) <end>`,
+	`dejar (un|una)? (mensaje|nota|recado) <end>`,
+}
+
+// LeavesMessage reports whether the customer asks to leave a message for
+// the team ("can I leave a message", "leave a msg pls").
+func (m Message) LeavesMessage() bool {
+	return lang.leaveMessage.in(&m, m.bounded)
+}

@@ -24,6 +24,7 @@ var smallTalkPhrases = map[SmallTalkKind][]string{
 	},
 	Thanks: {
 		"thanks", "thank you", "thankyou", "thx", "thnx", "ty", "tysm", "tyvm", "cheers", "ta",
+		"thank u", "thanku", "thank ya", "thanks a bunch", "much obliged",
 		"many thanks", "much appreciated", "appreciate it", "appreciated", "i appreciate it",
 		"that helps", "that helped", "that's helpful", "very helpful", "helpful",
 		"danke", "merci", "gracias",
@@ -33,6 +34,7 @@ var smallTalkPhrases = map[SmallTalkKind][]string{
 	Goodbye: {
 		"bye", "goodbye", "bye bye", "byebye", "see you", "see ya", "see you later", "cya", "later",
 		"that's all", "that is all", "that's it", "that is it", "nothing else",
+		"that's everything", "that is everything", "that's all i needed", "that's all i wanted",
 		"have a nice day", "have a good day", "have a great day", "good night", "take care",
 		"i'm done", "all done", "i'm good",
 		"tschüss", "ciao", "adiós", "au revoir",
@@ -54,7 +56,7 @@ var smallTalkPhrases = map[SmallTalkKind][]string{
 // smallTalkFillers may stand around small talk without making it a question.
 var smallTalkFillers = []string{
 	"so", "very", "much", "a", "lot", "again", "well", "then",
-	"you", "there", "all", "everyone", "guys", "team", "folks",
+	"you", "u", "there", "all", "everyone", "guys", "team", "folks", "mate", "buddy",
 	"for", "your", "the", "help", "info", "answer", "and",
 	"uh", "um", "just", "really", "too", "now",
 	"please", "pls", "plz",
