@@ -363,6 +363,7 @@ func (e *Engine) reply(ctx context.Context, t *turn, raw, query string, findings
 // confirm (ACC-1), as the knowledge base decides.
 func (e *Engine) answer(ctx context.Context, t *turn, query string) {
 	s := t.s
+	e.unpicked(t) // a new question: the last suggestions were passed over
 	d, err := e.kb.Decide(ctx, query, e.Threshold())
 	if err != nil {
 		e.log.Error("knowledge-base search failed", "session", s.ID, "err", err)

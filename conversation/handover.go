@@ -29,6 +29,7 @@ func (e *Engine) handover(ctx context.Context, t *turn, reason string) {
 	if s.st.Handover == protocol.HandoverJoined {
 		return
 	}
+	e.unpicked(t) // the suggestions did not help: a person is asked for
 	if s.st.Handover == protocol.HandoverQueued {
 		if pos := e.desk.Position(s.ID); pos > 0 {
 			t.send(protocol.Handover{Type: protocol.TypeHandover, State: protocol.HandoverQueued, Position: pos},

@@ -14,8 +14,22 @@ import (
 
 // suggestion is a "did you mean …?" waiting for the customer's pick.
 type suggestion struct {
-	IDs   []string `json:"ids"`   // suggested article ids, best first
-	Query string   `json:"query"` // the redacted question that produced them
+	IDs      []string `json:"ids"`                // suggested article ids, best first
+	Query    string   `json:"query"`              // the redacted question that produced them
+	Recorded bool     `json:"recorded,omitempty"` // Query is already listed for the owner's review
+}
+
+// unpicked lists the question of a pending suggestion that the customer
+// moved on from (a new question, a person, goodbye) for the owner's
+// review: the articles offered did not answer it. A pick records it with
+// its article instead (pick).
+func (e *Engine) unpicked(t *turn) {
+	p := t.s.st.Suggested
+	if p == nil || p.Recorded {
+		return
+	}
+	t.rec.Unanswered = append(t.rec.Unanswered, p.Query)
+	p.Recorded = true
 }
 
 // suggest offers up to kb.MaxSuggestions articles as buttons. It never
@@ -24,9 +38,11 @@ type suggestion struct {
 func (e *Engine) suggest(ctx context.Context, t *turn, query string, hits []kb.Hit, conf *float64) {
 	s := t.s
 	s.st.SuggestRounds++
+	recorded := false
 	if s.st.SuggestRounds >= 2 {
 		s.st.SuggestRounds = 0
 		t.rec.Unanswered = append(t.rec.Unanswered, query)
+		recorded = true
 		s.st.Misses++
 		if s.st.Misses >= e.cfg.Answer.MissesBeforeHandover {
 			s.st.Misses, s.st.Suggested = 0, nil
@@ -50,7 +66,7 @@ func (e *Engine) suggest(ctx context.Context, t *turn, query string, hits []kb.H
 	}
 	m.Actions = append(m.Actions, protocol.Action{Name: protocol.ActionHuman, Label: e.text(s, locale.ActionHuman)})
 	m.Confidence = conf
-	s.st.Suggested = &suggestion{IDs: ids, Query: query}
+	s.st.Suggested = &suggestion{IDs: ids, Query: query, Recorded: recorded}
 	t.send(m)
 }
 
@@ -155,6 +171,9 @@ func (e *Engine) typedPick(s *Session, raw string) (string, bool) {
 // a miss: the count towards a handover is left as it was (HUM-2).
 func (e *Engine) smallTalk(t *turn, kind intent.SmallTalkKind) {
 	e.obs.Outcome(OutcomeSmallTalk)
+	if kind == intent.Goodbye {
+		e.unpicked(t) // leaving without a pick; "thanks" or "ok" may still pick
+	}
 	// answer.small_talk.* word these for config `language` (config/locale.go).
 	key, ok := map[intent.SmallTalkKind]locale.Key{intent.Greeting: locale.SmallTalkGreeting, intent.Thanks: locale.SmallTalkThanks, intent.Goodbye: locale.SmallTalkGoodbye, intent.Acknowledge: locale.SmallTalkAcknowledge}[kind]
 	if !ok {

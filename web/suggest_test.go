@@ -15,6 +15,7 @@ import (
 	"deskbot/config"
 	"deskbot/kb"
 	"deskbot/protocol"
+	"deskbot/store"
 )
 
 // smallKB is what a small business writes: a title and a paragraph per
@@ -244,8 +245,8 @@ func TestSuggestionPickAfterResume(t *testing.T) {
 	checkAnswer(t, l, lastMessage(ask(t, c2, "the first one")), hits[0].Article.ID)
 }
 
-// HUM-2: two suggestion rounds in a row without a pick are one miss; the
-// question is recorded for the owner as unanswered.
+// HUM-2: two suggestion rounds in a row without a pick are one miss; both
+// askings are recorded for the owner as unanswered.
 func TestTwoSuggestionRoundsAreOneMiss(t *testing.T) {
 	t.Parallel()
 	l := startBotKB(t, smallKB, func(c *config.Config) { c.Answer.MissesBeforeHandover = 1 })
@@ -262,8 +263,50 @@ func TestTwoSuggestionRoundsAreOneMiss(t *testing.T) {
 		t.Fatalf("second suggestion round in a row did not count as a miss: %+v", fs)
 	}
 	review, _ := l.App.Store.ReviewQuestions(ctxT(t), time.Time{}, 0)
-	if len(review) != 1 || review[0].Question != q || review[0].Article != "" {
-		t.Fatalf("review list = %+v; want %q unanswered", review, q)
+	if len(review) != 2 || review[0].Question != q || review[0].Article != "" || review[1].Question != q || review[1].Article != "" {
+		t.Fatalf("review list = %+v; want %q unanswered twice", review, q)
+	}
+}
+
+// A question whose suggestions the customer passes over (asking something
+// else, saying goodbye, asking for a person) is listed for the owner's
+// review as unanswered, once; one whose suggestion is picked is listed
+// only with its pick, and thanks or "ok" in between still allow a pick.
+func TestPassedOverSuggestionIsListed(t *testing.T) {
+	t.Parallel()
+	l := startBotKB(t, smallKB, func(c *config.Config) { c.Limits.Burst = 50 })
+	q, hits := suggestedQuery(t, l, 1, "returns", "warranty", "gift")
+	cases := []struct {
+		name string
+		then []string // after the suggestion
+		want []store.ReviewQuestion
+	}{
+		{"new question", []string{"How do I return an item?"}, []store.ReviewQuestion{{Question: q}}},
+		{"goodbye", []string{"ok thanks, bye", "bye"}, []store.ReviewQuestion{{Question: q}}},
+		{"a person", []string{"I want to talk to a person"}, []store.ReviewQuestion{{Question: q}}},
+		{"thanks, then a pick", []string{"thanks", "ok", "the first one"}, []store.ReviewQuestion{{Question: q, Article: hits[0].Article.ID}}},
+		{"thanks only", []string{"thanks"}, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			l := startBotKB(t, smallKB, func(c *config.Config) { c.Limits.Burst = 50 })
+			c, _ := openSession(t, l)
+			ask(t, c, q)
+			for _, say := range tc.then {
+				ask(t, c, say)
+			}
+			review, err := l.App.Store.ReviewQuestions(ctxT(t), time.Time{}, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []store.ReviewQuestion
+			for _, r := range review {
+				got = append(got, store.ReviewQuestion{Question: r.Question, Article: r.Article})
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Fatalf("after %q then %q: review list %+v, want %+v", q, tc.then, got, tc.want)
+			}
+		})
 	}
 }
 
