@@ -152,6 +152,9 @@ func TestDumpIsConfigYAML(t *testing.T) {
 	if strings.Contains(out, "s3cret") || strings.Contains(out, "KBWatchInterval") {
 		t.Fatalf("dump leaks the secret or Go names:\n%s", out)
 	}
+	if strings.Contains(out, "!!") {
+		t.Errorf("dump shows YAML tags, which config.yaml never needs:\n%s", out)
+	}
 	var dumped, documented map[string]any
 	if err := yaml.Unmarshal(buf.Bytes(), &dumped); err != nil {
 		t.Fatalf("dump is not YAML: %v\n%s", err, out)

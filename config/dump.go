@@ -130,7 +130,12 @@ func yamlNode(v reflect.Value) *yaml.Node {
 	case reflect.Int, reflect.Int64, reflect.Int32:
 		return scalar("!!int", strconv.FormatInt(v.Int(), 10))
 	case reflect.Float64, reflect.Float32:
-		return scalar("!!float", strconv.FormatFloat(v.Float(), 'g', -1, 64))
+		// "0.0", not "0": a whole number would need its tag printed ("!!float 0").
+		f := strconv.FormatFloat(v.Float(), 'g', -1, 64)
+		if !strings.ContainsAny(f, ".eEnN") {
+			f += ".0"
+		}
+		return scalar("!!float", f)
 	}
 	panic(fmt.Sprintf("config: Dump cannot render %s", v.Type()))
 }
