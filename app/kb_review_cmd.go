@@ -130,11 +130,14 @@ func acceptQuestion(dir string, b *kb.Base, rows []reviewRow, n int, id string, 
 	}
 	r := rows[n-1]
 	if id == "" {
-		// A weak best match is a guess: writing the question into it would
-		// teach the knowledge base a wrong answer, so the owner must choose.
+		// A suggestion the customer did not pick, or a weak best match, is
+		// a guess: writing the question into it would make the bot answer it
+		// confidently, maybe wrongly (ACC-1), so the owner must choose.
 		switch r.How {
-		case "picked", "answered", "suggested":
+		case "picked", "answered":
 			id = r.Article
+		case "suggested":
+			return usageError{fmt.Sprintf("--accept %d: %q was only offered %s as a suggestion (confidence %.3f); if that article answers it, accept with --article %s", n, r.Question, r.Article, r.Confidence, r.Article)}
 		case "best match":
 			return usageError{fmt.Sprintf("--accept %d: %q only loosely matches %s (confidence %.3f); choose the article with --article ID", n, r.Question, r.Article, r.Confidence)}
 		default:

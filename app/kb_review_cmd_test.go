@@ -194,3 +194,44 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// ACC-1: a question the bot would only suggest an article for is not
+// written into that article without --article: accepted, it would be
+// answered confidently with a guess the customer never confirmed.
+func TestKBReviewAcceptSuggestedNeedsArticle(t *testing.T) {
+	defer app.SetReviewInputForTest(nil, false)()
+	dataDir, kbDir := t.TempDir(), t.TempDir()
+	os.WriteFile(filepath.Join(kbDir, "returns.md"), []byte(returnsArticle), 0o600)
+	os.WriteFile(filepath.Join(kbDir, "shipping.md"), []byte(shippingArticle), 0o600)
+	reviewStore(t, dataDir, []store.Turn{{At: time.Now().Add(-time.Hour), Unanswered: []string{"return"}}})
+	code, out, errOut := run(t, "kb", "review", "--data-dir", dataDir, "--kb", kbDir)
+	if code != 0 || !regexp.MustCompile(`(?m)^1 .*"return" +returns \(suggested`).MatchString(out) {
+		t.Fatalf("review: exit %d %q %q; want question 1 suggested with returns", code, out, errOut)
+	}
+	code, _, errOut = run(t, "kb", "review", "--data-dir", dataDir, "--kb", kbDir, "--accept", "1")
+	if code != 2 || !strings.Contains(errOut, "--article returns") {
+		t.Fatalf("accepting a suggestion without --article: exit %d %q; want a refusal naming --article returns", code, errOut)
+	}
+	if a := readArticle(t, filepath.Join(kbDir, "returns.md")); len(a.Asked) != 0 {
+		t.Fatalf("refused accept wrote %q", a.Asked)
+	}
+	if code, _, errOut = run(t, "kb", "review", "--data-dir", dataDir, "--kb", kbDir, "--accept", "1", "--article", "returns"); code != 0 {
+		t.Fatalf("accept --article returns: exit %d %q", code, errOut)
+	}
+	if a := readArticle(t, filepath.Join(kbDir, "returns.md")); !slices.Equal(a.Asked, []string{"return"}) {
+		t.Fatalf("asked = %q, want [return]", a.Asked)
+	}
+}
+
+func readArticle(t *testing.T, path string) kb.Article {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := kb.ParseArticle(filepath.Base(path), raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
