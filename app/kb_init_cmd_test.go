@@ -3,8 +3,12 @@ package app_test
 import (
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"deskbot/kb"
 )
 
 // kb init writes starter privacy and notice articles that load, name the
@@ -23,9 +27,28 @@ func TestKBInitStarterArticles(t *testing.T) {
 		t.Fatalf("privacy article not filled in from config:\n%s", body)
 	}
 	t.Setenv("DESKBOT_NOTICE_AT_COLLECTION_URL", "/articles/notice-at-collection")
+	// Until the [bracketed] parts are filled in, lint names them (customers
+	// would read "[postal address]" as it is); then the articles lint clean.
+	code, stdout, _ = run(t, "kb", "lint", dir, "--strict")
+	if code == 0 || !strings.Contains(stdout, "privacy-policy.md: placeholder: answer text still has [postal address]") ||
+		!strings.Contains(stdout, "notice-at-collection.md: placeholder:") || !strings.Contains(stdout, "2 findings") {
+		t.Fatalf("starter articles with their placeholders: exit %d %q", code, stdout)
+	}
+	for _, name := range []string{"privacy-policy.md", "notice-at-collection.md"} {
+		path := filepath.Join(dir, name)
+		b, _ := os.ReadFile(path)
+		front, filled, _ := strings.Cut(strings.TrimPrefix(string(b), "---\n"), "\n---\n") // the answer text
+		for _, p := range regexp.MustCompile(`\[[^\[\]\n]+\]`).FindAllString(filled, -1) {
+			if !slices.Contains(kb.StarterPlaceholders, p) {
+				t.Errorf("%s: %s is not in kb.StarterPlaceholders, so lint would not report it", name, p)
+			}
+			filled = strings.ReplaceAll(filled, p, "filled in")
+		}
+		os.WriteFile(path, []byte("---\n"+front+"\n---\n"+filled), 0o644)
+	}
 	code, stdout, _ = run(t, "kb", "lint", dir, "--strict")
 	if code != 0 || !strings.Contains(stdout, "2 articles, 0 load problems, 0 findings") {
-		t.Fatalf("starter articles should lint clean: exit %d %q", code, stdout)
+		t.Fatalf("filled-in starter articles should lint clean: exit %d %q", code, stdout)
 	}
 	os.WriteFile(filepath.Join(dir, "privacy-policy.md"), []byte("edited"), 0o644)
 	if code, stdout, _ = run(t, "kb", "init", dir); code != 0 || !strings.Contains(stdout, "kept") {

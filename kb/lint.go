@@ -24,7 +24,8 @@ func (f LintFinding) String() string {
 
 // Lint checks articles for: past review_by, duplicate ids and titles,
 // near-identical example questions in two articles, no example questions,
-// unreplaced import placeholders and answer text that claims a completed
+// unreplaced import placeholders or [bracketed] parts left to fill in
+// (deskbot kb init writes them), and answer text that claims a completed
 // action in the bot's voice (ACC-3). Findings are sorted by id, then rule.
 func Lint(arts []Article, now time.Time) []LintFinding {
 	var out []LintFinding
@@ -57,6 +58,11 @@ func Lint(arts []Article, now time.Time) []LintFinding {
 		}
 		if strings.Contains(a.Body, placeholderBody) || strings.TrimSpace(a.Body) == "" {
 			add(a, "placeholder", "answer text is missing or still the import placeholder")
+		}
+		if ps := bracketed(a.Body); len(ps) > 0 {
+			// `deskbot kb init` writes "[postal address]" and the like for
+			// the owner to fill in; customers would read them as they are.
+			add(a, "placeholder", fmt.Sprintf("answer text still has %s to fill in", strings.Join(ps, ", ")))
 		}
 		// ACC-3: the body is served as the bot's answer whatever the
 		// backend did, so "I've cancelled your order" there is a claim
@@ -92,5 +98,22 @@ func Lint(arts []Article, now time.Time) []LintFinding {
 		}
 		return out[i].Rule < out[j].Rule
 	})
+	return out
+}
+
+// StarterPlaceholders are the parts `deskbot kb init` leaves in its starter
+// articles for the owner to fill in.
+var StarterPlaceholders = []string{"[postal address]", "[privacy e-mail address]", "[Anything else your policy must say.]", "[confirm]", "[link]"}
+
+// bracketed lists the starter placeholders an answer text still has. Other
+// brackets are left alone: FAQ answers name buttons ("[Save]") and quote
+// code ("a[i]").
+func bracketed(body string) []string {
+	var out []string
+	for _, p := range StarterPlaceholders {
+		if strings.Contains(body, p) {
+			out = append(out, p)
+		}
+	}
 	return out
 }
