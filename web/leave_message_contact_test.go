@@ -111,10 +111,10 @@ func asksToType(fs []protocol.Frame) bool {
 	return false
 }
 
-// notUnderstood reports the "not sure I understood" reply of a miss.
+// notUnderstood reports the "couldn't find a sure answer" reply of a miss.
 func notUnderstood(fs []protocol.Frame) bool {
 	for _, f := range fs {
-		if f.Type == protocol.TypeMessage && (contains(f.Text, "not sure I understood") || contains(f.Text, "can't confirm")) {
+		if f.Type == protocol.TypeMessage && (contains(f.Text, "couldn't find a sure answer") || contains(f.Text, "can't confirm")) {
 			return true
 		}
 	}
