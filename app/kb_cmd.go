@@ -158,6 +158,7 @@ func cmdKB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		threshold := fs.Float64("threshold", 0, "target precision among answered questions (default: answer.threshold, else "+fmt.Sprint(kb.DefaultThreshold)+")")
 		top := fs.Int("confusions", 10, "worst article pairs to show")
 		perArticle := fs.Bool("per-article", false, "print a table of the outcome per article")
+		perQuery := fs.Bool("per-query", false, "print what each query got: outcome, verdict, confidence, wanted and first article")
 		if err := fs.Parse(args); err != nil {
 			return err
 		}
@@ -200,6 +201,9 @@ func cmdKB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		fmt.Fprintf(stdout, "articles=%d index_build=%s eval=%s target=%.4f\n", len(b.Articles()), built.Round(time.Millisecond), time.Since(start).Round(time.Millisecond), th)
+		if *perQuery {
+			printPerQuery(stdout, res.PerQuery)
+		}
 		if *perArticle {
 			printPerArticle(stdout, res.PerArticle)
 		}
@@ -289,6 +293,25 @@ func printPerArticle(w io.Writer, rows []kb.ArticleEval) {
 	fmt.Fprintln(tw, "article\tqueries\tanswered\tright\tsuggested-right\tmissed")
 	for _, r := range rows {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\n", r.ID, r.Queries, r.Answered, r.Right, r.SuggestedRight, r.Missed)
+	}
+	tw.Flush()
+}
+
+// printPerQuery lists each query's outcome in the order of the file, so
+// an owner can see which questions were answered wrongly or missed.
+func printPerQuery(w io.Writer, rows []kb.QueryOutcome) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "outcome\tverdict\tconfidence\twanted\tfirst\tquery")
+	for _, r := range rows {
+		want := r.Query.Want
+		if !r.InScope {
+			want = "(out of scope)"
+		}
+		first := r.First
+		if first == "" {
+			first = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s (%s)\t%.3f\t%s\t%s\t%q\n", r.Outcome, r.Verdict, r.Reason, r.Confidence, want, first, r.Query.Text)
 	}
 	tw.Flush()
 }

@@ -42,8 +42,24 @@ type EvalResult struct {
 	Accuracy, Answered, Precision float64
 	Shown, OOSAnswered            float64
 	Calibration                   Calibration
-	Confusions                    []Confusion   // worst pairs first, at most 20
-	PerArticle                    []ArticleEval // by id; out-of-scope queries not included
+	Confusions                    []Confusion    // worst pairs first, at most 20
+	PerArticle                    []ArticleEval  // by id; out-of-scope queries not included
+	PerQuery                      []QueryOutcome // in the order of the queries
+}
+
+// QueryOutcome is what one query got.
+type QueryOutcome struct {
+	Query      EvalQuery
+	InScope    bool
+	Verdict    Verdict
+	Reason     string  // Decision.Reason
+	First      string  // the answer, first suggestion or best match; "" if none
+	Confidence float64 // of First
+	// Outcome: "right" (answered with the wanted article), "wrong"
+	// (answered with another, or an out-of-scope query answered),
+	// "suggested" (the wanted article among the suggestions), "missed"
+	// (in scope, neither), "refused" (out of scope, not answered).
+	Outcome string
 }
 
 // Line renders the result as the machine-readable line
@@ -141,15 +157,21 @@ func tally(qs []EvalQuery, ds []Decision, known func(id string) bool) EvalResult
 	var top1, answered, right, shown, oosAnswered int
 	conf := map[[2]string]int{}
 	per := map[string]*ArticleEval{}
+	res.PerQuery = make([]QueryOutcome, len(qs))
 	for i, q := range qs {
 		d := ds[i]
 		first := ""
+		o := &res.PerQuery[i]
+		*o = QueryOutcome{Query: q, Verdict: d.Verdict, Reason: d.Reason, Outcome: "missed"}
 		if len(d.Hits) > 0 {
 			first = d.Hits[0].Article.ID
+			o.First, o.Confidence = first, d.Hits[0].Confidence
 		}
 		if q.Want == "" || q.Want == OutOfScope || !known(q.Want) {
 			res.OOS++
+			o.Outcome = "refused"
 			if d.Verdict == VerdictAnswer {
+				o.Outcome = "wrong"
 				oosAnswered++
 				want := q.Want
 				if want == "" {
@@ -160,6 +182,7 @@ func tally(qs []EvalQuery, ds []Decision, known func(id string) bool) EvalResult
 			continue
 		}
 		res.N++
+		o.InScope = true
 		a := per[q.Want]
 		if a == nil {
 			a = &ArticleEval{ID: q.Want}
@@ -179,12 +202,15 @@ func tally(qs []EvalQuery, ds []Decision, known func(id string) bool) EvalResult
 				right++
 				shown++
 				a.Right++
+				o.Outcome = "right"
 				continue
 			}
+			o.Outcome = "wrong"
 		case VerdictSuggest:
 			if hasArticle(d.Hits, q.Want) {
 				shown++
 				a.SuggestedRight++
+				o.Outcome = "suggested"
 				continue
 			}
 		}

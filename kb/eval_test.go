@@ -77,6 +77,16 @@ func TestTally(t *testing.T) {
 	if !reflect.DeepEqual(r.PerArticle, wantPer) {
 		t.Errorf("PerArticle = %+v, want %+v", r.PerArticle, wantPer)
 	}
+	var outcomes []string
+	for i, o := range r.PerQuery {
+		if o.Query != qs[i] {
+			t.Errorf("PerQuery[%d] is for %+v, want %+v", i, o.Query, qs[i])
+		}
+		outcomes = append(outcomes, o.Outcome)
+	}
+	if want := []string{"right", "wrong", "suggested", "missed", "missed", "wrong", "refused", "refused"}; !reflect.DeepEqual(outcomes, want) {
+		t.Errorf("PerQuery outcomes = %q, want %q", outcomes, want)
+	}
 	wantConf := map[Confusion]bool{
 		{Want: "returns", Got: "shipping", Count: 2}:        true,
 		{Want: "shipping", Got: "returns", Count: 1}:        true,
