@@ -344,6 +344,7 @@ type queryInfo struct {
 	content []string  // analysed content words (no function words)
 	exp     expansion // the query's customer-service equivalents
 	exact   bool      // the query is an article's title or example question
+	words   int       // the query's words, function words included
 }
 
 func (b *Base) search(ctx context.Context, g *generation, query string, k int) ([]Hit, queryInfo, error) {
@@ -357,7 +358,7 @@ func (b *Base) search(ctx context.Context, g *generation, query string, k int) (
 	query = g.model.rewrite(query)
 	surface := words(query)
 	toks := analyze(query)
-	info := queryInfo{content: contentWords(toks), exp: expand(toks)}
+	info := queryInfo{content: contentWords(toks), exp: expand(toks), words: len(toks)}
 	if len(toks) == 0 || len(g.arts) == 0 {
 		return nil, info, nil
 	}

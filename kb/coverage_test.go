@@ -33,6 +33,8 @@ func TestSmallKnowledgeBaseDecides(t *testing.T) {
 		{"Do you wrap gifts?", VerdictAnswer, []string{"gift-wrap"}},
 		{"can I return items for a full refund", VerdictAnswer, []string{"returns"}},
 		{"gift", VerdictSuggest, []string{"gift-wrap", "vouchers"}},                     // one word names a topic
+		{"the gift", VerdictSuggest, []string{"gift-wrap", "vouchers"}},                 // so do two with one content word
+		{"how much is shipping?", VerdictAnswer, []string{"shipping"}},                  // a question with one content word is a question
 		{"what is the weather like", VerdictNone, nil},                                  // nothing covers it
 		{"can I return gift vouchers", VerdictSuggest, []string{"returns", "vouchers"}}, // spans two articles
 	}

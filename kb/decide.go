@@ -61,8 +61,10 @@ func (b *Base) Decide(ctx context.Context, query string, target float64) (Decisi
 	switch {
 	case len(info.content) == 0:
 		return none, nil
-	case len(info.content) == 1 && len(sug) > 0:
-		// One word names a topic, not a question: offer the articles on it.
+	case len(info.content) == 1 && info.words <= 2 && len(sug) > 0:
+		// One word ("returns", "my order") names a topic, not a question:
+		// offer the articles on it. "how do I book" is a question with one
+		// content word, and is answered when confident.
 		return Decision{Verdict: VerdictSuggest, Hits: sug, Reason: "topic word"}, nil
 	}
 	if other, ok := crossArticle(g, info.content, hits); ok {
