@@ -24,8 +24,8 @@ func (f LintFinding) String() string {
 
 // Lint checks articles for: past review_by, duplicate ids and titles,
 // near-identical example questions in two articles, no example questions,
-// unreplaced import placeholders or [bracketed] parts left to fill in
-// (deskbot kb init writes them), and answer text that claims a completed
+// unreplaced import placeholders or the [bracketed] parts deskbot kb init
+// leaves to fill in, and answer text that claims a completed
 // action in the bot's voice (ACC-3). Findings are sorted by id, then rule.
 func Lint(arts []Article, now time.Time) []LintFinding {
 	var out []LintFinding
@@ -59,7 +59,7 @@ func Lint(arts []Article, now time.Time) []LintFinding {
 		if strings.Contains(a.Body, placeholderBody) || strings.TrimSpace(a.Body) == "" {
 			add(a, "placeholder", "answer text is missing or still the import placeholder")
 		}
-		if ps := bracketed(a.Body); len(ps) > 0 {
+		if ps := starterPlaceholdersIn(a.Body); len(ps) > 0 {
 			// `deskbot kb init` writes "[postal address]" and the like for
 			// the owner to fill in; customers would read them as they are.
 			add(a, "placeholder", fmt.Sprintf("answer text still has %s to fill in", strings.Join(ps, ", ")))
@@ -105,10 +105,10 @@ func Lint(arts []Article, now time.Time) []LintFinding {
 // articles for the owner to fill in.
 var StarterPlaceholders = []string{"[postal address]", "[privacy e-mail address]", "[Anything else your policy must say.]", "[confirm]", "[link]"}
 
-// bracketed lists the starter placeholders an answer text still has. Other
+// starterPlaceholdersIn lists the starter placeholders an answer text still has. Other
 // brackets are left alone: FAQ answers name buttons ("[Save]") and quote
 // code ("a[i]").
-func bracketed(body string) []string {
+func starterPlaceholdersIn(body string) []string {
 	var out []string
 	for _, p := range StarterPlaceholders {
 		if strings.Contains(body, p) {
