@@ -23,7 +23,7 @@ const usage = `deskbot — a self-hosted customer-service assistant
 
 Usage:
   deskbot [serve] [--config FILE] [--listen ADDR] [--data-dir DIR]
-  deskbot kb index|search QUERY|lint [DIR]|init DIR|import --out DIR FILE.csv|eval --kb DIR --queries FILE.csv|review [--accept N]
+  deskbot kb index|search QUERY|lint [DIR]|init DIR|import --out DIR FILE.csv|eval --kb DIR --queries FILE.csv|review [--accept REF]
   deskbot agent add NAME [--display-name X] [--password-file F] | agent list
   deskbot privacy export|erase --subject ID|--email ADDR [--output FILE]
   deskbot privacy rectify --subject ID|--email ADDR --set email=NEW|phone=NEW

@@ -23,7 +23,7 @@ const kbUsage = `Usage:
   deskbot kb import --out DIR FILE.csv              CSV (text,category or question,answer) to articles
   deskbot kb eval   --kb DIR --queries FILE.csv [--threshold T] [--per-article]
                                                     what customers get: answered, right, suggested, out of scope
-  deskbot kb review [--kb DIR] [--data-dir DIR] [--since 30d|YYYY-MM-DD] [--accept N [--article ID]]
+  deskbot kb review [--kb DIR] [--data-dir DIR] [--since 30d|YYYY-MM-DD] [--accept REF [--article ID]]
                                                     missed questions, grouped; --accept (or, on a terminal, the prompt)
                                                     adds one to its article's asked: list
 `

@@ -24,11 +24,11 @@ var ErrDemoKB = errors.New("the embedded demo knowledge base is read-only: set k
 
 // cmdKBReview runs `deskbot kb review`: the questions customers asked that
 // the knowledge base missed (or answered only by a suggestion they picked),
-// grouped, each with its likely article; --accept N adds question N to
+// grouped, each with its likely article; --accept REF (or N) adds that question to
 // that article's asked questions, so it is answered when asked again.
 func cmdKBReview(ctx context.Context, fs *flag.FlagSet, cf *commonFlags, kbDir *string, args []string, stdout, stderr io.Writer) error {
 	sinceFlag := fs.String("since", "", "only questions asked since: a number of days (30d), a duration (12h) or a date (2026-11-01)")
-	accept := fs.Int("accept", 0, "add question N of the list to its article's asked questions (answered when asked again)")
+	accept := fs.String("accept", "", "add a question of the list to its article's asked questions (answered when asked again): its reference (stable) or its number N")
 	article := fs.String("article", "", "with --accept: the article to add the question to, instead of the likely one")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -36,11 +36,11 @@ func cmdKBReview(ctx context.Context, fs *flag.FlagSet, cf *commonFlags, kbDir *
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
-	if *article != "" && *accept == 0 {
-		return usageError{"--article needs --accept N"}
+	if *article != "" && *accept == "" {
+		return usageError{"--article needs --accept REF"}
 	}
-	if *accept < 0 {
-		return usageError{fmt.Sprintf("--accept %d: want a question number from the list", *accept)}
+	if *accept != "" && !acceptPattern.MatchString(strings.TrimSpace(*accept)) {
+		return usageError{fmt.Sprintf("--accept %q: want a question's reference (e.g. kmtqa) or number from the list", *accept)}
 	}
 	now := time.Now()
 	since, err := parseSince(*sinceFlag, now)
@@ -55,7 +55,7 @@ func cmdKBReview(ctx context.Context, fs *flag.FlagSet, cf *commonFlags, kbDir *
 	if dir == "" {
 		dir = cfg.KBDir
 	}
-	if *accept > 0 && dir == "" {
+	if *accept != "" && dir == "" {
 		// Refuse before the slow parts.
 		return ErrDemoKB
 	}
@@ -73,7 +73,7 @@ func cmdKBReview(ctx context.Context, fs *flag.FlagSet, cf *commonFlags, kbDir *
 	if err != nil {
 		return err
 	}
-	if *accept > 0 {
+	if *accept != "" {
 		return acceptQuestion(dir, b, rows, *accept, *article, stdout)
 	}
 	printReview(stdout, rows, since, b.Calibration(cfg.Answer.Threshold))
@@ -89,8 +89,11 @@ var reviewInput = func() (io.Reader, bool) {
 	return os.Stdin, isTerminal(os.Stdin)
 }
 
-// promptAccept asks for "N" or "N ARTICLE-ID" until an empty line or end of
-// input, accepting each as --accept N [--article ID] would.
+// acceptPattern: a row number or a reference (letters).
+var acceptPattern = regexp.MustCompile(`^(?:[0-9]+|[A-Za-z]{5,8})$`)
+
+// promptAccept asks for "REF" or "REF ARTICLE-ID" (or N for REF) until an
+// empty line or end of input, accepting each as --accept would.
 func promptAccept(in io.Reader, dir string, b *kb.Base, rows []reviewRow, stdout io.Writer) error {
 	if dir == "" {
 		fmt.Fprintln(stdout, "(to accept questions, set kb_dir or pass --kb DIR: the demo knowledge base is read-only)")
@@ -98,7 +101,7 @@ func promptAccept(in io.Reader, dir string, b *kb.Base, rows []reviewRow, stdout
 	}
 	sc := bufio.NewScanner(in)
 	for {
-		fmt.Fprint(stdout, "accept question (N, or N ARTICLE-ID; Enter to finish): ")
+		fmt.Fprint(stdout, "accept question (REF or N, optionally followed by an article id; Enter to finish): ")
 		if !sc.Scan() {
 			fmt.Fprintln(stdout)
 			return sc.Err()
@@ -107,28 +110,29 @@ func promptAccept(in io.Reader, dir string, b *kb.Base, rows []reviewRow, stdout
 		if len(f) == 0 {
 			return nil
 		}
-		n, err := strconv.Atoi(f[0])
-		if err != nil || n < 1 || len(f) > 2 {
-			fmt.Fprintf(stdout, "want a number from 1 to %d, optionally followed by an article id\n", len(rows))
+		if !acceptPattern.MatchString(f[0]) || len(f) > 2 {
+			fmt.Fprintf(stdout, "want a reference or a number from 1 to %d, optionally followed by an article id\n", len(rows))
 			continue
 		}
 		id := ""
 		if len(f) == 2 {
 			id = f[1]
 		}
-		if err := acceptQuestion(dir, b, rows, n, id, stdout); err != nil {
+		if err := acceptQuestion(dir, b, rows, f[0], id, stdout); err != nil {
 			// One refused question does not end the session.
 			fmt.Fprintln(stdout, "not added:", err)
 		}
 	}
 }
 
-// acceptQuestion appends question n of rows to its article's file in dir.
-func acceptQuestion(dir string, b *kb.Base, rows []reviewRow, n int, id string, stdout io.Writer) error {
-	if n > len(rows) {
-		return usageError{fmt.Sprintf("--accept %d: the list has %d questions (run deskbot kb review with the same --since to see them)", n, len(rows))}
+// acceptQuestion appends the question ref names (a reference or a row
+// number) to its article's file in dir.
+func acceptQuestion(dir string, b *kb.Base, rows []reviewRow, ref, id string, stdout io.Writer) error {
+	r, err := findRow(rows, ref)
+	if err != nil {
+		return usageError{fmt.Sprintf("--accept %s: %v (run deskbot kb review with the same --since to see them)", ref, err)}
 	}
-	r := rows[n-1]
+	n := r.Ref
 	if id == "" {
 		// A suggestion the customer did not pick, or a weak best match, is
 		// a guess: writing the question into it would make the bot answer it
@@ -137,11 +141,11 @@ func acceptQuestion(dir string, b *kb.Base, rows []reviewRow, n int, id string, 
 		case "picked", "answered":
 			id = r.Article
 		case "suggested":
-			return usageError{fmt.Sprintf("--accept %d: %q was only offered %s as a suggestion (confidence %.3f); if that article answers it, accept with --article %s", n, r.Question, r.Article, r.Confidence, r.Article)}
+			return usageError{fmt.Sprintf("--accept %s: %q was only offered %s as a suggestion (confidence %.3f); if that article answers it, accept with --article %s", n, r.Question, r.Article, r.Confidence, r.Article)}
 		case "best match":
-			return usageError{fmt.Sprintf("--accept %d: %q only loosely matches %s (confidence %.3f); choose the article with --article ID", n, r.Question, r.Article, r.Confidence)}
+			return usageError{fmt.Sprintf("--accept %s: %q only loosely matches %s (confidence %.3f); choose the article with --article ID", n, r.Question, r.Article, r.Confidence)}
 		default:
-			return usageError{fmt.Sprintf("--accept %d: no article matches %q; choose one with --article ID", n, r.Question)}
+			return usageError{fmt.Sprintf("--accept %s: no article matches %q; choose one with --article ID", n, r.Question)}
 		}
 	}
 	a, ok := b.Article(id)
@@ -159,7 +163,7 @@ func acceptQuestion(dir string, b *kb.Base, rows []reviewRow, n int, id string, 
 		if errors.Is(err, kb.ErrQuestionExists) {
 			return fmt.Errorf("%s already has the question %q (%s)", id, q, path)
 		}
-		return fmt.Errorf("adding question %d to %s: %w", n, id, err)
+		return fmt.Errorf("adding question %s to %s: %w", n, id, err)
 	}
 	fmt.Fprintf(stdout, "added %q to the asked questions of %s (%s): asked again, it is answered with this article; a running server picks it up without a restart\n", q, id, path)
 	return nil
@@ -179,17 +183,19 @@ func printReview(w io.Writer, rows []reviewRow, since time.Time, cal kb.Calibrat
 	if len(rows) == 0 {
 		return
 	}
+	// The question comes last: its width on screen (emoji, CJK) is not
+	// its length in runes, so no column after it would line up.
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "#\tasked\tlast\tquestion\tlikely article")
+	fmt.Fprintln(tw, "#\tref\tasked\tlast\tlikely article\tquestion")
 	for _, r := range rows {
 		likely := r.Likely()
 		if r.Known != "" {
 			likely += "; already listed in " + r.Known
 		}
-		fmt.Fprintf(tw, "%d\t%d\t%s\t%q\t%s\n", r.N, r.Count, r.Last.Format("2006-01-02"), r.Question, likely)
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%s\t%s\t%q\n", r.N, r.Ref, r.Count, r.Last.Format("2006-01-02"), likely, r.Question)
 	}
 	tw.Flush()
-	fmt.Fprintln(w, "add one to its article with: deskbot kb review --accept N [--article ID] (same --since)")
+	fmt.Fprintf(w, "add one to its article with: deskbot kb review --accept REF [--article ID], e.g. --accept %s (a reference names the same question however the list changes; N works too, with the same --since)\n", rows[0].Ref)
 }
 
 var daysPattern = regexp.MustCompile(`^(\d+)d$`)

@@ -20,6 +20,13 @@ import (
 // bot does for missed questions and picked suggestions.
 func reviewStore(t *testing.T, dataDir string, turns []store.Turn) {
 	t.Helper()
+	reviewStoreAs(t, dataDir, "s1", turns)
+}
+
+// reviewStoreAs is reviewStore for a session of its own, so that a test can
+// add questions to a store written before.
+func reviewStoreAs(t *testing.T, dataDir, id string, turns []store.Turn) {
+	t.Helper()
 	t.Setenv("DESKBOT_MASTER_KEY", testKey)
 	mk, err := compliance.NewMasterKey([]byte("0123456789abcdef0123456789abcdef"))
 	if err != nil {
@@ -36,7 +43,7 @@ func reviewStore(t *testing.T, dataDir string, turns []store.Turn) {
 	}
 	defer st.Close()
 	created := time.Now().Add(-48 * time.Hour)
-	sess := store.Session{ID: "s1", SubjectID: "subj-1", TokenHash: []byte("h1"), Profile: "eu", CreatedAt: created, LastSeen: created}
+	sess := store.Session{ID: id, SubjectID: "subj-" + id, TokenHash: []byte("h-" + id), Profile: "eu", CreatedAt: created, LastSeen: created}
 	if err := st.CreateSession(ctx, sess); err != nil {
 		t.Fatal(err)
 	}
@@ -90,9 +97,9 @@ func TestKBReviewAccept(t *testing.T) {
 		t.Fatalf("review: exit %d %q %q", code, out, errOut)
 	}
 	for _, want := range []string{
-		`(?m)^1 +2 +\S+ +"do you sell  KAYAKS" `,
-		`(?m)^2 +1 +\S+ +"Could I get my money back for it\?" +returns \(picked 1×\)$`,
-		`(?m)^3 +1 +\S+ +"where is my parcel, mail me at \[email\]" `,
+		`(?m)^1 +[a-z]{5} +2 +\S+ +.* +"do you sell  KAYAKS"$`,
+		`(?m)^2 +[a-z]{5} +1 +\S+ +returns \(picked 1×\) +"Could I get my money back for it\?"$`,
+		`(?m)^3 +[a-z]{5} +1 +\S+ +.* +"where is my parcel, mail me at \[email\]"$`,
 		`(?m)^calibration: target precision `,
 	} {
 		if !regexp.MustCompile(want).MatchString(out) {
@@ -101,7 +108,7 @@ func TestKBReviewAccept(t *testing.T) {
 	}
 	// A question that only loosely matches an article is not written into
 	// it without --article.
-	if m := regexp.MustCompile(`(?m)^1 .*"do you sell  KAYAKS" +(.*)$`).FindStringSubmatch(out); m != nil && (strings.Contains(m[1], "best match") || m[1] == "no article") {
+	if m := regexp.MustCompile(`(?m)^1 +[a-z]{5} +\d+ +\S+ +(.*?) +"do you sell  KAYAKS"$`).FindStringSubmatch(out); m != nil && (strings.Contains(m[1], "best match") || m[1] == "no article") {
 		if code, _, errOut := run(t, "kb", "review", "--data-dir", dataDir, "--kb", kbDir, "--accept", "1"); code != 2 || !strings.Contains(errOut, "choose") {
 			t.Errorf("accepting a loose match: exit %d %q", code, errOut)
 		}
@@ -177,7 +184,7 @@ func TestKBReviewPrompt(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d %q %q", code, out, errOut)
 	}
-	for _, want := range []string{"the list has 1 questions", "want a number from 1 to 1", `added "money back?"`, "not added: returns already has"} {
+	for _, want := range []string{"the list has 1 questions", "want a reference or a number from 1 to 1", `added "money back?"`, "not added: returns already has"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("prompt output lacks %q:\n%s", want, out)
 		}
@@ -205,7 +212,7 @@ func TestKBReviewAcceptSuggestedNeedsArticle(t *testing.T) {
 	os.WriteFile(filepath.Join(kbDir, "shipping.md"), []byte(shippingArticle), 0o600)
 	reviewStore(t, dataDir, []store.Turn{{At: time.Now().Add(-time.Hour), Unanswered: []string{"return"}}})
 	code, out, errOut := run(t, "kb", "review", "--data-dir", dataDir, "--kb", kbDir)
-	if code != 0 || !regexp.MustCompile(`(?m)^1 .*"return" +returns \(suggested`).MatchString(out) {
+	if code != 0 || !regexp.MustCompile(`(?m)^1 .*returns \(suggested.* +"return"$`).MatchString(out) {
 		t.Fatalf("review: exit %d %q %q; want question 1 suggested with returns", code, out, errOut)
 	}
 	code, _, errOut = run(t, "kb", "review", "--data-dir", dataDir, "--kb", kbDir, "--accept", "1")
@@ -234,4 +241,54 @@ func readArticle(t *testing.T, path string) kb.Article {
 		t.Fatal(err)
 	}
 	return a
+}
+
+// A question's reference names it however the list changes: after more
+// questions arrive (row numbers shift), --accept REF still writes the
+// question that was listed under it, and a reference no longer listed is
+// refused rather than taken for another question (ACC-1).
+func TestKBReviewAcceptByReference(t *testing.T) {
+	defer app.SetReviewInputForTest(nil, false)()
+	dataDir, kbDir := t.TempDir(), t.TempDir()
+	os.WriteFile(filepath.Join(kbDir, "returns.md"), []byte(returnsArticle), 0o600)
+	os.WriteFile(filepath.Join(kbDir, "shipping.md"), []byte(shippingArticle), 0o600)
+	now := time.Now()
+	reviewStoreAs(t, dataDir, "s1", []store.Turn{
+		{At: now.Add(-3 * time.Hour), Picked: []store.Pick{{Question: "money back?", Article: "returns"}}},
+	})
+	_, out, _ := run(t, "kb", "review", "--data-dir", dataDir, "--kb", kbDir)
+	m := regexp.MustCompile(`(?m)^1 +([a-z]{5}) +1 .*"money back\?"$`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no reference for the question:\n%s", out)
+	}
+	ref := m[1]
+	if !strings.Contains(out, "--accept "+ref) {
+		t.Errorf("the list's last line does not show how to accept by reference:\n%s", out)
+	}
+	// A question asked more often now comes first: row 1 is another question.
+	reviewStoreAs(t, dataDir, "s2", []store.Turn{
+		{At: now.Add(-2 * time.Hour), Picked: []store.Pick{{Question: "when does it come", Article: "shipping-times"}}},
+		{At: now.Add(-time.Hour), Picked: []store.Pick{{Question: "When does it come?", Article: "shipping-times"}}},
+	})
+	_, out, _ = run(t, "kb", "review", "--data-dir", dataDir, "--kb", kbDir)
+	if !regexp.MustCompile(`(?m)^2 +` + ref + ` +1 .*"money back\?"$`).MatchString(out) {
+		t.Fatalf("the question did not keep its reference as it moved to row 2:\n%s", out)
+	}
+	if code, out, errOut := run(t, "kb", "review", "--data-dir", dataDir, "--kb", kbDir, "--accept", strings.ToUpper(ref)); code != 0 {
+		t.Fatalf("--accept %s: exit %d %q %q", ref, code, out, errOut)
+	}
+	if a := readArticle(t, filepath.Join(kbDir, "returns.md")); !slices.Equal(a.Asked, []string{"money back?"}) {
+		t.Fatalf("returns asked = %q, want [money back?]", a.Asked)
+	}
+	if a := readArticle(t, filepath.Join(kbDir, "shipping.md")); len(a.Asked) != 0 {
+		t.Fatalf("shipping asked = %q: the reference wrote another question", a.Asked)
+	}
+	for _, tc := range []struct{ ref, want string }{
+		{"zzzzz", `no question in the list has the reference "zzzzz"`},
+		{"ab1", "want a question's reference"},
+	} {
+		if code, _, errOut := run(t, "kb", "review", "--data-dir", dataDir, "--kb", kbDir, "--accept", tc.ref); code != 2 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("--accept %s: exit %d %q, want exit 2 mentioning %q", tc.ref, code, errOut, tc.want)
+		}
+	}
 }

@@ -97,9 +97,9 @@ th{background:#f2f4f8}.ok{color:#0a6b2b;font-weight:600}.bad{color:#b00020;font-
 
 <h2>Questions to review</h2>
 {{if .Review}}<p>Questions the assistant could not answer, or answered only by a suggestion the customer picked, grouped and most asked first (personal data redacted).
-Add one to its article's asked questions with <code>deskbot kb review --accept N</code> (it is then answered when asked again), or write an article or an example question for it.</p>
-<table><tr><th>#</th><th>Asked</th><th>Last</th><th>Question</th><th>Likely article</th></tr>
-{{range .Review}}<tr><td>{{.N}}</td><td>{{.Count}}</td><td>{{.Last.Format "2006-01-02"}}</td><td>{{.Question}}</td><td>{{.Likely}}{{if .Known}}; already listed in {{.Known}}{{end}}</td></tr>
+Add one to its article's asked questions with <code>deskbot kb review --accept REF</code>, REF being the question's reference below (it is then answered when asked again), or write an article or an example question for it.</p>
+<table><tr><th>#</th><th>Ref</th><th>Asked</th><th>Last</th><th>Question</th><th>Likely article</th></tr>
+{{range .Review}}<tr><td>{{.N}}</td><td><code>{{.Ref}}</code></td><td>{{.Count}}</td><td>{{.Last.Format "2006-01-02"}}</td><td>{{.Question}}</td><td>{{.Likely}}{{if .Known}}; already listed in {{.Known}}{{end}}</td></tr>
 {{end}}</table>{{if .ReviewMore}}<p><small>{{.ReviewMore}} more: see <code>deskbot kb review</code>.</small></p>{{end}}{{else}}<p>None recorded.</p>{{end}}
 
 <h2>Rules enforced inline</h2>

@@ -2,8 +2,11 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"deskbot/kb"
@@ -13,7 +16,8 @@ import (
 // reviewRow is one line of the owner's review list: a question customers
 // asked (grouped), and the article it most likely belongs to.
 type reviewRow struct {
-	N int // 1-based, as printed; --accept takes it
+	N   int    // 1-based, as printed; shifts as new questions arrive
+	Ref string // stable reference from the question's wording; --accept takes it or N
 	kb.ReviewGroup
 	Article    string  // most likely article; empty when nothing matches
 	How        string  // "picked", "answered", "suggested", "best match" or "no article"
@@ -80,5 +84,56 @@ func reviewList(ctx context.Context, st *store.Store, b *kb.Base, since time.Tim
 		}
 		rows[i] = r
 	}
+	setRefs(rows)
 	return rows, nil
+}
+
+// refLetters spell references: letters only, so a reference is never read
+// as a row number, and none that look like digits (i, l, o).
+const refLetters = "abcdefghjkmnpqrstuvwxyz"
+
+// setRefs gives each row a reference derived from its question's grouping
+// key alone, so "--accept ref" names the same question however the list
+// grew or shrank since it was printed; N does not. Five letters, or eight
+// in the rare list where two questions would share five.
+func setRefs(rows []reviewRow) {
+	for _, n := range []int{5, 8} {
+		seen := make(map[string]bool, len(rows))
+		unique := true
+		for i := range rows {
+			rows[i].Ref = questionRef(rows[i].Key, n)
+			unique = unique && !seen[rows[i].Ref]
+			seen[rows[i].Ref] = true
+		}
+		if unique {
+			return
+		}
+	}
+}
+
+func questionRef(key string, n int) string {
+	sum := sha256.Sum256([]byte(key))
+	var b strings.Builder
+	for _, c := range sum[:n] {
+		b.WriteByte(refLetters[int(c)%len(refLetters)])
+	}
+	return b.String()
+}
+
+// findRow returns the row that ref names: a row number from the list as
+// printed, or a row's reference.
+func findRow(rows []reviewRow, ref string) (reviewRow, error) {
+	ref = strings.ToLower(strings.TrimSpace(ref))
+	if n, err := strconv.Atoi(ref); err == nil {
+		if n < 1 || n > len(rows) {
+			return reviewRow{}, fmt.Errorf("the list has %d questions", len(rows))
+		}
+		return rows[n-1], nil
+	}
+	for _, r := range rows {
+		if r.Ref == ref {
+			return r, nil
+		}
+	}
+	return reviewRow{}, fmt.Errorf("no question in the list has the reference %q", ref)
 }
