@@ -353,10 +353,13 @@ func (e *Engine) reply(ctx context.Context, t *turn, raw, query string, findings
 			return
 		}
 	}
+	e.answer(ctx, t, query)
 	if hasContact(findings) && !s.st.Consent.Granted(compliance.PurposeContact) {
+		// After the answer: the customer reads the reply to what they asked
+		// first, and the decision asked for is the last thing on screen, next
+		// to where they type (CONS-1: still asked before anything is kept).
 		t.send(e.consentRequest(s))
 	}
-	e.answer(ctx, t, query)
 }
 
 // answer replies with a vetted article, suggests some, or says it cannot

@@ -70,6 +70,26 @@ func TestContactDetailsKeptOnlyAfterConsent(t *testing.T) {
 	}
 }
 
+// CONS-1: a question typed with contact details is answered first and the
+// consent request comes last, as the one decision left on screen; nothing
+// is kept until it is granted (TestContactDetailsKeptOnlyAfterConsent).
+func TestConsentRequestFollowsTheAnswer(t *testing.T) {
+	t.Parallel()
+	a := &kb.Article{ID: "delivery", Title: "Delivery times", Version: "1", Body: "Parcels arrive in 3 days."}
+	r := newRig(t, fixedKB{decision: kb.Decision{Verdict: kb.VerdictAnswer, Hits: []kb.Hit{{Article: a}}}}, nil)
+	s, _ := r.start(t)
+	out := r.say(s, "my email is robin@example.com, where is my parcel?")
+	if len(out) < 2 {
+		t.Fatalf("frames = %+v, want the answer and then the consent request", out)
+	}
+	if m, ok := out[0].(protocol.Message); !ok || m.Text != a.Body {
+		t.Fatalf("first frame = %+v, want the answer", out[0])
+	}
+	if c, ok := out[len(out)-1].(protocol.ConsentRequest); !ok || c.Purpose != string(compliance.PurposeContact) {
+		t.Fatalf("last frame = %+v, want the consent request for contact details", out[len(out)-1])
+	}
+}
+
 // PCI-1: a card number is never echoed nor stored, and the customer is told.
 func TestCardNumberMaskedAndWarned(t *testing.T) {
 	t.Parallel()
