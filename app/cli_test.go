@@ -47,8 +47,8 @@ func chatSession(t *testing.T, dir string) {
 	}
 	c.NextOf(ctx, "message") // disclosure
 	c.Say(ctx, "please write to Jane.Doe@Example.com")
+	c.NextOf(ctx, "message") // the reply, then the consent request
 	c.NextOf(ctx, protocol.TypeConsentRequest)
-	c.NextOf(ctx, "message")
 	yes := true
 	c.Send(ctx, protocol.Inbound{Type: "consent", Purpose: "contact", Granted: &yes})
 	c.NextOf(ctx, "message")

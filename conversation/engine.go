@@ -281,17 +281,38 @@ func (e *Engine) say(ctx context.Context, s *Session, text string) []protocol.Ou
 		t.send(e.botMessage(e.text(s, locale.CardMasked), false))
 	}
 	e.askHealthConsent(t, findings) // MIN-3: health_mode only, health.go
-	// The index and every decision below see only redacted text.
-	query := compliance.Redact(text, findings, func(compliance.Kind) bool { return false })
-	e.reply(ctx, t, text, query, findings)
+	// The index and every decision below see only redacted text, but for
+	// health words in the words ranked (question.ranked).
+	never := func(compliance.Kind) bool { return false }
+	q := question{
+		ranked: compliance.RedactKeepingHealth(text, findings, never, true),
+		stored: compliance.Redact(text, findings, never),
+		health: compliance.HasHealth(findings),
+	}
+	e.reply(ctx, t, text, q, findings)
 	if s.erased.Load() {
 		return t.out // nothing of an erased customer is written again
 	}
 	return t.finish(ctx)
 }
 
+// question is a customer's question as the knowledge base ranks it and
+// as it is recorded.
+type question struct {
+	// ranked is redacted except for health words, which are what an
+	// allergy or coeliac question is about: without them "I'm allergic to
+	// hair dye" was answered with the article on hair colour. It is ranked
+	// in memory and never stored, logged or sent (MIN-2).
+	ranked string
+	// stored is fully redacted: what the review list keeps.
+	stored string
+	// health: the question names health information; the answer points to
+	// a person as well (MIN-2: the proper channel).
+	health bool
+}
+
 // reply decides what the bot says to one customer message.
-func (e *Engine) reply(ctx context.Context, t *turn, raw, query string, findings []compliance.Finding) {
+func (e *Engine) reply(ctx context.Context, t *turn, raw string, q question, findings []compliance.Finding) {
 	s := t.s
 	// Whether the bot just offered a person: only the next message can accept.
 	offered := s.st.OfferedHuman
@@ -335,6 +356,10 @@ func (e *Engine) reply(ctx context.Context, t *turn, raw, query string, findings
 		e.startLeaving(t) // HUM-2: typed, as the button
 		return
 	}
+	if in.AsksCallback() {
+		e.callback(ctx, t) // HUM-2: handover.go
+		return
+	}
 	if e.autoEscalate(ctx, t, in) {
 		return // HUM-2: a sensitive topic goes to a person even if it names a suggestion
 	}
@@ -342,6 +367,9 @@ func (e *Engine) reply(ctx context.Context, t *turn, raw, query string, findings
 	if id, ok := e.typedPick(s, raw); ok {
 		e.pick(t, id)
 		return
+	}
+	if e.unclearPick(t, in) {
+		return // "the first one" with nothing shown, "yes" to several
 	}
 	if len(findings) == 0 {
 		if kind, ok := in.SmallTalk(); ok {
@@ -353,7 +381,7 @@ func (e *Engine) reply(ctx context.Context, t *turn, raw, query string, findings
 			return
 		}
 	}
-	e.answer(ctx, t, query)
+	e.answer(ctx, t, q)
 	if hasContact(findings) && !s.st.Consent.Granted(compliance.PurposeContact) {
 		// After the answer: the customer reads the reply to what they asked
 		// first, and the decision asked for is the last thing on screen, next
@@ -364,10 +392,10 @@ func (e *Engine) reply(ctx context.Context, t *turn, raw, query string, findings
 
 // answer replies with a vetted article, suggests some, or says it cannot
 // confirm (ACC-1), as the knowledge base decides.
-func (e *Engine) answer(ctx context.Context, t *turn, query string) {
+func (e *Engine) answer(ctx context.Context, t *turn, q question) {
 	s := t.s
 	e.unpicked(t) // a new question: the last suggestions were passed over
-	d, err := e.kb.Decide(ctx, query, e.Threshold())
+	d, err := e.kb.Decide(ctx, q.ranked, e.Threshold())
 	if err != nil {
 		e.log.Error("knowledge-base search failed", "session", s.ID, "err", err)
 		d = kb.Decision{Verdict: kb.VerdictNone}
@@ -377,13 +405,21 @@ func (e *Engine) answer(ctx context.Context, t *turn, query string) {
 	switch {
 	case d.Verdict == kb.VerdictAnswer && len(d.Hits) > 0:
 		e.answerWith(t, d.Hits[0].Article, conf)
+		if q.health && !e.cfg.HealthMode {
+			// MIN-2: an article answers the question, but what the customer
+			// said about their health is for a person to weigh.
+			m := e.botMessage(e.text(s, locale.HealthPointer), false)
+			m.Actions = []protocol.Action{{Name: protocol.ActionHuman, Label: e.text(s, locale.ActionHuman)}}
+			s.st.OfferedHuman = true
+			t.send(m)
+		}
 		return
 	case d.Verdict == kb.VerdictSuggest && len(d.Hits) > 0:
-		e.suggest(ctx, t, query, d.Hits, conf)
+		e.suggest(ctx, t, q.stored, d.Hits, conf)
 		return
 	}
 	s.st.Suggested, s.st.SuggestRounds = nil, 0
-	e.miss(ctx, t, query, conf)
+	e.miss(ctx, t, q.stored, conf)
 }
 
 // confidence is the decision's calibrated probability that its first

@@ -58,6 +58,22 @@ func (e *Engine) handover(ctx context.Context, t *turn, reason string) {
 	t.send(protocol.Handover{Type: protocol.TypeHandover, State: protocol.HandoverOffline, Why: why}, m)
 }
 
+// stillWaiting tells a frustrated customer, once a person was asked for,
+// where they stand: their place in line, or that they can leave a message.
+func (e *Engine) stillWaiting(t *turn) {
+	s := t.s
+	lead := e.text(s, locale.HandoverReasonFrustration)
+	if s.st.Handover == protocol.HandoverQueued {
+		if pos := e.desk.Position(s.ID); pos > 0 {
+			t.send(e.botMessage(lead+" "+e.text(s, locale.HandoverStillQueued, "position", strconv.Itoa(pos)), false))
+			return
+		}
+	}
+	m := e.botMessage(lead+" "+e.text(s, locale.HandoverLeaveMessage), false)
+	m.Actions = []protocol.Action{{Name: protocol.ActionLeaveMessage, Label: e.text(s, locale.ActionLeaveMessage)}}
+	t.send(m)
+}
+
 // leadIn acknowledges why a person is brought in.
 func (e *Engine) leadIn(s *Session, reason string) string {
 	switch {
@@ -71,6 +87,19 @@ func (e *Engine) leadIn(s *Session, reason string) string {
 	return ""
 }
 
+// callback answers "can someone call me back" (HUM-2): with a person
+// available the customer is put in line, as asked for; otherwise the
+// message itself is left for the team, so the request is not lost in the
+// transcript, and consent is asked for any contact details in it.
+func (e *Engine) callback(ctx context.Context, t *turn) {
+	if t.s.st.Handover == protocol.HandoverQueued || e.desk.AvailableFor(t.s.ID) {
+		e.handover(ctx, t, ReasonRequest)
+		return
+	}
+	e.unpicked(t)
+	e.leaveMessage(ctx, t, t.stored)
+}
+
 // autoEscalate runs the configured triggers on a customer message.
 func (e *Engine) autoEscalate(ctx context.Context, t *turn, in intent.Message) bool {
 	reason, ok := e.escalator.Reason(in)
@@ -80,7 +109,14 @@ func (e *Engine) autoEscalate(ctx context.Context, t *turn, in intent.Message) b
 	// Automatic triggers do not repeat an offer already made; an explicit
 	// request always gets an answer.
 	if reason != ReasonRequest && (t.s.st.Handover == protocol.HandoverQueued || t.s.st.Handover == protocol.HandoverOffline) {
-		return false
+		if reason != ReasonFrustration {
+			return false
+		}
+		// Frustration after a person was already asked for is not a
+		// question: it is acknowledged with where the customer stands, not
+		// answered from the articles and listed as missed.
+		e.stillWaiting(t)
+		return true
 	}
 	e.handover(ctx, t, reason)
 	return true

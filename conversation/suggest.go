@@ -144,17 +144,7 @@ func (e *Engine) typedPick(s *Session, raw string) (string, bool) {
 	if len(p.IDs) == 1 && in.IsYes() {
 		return p.IDs[0], true
 	}
-	pos, found := 0, false
-	for _, w := range ws {
-		if pickFillers[w] {
-			continue
-		}
-		n, ok := ordinals[w]
-		if !ok || found {
-			return "", false
-		}
-		pos, found = n, true
-	}
+	pos, found := ordinalOnly(ws)
 	if !found {
 		return "", false
 	}
@@ -165,6 +155,49 @@ func (e *Engine) typedPick(s *Session, raw string) (string, bool) {
 		return "", false
 	}
 	return p.IDs[pos], true
+}
+
+// ordinalOnly reads a message that is one position and fillers ("the
+// first one", "2", "last one please"): the position, -1 for the last.
+func ordinalOnly(ws []string) (pos int, ok bool) {
+	for _, w := range ws {
+		if pickFillers[w] {
+			continue
+		}
+		n, isOrdinal := ordinals[w]
+		if !isOrdinal || ok {
+			return 0, false
+		}
+		pos, ok = n, true
+	}
+	return pos, ok
+}
+
+// unclearPick answers a message meant to pick a suggestion that names
+// none: "the first one" with none shown or past the last, or "yes" to
+// several. It asks nothing of the knowledge base, so it is neither a miss
+// nor listed for the owner's review; shown suggestions are offered again.
+func (e *Engine) unclearPick(t *turn, in intent.Message) bool {
+	s := t.s
+	p := s.st.Suggested
+	pending := p != nil && len(p.IDs) > 0
+	_, ordinal := ordinalOnly(in.Words())
+	switch {
+	case ordinal && !pending:
+		t.send(e.botMessage(e.text(s, locale.PickNothing), false))
+	case pending && (ordinal || (len(p.IDs) > 1 && in.IsYes())):
+		m := e.botMessage(e.text(s, locale.PickWhich), false)
+		for _, id := range p.IDs {
+			if a, ok := e.kb.Article(id); ok {
+				m.Actions = append(m.Actions, protocol.Action{Name: protocol.ActionArticle, ID: a.ID, Label: a.Title})
+			}
+		}
+		t.send(m)
+	default:
+		return false
+	}
+	e.obs.Outcome(OutcomeSmallTalk)
+	return true
 }
 
 // smallTalk replies courteously to a message that asks nothing. It is not

@@ -113,6 +113,8 @@ func newVerdicts(x *Escalator, s string) verdicts {
 var knownDifferences = map[string]string{
 	// The old pattern found "fed up" inside "goofed up".
 	"I goofed up and used the wrong account.  Please help.": "frustration",
+	// A polite no is acknowledged ("All right"), not thanked for.
+	"ok No thanks": "small talk", "ok no thanks": "small talk", "not now!!!": "small talk",
 }
 
 // variants are a message as customers also type it: shouted, asked, after

@@ -125,6 +125,12 @@ var topicPhrases = map[string][]string{
 	"medical": {
 		`(allergic reaction|anaphyla*|injured|injury|injuries|hospital|ambulance|emergency room|poison|poisoned|poisoning|bleeding)`,
 		`(burned|burnt|hurt) myself`,
+		// A reaction after a treatment: "my scalp is itchy and burning since
+		// my colour", "came up in a rash", "had a reaction to the dye".
+		`(rash|rashes|hives|blistered|blisters|blistering)`,
+		`(my|her|his|their|our|the dogs|the dog's) (skin|scalp|face|eyes|eye|lips|neck|ears|hands|head|forehead|paws) (is|are|was|were|feels|felt|went|got|has been|have been|keeps|keep)? (really|very|so|all|still)? (itchy|itching|burning|burnt|burned|sore|raw|stinging|swollen|red|bleeding|painful|peeling|flaky|blistered)`,
+		`(had|have|having|got|get|getting) (a|an)? (bad|nasty|severe|awful|terrible)? (reaction|allergic reaction)`,
+		`(swollen|swelling) (up|face|eyes|lips|scalp|skin)?`,
 		`(medical|doctor|verletzt|krankenhaus|allergische|blessé|blessure|hôpital|médecin|herido|herida|alergia|médico)`,
 	},
 	"cancellation": {

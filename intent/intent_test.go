@@ -105,6 +105,8 @@ func TestAsksIfHuman(t *testing.T) {
 		"êtes-vous un robot ?", "etes vous un robot", "es-tu un humain?", "c'est un robot ?",
 		"je parle à un humain ?", "¿eres humano?", "¿Es usted un robot?", "estoy hablando con una persona real?",
 		"are these answers automated?",
+		"hi is there a real person there? i need to talk about my wedding hair", "is anyone there?",
+		"is there a human here?",
 	}
 	no := []string{
 		"is a human reviewing my refund?", "can a real person check my order", "I want to talk to a human",
@@ -149,6 +151,30 @@ func TestLeavesMessage(t *testing.T) {
 	for _, s := range no {
 		if Read(s).LeavesMessage() {
 			t.Errorf("LeavesMessage(%q) = true, want false", s)
+		}
+	}
+}
+
+// HUM-2: asking to be called back, and questions about calls that are not.
+func TestAsksCallback(t *testing.T) {
+	yes := []string{
+		"can someone call me back about a bridal booking? my number is [phone]", "call me back please",
+		"pls call me", "could somebody ring me", "i'd like a callback", "can i get a call back",
+		"callback please", "please phone me on [phone]", "why has nobody called me back",
+		"Rufen Sie mich bitte zurück", "ich bitte um Rückruf", "rappelez-moi svp", "llámenme por favor",
+	}
+	no := []string{
+		"will you call me when it's ready?", "do you call when my bike is done", "what number do I call",
+		"can I call you", "i tried to call you", "what is a call back fee", "", "call centre hours",
+	}
+	for _, s := range yes {
+		if !Read(s).AsksCallback() {
+			t.Errorf("AsksCallback(%q) = false, want true", s)
+		}
+	}
+	for _, s := range no {
+		if Read(s).AsksCallback() {
+			t.Errorf("AsksCallback(%q) = true, want false", s)
 		}
 	}
 }
@@ -199,6 +225,11 @@ func TestEscalatorReasons(t *testing.T) {
 		{"my son had an allergic reaction to the snack", "sensitive:medical"},
 		{"I burned myself on the kettle", "sensitive:medical"},
 		{"mi hija está herida", "sensitive:medical"},
+		{"my scalp is really itchy and burning since my colour on tuesday", "sensitive:medical"},
+		{"came up in a rash after the dye", "sensitive:medical"},
+		{"i think i had a reaction to the bleach", "sensitive:medical"},
+		{"her eyes are swollen", "sensitive:medical"},
+		{"the dogs skin is red and sore after grooming", "sensitive:medical"},
 		{"I want to cancel my gym membership", "sensitive:cancellation"},
 		{"please terminate the contract", "sensitive:cancellation"},
 		{"ich will kündigen", "sensitive:cancellation"},
@@ -220,6 +251,9 @@ func TestEscalatorReasons(t *testing.T) {
 		{"THANK YOU SO MUCH FOR THE HELP", ""}, // capitals with thanks are joy
 		{"great, thanks!!!", ""},
 		{"I want to cancel my order", ""},
+		{"is this wool itchy", ""},
+		{"how long does the chemical reaction in a perm take", ""},
+		{"do you do red hair colour", ""},
 		{"I want to end the call", ""},
 		{"is the court shoe in stock", ""},
 		{"how do I return an item?", ""},

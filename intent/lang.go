@@ -5,9 +5,9 @@ import "strings"
 // language is every phrase set and word list, compiled once.
 type language struct {
 	vocabulary
-	withdraw, erase, export, identity, fedUp, leaveMessage *phraseSet
-	topics                                                 map[string]*topic
-	smallTalk                                              trie
+	withdraw, erase, export, identity, fedUp, leaveMessage, callback *phraseSet
+	topics                                                           map[string]*topic
+	smallTalk                                                        trie
 }
 
 var lang = build()
@@ -21,6 +21,7 @@ func build() *language {
 	l.identity = v.compileSet(identityPhrases...)
 	l.fedUp = v.compileSet(fedUpPhrases...)
 	l.leaveMessage = v.compileSet(leaveMessagePhrases...)
+	l.callback = v.compileSet(callbackPhrases...)
 	l.topics = map[string]*topic{}
 	for name, phrases := range topicPhrases {
 		l.topics[name] = &topic{phrases: v.compileSet(phrases...), near: topicNear[name]}

@@ -71,6 +71,10 @@ var identityPhrases = []string{
 	`(is|are) (this|these) (replies|answers|messages|responses) (automated*|automatic*|written by (a|an)? (bot*|machine*|ai*|human*|person*))`,
 	`am i (talking|speaking|chatting|writing|texting) (to|with) (a|an)? (real|actual|live)? (bot*|robot*|chatbot*|machine*|computer*|ai*|human*|person*|people*|someone real*|real someone*|automated*)`,
 	`(is there|are there) (a|an)? (real|actual|live)? (human|person|people) (behind (this*|the*)|on the other (end*|side*)|typing*|reading this*)`,
+	// "is there a real person there?": asks what it is talking to; the
+	// identity reply also offers a person.
+	`(is there|are there|is their|is anyone|is anybody) (a|an|any)? (real|actual|live)? (human|humans|person|people|human being|one) (there|here|around|at all)? <punct>`,
+	`(is)? (anyone|anybody|someone|somebody) (there|here|around) <punct>`,
 	`(bist du|sind sie) (etwa|wirklich)? (ein|eine)? (echter|echte|richtiger|richtige)? (mensch*|bot*|roboter*|maschine*|ki*|computer*|chatbot*|person*)`,
 	`(ist das|ist dies) (ein|eine)? (echter|echte)? (bot|roboter|mensch|ki|maschine|chatbot|person) <end>`,
 	`(rede|spreche|schreibe|chatte) ich gerade? mit (einem|einer)? (echten|echte)? (menschen*|mensch*|bot*|roboter*|maschine*|ki*|person*)`,
@@ -114,6 +118,29 @@ var leaveMessagePhrases = []string{
 	`(eine|ihnen eine)? nachricht (hinterlassen*|hinterlegen*) <end>`,
 	`laisser (un|une)? (message|mot) <end>`,
 	`dejar (un|una)? (mensaje|nota|recado) <end>`,
+}
+
+// HUM-2: asking to be called back is asking for a person, by phone: with
+// nobody available the message itself is left for the team. "will you
+// call me when it's ready" asks how something works and is not one.
+var callbackPhrases = []string{
+	`(call|ring|phone) (me|us) back`,
+	`(can|could|would|will) (someone|somebody|anyone|one of you|a person|someone from (the|your) team) (please|pls|plz)? (call|ring|phone|contact) (me|us)`,
+	`(please|pls|plz) (call|ring|phone) (me|us)`,
+	`(call|ring|phone) (me|us) (please|pls|plz)`,
+	`(want|like|need|get|have|request|arrange|book) (a|an)? (call back|callback|phone call from (someone|somebody|you|u|the team|your team))`,
+	`(callback|call back) (please|pls|plz)? <end>`,
+	`(nobody|no one|noone|never|still not|not yet|havent been|hasnt) (has|have)? (called|rung|rang|phoned) (me|us)? back`,
+	`(waiting|wait) for (a|my|the|your)? (call back|callback|call)`,
+	`(rufen sie|ruft|ruf) (mich|uns) (bitte)? (zurück|an)`, `(um)? (einen|einem)? rückruf*`,
+	`(rappelez|rappelle|rappeler) (moi|nous)?`, `me rappeler`,
+	`(llámenme|llamenme|llámame|llamame)`, `devolver (me)? la llamada`, `me (pueden|puede|podrían|podria|podría) llamar`,
+}
+
+// AsksCallback reports whether the customer asks to be called back
+// ("can someone call me back", "callback please").
+func (m Message) AsksCallback() bool {
+	return lang.callback.in(&m, m.bounded)
 }
 
 // LeavesMessage reports whether the customer asks to leave a message for

@@ -46,6 +46,11 @@ var smallTalkPhrases = map[SmallTalkKind][]string{
 		"sure", "fine", "nice", "perfect", "awesome", "understood", "i see", "sounds good", "noted",
 		"good", "excellent", "brilliant", "lovely", "right", "makes sense", "fair enough",
 		"yes", "yeah", "yep", "yup", "ya", "no", "nope", "nah", "hmm", "hm", "ah", "oh",
+		// A polite no is not thanks for help given: "no thanks" to "shall
+		// I get a person?" gets "All right", not "You're welcome".
+		"no thanks", "no thank you", "no thank u", "no thx", "no ty", "nah thanks", "nope thanks",
+		"no need", "not now", "no that's ok", "no that's fine", "no i'm fine", "no i'm good", "no i'm ok",
+		"nein danke", "non merci", "no gracias",
 		"lol", "lmao", "lmfao", "rofl", "xd",
 		"ja", "nein", "genau", "alles klar", "verstanden", "in ordnung", "gut",
 		"oui", "non", "d'accord", "compris", "parfait", "très bien",

@@ -80,6 +80,13 @@ const (
 	HealthGranted          Key = "health_granted"
 	HealthDeclined         Key = "health_declined"
 	HealthWithdrawn        Key = "health_withdrawn"
+	// MIN-2: an answer to a question that names the customer's health
+	// also offers a person (conversation/engine.go).
+	HealthPointer Key = "health_pointer"
+	// A typed pick that names no suggestion: none shown ("the first one"),
+	// or "yes" to several (conversation/suggest.go).
+	PickNothing Key = "pick_nothing"
+	PickWhich   Key = "pick_which"
 
 	// A left message when the customer already typed contact details in
 	// this chat ({contact}: those kept under consent), and the replies to

@@ -1,0 +1,170 @@
+package conversation
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+
+	"deskbot/kb"
+	"deskbot/protocol"
+)
+
+// askedKB decides as fixedKB does and keeps every question it was asked.
+type askedKB struct {
+	fixedKB
+	mu    sync.Mutex
+	asked []string
+}
+
+func (a *askedKB) Decide(ctx context.Context, q string, target float64) (kb.Decision, error) {
+	a.mu.Lock()
+	a.asked = append(a.asked, q)
+	a.mu.Unlock()
+	return a.fixedKB.Decide(ctx, q, target)
+}
+
+// unanswered lists every question the store holds for the owner's review.
+func (m *memStore) unanswered() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []string
+	for _, t := range m.turns {
+		out = append(out, t.Unanswered...)
+	}
+	return out
+}
+
+// MIN-2: a health word is what an allergy question is about, so the
+// knowledge base ranks it; nothing stored holds it, and the answer also
+// offers a person.
+func TestHealthWordsRankedNotStored(t *testing.T) {
+	t.Parallel()
+	a := &kb.Article{ID: "patch-test", Title: "Allergy patch test", Version: "1", Body: "We do a patch test 48 hours before any colour."}
+	k := &askedKB{fixedKB: fixedKB{decision: kb.Decision{Verdict: kb.VerdictAnswer, Hits: []kb.Hit{{Article: a}}}}}
+	r := newRig(t, k, nil)
+	s, _ := r.start(t)
+	ms := messages(r.say(s, "im allergic to hair dye, can i still get highlights"))
+	if len(k.asked) != 1 || !strings.Contains(k.asked[0], "allergic") {
+		t.Fatalf("knowledge base asked %q, want the question with its health word", k.asked)
+	}
+	if len(ms) != 2 || ms[0].Text != a.Body || !strings.Contains(ms[1].Text, "health") ||
+		len(ms[1].Actions) != 1 || ms[1].Actions[0].Name != protocol.ActionHuman {
+		t.Fatalf("replies = %+v, want the article, then an offer of a person", ms)
+	}
+	for _, text := range r.store.storedTexts() {
+		if strings.Contains(text, "allergic") {
+			t.Fatalf("health word stored: %q", text)
+		}
+	}
+}
+
+// MIN-2: what is recorded for review is redacted even when ranked whole.
+func TestHealthWordsRedactedInReview(t *testing.T) {
+	t.Parallel()
+	k := &askedKB{fixedKB: fixedKB{decision: kb.Decision{Verdict: kb.VerdictNone}}}
+	r := newRig(t, k, nil)
+	s, _ := r.start(t)
+	r.say(s, "do you have anything for a coeliac")
+	got := r.store.unanswered()
+	if len(got) != 1 || strings.Contains(got[0], "coeliac") || !strings.Contains(k.asked[0], "coeliac") {
+		t.Fatalf("recorded %q after ranking %q: want the redacted question recorded, the whole one ranked", got, k.asked)
+	}
+}
+
+// HUM-2: "can someone call me back" with nobody available leaves the
+// message itself for the team and asks consent for the number in it; it
+// is not a question for the knowledge base.
+func TestCallbackLeavesTheMessage(t *testing.T) {
+	t.Parallel()
+	k := &askedKB{fixedKB: fixedKB{decision: kb.Decision{Verdict: kb.VerdictNone}}}
+	r := newRig(t, k, nil)
+	s, _ := r.start(t)
+	out := r.say(s, "hi can someone call me back about a bridal booking? my number is 07700 900456")
+	msgs, _ := r.store.OfflineMessages(context.Background())
+	if len(msgs) != 1 || !strings.Contains(msgs[0].Text, "bridal booking") || strings.Contains(msgs[0].Text, "900456") {
+		t.Fatalf("left messages = %+v, want the request, its number redacted until consent", msgs)
+	}
+	if _, ok := out[len(out)-1].(protocol.ConsentRequest); !ok {
+		t.Fatalf("last frame = %+v, want the consent request for the number", out[len(out)-1])
+	}
+	if len(k.asked) != 0 || len(r.store.unanswered()) != 0 {
+		t.Fatalf("asked the knowledge base %q, recorded %q: a callback request is not a question", k.asked, r.store.unanswered())
+	}
+}
+
+// HUM-2: with a person available a callback request puts the customer in line.
+func TestCallbackQueuesWhenSomeoneIsThere(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, nil, nil)
+	r.desk.SetPresence(maria, protocol.PresenceOnline)
+	s, _ := r.start(t)
+	if h, ok := handoverFrame(r.say(s, "could somebody ring me please")); !ok || h.State != protocol.HandoverQueued {
+		t.Fatalf("callback with an agent online: no queued handover")
+	}
+}
+
+// A pick that names nothing is answered as such, not missed: "the first
+// one" with no suggestions shown, and "yes" to several (which are offered
+// again).
+func TestUnclearPicks(t *testing.T) {
+	t.Parallel()
+	arts := map[string]*kb.Article{
+		"colour": {ID: "colour", Title: "Hair colour", Body: "We colour."},
+		"prices": {ID: "prices", Title: "Price list", Body: "Cuts from 20."},
+	}
+	k := &askedKB{fixedKB: fixedKB{articles: arts, decision: kb.Decision{Verdict: kb.VerdictSuggest,
+		Hits: []kb.Hit{{Article: arts["colour"], Confidence: 0.4}, {Article: arts["prices"], Confidence: 0.3}}}}}
+	r := newRig(t, k, nil)
+	s, _ := r.start(t)
+	ms := messages(r.say(s, "the first one"))
+	if len(ms) != 1 || !strings.Contains(ms[0].Text, "nothing to choose") {
+		t.Fatalf("\"the first one\" with nothing shown: %+v", ms)
+	}
+	r.say(s, "how much is a colour")
+	ms = messages(r.say(s, "yes"))
+	if len(ms) != 1 || !strings.Contains(ms[0].Text, "Which one") || len(ms[0].Actions) != 2 || ms[0].Actions[0].ID != "colour" {
+		t.Fatalf("\"yes\" to two suggestions: %+v, want which one, with both again", ms)
+	}
+	ms = messages(r.say(s, "the second one"))
+	if len(ms) != 1 || ms[0].Text != "Cuts from 20." {
+		t.Fatalf("picking after \"which one\": %+v", ms)
+	}
+	if len(k.asked) != 1 || len(r.store.unanswered()) != 0 {
+		t.Fatalf("asked %q, recorded %q: only the question goes to the knowledge base, and nothing was missed", k.asked, r.store.unanswered())
+	}
+}
+
+// HUM-2: frustration after nobody was available is acknowledged with the
+// way to leave a message, not answered from the articles nor recorded.
+func TestFrustrationAfterNobodyAvailable(t *testing.T) {
+	t.Parallel()
+	k := &askedKB{fixedKB: fixedKB{decision: kb.Decision{Verdict: kb.VerdictNone}}}
+	r := newRig(t, k, nil)
+	s, _ := r.start(t)
+	if h, ok := handoverFrame(r.press(s, protocol.ActionHuman)); !ok || h.State != protocol.HandoverOffline {
+		t.Fatalf("no offline handover")
+	}
+	ms := messages(r.say(s, "this is useless!!!"))
+	if len(ms) != 1 || !strings.Contains(ms[0].Text, "frustrating") || len(ms[0].Actions) != 1 || ms[0].Actions[0].Name != protocol.ActionLeaveMessage {
+		t.Fatalf("frustration after nobody available: %+v, want sympathy and the leave-a-message button", ms)
+	}
+	if len(k.asked) != 0 || len(r.store.unanswered()) != 0 {
+		t.Fatalf("asked %q, recorded %q", k.asked, r.store.unanswered())
+	}
+}
+
+// "no thanks" to the offer of a person is acknowledged, not thanked for.
+func TestNoThanksToAnOffer(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, nil, nil)
+	s, _ := r.start(t)
+	r.say(s, "do you sell kayaks")
+	ms := messages(r.say(s, "no thanks"))
+	if len(ms) != 1 || strings.Contains(ms[0].Text, "welcome") || !strings.Contains(ms[0].Text, "All right") {
+		t.Fatalf("\"no thanks\" after an offer: %+v", ms)
+	}
+	if _, ok := handoverFrame(r.say(s, "ok")); ok {
+		t.Fatal("a handover after declining")
+	}
+}
