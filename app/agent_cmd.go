@@ -38,7 +38,7 @@ func runAgentCmd(ctx context.Context, args []string, stdin io.Reader, stdout, st
 	fs, cf := newFlags("agent "+sub, stderr, false)
 	display := fs.String("display-name", "", "name customers see when this agent joins (default NAME)")
 	pwFile := fs.String("password-file", "", "read the password from FILE instead of standard input")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

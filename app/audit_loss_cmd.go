@@ -17,7 +17,7 @@ import (
 func cmdAuditAcceptLoss(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, cf := newFlags("audit accept-loss", stderr, false)
 	note := fs.String("note", "", "why, e.g. a ticket reference (no personal data: it goes into the audit log)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	n := strings.TrimSpace(*note)

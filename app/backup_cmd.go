@@ -27,7 +27,7 @@ import (
 func cmdBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, cf := newFlags("backup", stderr, false)
 	output := fs.String("output", "", "the archive to write (tar.gz, mode 0600)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *output == "" || fs.NArg() > 0 {
@@ -102,7 +102,7 @@ func cmdRestore(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	var ledgers multiFlag
 	fs.Var(&ledgers, "erasure-ledger", "an erasure ledger to re-apply (repeatable; default: the configured one, the one the manifest names and erasures.ledger beside the archive)")
 	noLedger := fs.Bool("no-erasure-ledger", false, "restore without any erasure ledger (only if no customer was erased since the backup was taken)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *input == "" || cf.dataDir == "" || fs.NArg() > 0 {

@@ -175,7 +175,7 @@ func newLogger(w io.Writer, level string) *slog.Logger {
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, cf := newFlags("serve", stderr, true)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -229,7 +229,7 @@ func displayAddr(a net.Addr) string {
 func cmdConfig(args []string, stdout, stderr io.Writer) error {
 	fs, cf := newFlags("config", stderr, true)
 	diff := fs.Bool("diff", false, "print only the keys that differ from the built-in defaults")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	cfg, err := cf.load()

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -38,7 +40,7 @@ func cmdKB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	kbDir := fs.String("kb", "", "articles folder (default: kb_dir from config, else the demo knowledge base)")
 	switch sub {
 	case "index":
-		if err := fs.Parse(args); err != nil {
+		if err := parseFlags(fs, args); err != nil {
 			return err
 		}
 		cfg, err := cf.load()
@@ -60,7 +62,7 @@ func cmdKB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return nil
 	case "search":
 		n := fs.Int("n", 5, "number of results")
-		if err := fs.Parse(args); err != nil {
+		if err := parseFlags(fs, args); err != nil {
 			return err
 		}
 		query := strings.Join(fs.Args(), " ")
@@ -97,19 +99,14 @@ func cmdKB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdKBInit(fs, cf, args, stdout)
 	case "lint":
 		strict := fs.Bool("strict", false, "exit non-zero when anything is found")
-		if err := fs.Parse(args); err != nil {
+		if err := parseFlags(fs, args); err != nil {
 			return err
 		}
-		// kb lint DIR [--strict]: the folder may come first, flags after it.
-		if fs.NArg() > 0 {
-			dir := fs.Arg(0)
-			if err := fs.Parse(fs.Args()[1:]); err != nil {
-				return err
-			}
-			if fs.NArg() > 0 || (*kbDir != "" && *kbDir != dir) {
+		if fs.NArg() > 0 { // kb lint DIR
+			if fs.NArg() > 1 || (*kbDir != "" && *kbDir != fs.Arg(0)) {
 				return usageError{"usage: deskbot kb lint [DIR | --kb DIR] [--strict] (one folder)"}
 			}
-			*kbDir = dir
+			*kbDir = fs.Arg(0)
 		}
 		cfg, err := cf.load()
 		if err != nil {
@@ -136,7 +133,7 @@ func cmdKB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return nil
 	case "import":
 		out := fs.String("out", "", "folder to write the articles to (created; must be empty)")
-		if err := fs.Parse(args); err != nil {
+		if err := parseFlags(fs, args); err != nil {
 			return err
 		}
 		if *out == "" || fs.NArg() != 1 {
@@ -159,7 +156,7 @@ func cmdKB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		top := fs.Int("confusions", 10, "worst article pairs to show")
 		perArticle := fs.Bool("per-article", false, "print a table of the outcome per article")
 		perQuery := fs.Bool("per-query", false, "print what each query got: outcome, verdict, confidence, wanted and first article")
-		if err := fs.Parse(args); err != nil {
+		if err := parseFlags(fs, args); err != nil {
 			return err
 		}
 		if *queries == "" {
@@ -195,6 +192,10 @@ func cmdKB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		defer cleanup()
 		built := time.Since(start)
+		if *kbDir == "" && cfg.KBDir == "" {
+			fmt.Fprintln(stderr, "deskbot: note: no --kb and no kb_dir: evaluating against the embedded demo knowledge base")
+		}
+		warnUnknownCategories(stderr, b, qs)
 		start = time.Now()
 		res, err := kb.EvaluateQueries(ctx, b, qs, th)
 		if err != nil {
@@ -229,6 +230,32 @@ func cmdKB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprint(stderr, kbUsage)
 		return usageError{fmt.Sprintf("unknown kb subcommand %q", sub)}
 	}
+}
+
+// warnUnknownCategories names the categories of qs that are no article
+// of b: they count as out of scope, as the contract says, but a typo in an
+// article id ("kid-cuts") would otherwise quietly move questions there.
+func warnUnknownCategories(w io.Writer, b *kb.Base, qs []kb.EvalQuery) {
+	counts := map[string]int{}
+	for _, q := range qs {
+		if q.Want == "" || q.Want == kb.OutOfScope {
+			continue
+		}
+		if _, ok := b.Article(q.Want); !ok {
+			counts[q.Want]++
+		}
+	}
+	if len(counts) == 0 {
+		return
+	}
+	ids := slices.Sorted(maps.Keys(counts))
+	var parts []string
+	n := 0
+	for _, id := range ids {
+		parts = append(parts, fmt.Sprintf("%s (%d)", id, counts[id]))
+		n += counts[id]
+	}
+	fmt.Fprintf(w, "deskbot: warning: %d queries name no article of this knowledge base and count as out of scope (write oos for those meant so): %s\n", n, strings.Join(parts, ", "))
 }
 
 func kbSource(flagDir, cfgDir string) (fs.FS, error) {

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -38,6 +39,15 @@ can I pay by invoice,payment_methods
 	if !regexp.MustCompile(`^accuracy=\d\.\d{4} answered=\d\.\d{4} precision=\d\.\d{4} shown=\d\.\d{4} oos_answered=\d\.\d{4} n=3 oos=0$`).MatchString(last) {
 		t.Fatalf("eval's last line %q does not follow the contract", last)
 	}
+	// A category that is no article counts as out of scope, with a warning
+	// naming it: a typo in an id must not pass unseen.
+	typo := filepath.Join(dir, "typo.csv")
+	os.WriteFile(typo, []byte("text,category\nI want to return my boots,return\ndo you accept paypal,payment-methods\nreturn it,return\nkayaks?,oos\n"), 0o600)
+	code, stdout, stderr = run(t, "kb", "eval", "--kb", out, "--queries", typo)
+	if code != 0 || !strings.Contains(stderr, "2 queries name no article of this knowledge base and count as out of scope") ||
+		!strings.Contains(stderr, "return (2)") || !strings.HasSuffix(strings.TrimSpace(stdout), "n=1 oos=3") {
+		t.Fatalf("eval with an unknown category: exit %d %q %q", code, stdout, stderr)
+	}
 	// --per-query lists every query with its outcome, in the file's order,
 	// and the last line stays the machine-readable one.
 	code, stdout, stderr = run(t, "kb", "eval", "--kb", out, "--queries", queries, "--per-query")
@@ -51,6 +61,17 @@ can I pay by invoice,payment_methods
 		!regexp.MustCompile(`(?m)^decision: (answer with|suggest|cannot confirm).*\(.+\)$`).MatchString(stdout) ||
 		!strings.Contains(stdout, "calibration: target precision 0.95") {
 		t.Fatalf("search: exit %d %q", code, stdout)
+	}
+	// A flag after the query is a flag, not words of the query: the search
+	// is of the folder named, not of the demo.
+	code, stdout, _ = run(t, "kb", "search", "do", "you", "take", "paypal", "--kb", out)
+	if code != 0 || !strings.Contains(stdout, "1. payment-methods") {
+		t.Fatalf("search with --kb after the query: exit %d %q", code, stdout)
+	}
+	for _, m := range regexp.MustCompile(`(?m)^\d+\. (\S+)`).FindAllStringSubmatch(stdout, -1) {
+		if !slices.Contains([]string{"returns", "shipping-times", "payment-methods"}, m[1]) {
+			t.Fatalf("search with --kb after the query listed %s, not in the folder named:\n%s", m[1], stdout)
+		}
 	}
 	// Without a folder, lint checks the embedded demo, which ships clean
 	// (only review dates may pass with time).

@@ -18,7 +18,7 @@ import (
 // privacy_policy_url (/articles/privacy-policy) and a notice link resolve
 // in the owner's own knowledge base. Existing files are never overwritten.
 func cmdKBInit(fs *flag.FlagSet, cf *commonFlags, args []string, stdout io.Writer) error {
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {

@@ -30,7 +30,7 @@ func cmdKBReview(ctx context.Context, fs *flag.FlagSet, cf *commonFlags, kbDir *
 	sinceFlag := fs.String("since", "", "only questions asked since: a number of days (30d), a duration (12h) or a date (2026-11-01)")
 	accept := fs.String("accept", "", "add a question of the list to its article's asked questions (answered when asked again): its reference (stable) or its number N")
 	article := fs.String("article", "", "with --accept: the article to add the question to, instead of the likely one")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

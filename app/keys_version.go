@@ -21,7 +21,7 @@ func cmdKeysGenerate(args []string, stdout, stderr io.Writer) error {
 	var out string
 	fs.StringVar(&out, "out", "", "file to write the key to (created with mode 0600; an existing file is never overwritten)")
 	fs.StringVar(&out, "output", "", "same as --out")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

@@ -24,7 +24,7 @@ func cmdLoad(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	rate := fs.Float64("rate", 0, "total messages per second, open loop (0: each session waits for its reply)")
 	dur := fs.Duration("duration", 10*time.Second, "how long to send (or hold, with --idle)")
 	idle := fs.Bool("idle", false, "only open the sessions and hold them idle for --duration")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	t := *target

@@ -25,7 +25,7 @@ func cmdMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs.SetOutput(stderr)
 	from := fs.String("from-sqlite", "", "the data directory of the installation to move (its deskbot.db)")
 	to := fs.String("to", "", "the PostgreSQL database to move it to (postgres://…), new and empty")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *from == "" || *to == "" || fs.NArg() > 0 {

@@ -40,7 +40,7 @@ func cmdPrivacy(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	subject := fs.String("subject", "", "pseudonymous subject id (from an export or the agent console)")
 	email := fs.String("email", "", "the customer's e-mail address, if they consented to keeping it")
 	output := fs.String("output", "", "write the export to FILE instead of standard output")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if (*subject == "") == (*email == "") {
@@ -116,7 +116,7 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fs, cf := newFlags("audit verify", stderr, false)
 	dbURL := fs.String("database-url", "", "verify this PostgreSQL database (default: database_url, else the SQLite file in the data dir); no key needed")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
 	cfg, err := cf.load()
@@ -153,7 +153,7 @@ func cmdKeys(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fs, cf := newFlags("keys rotate", stderr, false)
 	newFile := fs.String("new-key-file", "", "file holding the new master key (created with mode 0600 if absent)")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
 	if *newFile == "" {

@@ -20,7 +20,7 @@ func cmdReapplyErasures(ctx context.Context, args []string, stdout, stderr io.Wr
 	fs, cf := newFlags("privacy reapply-erasures", stderr, false)
 	var ledgers multiFlag
 	fs.Var(&ledgers, "ledger", "an erasure ledger (repeat for each instance's); default: backup.erasure_ledger")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

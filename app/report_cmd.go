@@ -134,7 +134,7 @@ const reportReviewRows = 50
 func cmdReport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, cf := newFlags("report", stderr, false)
 	output := fs.String("output", "", "write the report to FILE instead of standard output")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	cfg, err := cf.load()

@@ -69,7 +69,7 @@ func runOperator(ctx context.Context, name string, args []string, stdout, stderr
 	define func(fs *flag.FlagSet) func(ctx context.Context, o operatorEnv) error) error {
 	fs, cf := newFlags(name, stderr, false)
 	run := define(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

@@ -32,23 +32,6 @@ func StartScenarioBot(ctx context.Context, cfg config.Config, o features.BotOpti
 	return &features.LocalBot{URL: l.URL, CreateAgent: createAgent, Operator: liveOperator(l.App.Store, cfg), Close: l.Close}, nil
 }
 
-// parseInterleaved parses flags that may come before or after the
-// positional arguments ("deskbot test features/ --format junit").
-func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return nil, err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			return pos, nil
-		}
-		pos = append(pos, args[0])
-		args = args[1:]
-	}
-}
-
 func cmdTest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -67,10 +50,10 @@ func cmdTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	allowEmpty := fs.Bool("allow-empty", false, "pass when no scenario is selected (by default that fails the run)")
 	concurrency := fs.Int("concurrency", 4, "scenarios run at once")
 	timings := fs.Bool("timings", false, "list every scenario's time on standard error, slowest first")
-	paths, err := parseInterleaved(fs, args)
-	if err != nil {
+	if err := parseFlags(fs, args); err != nil { // "deskbot test features/ --format junit"
 		return err
 	}
+	paths := fs.Args()
 	if !slices.Contains(features.Formats, *format) {
 		return usageError{fmt.Sprintf("unknown --format %q; use one of %s", *format, strings.Join(features.Formats, ", "))}
 	}
@@ -181,7 +164,7 @@ func cmdSteps(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("steps", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	markdown := fs.Bool("markdown", false, "print a Markdown table (as in features/README.md)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *markdown {
@@ -218,7 +201,7 @@ func cmdRecord(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	output := fs.String("output", "", "write the feature file to FILE (default: standard output)")
 	name := fs.String("name", "Recorded conversation", "scenario name")
 	adminToken := fs.String("admin-token", "", "admin API token of the target, to record as a test session erased afterwards (default $DESKBOT_ADMIN_TOKEN, then admin_token from the configuration)")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	cfg, err := cf.load()
