@@ -23,7 +23,7 @@ const kbUsage = `Usage:
   deskbot kb lint   [DIR | --kb DIR] [--strict]     stale, duplicate, empty articles; claimed actions (ACC-3)
   deskbot kb init   DIR                             starter privacy-policy.md and notice-at-collection.md
   deskbot kb import --out DIR FILE.csv              CSV (text,category or question,answer) to articles
-  deskbot kb eval   --kb DIR --queries FILE.csv [--threshold T] [--per-article]
+  deskbot kb eval   --kb DIR --queries FILE.csv [--threshold T] [--per-article] [--per-query]
                                                     what customers get: answered, right, suggested, out of scope
   deskbot kb review [--kb DIR] [--data-dir DIR] [--since 30d|YYYY-MM-DD] [--accept REF [--article ID]]
                                                     missed questions, grouped; --accept (or, on a terminal, the prompt)
@@ -34,6 +34,11 @@ func cmdKB(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, kbUsage)
 		return usageError{"missing kb subcommand"}
+	}
+	if args[0] == "-h" || args[0] == "-help" || args[0] == "--help" || args[0] == "help" {
+		fmt.Fprint(stdout, kbUsage)
+		fmt.Fprintln(stdout, "Run \"deskbot kb SUBCOMMAND --help\" for a subcommand's flags.")
+		return nil
 	}
 	sub, args := args[0], args[1:]
 	fs, cf := newFlags("kb "+sub, stderr, false)

@@ -130,3 +130,13 @@ func TestKBLintFlagsClaimedAction(t *testing.T) {
 		t.Fatalf("kb lint should report cancel.md's claim under ACC-3 and nothing else: exit %d %q", code, stdout)
 	}
 }
+
+// kb --help lists the subcommands and succeeds; it is not an unknown one.
+func TestKBHelp(t *testing.T) {
+	for _, arg := range []string{"--help", "-h", "help"} {
+		code, stdout, stderr := run(t, "kb", arg)
+		if code != 0 || !strings.Contains(stdout, "deskbot kb eval") || !strings.Contains(stdout, "--per-query") || strings.Contains(stderr, "unknown") {
+			t.Errorf("kb %s: exit %d %q %q", arg, code, stdout, stderr)
+		}
+	}
+}

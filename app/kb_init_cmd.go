@@ -49,8 +49,36 @@ func cmdKBInit(fs *flag.FlagSet, cf *commonFlags, args []string, stdout io.Write
 		}
 		fmt.Fprintf(stdout, "wrote %s\n", path)
 	}
-	fmt.Fprintf(stdout, "Fill in the [bracketed] parts and have the texts reviewed; then set kb_dir: %q, privacy_policy_url: /articles/privacy-policy and notice_at_collection_url: /articles/notice-at-collection.\n", dir)
+	fmt.Fprintln(stdout, "Fill in the [bracketed] parts and have the texts reviewed.")
+	if todo := initSettings(cfg, dir); len(todo) > 0 {
+		fmt.Fprintf(stdout, "Then set in the configuration: %s.\n", strings.Join(todo, ", "))
+	}
 	return nil
+}
+
+// initSettings are the configuration settings that would make the bot
+// serve dir's starter articles and link them, less those already set so.
+func initSettings(cfg config.Config, dir string) []string {
+	var todo []string
+	if !sameDir(cfg.KBDir, dir) {
+		todo = append(todo, fmt.Sprintf("kb_dir: %q", dir))
+	}
+	if cfg.PrivacyPolicyURL != "/articles/privacy-policy" {
+		todo = append(todo, "privacy_policy_url: /articles/privacy-policy")
+	}
+	if cfg.NoticeAtCollectionURL != "/articles/notice-at-collection" {
+		todo = append(todo, "notice_at_collection_url: /articles/notice-at-collection")
+	}
+	return todo
+}
+
+func sameDir(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
 }
 
 type starterArticle struct{ id, text string }
@@ -72,7 +100,8 @@ func starterArticles(cfg config.Config, now time.Time) []starterArticle {
 		fmt.Sprintf("%s, [postal address], is responsible for your data (the controller); contact [privacy e-mail address]. "+
 			"This chat is run by an automated assistant. It keeps the conversation, encrypted, for **%d days** so our team can follow up, then deletes it. "+
 			"Contact details you type are kept only if you agree, for at most %d days; you can say \"withdraw consent\" at any time. "+
-			"Records of your consent decisions are kept %d days and records of data requests %d days, as proof that we honoured them. "+
+			"Records of your consent decisions are kept %d days and records of data requests %d days, as proof that we honoured them; "+
+			"when you ask us to delete your data, everything goes, consent records included, but the record of that request. "+
 			"You may ask for a copy of your data, its correction or its deletion, and you may complain to your data-protection authority. [Anything else your policy must say.]\n",
 			cfg.BusinessName, r.TranscriptsDays, r.ContactDays, r.ConsentDays, r.RequestsDays)
 	notice := front("notice-at-collection", "Notice at collection",

@@ -19,7 +19,8 @@ func TestKBInitStarterArticles(t *testing.T) {
 	t.Setenv("DESKBOT_BUSINESS_NAME", "Ada's Shop")
 	t.Setenv("DESKBOT_RETENTION_TRANSCRIPTS_DAYS", "21")
 	code, stdout, stderr := run(t, "kb", "init", dir)
-	if code != 0 || !strings.Contains(stdout, "privacy-policy.md") || !strings.Contains(stdout, "notice-at-collection.md") {
+	if code != 0 || !strings.Contains(stdout, "privacy-policy.md") || !strings.Contains(stdout, "notice-at-collection.md") ||
+		!strings.Contains(stdout, "Then set in the configuration: kb_dir: ") || !strings.Contains(stdout, "notice_at_collection_url: /articles/notice-at-collection") {
 		t.Fatalf("kb init: exit %d %q %q", code, stdout, stderr)
 	}
 	body, _ := os.ReadFile(filepath.Join(dir, "privacy-policy.md"))
@@ -51,8 +52,10 @@ func TestKBInitStarterArticles(t *testing.T) {
 		t.Fatalf("filled-in starter articles should lint clean: exit %d %q", code, stdout)
 	}
 	os.WriteFile(filepath.Join(dir, "privacy-policy.md"), []byte("edited"), 0o644)
-	if code, stdout, _ = run(t, "kb", "init", dir); code != 0 || !strings.Contains(stdout, "kept") {
-		t.Fatalf("second init: exit %d %q", code, stdout)
+	// Settings already made are not asked for again.
+	t.Setenv("DESKBOT_KB_DIR", dir)
+	if code, stdout, _ = run(t, "kb", "init", dir); code != 0 || !strings.Contains(stdout, "kept") || strings.Contains(stdout, "Then set") {
+		t.Fatalf("second init, configured: exit %d %q", code, stdout)
 	}
 	if b, _ := os.ReadFile(filepath.Join(dir, "privacy-policy.md")); string(b) != "edited" {
 		t.Fatal("kb init overwrote an article")

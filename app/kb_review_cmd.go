@@ -174,7 +174,7 @@ func printReview(w io.Writer, rows []reviewRow, since time.Time, cal kb.Calibrat
 	for _, r := range rows {
 		total += r.Count
 	}
-	from := "kept"
+	from := "all still kept" // review entries go with their transcripts (retention.transcripts_days)
 	if !since.IsZero() {
 		from = "since " + since.Format("2006-01-02 15:04")
 	}

@@ -86,6 +86,11 @@ func (m *memStore) Export(_ context.Context, subject string) (store.SubjectData,
 	for id := range d.Transcripts {
 		d.Sessions = append(d.Sessions, store.Session{ID: id, SubjectID: subject})
 	}
+	for _, o := range m.offline {
+		if o.Subject == subject {
+			d.LeftMessages = append(d.LeftMessages, o)
+		}
+	}
 	return d, nil
 }
 

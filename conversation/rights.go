@@ -38,7 +38,7 @@ func (e *Engine) exportInChat(ctx context.Context, t *turn) {
 	e.obs.Rights(compliance.EventExport)
 	t.audit(compliance.EventExport, "customer", fmt.Sprintf("channel=chat sessions=%d messages=%d", len(d.Sessions), msgs))
 	m := e.botMessage(e.text(t.s, locale.ExportSummary, "conversations", strconv.Itoa(len(d.Sessions)), "messages", strconv.Itoa(msgs),
-		"consents", strconv.Itoa(len(d.Consents)), "contacts", strconv.Itoa(len(d.Contacts))), false)
+		"consents", strconv.Itoa(len(d.Consents)), "contacts", strconv.Itoa(len(d.Contacts)), "left", strconv.Itoa(len(d.LeftMessages))), false)
 	m.Actions = []protocol.Action{{Name: protocol.ActionDownloadExport, Label: e.text(t.s, locale.ExportDownload)}}
 	t.send(m)
 }

@@ -168,3 +168,17 @@ func TestNoThanksToAnOffer(t *testing.T) {
 		t.Fatal("a handover after declining")
 	}
 }
+
+// DSR-1: the summary of what is held names the messages left for the team
+// (they are in the download too).
+func TestExportSummaryCountsLeftMessages(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, nil, nil)
+	s, _ := r.start(t)
+	r.press(s, protocol.ActionLeaveMessage)
+	r.say(s, "please book me in for a trim on friday")
+	ms := messages(r.press(s, protocol.ActionExport))
+	if len(ms) != 1 || !strings.Contains(ms[0].Text, "1 message(s) left for our team") {
+		t.Fatalf("export summary = %+v, want the left message counted", ms)
+	}
+}
