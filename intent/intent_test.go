@@ -117,16 +117,7 @@ func TestAsksIfHuman(t *testing.T) {
 		"ich möchte mit einem Menschen sprechen", "je veux parler à quelqu'un",
 		"quiero hablar con un agente", "where is my order", "you're a bot", "",
 	}
-	for _, s := range yes {
-		if m := Read(s); !m.AsksIfHuman() {
-			t.Errorf("AsksIfHuman(%q) = false, want true", s)
-		}
-	}
-	for _, s := range no {
-		if m := Read(s); m.AsksIfHuman() {
-			t.Errorf("AsksIfHuman(%q) = true, want false", s)
-		}
-	}
+	checkReads(t, "AsksIfHuman", Message.AsksIfHuman, yes, no)
 }
 
 // HUM-2: typed requests to leave a message start the leave-a-message flow
@@ -143,16 +134,7 @@ func TestLeavesMessage(t *testing.T) {
 		"where is my order", "leave a message saying when the parcel is coming", "send me the message again",
 		"can I leave my bike overnight", "",
 	}
-	for _, s := range yes {
-		if !Read(s).LeavesMessage() {
-			t.Errorf("LeavesMessage(%q) = false, want true", s)
-		}
-	}
-	for _, s := range no {
-		if Read(s).LeavesMessage() {
-			t.Errorf("LeavesMessage(%q) = true, want false", s)
-		}
-	}
+	checkReads(t, "LeavesMessage", Message.LeavesMessage, yes, no)
 }
 
 // HUM-2: asking to be called back, and questions about calls that are not.
@@ -167,16 +149,7 @@ func TestAsksCallback(t *testing.T) {
 		"will you call me when it's ready?", "do you call when my bike is done", "what number do I call",
 		"can I call you", "i tried to call you", "what is a call back fee", "", "call centre hours",
 	}
-	for _, s := range yes {
-		if !Read(s).AsksCallback() {
-			t.Errorf("AsksCallback(%q) = false, want true", s)
-		}
-	}
-	for _, s := range no {
-		if Read(s).AsksCallback() {
-			t.Errorf("AsksCallback(%q) = true, want false", s)
-		}
-	}
+	checkReads(t, "AsksCallback", Message.AsksCallback, yes, no)
 }
 
 // HUM-2: explicit requests for a person, with misspellings and other languages.
@@ -196,16 +169,7 @@ func TestWantsHuman(t *testing.T) {
 		"my tent has a hole", "is anyone reading this?", "the agent said my refund was sent last week",
 		"",
 	}
-	for _, s := range yes {
-		if m := Read(s); !m.WantsHuman() {
-			t.Errorf("WantsHuman(%q) = false, want true", s)
-		}
-	}
-	for _, s := range no {
-		if m := Read(s); m.WantsHuman() {
-			t.Errorf("WantsHuman(%q) = true, want false", s)
-		}
-	}
+	checkReads(t, "WantsHuman", Message.WantsHuman, yes, no)
 }
 
 // HUM-2: the reason a message goes to a person, in the order the
@@ -422,6 +386,22 @@ func TestRead(t *testing.T) {
 		m := Read(in)
 		if got := m.Words(); !slices.Equal(got, want) {
 			t.Errorf("Read(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// checkReads reports each message of yes that read does not find, and
+// each of no that it does.
+func checkReads(t *testing.T, name string, read func(Message) bool, yes, no []string) {
+	t.Helper()
+	for _, s := range yes {
+		if !read(Read(s)) {
+			t.Errorf("%s(%q) = false, want true", name, s)
+		}
+	}
+	for _, s := range no {
+		if read(Read(s)) {
+			t.Errorf("%s(%q) = true, want false", name, s)
 		}
 	}
 }
