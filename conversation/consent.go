@@ -54,6 +54,15 @@ func (e *Engine) consent(ctx context.Context, s *Session, in protocol.Inbound) [
 		decision = compliance.DecisionGranted
 	}
 	t.customer(map[string]string{"consent": purposeContact, "decision": string(decision)})
+	e.contactDecision(t, decision)
+	return t.finish(ctx)
+}
+
+// contactDecision records the customer's decision on keeping contact
+// details, pressed or typed ("yes" to the request), and answers it.
+func (e *Engine) contactDecision(t *turn, decision compliance.Decision) {
+	s := t.s
+	s.st.AskedConsent = false
 	e.decide(t, decision)
 	switch decision {
 	case compliance.DecisionGranted:
@@ -68,7 +77,6 @@ func (e *Engine) consent(ctx context.Context, s *Session, in protocol.Inbound) [
 		t.send(e.botMessage(e.text(s, locale.ConsentDeclined), false))
 	}
 	s.pendingContact = nil
-	return t.finish(ctx)
 }
 
 // decide records a decision for "contact" (recordConsent) and counts it.

@@ -321,6 +321,8 @@ func (e *Engine) reply(ctx context.Context, t *turn, raw string, q question, fin
 	// may come between): only the next message can give them.
 	awaiting := s.st.AwaitingContact
 	s.st.AwaitingContact = false
+	askedConsent, offeredMessage := s.st.AskedConsent, s.st.OfferedMessage
+	s.st.AskedConsent, s.st.OfferedMessage = false, false
 	in := intent.Read(raw) // once; every check below reads the same words
 	if kind, ok := in.Rights(); ok {
 		e.rights(ctx, t, kind)
@@ -362,6 +364,16 @@ func (e *Engine) reply(ctx context.Context, t *turn, raw string, q question, fin
 	}
 	if e.autoEscalate(ctx, t, in) {
 		return // HUM-2: a sensitive topic goes to a person even if it names a suggestion
+	}
+	// "yes" or "no" just after the consent request answers it, as its
+	// buttons do (CONS-1); it is the last thing the bot asked.
+	if askedConsent && len(findings) == 0 && (in.IsYes() || in.IsNo()) {
+		e.contactDecision(t, map[bool]compliance.Decision{true: compliance.DecisionGranted, false: compliance.DecisionDeclined}[in.IsYes()])
+		return
+	}
+	if offeredMessage && len(findings) == 0 && in.IsYes() {
+		e.startLeaving(t) // "yes please" to "you can leave a message"
+		return
 	}
 	// A typed pick ("the first one", a suggested title) answers like the button.
 	if id, ok := e.typedPick(s, raw); ok {

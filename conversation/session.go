@@ -59,6 +59,12 @@ type sessionState struct {
 	// OfferedHuman: the last reply asked whether to bring in a person, so
 	// a bare "yes" accepts (HUM-2) and is not small talk.
 	OfferedHuman bool `json:"offered_human,omitempty"`
+	// AskedConsent: the last reply asked consent to keep contact details,
+	// so a typed "yes" or "no" answers it (CONS-1: an explicit act, as
+	// the buttons are); OfferedMessage: it offered to leave a message, so
+	// "yes" starts one (HUM-2). Both are set by turn.send.
+	AskedConsent   bool `json:"asked_consent,omitempty"`
+	OfferedMessage bool `json:"offered_message,omitempty"`
 	// AwaitingContact: the last reply (after a left message) asked for an
 	// e-mail address or phone number, so a message that is only one
 	// answers it (handover.go) and is not a question for the knowledge base.

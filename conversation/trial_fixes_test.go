@@ -182,3 +182,78 @@ func TestExportSummaryCountsLeftMessages(t *testing.T) {
 		t.Fatalf("export summary = %+v, want the left message counted", ms)
 	}
 }
+
+// CONS-1: "yes" typed just after the consent request grants it, as the
+// button does, and keeps the number typed before; "no" declines. Typed
+// later, or to anything else, "yes" grants nothing.
+func TestTypedConsentAnswer(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		reply string
+		kept  int
+		says  string
+	}{
+		{"yes", 1, "kept encrypted"},
+		{"yes that's fine", 1, "kept encrypted"},
+		{"no thanks", 0, "won't keep"},
+		{"nope", 0, "won't keep"},
+	} {
+		r := newRig(t, nil, nil)
+		s, _ := r.start(t)
+		r.press(s, protocol.ActionLeaveMessage)
+		out := r.say(s, "call me on 07700 900789 about the book club, Dave")
+		if _, ok := out[len(out)-1].(protocol.ConsentRequest); !ok {
+			t.Fatalf("%q: no consent request: %+v", tc.reply, out)
+		}
+		ms := messages(r.say(s, tc.reply))
+		if c, _ := r.store.Contacts(context.Background(), s.Subject); len(c) != tc.kept || len(ms) != 1 || !strings.Contains(ms[0].Text, tc.says) {
+			t.Errorf("%q to the consent request: kept %v, replies %+v", tc.reply, c, ms)
+		}
+		if got := r.store.auditEvents("consent"); len(got) != 1 {
+			t.Errorf("%q: consent audit records = %+v, want the one decision", tc.reply, got)
+		}
+	}
+	// Not just after the request: "yes" is not consent.
+	r := newRig(t, nil, nil)
+	s, _ := r.start(t)
+	r.say(s, "my email is dave@example.com")
+	r.say(s, "do you sell maps")
+	r.say(s, "yes")
+	if c, _ := r.store.Contacts(context.Background(), s.Subject); len(c) != 0 {
+		t.Fatalf("a later \"yes\" kept %v", c)
+	}
+}
+
+// HUM-2: "yes please" to the offer to leave a message starts one.
+func TestYesToLeaveMessageOffer(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, nil, nil)
+	s, _ := r.start(t)
+	r.say(s, "can i talk to a real person please")
+	ms := messages(r.say(s, "yes please"))
+	if len(ms) != 1 || !strings.Contains(ms[0].Text, "type your message") {
+		t.Fatalf("\"yes please\" to the leave-a-message offer: %+v", ms)
+	}
+	r.say(s, "put two copies aside for me")
+	if msgs, _ := r.store.OfflineMessages(context.Background()); len(msgs) != 1 {
+		t.Fatalf("left messages = %+v", msgs)
+	}
+}
+
+// DSR-4: a question about deleting is answered, not taken as a request:
+// nothing is erased.
+func TestQuestionAboutDeletingErasesNothing(t *testing.T) {
+	t.Parallel()
+	r := newRig(t, nil, nil)
+	s, _ := r.start(t)
+	for _, q := range []string{"do you delete the chat after a while?", "how do I delete my data?"} {
+		for _, m := range messages(r.say(s, q)) {
+			if strings.Contains(m.Text, "deleted") {
+				t.Fatalf("%q erased: %q", q, m.Text)
+			}
+		}
+	}
+	if got := r.store.auditEvents("erasure"); len(got) != 0 || s.erased.Load() {
+		t.Fatalf("erasure records %+v after questions about deleting", got)
+	}
+}

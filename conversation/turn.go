@@ -74,6 +74,12 @@ func (t *turn) send(frames ...protocol.Outbound) {
 			m.At = protocol.Timestamp(t.now)
 			f = m
 		}
+		switch f := f.(type) {
+		case protocol.ConsentRequest:
+			t.s.st.AskedConsent = t.s.st.AskedConsent || f.Purpose == purposeContact
+		case protocol.Message:
+			t.s.st.OfferedMessage = t.s.st.OfferedMessage || slices.ContainsFunc(f.Actions, func(a protocol.Action) bool { return a.Name == protocol.ActionLeaveMessage })
+		}
 		t.out = append(t.out, f)
 		t.rec.Entries = append(t.rec.Entries, entry(t.now, senderOf(f), f))
 	}

@@ -20,6 +20,7 @@ const (
 	smallTalkFiller
 	yesWord
 	yesFiller
+	noWord
 )
 
 // HUM-2: the words of a request for a person, in English, German, French

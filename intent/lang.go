@@ -5,9 +5,9 @@ import "strings"
 // language is every phrase set and word list, compiled once.
 type language struct {
 	vocabulary
-	withdraw, erase, export, identity, fedUp, leaveMessage, callback *phraseSet
-	topics                                                           map[string]*topic
-	smallTalk                                                        trie
+	withdraw, erase, eraseQuestion, export, identity, fedUp, leaveMessage, callback *phraseSet
+	topics                                                                          map[string]*topic
+	smallTalk                                                                       trie
 }
 
 var lang = build()
@@ -17,6 +17,7 @@ func build() *language {
 	v := &l.vocabulary
 	l.withdraw = v.compileSet(withdrawPhrases...)
 	l.erase = v.compileSet(erasePhrases...)
+	l.eraseQuestion = v.compileSet(eraseQuestionPhrases...)
 	l.export = v.compileSet(exportPhrases...)
 	l.identity = v.compileSet(identityPhrases...)
 	l.fedUp = v.compileSet(fedUpPhrases...)
@@ -42,6 +43,7 @@ func build() *language {
 	v.mark(smallTalkFiller, smallTalkFillers...)
 	v.mark(yesWord, yesWords...)
 	v.mark(yesFiller, yesFillers...)
+	v.mark(noWord, noWords...)
 	for bad, good := range misspellings {
 		v.alias(bad, good)
 	}

@@ -38,6 +38,20 @@ var erasePhrases = []string{
 	`derecho al olvido*`,
 }
 
+// Questions about deleting are not requests to delete: "do you delete the
+// chat after a while?" asks about retention (the privacy article answers
+// it) and must not erase the customer's data, messages left included.
+// "delete my data", "can you delete my data" and "please delete this chat"
+// still are requests.
+var eraseQuestionPhrases = []string{
+	`(do|does|did|when do|when does|how long do|how long does|how often do|how soon do|why do|why does|how do|how does|how can|how would|what if|if) (you|u|ya|it|they|i|we|one|the chat|this chat|the bot|your system) (ever|actually|automatically|really|then|also|always|still)? (delete*|erase*|remove*|wipe*|purge*|destroy*|clear*)`,
+	`how long (until|before|till) (you|u|they|it) (delete*|erase*|remove*|wipe*|purge*)`,
+	`(is|are|will|does|do|would|can) (my|the|this|our|your) (personal)? (data|chat*|conversation*|messages|information|info|details|transcript*|history) (ever|automatically|also|then)? (get|gets|be|being|been)? (deleted|erased|removed|wiped|purged|kept|stored|saved)`,
+	`(werden|wird) (meine|die|der|mein)? (daten|chat|chats|nachrichten|verlauf) (automatisch|irgendwann|auch|dann)? gelöscht`,
+	`(est ce que vous|vous) (supprimez|effacez) (automatiquement|les|mes)? _? <punct>`,
+	`(borran|eliminan|borráis|elimináis) (ustedes|automáticamente)? (los|mis)? _? <punct>`,
+}
+
 // DSR-1, DSR-2: access and portability requests.
 var exportPhrases = []string{
 	`(send|give|email|e mail|mail|show) me? (a copy of)? all? of? my personal? (data|information|info)`,
@@ -95,7 +109,7 @@ func (m Message) Rights() (kind string, ok bool) {
 	switch {
 	case lang.withdraw.in(&m, m.bounded):
 		return RightsWithdraw, true
-	case lang.erase.in(&m, m.bounded):
+	case lang.erase.in(&m, m.bounded) && !lang.eraseQuestion.in(&m, m.bounded):
 		return RightsErase, true
 	case lang.export.in(&m, m.bounded):
 		return RightsExport, true

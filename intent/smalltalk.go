@@ -236,8 +236,28 @@ func isClass(id int32, c class) bool {
 var (
 	yesWords   = []string{"yes", "yeah", "yep", "yup", "ya", "sure", "y", "ja", "gerne", "gern", "oui", "volontiers", "sí", "claro"}
 	yesFillers = []string{"please", "pls", "ok", "okay", "thanks", "thank", "you",
+		"thats", "fine", "go", "ahead", "of", "course",
 		"bitte", "danke", "gerne", "merci", "s'il", "vous", "plaît", "por", "favor", "gracias", "vale"}
+	// noWords decline an offer or a request for consent.
+	noWords = []string{"no", "nope", "nah", "n", "nein", "non"}
 )
+
+// IsNo reports whether the message declines: a no ("no", "nope", "no
+// thanks") and nothing but courtesy around it.
+func (m Message) IsNo() bool {
+	no := false
+	for i := range m.toks {
+		t := &m.toks[i]
+		switch {
+		case t.is(noWord) || isClass(squeezed(t.text, 1), noWord):
+			no = true
+		case t.is(yesFiller) && !t.is(yesWord):
+		default:
+			return false
+		}
+	}
+	return no
+}
 
 // IsYes reports whether the message accepts an offer: a yes ("yes",
 // "yeah", "sure", "yesss") and nothing but courtesy around it.
