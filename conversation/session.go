@@ -284,6 +284,37 @@ func (e *Engine) Evict(idle time.Duration) int {
 	return n
 }
 
+// RecordLeftSuggestions lists for the owner's review (kb review) the
+// question of every session idle since before now-idle that left
+// suggestions without a pick: leaving is the commonest way customers pass
+// them over, and the owner would otherwise never see those questions.
+// Each is listed once (unpicked); it returns how many were.
+func (e *Engine) RecordLeftSuggestions(ctx context.Context, idle time.Duration) int {
+	cutoff := e.now().Add(-idle)
+	e.mu.Lock()
+	var left []*Session
+	for _, s := range e.byID {
+		if s.attached > 0 || s.lastActive.After(cutoff) || !s.mu.TryLock() {
+			continue
+		}
+		if p := s.st.Suggested; p != nil && !p.Recorded && !s.erased.Load() {
+			left = append(left, s)
+		}
+		s.mu.Unlock()
+	}
+	e.mu.Unlock()
+	n := 0
+	for _, s := range left {
+		err := e.agentTurn(ctx, s, func(t *turn) { e.unpicked(t) }) // once: unpicked marks it recorded
+		if err != nil {
+			e.log.Error("listing left suggestions for review failed", "session", s.ID, "err", err)
+			continue
+		}
+		n++
+	}
+	return n
+}
+
 // held returns the live session with this id: one on the desk (queued for
 // or held by an agent) is never evicted, so it is always in memory.
 func (e *Engine) held(id string) (*Session, bool) {
@@ -302,6 +333,9 @@ func (e *Engine) Janitor(ctx context.Context, every, idle time.Duration) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			if n := e.RecordLeftSuggestions(ctx, idle); n > 0 {
+				e.log.Debug("suggestions left without a pick listed for review", "count", n)
+			}
 			if n := e.Evict(idle); n > 0 {
 				e.log.Debug("idle sessions released from memory", "count", n)
 			}

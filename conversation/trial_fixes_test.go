@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"deskbot/kb"
 	"deskbot/protocol"
@@ -255,5 +256,31 @@ func TestQuestionAboutDeletingErasesNothing(t *testing.T) {
 	}
 	if got := r.store.auditEvents("erasure"); len(got) != 0 || s.erased.Load() {
 		t.Fatalf("erasure records %+v after questions about deleting", got)
+	}
+}
+
+// A customer who leaves without picking a suggestion has their question
+// listed for review once they have been idle a while, and only once.
+func TestLeftSuggestionsListedWhenIdle(t *testing.T) {
+	t.Parallel()
+	arts := map[string]*kb.Article{"colour": {ID: "colour", Title: "Hair colour", Body: "We colour."}}
+	k := fixedKB{articles: arts, decision: kb.Decision{Verdict: kb.VerdictSuggest, Hits: []kb.Hit{{Article: arts["colour"], Confidence: 0.4}}}}
+	r := newRig(t, k, nil)
+	s, _ := r.start(t)
+	r.say(s, "i want to cancel my order of the new book")
+	ctx := context.Background()
+	if n := r.e.RecordLeftSuggestions(ctx, 30*time.Minute); n != 0 || len(r.store.unanswered()) != 0 {
+		t.Fatalf("listed %d while the customer may still pick", n)
+	}
+	r.now = r.now.Add(31 * time.Minute)
+	if n := r.e.RecordLeftSuggestions(ctx, 30*time.Minute); n != 1 {
+		t.Fatalf("listed %d after the customer left, want 1", n)
+	}
+	if got := r.store.unanswered(); len(got) != 1 || got[0] != "i want to cancel my order of the new book" {
+		t.Fatalf("unanswered = %q", got)
+	}
+	r.now = r.now.Add(time.Hour)
+	if n := r.e.RecordLeftSuggestions(ctx, 30*time.Minute); n != 0 || len(r.store.unanswered()) != 1 {
+		t.Fatalf("listed again: %d, %q", n, r.store.unanswered())
 	}
 }
