@@ -57,7 +57,8 @@ func NormaliseQuestion(s string) string {
 				b.WriteByte(' ')
 			}
 			space = false
-			b.WriteRune(unicode.ToLower(r))
+			writeFolded(&b, r) // "café" and "cafe" too
+		case unicode.Is(unicode.Mn, r):
 		case r == '\'' || r == '’':
 			// "didn't" and "didnt" are the same question
 		default:

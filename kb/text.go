@@ -5,7 +5,41 @@ import (
 	"unicode"
 
 	porterstemmer "github.com/blevesearch/go-porterstemmer"
+	"golang.org/x/text/unicode/norm"
 )
+
+// writeFolded writes r lower-cased and without accents: customers type
+// "cafe" for an article's "café" and "creme" for "crème", so both sides
+// meet (as Bleve's ASCII folding does for its own index).
+func writeFolded(b *strings.Builder, r rune) {
+	r = unicode.ToLower(r)
+	if r < 0x80 {
+		b.WriteByte(byte(r))
+		return
+	}
+	switch r {
+	case 'ß':
+		b.WriteString("ss")
+		return
+	case 'æ':
+		b.WriteString("ae")
+		return
+	case 'œ':
+		b.WriteString("oe")
+		return
+	case 'ø':
+		b.WriteByte('o')
+		return
+	case 'ł':
+		b.WriteByte('l')
+		return
+	}
+	for _, d := range norm.NFD.String(string(r)) {
+		if !unicode.Is(unicode.Mn, d) {
+			b.WriteRune(d)
+		}
+	}
+}
 
 // words splits text into lower-case word tokens. Apostrophes inside words are
 // dropped so "didn't" and "didnt" meet; other punctuation separates words.
@@ -23,7 +57,9 @@ func words(s string) []string {
 	for _, r := range s {
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			b.WriteRune(unicode.ToLower(r))
+			writeFolded(&b, r)
+		case unicode.Is(unicode.Mn, r):
+			// a combining accent typed apart ("cafe\u0301"): folded away
 		case r == '\'' || r == '’':
 			// join contractions
 		default:
