@@ -19,8 +19,9 @@ const shopsDir = "testdata/shops"
 // not seen it, and first measured as they came (phone-repair and
 // dog-grooming, then plumber and florist, then driving-school, written by
 // someone trying the product as a new owner, with the two privacy articles
-// of `deskbot kb init` filled in, then hair-salon, the same way).
-var shops = []string{"bike-repair", "bakery", "yarn-shop", "phone-repair", "dog-grooming", "plumber", "florist", "driving-school", "hair-salon"}
+// of `deskbot kb init` filled in, then hair-salon and bookshop-cafe, the
+// same way).
+var shops = []string{"bike-repair", "bakery", "yarn-shop", "phone-repair", "dog-grooming", "plumber", "florist", "driving-school", "hair-salon", "bookshop-cafe"}
 
 // TestShopKnowledgeBases is an independent accuracy check on realistic
 // knowledge bases. The floors are loose safety nets, not targets.
