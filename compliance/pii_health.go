@@ -32,6 +32,14 @@ func DefaultHealthTerms() []string {
 		"hospital", "hospitalised", "hospitalized", "hospitalisation", "hospitalization",
 		"emergency room", "intensive care", "anaphylaxis", "anaphylactic", "allergic reaction",
 		"injury", "injuries", "injured", "food poisoning", "hurt myself", "burned myself", "burnt myself",
+		// Skin and scalp conditions and reactions, which salons, groomers and
+		// cafés hear about. The ranking still sees these words (in memory;
+		// conversation.question), so redacting them costs no answer.
+		"eczema", "psoriasis", "dermatitis", "alopecia", "rosacea", "lupus", "vitiligo",
+		"migraine", "migraines", "rash", "rashes", "hives", "itchy scalp", "sore scalp",
+		"burning scalp", "scalp is burning", "scalp is itchy", "skin condition", "skin reaction",
+		"had a reaction", "methotrexate", "steroids", "antibiotics", "antihistamine", "antihistamines",
+		"epipen", "inhaler", "thyroid", "breastfeeding",
 		// German
 		"krebs", "diagnosen", "schwanger", "schwangerschaft", "depressionen", "medikament",
 		"medikamente", "allergie", "krankheit", "erkrankung", "behinderung", "zuckerkrankheit",

@@ -124,6 +124,13 @@ func TestFindPositives(t *testing.T) {
 		{"Ich war im Krankenhaus", KindHealth, "Krankenhaus"},
 		{"je suis allé à l'hôpital", KindHealth, "hôpital"},
 		{"fui al hospital ayer", KindHealth, "hospital"},
+		// skin and scalp (MIN-2): a salon trial stored these word for word
+		{"I have eczema, do I need a patch test?", KindHealth, "eczema"},
+		{"I have alopecia", KindHealth, "alopecia"},
+		{"I take methotrexate for psoriasis", KindHealth, "methotrexate"},
+		{"I take methotrexate for psoriasis", KindHealth, "psoriasis"},
+		{"I came up in a rash after the colour", KindHealth, "rash"},
+		{"my scalp is itchy and burning", KindHealth, "scalp is itchy"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.text, func(t *testing.T) {

@@ -342,8 +342,17 @@ func (e *Engine) reply(ctx context.Context, t *turn, raw string, q question, fin
 		e.leaveMessage(ctx, t, t.stored)
 		return
 	}
-	if awaiting && contactReply(findings, raw) {
-		e.contactGiven(t) // "jane@example.com", "it's jane@example.com": the answer, not a question
+	if contactReply(findings, raw) {
+		if awaiting {
+			e.contactGiven(t) // "jane@example.com", "it's jane@example.com": the answer, not a question
+			return
+		}
+		// "my number is 07700 900123", unasked: not a question either (it
+		// was answered with the article holding the shop's own number).
+		t.send(e.botMessage(e.text(s, locale.ContactNoted), false))
+		if !s.st.Consent.Granted(compliance.PurposeContact) {
+			t.send(e.consentRequest(s)) // CONS-1
+		}
 		return
 	}
 	// DISC-4: asked whether it is a person, the bot says what it is.
@@ -417,21 +426,30 @@ func (e *Engine) answer(ctx context.Context, t *turn, q question) {
 	switch {
 	case d.Verdict == kb.VerdictAnswer && len(d.Hits) > 0:
 		e.answerWith(t, d.Hits[0].Article, conf)
-		if q.health && !e.cfg.HealthMode {
-			// MIN-2: an article answers the question, but what the customer
-			// said about their health is for a person to weigh.
-			m := e.botMessage(e.text(s, locale.HealthPointer), false)
-			m.Actions = []protocol.Action{{Name: protocol.ActionHuman, Label: e.text(s, locale.ActionHuman)}}
-			s.st.OfferedHuman = true
-			t.send(m)
+		if q.health {
+			e.healthPointer(t)
 		}
 		return
 	case d.Verdict == kb.VerdictSuggest && len(d.Hits) > 0:
-		e.suggest(ctx, t, q.stored, d.Hits, conf)
+		e.suggest(ctx, t, q, d.Hits, conf)
 		return
 	}
 	s.st.Suggested, s.st.SuggestRounds = nil, 0
 	e.miss(ctx, t, q.stored, conf)
+}
+
+// healthPointer follows an answer to a question that named the
+// customer's health (MIN-2): the article answers it, but what they said
+// about their health is for a person to weigh. Not in health_mode, where
+// health questions are the business.
+func (e *Engine) healthPointer(t *turn) {
+	if e.cfg.HealthMode {
+		return
+	}
+	m := e.botMessage(e.text(t.s, locale.HealthPointer), false)
+	m.Actions = []protocol.Action{{Name: protocol.ActionHuman, Label: e.text(t.s, locale.ActionHuman)}}
+	t.s.st.OfferedHuman = true
+	t.send(m)
 }
 
 // confidence is the decision's calibrated probability that its first

@@ -17,6 +17,7 @@ type suggestion struct {
 	IDs      []string `json:"ids"`                // suggested article ids, best first
 	Query    string   `json:"query"`              // the redacted question that produced them
 	Recorded bool     `json:"recorded,omitempty"` // Query is already listed for the owner's review
+	Health   bool     `json:"health,omitempty"`   // the question named the customer's health (question.health)
 }
 
 // unpicked lists the question of a pending suggestion that the customer
@@ -35,7 +36,8 @@ func (e *Engine) unpicked(t *turn) {
 // suggest offers up to kb.MaxSuggestions articles as buttons. It never
 // quotes them (ACC-1: only an answer carries article text and a source).
 // Two rounds in a row without a pick count as one miss (HUM-2).
-func (e *Engine) suggest(ctx context.Context, t *turn, query string, hits []kb.Hit, conf *float64) {
+func (e *Engine) suggest(ctx context.Context, t *turn, q question, hits []kb.Hit, conf *float64) {
+	query := q.stored
 	s := t.s
 	s.st.SuggestRounds++
 	recorded := false
@@ -66,7 +68,7 @@ func (e *Engine) suggest(ctx context.Context, t *turn, query string, hits []kb.H
 	}
 	m.Actions = append(m.Actions, protocol.Action{Name: protocol.ActionHuman, Label: e.text(s, locale.ActionHuman)})
 	m.Confidence = conf
-	s.st.Suggested = &suggestion{IDs: ids, Query: query, Recorded: recorded}
+	s.st.Suggested = &suggestion{IDs: ids, Query: query, Recorded: recorded, Health: q.health}
 	t.send(m)
 }
 
@@ -101,10 +103,15 @@ func (e *Engine) pick(t *turn, id string) {
 		t.send(m)
 		return
 	}
+	health := false
 	if p := s.st.Suggested; p != nil && slices.Contains(p.IDs, id) {
 		t.rec.Picked = append(t.rec.Picked, store.Pick{Question: p.Query, Article: id})
+		health = p.Health
 	}
 	e.answerWith(t, a, nil) // the customer chose it: no confidence of the bot's
+	if health {
+		e.healthPointer(t) // as when answered at once
+	}
 }
 
 // ordinals name a suggestion by position; -1 is the last.

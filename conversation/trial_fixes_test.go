@@ -284,3 +284,43 @@ func TestLeftSuggestionsListedWhenIdle(t *testing.T) {
 		t.Fatalf("listed again: %d, %q", n, r.store.unanswered())
 	}
 }
+
+// Contact details typed alone, unasked, are not a question for the
+// articles: the bot thanks, asks what it can do and asks consent (CONS-1).
+func TestContactDetailsAloneAreNotAQuestion(t *testing.T) {
+	t.Parallel()
+	a := &kb.Article{ID: "contact", Title: "Address and phone number", Body: "12 Mill Street. Phone 01234 567890."}
+	k := &askedKB{fixedKB: fixedKB{decision: kb.Decision{Verdict: kb.VerdictAnswer, Hits: []kb.Hit{{Article: a}}}}}
+	r := newRig(t, k, nil)
+	s, _ := r.start(t)
+	out := r.say(s, "my number is 07700 900123")
+	ms := messages(out)
+	if len(k.asked) != 0 || len(ms) != 1 || ms[0].Text == a.Body || !strings.Contains(ms[0].Text, "help you with") {
+		t.Fatalf("asked %q, replies %+v: want thanks and no article", k.asked, ms)
+	}
+	if _, ok := out[len(out)-1].(protocol.ConsentRequest); !ok {
+		t.Fatalf("last frame = %+v, want the consent request", out[len(out)-1])
+	}
+	if len(r.store.unanswered()) != 0 {
+		t.Fatalf("listed for review: %q", r.store.unanswered())
+	}
+}
+
+// MIN-2: a health question answered through a suggestion the customer
+// picks offers a person too, as one answered at once does.
+func TestHealthPointerAfterPick(t *testing.T) {
+	t.Parallel()
+	arts := map[string]*kb.Article{"cafe": {ID: "cafe", Title: "Café menu and allergens", Body: "Our kitchen handles nuts."}}
+	k := fixedKB{articles: arts, decision: kb.Decision{Verdict: kb.VerdictSuggest, Hits: []kb.Hit{{Article: arts["cafe"], Confidence: 0.4}}}}
+	r := newRig(t, k, nil)
+	s, _ := r.start(t)
+	r.say(s, "my son has a nut allergy is the cake safe for him")
+	ms := messages(r.say(s, "the first one"))
+	if len(ms) != 2 || ms[0].Text != arts["cafe"].Body || !strings.Contains(ms[1].Text, "health") {
+		t.Fatalf("picked after a health question: %+v, want the article, then an offer of a person", ms)
+	}
+	r.say(s, "do you sell maps")
+	if ms := messages(r.say(s, "the first one")); len(ms) != 1 {
+		t.Fatalf("picked after a question without health words: %+v, want the article alone", ms)
+	}
+}

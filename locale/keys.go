@@ -87,6 +87,9 @@ const (
 	// or "yes" to several (conversation/suggest.go).
 	PickNothing Key = "pick_nothing"
 	PickWhich   Key = "pick_which"
+	// Contact details typed with nothing else, unasked: not a question for
+	// the articles (conversation/engine.go).
+	ContactNoted Key = "contact_noted"
 
 	// A left message when the customer already typed contact details in
 	// this chat ({contact}: those kept under consent), and the replies to
