@@ -39,7 +39,7 @@ Usage:
   deskbot report [--output FILE]               compliance report (HTML)
   deskbot load [--target URL] [--sessions N] [--rate R] [--duration D]   loopback load test
   deskbot config [--diff]  print the effective configuration as YAML (secrets redacted); --diff: only what differs from the defaults
-  deskbot test [PATHS...] [--target URL] [--admin-token T] [--format pretty|progress|junit|cucumber] [--output FILE] [--tags EXPR] [--allow-empty] [--concurrency N]
+  deskbot test [PATHS...] [--target URL] [--admin-token T] [--format pretty|progress|junit|cucumber] [--output FILE] [--tags EXPR] [--allow-empty] [--concurrency N] [--timings] [--config FILE] [--data-dir DIR]
   deskbot steps          print every Gherkin step phrase with an example
   deskbot record [--target URL] [--admin-token T] [--output FILE]   turn a conversation typed on stdin into a feature file
   deskbot version

@@ -36,7 +36,7 @@ func cmdTest(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs := flag.NewFlagSet("test", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: deskbot test [PATHS...] [--target URL] [--admin-token TOKEN] [--format pretty|progress|junit|cucumber] [--output FILE] [--tags EXPR] [--allow-empty] [--concurrency N] [--timings]")
+		fmt.Fprintln(stderr, "Usage: deskbot test [PATHS...] [--target URL] [--admin-token TOKEN] [--format pretty|progress|junit|cucumber] [--output FILE] [--tags EXPR] [--allow-empty] [--concurrency N] [--timings] [--config FILE] [--data-dir DIR]")
 		fmt.Fprintln(stderr, "Runs Gherkin feature files (default: ./features) against an isolated in-process bot per scenario, or a running one with --target.")
 		fs.PrintDefaults()
 	}

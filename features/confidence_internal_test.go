@@ -30,7 +30,7 @@ func TestConfidenceStepSkipsWhenTargetSendsNone(t *testing.T) {
 	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), `carry no "confidence"`) {
 		t.Fatalf("old target: %v; want unavailable", err)
 	}
-	if skip := w.skipUnderTarget(phraseConfidenceAtLeast, err, "t.feature:5"); !errors.Is(skip, godog.ErrSkip) ||
+	if skip := w.skipUnderTarget(phraseConfidenceAtLeast, "", err, "t.feature:5"); !errors.Is(skip, godog.ErrSkip) ||
 		!strings.Contains(skip.Error(), "not checkable against this --target") {
 		t.Errorf("old target: %v; want a skip with the reason", skip)
 	}
@@ -40,7 +40,7 @@ func TestConfidenceStepSkipsWhenTargetSendsNone(t *testing.T) {
 	c := 0.9
 	for name, w := range map[string]*World{"new target": world("http://new.example", &c), "in-process": world("", nil)} {
 		err := w.confidenceAtLeast("0.8")
-		if err == nil || errors.Is(err, ErrUnavailable) || errors.Is(w.skipUnderTarget(phraseConfidenceAtLeast, err, "t.feature:5"), godog.ErrSkip) {
+		if err == nil || errors.Is(err, ErrUnavailable) || errors.Is(w.skipUnderTarget(phraseConfidenceAtLeast, "", err, "t.feature:5"), godog.ErrSkip) {
 			t.Errorf("%s: %v; want a failure, not a skip", name, err)
 		}
 	}

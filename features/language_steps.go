@@ -45,7 +45,7 @@ func languageStepDefs() []stepDef {
 			"The latest session frame says the session speaks that language (\"lang\"), with the page's strings for it (\"ui\").",
 			func(w *World) any { return w.languageIs }),
 		def(`the disclosure is in `+q, `the disclosure is in "<language>"`, `Then the disclosure is in "de"`,
-			"The latest disclosure is deskbot's shipped disclosure in that language (the bot's and business's names filled in) and says in words that this is an automated assistant (DISC-1). An owner's own wording (locale.dir, locale.overrides) is not the shipped one: check it with `the reply mentions`.",
+			"The latest disclosure is deskbot's shipped disclosure in that language (the bot's and business's names filled in) and says in words that this is an automated assistant (DISC-1). An owner's own wording (locale.dir, locale.overrides) is not the shipped one: check it with `the bot's 1st message contains \"<text>\"`.",
 			func(w *World) any { return w.disclosureIn }),
 		def(`the customer is told the answer is in another language`, `the customer is told the answer is in another language`, `Then the customer is told the answer is in another language`,
 			"The latest turn holds the system line (locale key other_language, in the session's language) that the answer which follows is in another language: the knowledge base had no article in the customer's language that answers.",

@@ -277,7 +277,7 @@ func (w *World) decorate(h any, phrase string) any {
 		if w.step != nil {
 			stepID, text = w.step.Id, w.step.Text
 		}
-		if skip := w.skipUnderTarget(phrase, err, w.where(stepID)); errors.Is(skip, godog.ErrSkip) {
+		if skip := w.skipUnderTarget(phrase, text, err, w.where(stepID)); errors.Is(skip, godog.ErrSkip) {
 			out[len(out)-1] = reflect.ValueOf(&skip).Elem()
 			return out
 		}

@@ -39,7 +39,7 @@ func InProcessOnly(phrase string) bool { return inProcessOnly[phrase] }
 // skipUnderTarget turns an in-process-only step's "unavailable" error
 // (or a target-optional step's, when the target lacks what it checks)
 // into a skip (godog.ErrSkip) that keeps the reason, and notes it.
-func (w *World) skipUnderTarget(phrase string, err error, where string) error {
+func (w *World) skipUnderTarget(phrase, step string, err error, where string) error {
 	if w.inProcess() || !errors.Is(err, ErrUnavailable) {
 		return err
 	}
@@ -51,7 +51,11 @@ func (w *World) skipUnderTarget(phrase string, err error, where string) error {
 	default:
 		return err
 	}
-	w.suite.notice(fmt.Sprintf("skipped %q (%s) at %s: %v", w.name, where, phrase, err))
+	if step == "" {
+		step = phrase
+	}
+	// The step as written and where it stands, so the note leads to it.
+	w.suite.notice(fmt.Sprintf("skipped %q: step %q at %s is %s: %v", w.name, step, where, kind, err))
 	w.suite.noteSkip(w.pickleID, fmt.Sprintf("%s, skipped against --target at %s: %v", kind, where, err))
 	return fmt.Errorf("%w: %s, skipped against --target: %v", godog.ErrSkip, kind, err)
 }

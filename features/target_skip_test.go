@@ -72,7 +72,8 @@ func TestInProcessOnlyStepsSkipUnderTarget(t *testing.T) {
 			t.Errorf("%q: the JUnit <skipped> message does not give the reason: %+v", c.Name, c.Skipped)
 		}
 	}
-	for _, want := range []string{`skipped "needs the clock"`, `the clock of a --target bot cannot be set`, `articles cannot be added to a --target bot`} {
+	// The note gives the step as written, and where it stands.
+	for _, want := range []string{`skipped "needs the clock": step "the time is \"2026-03-02T10:00:00Z\"" at ` + p + `:3 is in-process only`, `the clock of a --target bot cannot be set`, `articles cannot be added to a --target bot`} {
 		if !strings.Contains(notes.String(), want) {
 			t.Errorf("notices lack %q:\n%s", want, notes.String())
 		}
