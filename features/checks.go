@@ -156,7 +156,7 @@ func onlyErrors(t *Turn) bool {
 
 // reProcedural marks bot lines about the conversation itself rather than
 // about the shop (ACC-1 exempts them from citing an article).
-var reProcedural = regexp.MustCompile(`(?i)(automated assistant|\bnot a human\b|can(?:no|')t confirm|cannot confirm|\bconsent\b|contact details|card numbers?|your data|\bdeleted\b|\berased\b|a person from our team|try again|rephrase|welcome back)`)
+var reProcedural = regexp.MustCompile(`(?i)(automated assistant|\bnot a human\b|can(?:no|')t confirm|cannot confirm|\bconsent\b|contact details|card numbers?|your data|\bdeleted\b|\berased\b|a person from our team|try again|rephrase|welcome back|nothing to choose)`)
 
 // checkCitations: ACC-1, every factual answer cites an article, and every
 // cited article has an id and version (ACC-2). A bot message without

@@ -46,6 +46,7 @@ type prettyReport struct {
 	steps       map[string]int
 	total       int
 	stepTotal   int
+	failed      []string // "file:line  name" of each failed scenario, in the order printed
 	// skipReason says why a scenario was skipped on purpose (nil or "": not known).
 	skipReason func(pickleID string) string
 }
@@ -66,6 +67,8 @@ func (s *Suite) prettyFor() string {
 type prettyScenario struct {
 	pickle *messages.Pickle
 	uri    string
+	line   int    // of the scenario, or of its example row
+	name   string // as printed
 	lines  []string
 	done   int
 	status string
@@ -106,6 +109,7 @@ func (r *prettyReport) Pickle(p *messages.Pickle) {
 		keyword = "Example"
 	}
 	sc.lines = append(sc.lines, fmt.Sprintf("\n  %s: %s %s# %s:%d%s", keyword, name, ansiGray, reLineSuffix.ReplaceAllString(p.Uri, ""), line, ansiReset))
+	sc.line, sc.name = line, name
 	r.running[p.Id] = sc
 	if len(p.Steps) == 0 {
 		sc.status = "undefined"
@@ -197,9 +201,20 @@ func (r *prettyReport) step(p *messages.Pickle, st *messages.PickleStep, status 
 	if sc == nil {
 		return
 	}
+	// godog reports the checks run after the scenario (the built-in legal
+	// checks) as the last step's failure; that step passed, and the report
+	// says what failed after it.
+	checks, stepFailed := afterScenarioFailure(err)
+	if checks != "" && !stepFailed {
+		status, err = "passed", nil
+	}
 	col := statusColour[status]
 	kw := stepKeyword(r.docs[p.Uri], st)
-	sc.lines = append(sc.lines, fmt.Sprintf("    %s%s%s%s", col, kw, st.Text, ansiReset))
+	marker := ""
+	if status != "passed" {
+		marker = ansiGray + "  # " + status // visible without colours (CI logs)
+	}
+	sc.lines = append(sc.lines, fmt.Sprintf("    %s%s%s%s%s", col, kw, st.Text, marker, ansiReset))
 	if a := st.Argument; a != nil {
 		if a.DocString != nil {
 			sc.lines = append(sc.lines, col+`      """`)
@@ -228,12 +243,36 @@ func (r *prettyReport) step(p *messages.Pickle, st *messages.PickleStep, status 
 	case status != "skipped" && statusRank[status] > statusRank[sc.status]:
 		sc.status = status
 	}
+	if checks != "" {
+		sc.lines = append(sc.lines, ansiRed+"    checks after the scenario  # failed"+ansiReset)
+		for _, l := range strings.Split(strings.TrimRight(checks, "\n"), "\n") {
+			sc.lines = append(sc.lines, ansiRed+"      "+l+ansiReset)
+		}
+		sc.status = "failed"
+	}
 	r.steps[status]++
 	r.stepTotal++
 	sc.done++
 	if sc.done >= len(p.Steps) {
 		r.finish(sc)
 	}
+}
+
+// afterScenarioFailure splits godog's report of a failed after-scenario
+// hook ("after scenario hook failed: CHECKS[, step error: …]") into what
+// the checks said and whether the step itself failed too.
+func afterScenarioFailure(err error) (checks string, stepFailed bool) {
+	if err == nil {
+		return "", false
+	}
+	rest, ok := strings.CutPrefix(err.Error(), "after scenario hook failed: ")
+	if !ok {
+		return "", false
+	}
+	if i := strings.LastIndex(rest, ", step error: "); i >= 0 {
+		return rest[:i], true
+	}
+	return rest, false
 }
 
 func tableLines(t *messages.PickleTable, col string) []string {
@@ -289,6 +328,9 @@ func (r *prettyReport) finish(sc *prettyScenario) {
 	io.WriteString(r.out, b.String())
 	r.scenarios[sc.status]++
 	r.total++
+	if sc.status == "failed" {
+		r.failed = append(r.failed, fmt.Sprintf("%s:%d  %s", file, sc.line, sc.name))
+	}
 }
 
 func countsText(total int, by map[string]int, what string) string {
@@ -315,6 +357,13 @@ func (r *prettyReport) Summary() {
 	sort.Slice(rest, func(i, j int) bool { return rest[i].pickle.Id < rest[j].pickle.Id })
 	for _, sc := range rest {
 		r.finish(sc)
+	}
+	if len(r.failed) > 0 {
+		// Where to look first, as a list a CI log can be searched for.
+		fmt.Fprintf(r.out, "\n%sFailed scenarios:%s\n", ansiRed, ansiReset)
+		for _, f := range r.failed {
+			fmt.Fprintf(r.out, "  %s%s%s\n", ansiRed, f, ansiReset)
+		}
 	}
 	fmt.Fprintf(r.out, "\n%s\n%s\n%v\n", countsText(r.total, r.scenarios, "scenarios"), countsText(r.stepTotal, r.steps, "steps"),
 		time.Since(r.started).Round(time.Millisecond))

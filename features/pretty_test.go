@@ -56,3 +56,42 @@ func TestPrettyGroupsScenariosUnderTheirFeature(t *testing.T) {
 		t.Errorf("want 8 scenarios, 24 steps:\n%s", report)
 	}
 }
+
+// A built-in check that fails after the scenario is reported as such, not
+// as a failure of the last step (which passed); failed steps say so in
+// words, not only in colour; and the failed scenarios are listed at the end.
+func TestPrettyReportsChecksAfterTheScenario(t *testing.T) {
+	dir := t.TempDir()
+	feature := `Feature: claims
+  Scenario: an article claims a refund was made
+    Given the knowledge base has an article "Refunds" answering "We have refunded you in full."
+    And a customer opens the chat
+    When the customer says "Refunds"
+    Then the reply cites the article "Refunds"
+
+  Scenario: a step fails
+    Given a customer opens the chat
+    When the customer says "hello"
+    Then the reply contains "no such words"
+`
+	if err := os.WriteFile(filepath.Join(dir, "claims.feature"), []byte(feature), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if code := newSuite().Run(features.RunOptions{Paths: []string{dir}, Format: "pretty", Output: &out, NoColors: true}); code == features.ExitOK {
+		t.Fatalf("a run with failures passed:\n%s", out.String())
+	}
+	report := out.String()
+	for _, want := range []string{
+		`    Then the reply cites the article "Refunds"` + "\n    checks after the scenario  # failed\n",
+		"ACC-3",
+		`    Then the reply contains "no such words"  # failed`,
+		"Failed scenarios:\n  " + filepath.Join(dir, "claims.feature") + ":2  an article claims a refund was made\n  " + filepath.Join(dir, "claims.feature") + ":8  a step fails\n",
+		"2 scenarios (2 failed)",
+		"7 steps (6 passed, 1 failed)",
+	} {
+		if !strings.Contains(report, want) {
+			t.Errorf("report lacks %q:\n%s", want, report)
+		}
+	}
+}

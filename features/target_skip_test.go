@@ -89,7 +89,7 @@ func TestInProcessOnlyStepsSkipUnderTarget(t *testing.T) {
 	out.Reset()
 	if code := (&features.Suite{Target: l.URL, AdminToken: "target-admin-token-0123456789"}).Run(features.RunOptions{Paths: []string{p}, Format: "pretty", Output: &out, NoColors: true}); code != features.ExitOK ||
 		!strings.Contains(out.String(), "3 scenarios (1 passed, 2 skipped)") ||
-		!strings.Contains(out.String(), "Given the time is \"2026-03-02T10:00:00Z\"\n      skipped: in-process only, skipped against --target") ||
+		!strings.Contains(out.String(), "Given the time is \"2026-03-02T10:00:00Z\"  # skipped\n      skipped: in-process only, skipped against --target") ||
 		!strings.Contains(out.String(), "the clock of a --target bot cannot be set") {
 		t.Errorf("pretty: exit %d\n%s", code, out.String())
 	}
