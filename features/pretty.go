@@ -65,13 +65,14 @@ func (s *Suite) prettyFor() string {
 }
 
 type prettyScenario struct {
-	pickle *messages.Pickle
-	uri    string
-	line   int    // of the scenario, or of its example row
-	name   string // as printed
-	lines  []string
-	done   int
-	status string
+	pickle  *messages.Pickle
+	uri     string
+	line    int    // of the scenario, or of its example row
+	runLine int    // of the scenario or outline: FILE:LINE selects it
+	name    string // as printed
+	lines   []string
+	done    int
+	status  string
 }
 
 func newPretty(_ string, out io.Writer) formatters.Formatter {
@@ -103,6 +104,7 @@ func (r *prettyReport) Pickle(p *messages.Pickle) {
 		line, name = pickleLineAndName(doc, p)
 		if s := findScenario(doc, p); s != nil {
 			keyword = s.Keyword
+			sc.runLine = int(s.Location.Line)
 		}
 	}
 	if len(p.AstNodeIds) > 1 {
@@ -329,7 +331,13 @@ func (r *prettyReport) finish(sc *prettyScenario) {
 	r.scenarios[sc.status]++
 	r.total++
 	if sc.status == "failed" {
-		r.failed = append(r.failed, fmt.Sprintf("%s:%d  %s", file, sc.line, sc.name))
+		// FILE:LINE runs it again (an outline runs whole: godog selects by
+		// the scenario's line, not the example row's).
+		f := fmt.Sprintf("%s:%d  %s", file, sc.runLine, sc.name)
+		if sc.runLine != sc.line && sc.runLine > 0 {
+			f = fmt.Sprintf("%s:%d  %s (example row at line %d)", file, sc.runLine, sc.name, sc.line)
+		}
+		r.failed = append(r.failed, f)
 	}
 }
 

@@ -73,6 +73,16 @@ func TestPrettyReportsChecksAfterTheScenario(t *testing.T) {
     Given a customer opens the chat
     When the customer says "hello"
     Then the reply contains "no such words"
+
+  Scenario Outline: a row fails
+    Given a customer opens the chat
+    When the customer says "<text>"
+    Then the reply contains "Hello"
+
+    Examples:
+      | text  |
+      | hello |
+      | bye   |
 `
 	if err := os.WriteFile(filepath.Join(dir, "claims.feature"), []byte(feature), 0o600); err != nil {
 		t.Fatal(err)
@@ -86,9 +96,10 @@ func TestPrettyReportsChecksAfterTheScenario(t *testing.T) {
 		`    Then the reply cites the article "Refunds"` + "\n    checks after the scenario  # failed\n",
 		"ACC-3",
 		`    Then the reply contains "no such words"  # failed`,
-		"Failed scenarios:\n  " + filepath.Join(dir, "claims.feature") + ":2  an article claims a refund was made\n  " + filepath.Join(dir, "claims.feature") + ":8  a step fails\n",
-		"2 scenarios (2 failed)",
-		"7 steps (6 passed, 1 failed)",
+		"Failed scenarios:\n  " + filepath.Join(dir, "claims.feature") + ":2  an article claims a refund was made\n  " + filepath.Join(dir, "claims.feature") + ":8  a step fails\n  " +
+			filepath.Join(dir, "claims.feature") + ":13  a row fails (text: bye) (example row at line 21)\n",
+		"4 scenarios (1 passed, 3 failed)",
+		"13 steps (11 passed, 2 failed)",
 	} {
 		if !strings.Contains(report, want) {
 			t.Errorf("report lacks %q:\n%s", want, report)
