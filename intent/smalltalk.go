@@ -242,36 +242,28 @@ var (
 	noWords = []string{"no", "nope", "nah", "n", "nein", "non"}
 )
 
-// IsNo reports whether the message declines: a no ("no", "nope", "no
-// thanks") and nothing but courtesy around it.
-func (m Message) IsNo() bool {
-	no := false
-	for i := range m.toks {
-		t := &m.toks[i]
-		switch {
-		case t.is(noWord) || isClass(squeezed(t.text, 1), noWord):
-			no = true
-		case t.is(yesFiller) && !t.is(yesWord):
-		default:
-			return false
-		}
-	}
-	return no
-}
-
 // IsYes reports whether the message accepts an offer: a yes ("yes",
 // "yeah", "sure", "yesss") and nothing but courtesy around it.
-func (m Message) IsYes() bool {
-	yes := false
+func (m Message) IsYes() bool { return m.onlyWith(yesWord) }
+
+// IsNo reports whether the message declines: a no ("no", "nope", "no
+// thanks") and nothing but courtesy around it.
+func (m Message) IsNo() bool { return m.onlyWith(noWord) }
+
+// onlyWith reports whether the message holds a word of class c and
+// nothing but courtesy (yesFillers; a filler that is itself a yes does
+// not stand in a no).
+func (m Message) onlyWith(c class) bool {
+	found := false
 	for i := range m.toks {
 		t := &m.toks[i]
 		switch {
-		case t.is(yesWord) || isClass(squeezed(t.text, 1), yesWord):
-			yes = true
-		case t.is(yesFiller):
+		case t.is(c) || isClass(squeezed(t.text, 1), c):
+			found = true
+		case t.is(yesFiller) && (c == yesWord || !t.is(yesWord)):
 		default:
 			return false
 		}
 	}
-	return yes
+	return found
 }
