@@ -22,7 +22,7 @@ import (
 
 // indexSchema changes whenever the document layout or the text analysis
 // changes; an index written with another schema is rebuilt from scratch.
-const indexSchema = "deskbot-kb-3"
+const indexSchema = "deskbot-kb-4" // 4: accents folded (writeFolded)
 
 var (
 	internalSchema = []byte("deskbot:schema")

@@ -10,7 +10,8 @@ import (
 
 // writeFolded writes r lower-cased and without accents: customers type
 // "cafe" for an article's "café" and "creme" for "crème", so both sides
-// meet (as Bleve's ASCII folding does for its own index).
+// meet. The index and the model hold words analysed this way, so a change
+// here changes indexSchema and modelVersion.
 func writeFolded(b *strings.Builder, r rune) {
 	r = unicode.ToLower(r)
 	if r < 0x80 {
