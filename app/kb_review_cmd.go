@@ -132,7 +132,6 @@ func acceptQuestion(dir string, b *kb.Base, rows []reviewRow, ref, id string, st
 	if err != nil {
 		return usageError{fmt.Sprintf("--accept %s: %v (run deskbot kb review with the same --since to see them)", ref, err)}
 	}
-	n := r.Ref
 	if id == "" {
 		// A suggestion the customer did not pick, or a weak best match, is
 		// a guess: writing the question into it would make the bot answer it
@@ -141,11 +140,11 @@ func acceptQuestion(dir string, b *kb.Base, rows []reviewRow, ref, id string, st
 		case "picked", "answered":
 			id = r.Article
 		case "suggested":
-			return usageError{fmt.Sprintf("--accept %s: %q was only offered %s as a suggestion (confidence %.3f); if that article answers it, accept with --article %s", n, r.Question, r.Article, r.Confidence, r.Article)}
+			return usageError{fmt.Sprintf("--accept %s: %q was only offered %s as a suggestion (confidence %.3f); if that article answers it, accept with --article %s", r.Ref, r.Question, r.Article, r.Confidence, r.Article)}
 		case "best match":
-			return usageError{fmt.Sprintf("--accept %s: %q only loosely matches %s (confidence %.3f); choose the article with --article ID", n, r.Question, r.Article, r.Confidence)}
+			return usageError{fmt.Sprintf("--accept %s: %q only loosely matches %s (confidence %.3f); choose the article with --article ID", r.Ref, r.Question, r.Article, r.Confidence)}
 		default:
-			return usageError{fmt.Sprintf("--accept %s: no article matches %q; choose one with --article ID", n, r.Question)}
+			return usageError{fmt.Sprintf("--accept %s: no article matches %q; choose one with --article ID", r.Ref, r.Question)}
 		}
 	}
 	a, ok := b.Article(id)
@@ -163,7 +162,7 @@ func acceptQuestion(dir string, b *kb.Base, rows []reviewRow, ref, id string, st
 		if errors.Is(err, kb.ErrQuestionExists) {
 			return fmt.Errorf("%s already has the question %q (%s)", id, q, path)
 		}
-		return fmt.Errorf("adding question %s to %s: %w", n, id, err)
+		return fmt.Errorf("adding question %s to %s: %w", r.Ref, id, err)
 	}
 	fmt.Fprintf(stdout, "added %q to the asked questions of %s (%s): asked again, it is answered with this article; a running server picks it up without a restart\n", q, id, path)
 	return nil

@@ -376,9 +376,15 @@ func (e *Engine) reply(ctx context.Context, t *turn, raw string, q question, fin
 	}
 	// "yes" or "no" just after the consent request answers it, as its
 	// buttons do (CONS-1); it is the last thing the bot asked.
-	if askedConsent && len(findings) == 0 && (in.IsYes() || in.IsNo()) {
-		e.contactDecision(t, map[bool]compliance.Decision{true: compliance.DecisionGranted, false: compliance.DecisionDeclined}[in.IsYes()])
-		return
+	if askedConsent && len(findings) == 0 {
+		switch {
+		case in.IsYes():
+			e.contactDecision(t, compliance.DecisionGranted)
+			return
+		case in.IsNo():
+			e.contactDecision(t, compliance.DecisionDeclined)
+			return
+		}
 	}
 	if offeredMessage && len(findings) == 0 && in.IsYes() {
 		e.startLeaving(t) // "yes please" to "you can leave a message"
