@@ -105,3 +105,39 @@ func decide(t *testing.T, b *Base, q string) (Decision, []string) {
 	}
 	return d, ids
 }
+
+// A negation names no article's topic: "not" in a question is not a second
+// topic because another article's title says "not" (a faq-dev question
+// about google's US version was offered "What can you NOT find on
+// Google?" beside its own article). A real second topic still counts.
+func TestNegationIsNoTopic(t *testing.T) {
+	dir := t.TempDir()
+	write := func(id, title, body string) {
+		os.WriteFile(filepath.Join(dir, id+".md"), []byte("---\nid: "+id+"\ntitle: "+title+"\n---\n"+body+"\n"), 0o600)
+	}
+	write("late-returns", "Late returns", "After 30 days we take items back for store credit.")
+	write("not-taken-back", "Items we do not take back", "Food, earrings and opened software.")
+	write("gift-vouchers", "Gift vouchers", "Vouchers are sold in the shop.")
+	write("opening-hours", "Opening hours", "We open 9 to 5, Monday to Saturday.")
+	b, err := Open(context.Background(), Options{Source: os.DirFS(dir), IndexDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	g := b.gen.Load()
+	for _, c := range []struct {
+		q     string
+		cross bool
+	}{
+		{"late returns not taken back?", false},
+		{"late returns of gift vouchers", true},
+	} {
+		hits, info, err := b.search(context.Background(), g, c.q, MaxSuggestions+1)
+		if err != nil || len(hits) < 2 {
+			t.Fatalf("%q: hits %v, %v", c.q, hits, err)
+		}
+		if other, got := crossArticle(g, info.content, hits); got != c.cross {
+			t.Errorf("%q: across articles %v (%s), want %v", c.q, got, other.Article.ID, c.cross)
+		}
+	}
+}

@@ -172,10 +172,15 @@ func crossArticle(g *generation, content []string, hits []Hit) (Hit, bool) {
 }
 
 // topicOf reports whether w names the topic of an article: a word of its
-// short title that few other titles use.
+// short title that few other titles use. A negation never does: "What can
+// you NOT find on Google?" is not the topic of every question with "not".
 func (g *generation) topicOf(t *articleTerms, w string) bool {
-	return t.title[w] && len(t.title) <= maxTopicTitleWords && g.titleDF[w] <= maxTopicTitles
+	return t.title[w] && len(t.title) <= maxTopicTitleWords && g.titleDF[w] <= maxTopicTitles && !negations[w]
 }
+
+// negations are kept as content words (they change what is asked) but name
+// no topic.
+var negations = map[string]bool{"not": true, "no": true, "never": true, "none": true, "nor": true, "nothing": true}
 
 const (
 	maxTopicTitleWords = 4
