@@ -36,6 +36,8 @@ func TestRights(t *testing.T) {
 		{"quiero descargar mis datos", RightsExport},
 		// DSR-4 erase
 		{"delete my data", RightsErase},
+		{"how do I delete my email?", ""},        // a webmail help desk's question
+		{"how do i delete my email account", ""}, // so is this
 		{"Please DELETE ALL MY DATA!", RightsErase},
 		{"forget me", RightsErase},
 		{"Forget me, please.", RightsErase},
@@ -60,6 +62,14 @@ func TestRights(t *testing.T) {
 		{"stop storing my contact details", RightsWithdraw},
 		{"please stop keeping my email", RightsWithdraw},
 		{"revoke consent", RightsWithdraw},
+		{"delete my phone number", RightsWithdraw},
+		{"please remove my email address", RightsWithdraw},
+		{"can you delete my number pls", RightsWithdraw},
+		{"don't keep my email", RightsWithdraw},
+		{"Bitte löschen Sie meine Telefonnummer", RightsWithdraw},
+		{"delete my data", RightsErase},
+		{"how do I delete my email?", ""},        // a webmail help desk's question
+		{"how do i delete my email account", ""}, // so is this
 		{"I revoke my consent.", RightsWithdraw},
 		{"I no longer consent", RightsWithdraw},
 		{"Ich widerrufe meine Einwilligung", RightsWithdraw},

@@ -5,9 +5,9 @@ import "strings"
 // language is every phrase set and word list, compiled once.
 type language struct {
 	vocabulary
-	withdraw, erase, eraseQuestion, export, identity, fedUp, leaveMessage, callback *phraseSet
-	topics                                                                          map[string]*topic
-	smallTalk                                                                       trie
+	withdraw, dropContact, erase, eraseQuestion, export, identity, fedUp, leaveMessage, callback *phraseSet
+	topics                                                                                       map[string]*topic
+	smallTalk                                                                                    trie
 }
 
 var lang = build()
@@ -16,6 +16,7 @@ func build() *language {
 	l := &language{vocabulary: vocabulary{ids: map[string]int32{}}}
 	v := &l.vocabulary
 	l.withdraw = v.compileSet(withdrawPhrases...)
+	l.dropContact = v.compileSet(dropContactPhrases...)
 	l.erase = v.compileSet(erasePhrases...)
 	l.eraseQuestion = v.compileSet(eraseQuestionPhrases...)
 	l.export = v.compileSet(exportPhrases...)

@@ -19,6 +19,17 @@ var withdrawPhrases = []string{
 	`(retiro|retirar|revoco|revocar|quito) (mi|el) consentimiento*`,
 }
 
+// CONS-5: a contact detail named alone is the consent-based data, not
+// everything (DSR-4): "delete my phone number" withdraws the consent and
+// drops the details kept under it. "how do I delete my email?" asks about
+// the shop's product (a webmail help desk) and is left to the articles.
+var dropContactPhrases = []string{
+	`(delete|erase|remove|wipe|forget|bin|scrap) my (phone|mobile|telephone|cell)? (number|email|e mail|email address|e mail address) (pls|please|thanks|thx|now|too|as well)? <end>`,
+	`(dont|do not|please dont|please do not) (keep|store|save|hold on to) my (phone|mobile|telephone|cell)? (number|email|e mail|email address|e mail address)`,
+	`(lösch|lösche|löschen|entferne|entfernen) sie? bitte? meine (telefonnummer|handynummer|nummer|e mail adresse|email adresse|e mail|email)`,
+	`meine (telefonnummer|handynummer|nummer|e mail adresse|email adresse|e mail|email) (löschen*|entfernen*)`,
+}
+
 // DSR-4: erasure requests in the customer's words.
 var erasePhrases = []string{
 	`(delete|erase|remove|wipe|purge|destroy|clear) all? of? my (personal|contact|customer|private)? (data|information|info|details|record|records|chat history|chat|chats|conversation|conversations|transcript|transcripts|messages)`,
@@ -107,7 +118,8 @@ var identityPhrases = []string{
 // than asking to erase.
 func (m Message) Rights() (kind string, ok bool) {
 	switch {
-	case lang.withdraw.in(&m, m.bounded):
+	case lang.withdraw.in(&m, m.bounded),
+		lang.dropContact.in(&m, m.bounded) && !lang.eraseQuestion.in(&m, m.bounded):
 		return RightsWithdraw, true
 	case lang.erase.in(&m, m.bounded) && !lang.eraseQuestion.in(&m, m.bounded):
 		return RightsErase, true
