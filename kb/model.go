@@ -21,7 +21,7 @@ const DefaultThreshold = 0.95
 
 // modelVersion changes whenever features, training or the file format
 // change, so that a stale model file is retrained rather than misread.
-const modelVersion = "deskbot-model-7" // 7: accents folded in the words learned (writeFolded)
+const modelVersion = "deskbot-model-8" // 8: adjectives meet their nouns (speller.sameRoot); 7: accents folded (writeFolded)
 
 // calib maps the top score and its margin over the runner-up to a
 // probability: sigmoid(A*top + B*margin + C).

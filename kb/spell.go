@@ -95,6 +95,9 @@ func (s *speller) correct(w string) string {
 	if len([]rune(w)) < minSpellLen {
 		return w
 	}
+	if v, ok := s.sameRoot(w); ok {
+		return v
+	}
 	var cands []string
 	seen := map[string]bool{}
 	for _, d := range deletions(w) {
@@ -113,6 +116,31 @@ func (s *speller) correct(w string) string {
 		}
 	}
 	return best
+}
+
+// sameRoot returns the known noun of an adjective typed ("allergic" ->
+// "allergy", "biological" -> "biology") or the known adjective of a noun.
+// Stemming leaves the two apart ("allerg" / "allergi"), so "I'm allergic
+// to hair dye" never reached the salon's "Allergy patch test". Only this
+// pair of endings is tried: stripping or adding a letter in general joins
+// unrelated words ("part" / "party").
+func (s *speller) sameRoot(w string) (string, bool) {
+	var vs []string
+	switch {
+	case strings.HasSuffix(w, "ical"):
+		vs = []string{strings.TrimSuffix(w, "ical") + "y", strings.TrimSuffix(w, "al")}
+	case strings.HasSuffix(w, "ic"):
+		vs = []string{strings.TrimSuffix(w, "ic") + "y"}
+	case strings.HasSuffix(w, "y"):
+		b := strings.TrimSuffix(w, "y")
+		vs = []string{b + "ical", b + "ic"}
+	}
+	for _, v := range vs {
+		if s.knows(v) {
+			return v, true
+		}
+	}
+	return "", false
 }
 
 // likelyTypo reports whether typed is known with one slip of the fingers:

@@ -11,6 +11,7 @@ func TestSpellerRewrite(t *testing.T) {
 		{ID: "delivery", Title: "Delivery times", Questions: []string{"When will my order arrive?"},
 			Body: "Delivery takes 2-3 working days. Check your account for the tracking information."},
 		{ID: "browser", Title: "Supported browser", Body: "Use a recent browser."},
+		{ID: "patch-test", Title: "Allergy patch test", Body: "Biological and organic colours both need one. Party bookings welcome."},
 	}
 	s := newSpeller(arts)
 	for _, c := range []struct{ in, want string }{
@@ -26,7 +27,11 @@ func TestSpellerRewrite(t *testing.T) {
 		{"pls check my acct info", "pls check my account information"}, // shorthand
 		{"Refunds?", "Refunds?"},                                       // nothing changed: query as typed
 		{"refnd 123", "refund 123"},
-		{"crd", "crd"}, // too short to correct
+		{"crd", "crd"},                              // too short to correct
+		{"im allergic to dye", "im allergy to dye"}, // adjective to the articles' noun
+		{"biology degree", "biological degree"},     // noun to the articles' adjective
+		{"is it organic", "is it organic"},          // known: kept
+		{"spare parts", "spare parts"},              // "part" is not "party"
 	} {
 		if got := s.rewrite(c.in); got != c.want {
 			t.Errorf("rewrite(%q) = %q, want %q", c.in, got, c.want)
