@@ -27,8 +27,8 @@ type Decision struct {
 	// ranked articles, if any, for the owner's review.
 	Hits []Hit
 	// Reason says briefly why, for logs, `kb search` and `kb eval`:
-	// "exact", "confident", "ambiguous", "few shared words", "plausible",
-	// "topic word", "no match".
+	// "exact", "confident", "ambiguous", "few shared words", "another
+	// place", "plausible", "topic word", "no match".
 	Reason string
 }
 
@@ -71,7 +71,11 @@ func (b *Base) Decide(ctx context.Context, query string, target float64) (Decisi
 		return Decision{Verdict: VerdictSuggest, Hits: withHit(sug, hits[0], other), Reason: "ambiguous"}, nil
 	}
 	if hits[0].Confidence >= cal.AnswerAt {
-		if info.exp.covers(g.termsOf(hits[0].Article).cover, info.content) >= minAnswerCoverage {
+		cover := g.termsOf(hits[0].Article).cover
+		if asked := placesIn(info.content); otherPlace(asked, cover) {
+			return Decision{Verdict: VerdictSuggest, Hits: placeFirst(g, asked, hits, sug), Reason: "another place"}, nil
+		}
+		if info.exp.covers(cover, info.content) >= minAnswerCoverage {
 			return Decision{Verdict: VerdictAnswer, Hits: hits[:min(len(hits), MaxSuggestions)], Reason: "confident"}, nil
 		}
 		if len(sug) == 0 || sug[0].Article.ID != hits[0].Article.ID {
@@ -107,6 +111,36 @@ func suggestions(g *generation, q queryInfo, hits []Hit, floor float64) []Hit {
 }
 
 const suggestScoreRatio = 0.3
+
+// placeFirst returns the suggestions for a question about a place the best
+// article does not name: an article among the hits that names it (or its
+// region) first, then the best article and the other suggestions.
+func placeFirst(g *generation, asked []string, hits, sug []Hit) []Hit {
+	var out []Hit
+	add := func(h Hit) {
+		for _, o := range out {
+			if o.Article.ID == h.Article.ID {
+				return
+			}
+		}
+		if len(out) < MaxSuggestions {
+			out = append(out, h)
+		}
+	}
+	for _, h := range hits {
+		cover := g.termsOf(h.Article).cover
+		for _, p := range asked {
+			if coversPlace(cover, p) {
+				add(h)
+			}
+		}
+	}
+	add(hits[0])
+	for _, h := range sug {
+		add(h)
+	}
+	return out
+}
 
 // withHit returns the suggestions with the two articles of an ambiguous
 // question first.
