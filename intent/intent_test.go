@@ -36,6 +36,11 @@ func TestRights(t *testing.T) {
 		{"quiero descargar mis datos", RightsExport},
 		// DSR-4 erase
 		{"delete my data", RightsErase},
+		{"can i have a copy of all the data you have on me", RightsExport},
+		{"please delete everything you have about me", RightsErase},
+		{"i want my data deleted", RightsErase},
+		{"i dont want you keeping my phone number", RightsWithdraw},
+		{"do you delete everything you have about me?", ""}, // a question about retention
 		{"how do I delete my email?", ""},        // a webmail help desk's question
 		{"how do i delete my email account", ""}, // so is this
 		{"Please DELETE ALL MY DATA!", RightsErase},
@@ -68,6 +73,11 @@ func TestRights(t *testing.T) {
 		{"don't keep my email", RightsWithdraw},
 		{"Bitte löschen Sie meine Telefonnummer", RightsWithdraw},
 		{"delete my data", RightsErase},
+		{"can i have a copy of all the data you have on me", RightsExport},
+		{"please delete everything you have about me", RightsErase},
+		{"i want my data deleted", RightsErase},
+		{"i dont want you keeping my phone number", RightsWithdraw},
+		{"do you delete everything you have about me?", ""}, // a question about retention
 		{"how do I delete my email?", ""},        // a webmail help desk's question
 		{"how do i delete my email account", ""}, // so is this
 		{"I revoke my consent.", RightsWithdraw},

@@ -26,6 +26,7 @@ var withdrawPhrases = []string{
 var dropContactPhrases = []string{
 	`(delete|erase|remove|wipe|forget|bin|scrap) my (phone|mobile|telephone|cell)? (number|email|e mail|email address|e mail address) (pls|please|thanks|thx|now|too|as well)? <end>`,
 	`(dont|do not|please dont|please do not) (keep|store|save|hold on to) my (phone|mobile|telephone|cell)? (number|email|e mail|email address|e mail address)`,
+	`(dont|do not) want (you|u|you guys|the shop) (keeping|storing|saving|holding|having|to keep|to store|to save|to have) my (phone|mobile|telephone|cell|contact)? (number|email|e mail|email address|e mail address|details|data|info|information)`,
 	`(lösch|lösche|löschen|entferne|entfernen) sie? bitte? meine (telefonnummer|handynummer|nummer|e mail adresse|email adresse|e mail|email)`,
 	`meine (telefonnummer|handynummer|nummer|e mail adresse|email adresse|e mail|email) (löschen*|entfernen*)`,
 }
@@ -35,6 +36,8 @@ var erasePhrases = []string{
 	`(delete|erase|remove|wipe|purge|destroy|clear) all? of? my (personal|contact|customer|private)? (data|information|info|details|record|records|chat history|chat|chats|conversation|conversations|transcript|transcripts|messages)`,
 	`(delete|erase|remove|wipe) (this|our|the) (chat*|conversation*|transcript*)`,
 	`(delete|erase|remove) me from (your|the) (database*|system*|records*|files*)`,
+	`(delete|erase|remove|wipe|destroy) (everything|anything|all|all the data|all data|the data|all the information|all the info|all info) (you|u) (have|hold|keep|store|stored|got|collected) (on|about|of) me`,
+	`(i want|i would like|id like|i need|please have|please get|get) my (personal)? (data|information|info|details|chat|chats|conversation|conversations|messages) (deleted|erased|removed|wiped|destroyed)`,
 	`forget about? (me|everything about me) <end>`,
 	`right to (be forgotten*|erasure*)`,
 	`(lösch|lösche|löschen|entferne|entfernen) sie? bitte? alle? meine persönlichen? daten*`,
@@ -68,6 +71,7 @@ var exportPhrases = []string{
 	`(send|give|email|e mail|mail|show) me? (a copy of)? all? of? my personal? (data|information|info)`,
 	`what personal? (data|information|info|details) (do|does|did) (you|your _|this _) (have|had|hold|held|store|stored|keep|kept|collect|collected|save|saved|process|processed) (about|on|of|from) me*`,
 	`what (do|does) (you|your _) (have|hold|store|keep|know) (about|on) me*`,
+	`(copy|export|download|printout|list) of? (all|everything)? of? (the|my)? personal? (data|information|info|details)? (you|u) (have|hold|keep|store|stored|collected|got) (on|about|of) me`,
 	`(copy|export|download|extract) of? all? of? my personal? (data*|information*|info*)`,
 	`(access|see) to? all? my personal? data*`,
 	`(subject access request*|data access request*|dsar*)`,
