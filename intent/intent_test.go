@@ -307,6 +307,14 @@ func TestSmallTalk(t *testing.T) {
 		{"hi team", Greeting},
 		{"how's it going?", Greeting},
 		{"👋", Greeting},
+		// Openers asking for help with nothing named yet (a boutique trial:
+		// "hi can u help me" was offered the sizing article).
+		{"hi can u help me", Greeting},
+		{"i have a question", Greeting},
+		{"hello i need some help", Greeting},
+		{"Hi, I have a quick question", Greeting},
+		{"can you help me with my order", ""},
+		{"i have a question about returns", ""},
 		{"thanks!", Thanks},
 		{"thank you so much", Thanks},
 		{"Thank you very much for your help", Thanks},

@@ -21,6 +21,16 @@ var smallTalkPhrases = map[SmallTalkKind][]string{
 		"how are you", "how are you doing", "how's it going", "what's up",
 		"guten morgen", "guten tag", "guten abend", "servus", "moin", "grüß gott",
 		"salut", "bonsoir", "buenos días", "buenas tardes", "buenas noches", "buenas",
+		// An opener that asks for help without saying with what gets the
+		// greeting's "What can I help you with?", not suggestions drawn
+		// from "help" or "question".
+		"can you help me", "can u help me", "could you help me", "can you help", "can u help", "help me",
+		"i need help", "i need some help", "need help", "need some help", "i need a hand",
+		"i have a question", "i've got a question", "i have a quick question", "quick question",
+		"i have a few questions", "i have some questions", "can i ask a question", "can i ask you something",
+		"können sie mir helfen", "ich habe eine frage", "ich brauche hilfe",
+		"pouvez vous m'aider", "j'ai une question", "j'ai besoin d'aide",
+		"me puede ayudar", "me puedes ayudar", "tengo una pregunta", "necesito ayuda",
 	},
 	Thanks: {
 		"thanks", "thank you", "thankyou", "thx", "thnx", "ty", "tysm", "tyvm", "cheers", "ta",
