@@ -31,6 +31,10 @@ var (
 		"human", "humans", "person", "people", "agent", "agents",
 		"representative", "rep", "operator", "someone", "somebody",
 		"staff", "employee", "advisor", "adviser", "manager", "supervisor",
+		// Staff named by their role ("can I speak to a receptionist", "put me
+		// through to reception", "talk to a vet") are a person too.
+		"receptionist", "reception", "nurse", "vet", "doctor", "pharmacist", "owner", "boss",
+		"stylist", "mechanic", "technician", "engineer", "instructor", "colleague",
 		"mensch", "menschen", "mitarbeiter", "mitarbeiterin", "berater", "beraterin",
 		"jemandem", "jemanden", "jemand", "kundendienst", "menschlichen",
 		"humain", "personne", "conseiller", "conseillère", "opérateur", "quelqu'un",

@@ -196,11 +196,15 @@ func TestWantsHuman(t *testing.T) {
 		"Ich möchte mit einem Menschen sprechen", "einen Mitarbeiter bitte",
 		"je veux parler à un humain", "un conseiller s'il vous plaît", "je veux parler à quelqu’un",
 		"quiero hablar con una persona", "un agente por favor", "Is there a real person I can talk to?",
+		"Can I speak to a receptionist please?", "can I talk to a vet", "put me through to reception",
+		"can i speak to a nurse", "I want to talk to the owner",
 	}
 	no := []string{
 		"is a human reviewing my refund?", "does a person check the returns?", "How do I return an item?",
 		"what is your warranty", "can a real person see my data?", "how much does shipping cost",
 		"my tent has a hole", "is anyone reading this?", "the agent said my refund was sent last week",
+		"does a vet check my dog before the vaccination?", "is the reception open on sunday",
+		"the nurse said to ring back", "how much is a vet check",
 		"",
 	}
 	checkReads(t, "WantsHuman", Message.WantsHuman, yes, no)
