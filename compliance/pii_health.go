@@ -40,6 +40,7 @@ func DefaultHealthTerms() []string {
 		"burning scalp", "scalp is burning", "scalp is itchy", "skin condition", "skin reaction",
 		"had a reaction", "methotrexate", "steroids", "antibiotics", "antihistamine", "antihistamines",
 		"epipen", "inhaler", "thyroid", "breastfeeding",
+		"asthmatic", "vomiting", "vomited", "nausea", "nauseous", "diarrhoea", "diarrhea",
 		// German
 		"krebs", "diagnosen", "schwanger", "schwangerschaft", "depressionen", "medikament",
 		"medikamente", "allergie", "krankheit", "erkrankung", "behinderung", "zuckerkrankheit",

@@ -126,6 +126,8 @@ func TestFindPositives(t *testing.T) {
 		{"fui al hospital ayer", KindHealth, "hospital"},
 		// skin and scalp (MIN-2): a salon trial stored these word for word
 		{"I have eczema, do I need a patch test?", KindHealth, "eczema"},
+		{"I'm pregnant and asthmatic, is the waiting room busy?", KindHealth, "asthmatic"},
+		{"I have been vomiting since I handled the worming tablets", KindHealth, "vomiting"},
 		{"I have alopecia", KindHealth, "alopecia"},
 		{"I take methotrexate for psoriasis", KindHealth, "methotrexate"},
 		{"I take methotrexate for psoriasis", KindHealth, "psoriasis"},
