@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"deskbot/compliance"
 	"github.com/go-viper/mapstructure/v2"
 	"github.com/spf13/viper"
 )
@@ -540,6 +541,9 @@ func (c Config) Validate() error {
 	} {
 		if strings.TrimSpace(st.val) == "" {
 			return bad(st.key, "must not be empty (the bot always replies to small talk)")
+		}
+		if claim := compliance.FindHumanClaim(st.val); claim != "" {
+			return bad(st.key, fmt.Sprintf("claims the assistant is a person (%q); an automated assistant must not (DISC-4)", claim))
 		}
 	}
 	if strings.TrimSpace(c.Consent.Contact.Text) == "" || strings.TrimSpace(c.Consent.Contact.Version) == "" {

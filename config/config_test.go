@@ -104,6 +104,7 @@ func TestInvalidConfigNamesKey(t *testing.T) {
 		{"wrong type", "limits:\n  burst: lots\n", "burst"},
 		{"no policy url", "privacy_policy_url: \"\"\n", "privacy_policy_url"},
 		{"unknown profile", "profile: uk\n", "profile: \"uk\" is not a known profile; valid: eu, us-ca, strict"},
+		{"DISC-4 greeting claims a person", "answer:\n  small_talk:\n    greeting: \"Hi, I'm Sarah, a real person on the reception desk!\"\n", "answer.small_talk.greeting"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -93,23 +93,13 @@ func (w *World) checkDisclosure() []Violation {
 	return vs
 }
 
-// reHumanClaim finds a bot claiming to be a person (DISC-4). Negations
-// ("I'm not a human") do not match: the word after "I am" must be the claim.
-var reHumanClaim = regexp.MustCompile(`(?i)(\bI(?:'m|’m| am)\s+(?:(?:also|really|actually|truly|definitely|indeed|just)\s+)?(?:a\s+|an\s+)?(?:real\s+|actual\s+|live\s+|genuine\s+)?(?:human|person|human being|employee|member of (?:the|our) (?:team|staff)|man|woman)\b` +
-	`|\bI(?:'m|’m| am)\s+(?:not|no)\s+(?:a\s+|an\s+)?(?:bot|robot|chatbot|machine|computer|program|AI|automated)\b` +
-	`|\b(?:this|it)\s+(?:is\s+not|isn't|is\s+no)\s+(?:a\s+)?(?:bot|robot|chatbot|machine|automated)\b` +
-	`|\byou(?:'re| are)\s+(?:talking|chatting|speaking)\s+(?:to|with)\s+(?:a\s+)?(?:real\s+|live\s+)?(?:human|person)\b` +
-	`|\bich bin\s+(?:ein(?:e)?\s+)?(?:echte[rn]?\s+)?(?:mensch|mitarbeiter(?:in)?)\b` +
-	`|\bje suis\s+(?:un(?:e)?\s+)?(?:vrai(?:e)?\s+)?(?:humain(?:e)?|personne réelle|employé(?:e)?)\b` +
-	`|\bsoy\s+(?:un(?:a)?\s+)?(?:humano|humana|persona real|empleado|empleada)\b)`)
-
 // checkNeverHuman: DISC-4, no bot message claims to be human. Agent and
 // system lines are excluded: agents are people and system lines say so.
 func (w *World) checkNeverHuman() []Violation {
 	var vs []Violation
 	for i, m := range w.botMessages() {
-		if loc := reHumanClaim.FindStringIndex(m.Text); loc != nil {
-			vs = append(vs, Violation{"DISC-4", fmt.Sprintf("bot message %d claims to be human (%q): %q", i+1, m.Text[loc[0]:loc[1]], m.Text)})
+		if claim := compliance.FindHumanClaim(m.Text); claim != "" {
+			vs = append(vs, Violation{"DISC-4", fmt.Sprintf("bot message %d claims to be human (%q): %q", i+1, claim, m.Text)})
 		}
 	}
 	return vs
