@@ -152,3 +152,21 @@ func TestRedactionCheck(t *testing.T) {
 		})
 	}
 }
+
+// An answer followed by another message (the health pointer) still cites
+// its article for "one of the bot's replies cites the article"; "the
+// reply cites" reads only the last message.
+func TestTurnCites(t *testing.T) {
+	answer := cited("Order repeat prescriptions online.")
+	pointer := botMsg("A person from our team can advise on your situation.")
+	w := world(opening(okDisclosure), say("repeat prescription?", answer, pointer))
+	if err := w.turnCites("A"); err != nil {
+		t.Errorf("turnCites(A): %v", err)
+	}
+	if err := w.turnCites("B"); err == nil {
+		t.Error("turnCites(B) passed; no message cites B")
+	}
+	if err := w.cites("A"); err == nil {
+		t.Error("cites(A) passed on the pointer, which cites nothing")
+	}
+}

@@ -339,6 +339,24 @@ func (w *World) turnContains(want string) error {
 	return fmt.Errorf("expected one of the bot's replies to contain %q, but the latest turn was:\n%s", want, describeTurn(t))
 }
 
+func (w *World) turnCites(title string) error {
+	t := w.lastTurn()
+	if t == nil {
+		return ErrNoChat
+	}
+	for _, m := range t.Messages() {
+		for _, s := range m.Sources {
+			if strings.EqualFold(s.Title, title) || s.ID == title {
+				if s.Version == "" {
+					return fmt.Errorf("a reply cites %q but without a version (ACC-2)", title)
+				}
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("expected one of the bot's replies to cite the article %q, but the latest turn was:\n%s", title, describeTurn(t))
+}
+
 func (w *World) errorCode(code string) error {
 	t := w.lastTurn()
 	if t == nil {
