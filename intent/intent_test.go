@@ -41,8 +41,8 @@ func TestRights(t *testing.T) {
 		{"i want my data deleted", RightsErase},
 		{"i dont want you keeping my phone number", RightsWithdraw},
 		{"do you delete everything you have about me?", ""}, // a question about retention
-		{"how do I delete my email?", ""},        // a webmail help desk's question
-		{"how do i delete my email account", ""}, // so is this
+		{"how do I delete my email?", ""},                   // a webmail help desk's question
+		{"how do i delete my email account", ""},            // so is this
 		{"Please DELETE ALL MY DATA!", RightsErase},
 		{"forget me", RightsErase},
 		{"Forget me, please.", RightsErase},
@@ -78,8 +78,8 @@ func TestRights(t *testing.T) {
 		{"i want my data deleted", RightsErase},
 		{"i dont want you keeping my phone number", RightsWithdraw},
 		{"do you delete everything you have about me?", ""}, // a question about retention
-		{"how do I delete my email?", ""},        // a webmail help desk's question
-		{"how do i delete my email account", ""}, // so is this
+		{"how do I delete my email?", ""},                   // a webmail help desk's question
+		{"how do i delete my email account", ""},            // so is this
 		{"I revoke my consent.", RightsWithdraw},
 		{"I no longer consent", RightsWithdraw},
 		{"Ich widerrufe meine Einwilligung", RightsWithdraw},
