@@ -71,6 +71,7 @@ func TestRights(t *testing.T) {
 		{"please remove my email address", RightsWithdraw},
 		{"can you delete my number pls", RightsWithdraw},
 		{"don't keep my email", RightsWithdraw},
+		{"Bitte löschen Sie meine Telefonnummer", RightsWithdraw},
 		{"I revoke my consent.", RightsWithdraw},
 		{"I no longer consent", RightsWithdraw},
 		{"Ich widerrufe meine Einwilligung", RightsWithdraw},
