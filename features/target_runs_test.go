@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -304,5 +306,36 @@ func TestTargetRunLeftMessagesStaySeparate(t *testing.T) {
 	ms := waitLeft(1)
 	if len(ms) != 1 || ms[0].TestRun != "" || !strings.Contains(ms[0].Text, "parcel") {
 		t.Fatalf("after the run the inbox holds %+v, want only the real customer's message", ms)
+	}
+}
+
+// A scenario's test agent goes offline when the scenario ends: against a
+// --target it stayed logged in for the rest of the run, so a later
+// scenario's request for a person was queued for it instead of being told
+// nobody is available (a QA suite failed in every full run, passed alone).
+func TestTargetRunAgentsGoOfflineWithTheirScenario(t *testing.T) {
+	l := startTarget(t, targetToken)
+	feature := `Feature: two scenarios on a live server
+  Scenario: Priya takes over
+    Given agent "Priya" is online
+    And a customer opens the chat
+    When the customer says "I want to talk to a human"
+    Then the conversation is handed over to a human
+
+  Scenario: nobody is there afterwards
+    Given a customer opens the chat
+    When the customer says "I want to talk to a human"
+    Then the customer is told no agent is available and offered to leave a message
+`
+	dir := t.TempDir()
+	p := filepath.Join(dir, "t.feature")
+	if err := os.WriteFile(p, []byte(feature), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, notices bytes.Buffer
+	s := &features.Suite{Target: l.URL, AdminToken: targetToken, Notices: &notices}
+	code := s.Run(features.RunOptions{Paths: []string{p}, Format: "pretty", Output: &out, NoColors: true, Concurrency: 1})
+	if code != features.ExitOK {
+		t.Fatalf("the second scenario met the first one's agent (%d):\n%s\n%s", code, out.String(), notices.String())
 	}
 }

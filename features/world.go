@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -615,6 +616,15 @@ func (w *World) botMessages() []protocol.Frame {
 // close ends the scenario's connection, agents and bot.
 func (w *World) close() error {
 	var errs []error
+	// A scenario's agents go offline with it: against a --target a test
+	// agent left logged in would take the next scenarios' handovers (a
+	// callback request queued instead of asking consent).
+	for name, a := range w.agents {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		a.call(ctx, http.MethodPost, "/agent/api/logout", map[string]string{}, nil)
+		cancel()
+		delete(w.agents, name)
+	}
 	if w.conn != nil {
 		w.conn.Close()
 		w.conn = nil
