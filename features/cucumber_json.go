@@ -3,17 +3,24 @@ package features
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"regexp"
+	"strings"
 )
 
 // The cucumber JSON report is godog's, with each step's match.location
 // naming the deskbot phrase it matched instead of the Go wrapper every
 // step runs through ("suite.go:172"), so the report says which phrase ran.
 
+// godog reports the built-in checks run after a scenario as its last
+// step's failure; the report gives that step its own result and the checks
+// an "after" hook of the scenario, as Cucumber reports a failed After hook.
+
 // rewriteCucumberJSON reads godog's cucumber JSON and writes it with
-// phrase locations; input that is not the expected JSON passes unchanged.
+// phrase locations and after-scenario checks as hooks; input that is not
+// the expected JSON passes unchanged.
 func rewriteCucumberJSON(in []byte, out io.Writer) error {
 	var doc []map[string]any
 	if err := json.Unmarshal(in, &doc); err != nil {
@@ -36,6 +43,7 @@ func rewriteCucumberJSON(in []byte, out io.Writer) error {
 			for _, st := range steps {
 				step, _ := st.(map[string]any)
 				name, _ := step["name"].(string)
+				moveChecksToAfterHook(el, step)
 				for _, d := range defs {
 					if d.re.MatchString(name) {
 						step["match"] = map[string]any{"location": "deskbot step: " + d.phrase}
@@ -54,4 +62,31 @@ func rewriteCucumberJSON(in []byte, out io.Writer) error {
 	}
 	_, err := out.Write(b.Bytes())
 	return err
+}
+
+// moveChecksToAfterHook turns a step failure that is only the checks after
+// the scenario into a passed step and a failed "after" hook of element el.
+func moveChecksToAfterHook(el, step map[string]any) {
+	res, _ := step["result"].(map[string]any)
+	if res == nil || res["status"] != "failed" {
+		return
+	}
+	msg, _ := res["error_message"].(string)
+	checks, stepFailed := afterScenarioFailure(errors.New(msg))
+	if checks == "" {
+		return
+	}
+	if stepFailed {
+		// The step failed too: its own error stays on it.
+		_, stepErr, _ := strings.Cut(strings.TrimPrefix(msg, "after scenario hook failed: "+checks), ", step error: ")
+		res["error_message"] = stepErr
+	} else {
+		res["status"] = "passed"
+		delete(res, "error_message")
+	}
+	after, _ := el["after"].([]any)
+	el["after"] = append(after, map[string]any{
+		"match":  map[string]any{"location": "deskbot built-in legal checks"},
+		"result": map[string]any{"status": "failed", "error_message": checks, "duration": 0},
+	})
 }

@@ -252,6 +252,11 @@ func (r *junitReport) step(p *messages.Pickle, st *messages.PickleStep, status s
 	case "failed":
 		c.Status = "failed"
 		msg := fmt.Sprintf("Step %s: %v", st.Text, err)
+		if checks, stepFailed := afterScenarioFailure(err); checks != "" && !stepFailed {
+			// godog blames the built-in checks run after the scenario on
+			// its last step, which passed (as the pretty report says).
+			msg = "Checks after the scenario: " + checks
+		}
 		c.Failure = &junitFailure{Message: msg, Body: msg}
 	case "skipped":
 		if c.Status == "passed" || c.Status == "skipped" && c.skipped == "" {

@@ -2,6 +2,7 @@ package features_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -104,5 +105,57 @@ func TestPrettyReportsChecksAfterTheScenario(t *testing.T) {
 		if !strings.Contains(report, want) {
 			t.Errorf("report lacks %q:\n%s", want, report)
 		}
+	}
+}
+
+// JUnit and cucumber JSON say the same: the checks after the scenario
+// failed, not its last step (which passed). Cucumber reports them as a
+// failed "after" hook of the scenario, as it does a failed After hook.
+func TestMachineReportsChecksAfterTheScenario(t *testing.T) {
+	feature := `Feature: claims
+  Scenario: an article claims a refund was made
+    Given the knowledge base has an article "Refunds" answering "We have refunded you in full."
+    And a customer opens the chat
+    When the customer says "Refunds"
+    Then the reply cites the article "Refunds"
+`
+	code, out := run(t, newSuite(), feature, "junit")
+	if code == features.ExitOK {
+		t.Fatalf("the ACC-3 check did not fail the run:\n%s", out)
+	}
+	if !strings.Contains(out, `message="Checks after the scenario: `) || !strings.Contains(out, "ACC-3") || strings.Contains(out, "Step the reply cites") {
+		t.Errorf("junit blames the last step or loses the check:\n%s", out)
+	}
+	code, out = run(t, newSuite(), feature, "cucumber")
+	if code == features.ExitOK {
+		t.Fatalf("the ACC-3 check did not fail the run:\n%s", out)
+	}
+	var doc []struct {
+		Elements []struct {
+			Steps []struct {
+				Name   string `json:"name"`
+				Result struct {
+					Status string `json:"status"`
+				} `json:"result"`
+			} `json:"steps"`
+			After []struct {
+				Result struct {
+					Status       string `json:"status"`
+					ErrorMessage string `json:"error_message"`
+				} `json:"result"`
+			} `json:"after"`
+		} `json:"elements"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc) != 1 || len(doc[0].Elements) != 1 {
+		t.Fatalf("cucumber JSON: %v\n%s", err, out)
+	}
+	el := doc[0].Elements[0]
+	for _, st := range el.Steps {
+		if st.Result.Status != "passed" {
+			t.Errorf("step %q is %s; every step passed", st.Name, st.Result.Status)
+		}
+	}
+	if len(el.After) != 1 || el.After[0].Result.Status != "failed" || !strings.Contains(el.After[0].Result.ErrorMessage, "ACC-3") {
+		t.Errorf("no failed after hook with the ACC-3 check: %+v", el.After)
 	}
 }
