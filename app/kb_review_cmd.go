@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -158,11 +159,34 @@ func acceptQuestion(dir string, b *kb.Base, rows []reviewRow, ref, id string, st
 	// Into asked:, not questions: a customer's wording answers that very
 	// question again, but as an example it drew other questions to the
 	// article by its incidental words (kb/QUALITY.md).
+	// The same question under another article would leave the bot unable
+	// to tell the two apart: an owner's example question stops the accept,
+	// an accepted one (a pick accepted into the wrong article) moves here.
+	key := kb.NormaliseQuestion(q)
+	var movedFrom []*kb.Article
+	for _, o := range b.Articles() {
+		if o.ID == id {
+			continue
+		}
+		if slices.ContainsFunc(o.Questions, func(x string) bool { return kb.NormaliseQuestion(x) == key }) {
+			return fmt.Errorf("%s already has %q as an example question (%s); remove it there first if it belongs to %s", o.ID, q, filepath.Join(dir, filepath.FromSlash(o.Path)), id)
+		}
+		if slices.ContainsFunc(o.Asked, func(x string) bool { return kb.NormaliseQuestion(x) == key }) {
+			movedFrom = append(movedFrom, o)
+		}
+	}
 	if err := kb.AddQuestionToFile(path, kb.Asked, q); err != nil {
 		if errors.Is(err, kb.ErrQuestionExists) {
 			return fmt.Errorf("%s already has the question %q (%s)", id, q, path)
 		}
 		return fmt.Errorf("adding question %s to %s: %w", r.Ref, id, err)
+	}
+	for _, o := range movedFrom {
+		op := filepath.Join(dir, filepath.FromSlash(o.Path))
+		if err := kb.RemoveAskedFromFile(op, q); err != nil {
+			return fmt.Errorf("added %q to %s, but could not remove it from %s (%s): %w; remove it there by hand", q, id, o.ID, op, err)
+		}
+		fmt.Fprintf(stdout, "moved %q from the asked questions of %s (%s)\n", q, o.ID, op)
 	}
 	fmt.Fprintf(stdout, "added %q to the asked questions of %s (%s): asked again, it is answered with this article; a running server picks it up without a restart\n", q, id, path)
 	return nil

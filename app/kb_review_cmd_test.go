@@ -230,6 +230,36 @@ func TestKBReviewAcceptSuggestedNeedsArticle(t *testing.T) {
 	}
 }
 
+// A question accepted into the wrong article moves when accepted again
+// with --article: left in both, the bot could not tell the two apart (a
+// boutique owner's "how do i send back a top that doesnt fit", picked as
+// Sizing by a customer, then accepted into Returns too).
+func TestKBReviewAcceptMovesFromAnotherArticle(t *testing.T) {
+	defer app.SetReviewInputForTest(nil, false)()
+	dataDir, kbDir := t.TempDir(), t.TempDir()
+	os.WriteFile(filepath.Join(kbDir, "returns.md"), []byte(returnsArticle), 0o600)
+	shipping := strings.Replace(shippingArticle, "\n---\n", "\nasked:\n  - where is my parcel\n  - return\n---\n", 1)
+	os.WriteFile(filepath.Join(kbDir, "shipping.md"), []byte(shipping), 0o600)
+	if a := readArticle(t, filepath.Join(kbDir, "shipping.md")); !slices.Equal(a.Asked, []string{"where is my parcel", "return"}) {
+		t.Fatalf("test article: asked = %q", a.Asked)
+	}
+	reviewStore(t, dataDir, []store.Turn{{At: time.Now().Add(-time.Hour), Unanswered: []string{"return"}}})
+	code, out, errOut := run(t, "kb", "review", "--data-dir", dataDir, "--kb", kbDir, "--accept", "1", "--article", "returns")
+	if code != 0 || !strings.Contains(out, "moved") {
+		t.Fatalf("accept --article returns: exit %d %q %q; want it moved from shipping", code, out, errOut)
+	}
+	if a := readArticle(t, filepath.Join(kbDir, "returns.md")); !slices.Equal(a.Asked, []string{"return"}) {
+		t.Errorf("returns asked = %q, want [return]", a.Asked)
+	}
+	a := readArticle(t, filepath.Join(kbDir, "shipping.md"))
+	if !slices.Equal(a.Asked, []string{"where is my parcel"}) {
+		t.Errorf("shipping asked = %q, want [where is my parcel]", a.Asked)
+	}
+	if got, _ := os.ReadFile(filepath.Join(kbDir, "shipping.md")); string(got) != strings.Replace(shipping, "  - return\n", "", 1) {
+		t.Errorf("shipping.md changed beyond the one line:\n%s", got)
+	}
+}
+
 func readArticle(t *testing.T, path string) kb.Article {
 	t.Helper()
 	raw, err := os.ReadFile(path)

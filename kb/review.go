@@ -148,6 +148,11 @@ func AddQuestionToFile(path string, list QuestionList, question string) error {
 	if err != nil {
 		return &FileError{path, err}
 	}
+	return writeFileAtomic(path, out)
+}
+
+// writeFileAtomic replaces path with out, keeping its mode.
+func writeFileAtomic(path string, out []byte) error {
 	mode := os.FileMode(0o644)
 	if fi, err := os.Stat(path); err == nil {
 		mode = fi.Mode().Perm()
@@ -404,4 +409,63 @@ func reencodeQuestions(data []byte, list QuestionList, q string) ([]byte, error)
 		b.Write(l)
 	}
 	return b.Bytes(), nil
+}
+
+// RemoveAskedFromFile removes question from the `asked:` list of the
+// article file at path (written atomically, like AddQuestionToFile). An
+// owner's accepted question that turned out to belong to another article
+// moves there (`kb review --accept REF --article ID`): left in both, the
+// bot cannot tell the two articles apart on it.
+func RemoveAskedFromFile(path, question string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	out, err := RemoveAsked(data, question)
+	if err != nil {
+		return &FileError{path, err}
+	}
+	return writeFileAtomic(path, out)
+}
+
+// RemoveAsked returns the article file data without question in its
+// `asked:` list (compared as NormaliseQuestion does), everything else
+// byte for byte. Only a block list item on one line is removed; any other
+// layout is ErrCannotEdit. An article that does not have the question is
+// returned unchanged.
+func RemoveAsked(data []byte, question string) ([]byte, error) {
+	before, err := ParseArticle("", data)
+	if err != nil {
+		return nil, err
+	}
+	key := NormaliseQuestion(question)
+	idx := slices.IndexFunc(before.Asked, func(q string) bool { return NormaliseQuestion(q) == key })
+	if idx < 0 {
+		return data, nil
+	}
+	lines, _, m, err := readFront(data)
+	if err != nil {
+		return nil, err
+	}
+	var list *yaml.Node
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == string(Asked) {
+			list = m.Content[i+1]
+		}
+	}
+	if list == nil || list.Kind != yaml.SequenceNode || list.Style&yaml.FlowStyle != 0 || idx >= len(list.Content) {
+		return nil, ErrCannotEdit
+	}
+	line := list.Content[idx].Line // an index into lines (parseFront)
+	if line <= 0 || line >= len(lines) {
+		return nil, ErrCannotEdit
+	}
+	out := bytes.Join(append(slices.Clone(lines[:line]), lines[line+1:]...), nil)
+	after, err := ParseArticle("", out)
+	want := slices.Delete(slices.Clone(before.Asked), idx, idx+1)
+	if err != nil || !slices.Equal(after.Asked, want) || !slices.Equal(after.Questions, before.Questions) ||
+		after.ID != before.ID || after.Title != before.Title || after.Body != before.Body {
+		return nil, ErrCannotEdit
+	}
+	return out, nil
 }

@@ -218,3 +218,21 @@ func TestAskedAnsweredAgainAndChangesNothingElse(t *testing.T) {
 		}
 	}
 }
+
+func TestRemoveAsked(t *testing.T) {
+	block := "---\nid: a\ntitle: A\nasked:\n  - where is it\n  - \"how much, roughly?\"\n# kept\n---\nBody.\n"
+	for _, c := range []struct {
+		name, in, q, want string
+		err              error
+	}{
+		{"block item", block, "where is it", "---\nid: a\ntitle: A\nasked:\n  - \"how much, roughly?\"\n# kept\n---\nBody.\n", nil},
+		{"quoted item, other case", block, "How much roughly", "---\nid: a\ntitle: A\nasked:\n  - where is it\n# kept\n---\nBody.\n", nil},
+		{"not there", block, "opening hours", block, nil},
+		{"flow list", "---\nid: a\ntitle: A\nasked: [where is it, other]\n---\nBody.\n", "where is it", "", ErrCannotEdit},
+	} {
+		got, err := RemoveAsked([]byte(c.in), c.q)
+		if !errors.Is(err, c.err) || (c.err == nil && string(got) != c.want) {
+			t.Errorf("%s: %q, %v; want %q, %v", c.name, got, err, c.want, c.err)
+		}
+	}
+}
