@@ -223,7 +223,7 @@ func TestRemoveAsked(t *testing.T) {
 	block := "---\nid: a\ntitle: A\nasked:\n  - where is it\n  - \"how much, roughly?\"\n# kept\n---\nBody.\n"
 	for _, c := range []struct {
 		name, in, q, want string
-		err              error
+		err               error
 	}{
 		{"block item", block, "where is it", "---\nid: a\ntitle: A\nasked:\n  - \"how much, roughly?\"\n# kept\n---\nBody.\n", nil},
 		{"quoted item, other case", block, "How much roughly", "---\nid: a\ntitle: A\nasked:\n  - where is it\n# kept\n---\nBody.\n", nil},
