@@ -2,8 +2,6 @@ package kb
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 )
@@ -12,19 +10,11 @@ import (
 // answered; a topic word or a question spanning two articles gets
 // suggestions; an unrelated one neither.
 func TestSmallKnowledgeBaseDecides(t *testing.T) {
-	dir := t.TempDir()
-	write := func(id, title, body string) {
-		os.WriteFile(filepath.Join(dir, id+".md"), []byte("---\nid: "+id+"\ntitle: "+title+"\n---\n"+body+"\n"), 0o600)
-	}
-	write("gift-wrap", "Gift wrap", "We wrap gifts for 3 EUR.")
-	write("returns", "Returns", "You can return items within 30 days for a full refund.")
-	write("shipping", "Shipping costs", "Shipping costs 4.95 EUR and is free over 50 EUR.")
-	write("vouchers", "Gift vouchers", "Gift vouchers are sold in the shop.")
-	b, err := Open(context.Background(), Options{Source: os.DirFS(dir), IndexDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := openArticles(t,
+		[]string{"gift-wrap", "Gift wrap", "We wrap gifts for 3 EUR."},
+		[]string{"returns", "Returns", "You can return items within 30 days for a full refund."},
+		[]string{"shipping", "Shipping costs", "Shipping costs 4.95 EUR and is free over 50 EUR."},
+		[]string{"vouchers", "Gift vouchers", "Gift vouchers are sold in the shop."})
 	cases := []struct {
 		q    string
 		want Verdict
@@ -111,19 +101,11 @@ func decide(t *testing.T, b *Base, q string) (Decision, []string) {
 // about google's US version was offered "What can you NOT find on
 // Google?" beside its own article). A real second topic still counts.
 func TestNegationIsNoTopic(t *testing.T) {
-	dir := t.TempDir()
-	write := func(id, title, body string) {
-		os.WriteFile(filepath.Join(dir, id+".md"), []byte("---\nid: "+id+"\ntitle: "+title+"\n---\n"+body+"\n"), 0o600)
-	}
-	write("late-returns", "Late returns", "After 30 days we take items back for store credit.")
-	write("not-taken-back", "Items we do not take back", "Food, earrings and opened software.")
-	write("gift-vouchers", "Gift vouchers", "Vouchers are sold in the shop.")
-	write("opening-hours", "Opening hours", "We open 9 to 5, Monday to Saturday.")
-	b, err := Open(context.Background(), Options{Source: os.DirFS(dir), IndexDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := openArticles(t,
+		[]string{"late-returns", "Late returns", "After 30 days we take items back for store credit."},
+		[]string{"not-taken-back", "Items we do not take back", "Food, earrings and opened software."},
+		[]string{"gift-vouchers", "Gift vouchers", "Vouchers are sold in the shop."},
+		[]string{"opening-hours", "Opening hours", "We open 9 to 5, Monday to Saturday."})
 	g := b.gen.Load()
 	for _, c := range []struct {
 		q     string

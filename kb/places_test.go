@@ -1,9 +1,6 @@
 package kb
 
 import (
-	"context"
-	"os"
-	"path/filepath"
 	"testing"
 )
 
@@ -12,29 +9,14 @@ import (
 // to germany" at 0.995); the article naming that country or its region is
 // offered first.
 func TestQuestionAboutAnotherPlace(t *testing.T) {
-	dir := t.TempDir()
-	write := func(id, title, body string, qs ...string) {
-		fm := "---\nid: " + id + "\ntitle: " + title + "\n"
-		if len(qs) > 0 {
-			fm += "questions:\n"
-			for _, q := range qs {
-				fm += "  - " + q + "\n"
-			}
-		}
-		os.WriteFile(filepath.Join(dir, id+".md"), []byte(fm+"---\n"+body+"\n"), 0o600)
-	}
-	write("uk-delivery", "UK delivery times and costs", "UK standard delivery is £3.95 and takes 2-3 working days.",
-		"How long does delivery take?", "How much is postage?")
-	write("eu-shipping", "Shipping to the EU", "We ship to all EU countries for £9.95, taking 4-7 working days. No USA or Australia.",
-		"Do you ship to Europe?")
-	write("returns", "Returns", "Send items back within 30 days for a refund.")
-	write("hours", "Opening hours", "The shop is open 10 to 5, Monday to Saturday.")
-	write("gift-cards", "Gift cards", "Gift cards are sold online and in the shop.")
-	b, err := Open(context.Background(), Options{Source: os.DirFS(dir), IndexDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
+	b := openArticles(t,
+		[]string{"uk-delivery", "UK delivery times and costs", "UK standard delivery is £3.95 and takes 2-3 working days.",
+			"How long does delivery take?", "How much is postage?"},
+		[]string{"eu-shipping", "Shipping to the EU", "We ship to all EU countries for £9.95, taking 4-7 working days. No USA or Australia.",
+			"Do you ship to Europe?"},
+		[]string{"returns", "Returns", "Send items back within 30 days for a refund."},
+		[]string{"hours", "Opening hours", "The shop is open 10 to 5, Monday to Saturday."},
+		[]string{"gift-cards", "Gift cards", "Gift cards are sold online and in the shop."})
 	cases := []struct {
 		q      string
 		want   Verdict
@@ -79,4 +61,15 @@ func TestOtherPlace(t *testing.T) {
 			t.Errorf("%q against %q: other place %v, want %v", c.q, c.article, got, c.other)
 		}
 	}
+}
+
+// openArticles opens a knowledge base of articles given as id, title,
+// answer text and any example questions, in a fresh folder.
+func openArticles(t *testing.T, arts ...[]string) *Base {
+	t.Helper()
+	dir := t.TempDir()
+	for _, a := range arts {
+		writeArticle(t, dir, a[0], a[1], a[2], a[3:]...)
+	}
+	return openTest(t, dir, t.TempDir())
 }
