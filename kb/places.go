@@ -38,22 +38,36 @@ var placeRegions = func() map[string][]string {
 			m[placeKey(r)] = nil
 		}
 	}
-	for _, alias := range []string{"european", "european union", "united states"} {
-		m[placeKey(alias)] = nil
+	// Names of one place: an article naming one covers the others.
+	for _, names := range [][]string{
+		{"uk", "united kingdom", "britain", "great britain"},
+		{"usa", "united states", "america"},
+		{"eu", "european union"},
+		{"europe", "european"},
+		{"netherlands", "holland"},
+		{"czechia", "czech republic"},
+	} {
+		for _, n := range names {
+			for _, o := range names {
+				if o != n {
+					m[placeKey(n)] = append(m[placeKey(n)], o)
+				}
+			}
+		}
 	}
 	return m
 }()
 
 // everywhere are words with which an article covers every place.
-var everywhere = map[string]bool{}
-
-func init() {
+var everywhere = func() map[string]bool {
+	m := map[string]bool{}
 	for _, w := range []string{"worldwide", "international", "internationally", "abroad", "overseas", "anywhere", "countries", "country"} {
 		for _, s := range analyze(w) {
-			everywhere[s] = true
+			m[s] = true
 		}
 	}
-}
+	return m
+}()
 
 // placeKey is a place's analysed words joined, as questions are analysed.
 func placeKey(name string) string { return strings.Join(analyze(name), " ") }

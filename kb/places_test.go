@@ -49,13 +49,16 @@ func TestOtherPlace(t *testing.T) {
 		other      bool
 	}{
 		{"delivery to germany", "UK delivery is 3.95", true},
-		{"delivery to germany", "We ship to all EU countries", false},   // "countries": everywhere
-		{"delivery to germany", "We ship within the EU", false},         // Germany is in the EU
-		{"delivery to scotland", "UK delivery is 3.95", false},          // Scotland is in the UK
-		{"delivery to germany", "Delivery takes 3 days", false},         // names no place
-		{"delivery to germany", "We ship worldwide from the UK", false}, // everywhere
-		{"delivery to new zealand", "We deliver in Australia", true},    // two-word name
-		{"delivery", "UK delivery is 3.95", false},                      // the question names none
+		{"delivery to germany", "We ship to all EU countries", false},      // "countries": everywhere
+		{"delivery to germany", "We ship within the EU", false},            // Germany is in the EU
+		{"delivery to scotland", "UK delivery is 3.95", false},             // Scotland is in the UK
+		{"delivery to germany", "Delivery takes 3 days", false},            // names no place
+		{"delivery to germany", "We ship worldwide from the UK", false},    // everywhere
+		{"delivery to new zealand", "We deliver in Australia", true},       // two-word name
+		{"delivery", "UK delivery is 3.95", false},                         // the question names none
+		{"do you ship to the united states", "We ship to the USA", false},  // one place, two names
+		{"shipping to the uk", "Delivery in Great Britain is free", false}, // so here
+		{"shipping to america", "We ship to Canada", true},                 // America is the USA, not the continent
 	} {
 		if got := otherPlace(placesIn(contentWords(analyze(c.q))), cover(c.article)); got != c.other {
 			t.Errorf("%q against %q: other place %v, want %v", c.q, c.article, got, c.other)
