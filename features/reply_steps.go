@@ -90,15 +90,24 @@ func (w *World) cites(title string) error {
 	if err != nil {
 		return err
 	}
-	for _, s := range r.Sources {
-		if strings.EqualFold(s.Title, title) || s.ID == title {
-			if s.Version == "" {
-				return fmt.Errorf("the reply cites %q but without a version (ACC-2)", title)
-			}
-			return nil
-		}
+	if found, err := citesIn(r.Sources, title); found {
+		return err
 	}
 	return fmt.Errorf("expected the reply to cite the article %q, but it cites %s:\n  %q", title, fmtSources(r.Sources), r.Text)
+}
+
+// citesIn reports whether sources name the article by title or id; err
+// when the source carries no version (ACC-2).
+func citesIn(sources []protocol.Source, title string) (found bool, err error) {
+	for _, s := range sources {
+		if strings.EqualFold(s.Title, title) || s.ID == title {
+			if s.Version == "" {
+				return true, fmt.Errorf("the reply cites %q but without a version (ACC-2)", title)
+			}
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 func (w *World) citesNone() error {
@@ -345,13 +354,8 @@ func (w *World) turnCites(title string) error {
 		return ErrNoChat
 	}
 	for _, m := range t.Messages() {
-		for _, s := range m.Sources {
-			if strings.EqualFold(s.Title, title) || s.ID == title {
-				if s.Version == "" {
-					return fmt.Errorf("a reply cites %q but without a version (ACC-2)", title)
-				}
-				return nil
-			}
+		if found, err := citesIn(m.Sources, title); found {
+			return err
 		}
 	}
 	return fmt.Errorf("expected one of the bot's replies to cite the article %q, but the latest turn was:\n%s", title, describeTurn(t))

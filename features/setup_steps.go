@@ -106,11 +106,16 @@ func (w *World) noAgent(ctx context.Context) error {
 	if !w.inProcess() {
 		return fmt.Errorf("%w: whether agents are online on a --target cannot be arranged by a scenario", ErrUnavailable)
 	}
+	w.logoutAgents(ctx)
+	return nil
+}
+
+// logoutAgents logs the scenario's agents out of the console.
+func (w *World) logoutAgents(ctx context.Context) {
 	for name, a := range w.agents {
 		a.call(ctx, http.MethodPost, "/agent/api/logout", map[string]string{}, nil)
 		delete(w.agents, name)
 	}
-	return nil
 }
 
 func (w *World) setTime(ts string) error {

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -619,12 +618,9 @@ func (w *World) close() error {
 	// A scenario's agents go offline with it: against a --target a test
 	// agent left logged in would take the next scenarios' handovers (a
 	// callback request queued instead of asking consent).
-	for name, a := range w.agents {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		a.call(ctx, http.MethodPost, "/agent/api/logout", map[string]string{}, nil)
-		cancel()
-		delete(w.agents, name)
-	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	w.logoutAgents(ctx)
+	cancel()
 	if w.conn != nil {
 		w.conn.Close()
 		w.conn = nil

@@ -229,6 +229,12 @@ func sameWithQuestion(before Article, out []byte, list QuestionList, q string) b
 	} else {
 		want.Questions = append(slices.Clone(before.Questions), q)
 	}
+	return sameArticle(after, want)
+}
+
+// sameArticle reports whether two parsed articles say the same in every
+// field an edit of the question lists must keep.
+func sameArticle(after, want Article) bool {
 	return after.ID == want.ID && after.Title == want.Title && after.Body == want.Body &&
 		slices.Equal(after.Questions, want.Questions) && slices.Equal(after.Asked, want.Asked) && slices.Equal(after.Tags, want.Tags) &&
 		after.Owner == want.Owner && after.Version == want.Version && after.URL == want.URL &&
@@ -462,9 +468,9 @@ func RemoveAsked(data []byte, question string) ([]byte, error) {
 	}
 	out := bytes.Join(append(slices.Clone(lines[:line]), lines[line+1:]...), nil)
 	after, err := ParseArticle("", out)
-	want := slices.Delete(slices.Clone(before.Asked), idx, idx+1)
-	if err != nil || !slices.Equal(after.Asked, want) || !slices.Equal(after.Questions, before.Questions) ||
-		after.ID != before.ID || after.Title != before.Title || after.Body != before.Body {
+	want := before
+	want.Asked = slices.Delete(slices.Clone(before.Asked), idx, idx+1)
+	if err != nil || !sameArticle(after, want) {
 		return nil, ErrCannotEdit
 	}
 	return out, nil
